@@ -1,0 +1,174 @@
+//! Typed scenario errors, each carrying the file, line, column and field path it is about.
+use std::fmt;
+
+use thiserror::Error;
+
+/// One problem found in a scenario, at a precise place.
+///
+/// Displays as `FILE:LINE:COLUMN: PATH: MESSAGE`, e.g.
+/// `scenarios/x.ron:41:17: armies[3].location: unknown province "yanjng" (did you mean "yanjing"?)`.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub struct ScenarioError {
+    /// The file as the user named it (or `scenarios/ID.ron` for a built-in scenario).
+    pub file: String,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// Field path inside the file, e.g. `armies[3].location`; empty for the whole file.
+    pub path: String,
+    /// What is wrong.
+    pub kind: ErrorKind,
+}
+
+impl fmt::Display for ScenarioError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}: ", self.file, self.line, self.column)?;
+        if !self.path.is_empty() {
+            write!(f, "{}: ", self.path)?;
+        }
+        write!(f, "{}", self.kind)
+    }
+}
+
+/// Every way a scenario can be wrong.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub enum ErrorKind {
+    #[error("cannot read the file: {0}")]
+    Io(String),
+    #[error("the file is {size} bytes; a scenario file may be at most {limit} bytes")]
+    FileTooLarge { size: u64, limit: u64 },
+    #[error("{message}{}", suggest(.suggestion))]
+    Syntax { message: String, suggestion: Option<String> },
+    #[error("format_version {found} is not supported: this build reads version {supported}")]
+    UnsupportedVersion { found: u32, supported: u32 },
+    #[error("invalid id \"{0}\": ids are 1 to 64 lowercase letters, digits and underscores, starting with a letter")]
+    InvalidId(String),
+    #[error("duplicate {what} id \"{id}\" (first defined at {first})")]
+    DuplicateId { what: &'static str, id: String, first: String },
+    #[error("unknown {what} \"{id}\"{}", suggest(.suggestion))]
+    UnknownReference { what: &'static str, id: String, suggestion: Option<String> },
+    #[error("must not be negative (found {0})")]
+    Negative(String),
+    #[error("{value} is out of range: expected {min} to {max}")]
+    OutOfRange { value: String, min: String, max: String },
+    #[error("{0} is not a finite number")]
+    NotFinite(String),
+    #[error("invalid date {0}: the month must be 1 to 12 and the year within -3000 to 3000")]
+    InvalidDate(String),
+    #[error("the scenario must start before it ends (start {start}, end {end})")]
+    StartNotBeforeEnd { start: String, end: String },
+    #[error("{date} is outside the scenario ({start} to {end})")]
+    DateOutsideScenario { date: String, start: String, end: String },
+    #[error("capital \"{capital}\" is {}, not by \"{faction}\" (a faction without land declares `capital: None`)", owned_by(.owner))]
+    CapitalNotOwned { capital: String, faction: String, owner: Option<String> },
+    #[error("{who} \"{character}\" serves {}, not \"{faction}\"", serving(.serves))]
+    WrongAllegiance { who: &'static str, character: String, faction: String, serves: Option<String> },
+    #[error("{character} \"{id}\" is not active; activate him with an event first or set `active: true`")]
+    InactiveCharacter { character: &'static str, id: String },
+    #[error("a connection must join two different provinces (both ends are \"{0}\")")]
+    SelfConnection(String),
+    #[error("provinces \"{a}\" and \"{b}\" are already connected (at {first})")]
+    DuplicateConnection { a: String, b: String, first: String },
+    #[error("the relation between \"{a}\" and \"{b}\" is already given (at {first})")]
+    DuplicateRelation { a: String, b: String, first: String },
+    #[error("a faction cannot have a relation with itself (\"{0}\")")]
+    SelfRelation(String),
+    #[error("{0}")]
+    Empty(&'static str),
+    #[error("{count} options are marked historical ({ids}); at most one may be")]
+    TooManyHistorical { count: usize, ids: String },
+    #[error("invalid colour \"{0}\": expected \"#rrggbb\", e.g. \"#c0392b\"")]
+    InvalidColour(String),
+    #[error("a line needs at least 2 points (found {0})")]
+    TooFewPoints(usize),
+    #[error("{0}")]
+    NotAllowed(String),
+    #[error("include \"{0}\" leaves the scenario's folder; includes must stay inside it")]
+    IncludeEscapes(String),
+    #[error("include \"{include}\" not found ({reason})")]
+    IncludeNotFound { include: String, reason: String },
+    #[error("include \"{0}\" includes itself (through {1})")]
+    IncludeCycle(String, String),
+    #[error("include \"{0}\" is nested too deeply (at most {1} levels)")]
+    IncludeTooDeep(String, usize),
+    #[error("{what} has {count} entries; at most {limit} are allowed")]
+    TooMany { what: &'static str, count: usize, limit: usize },
+}
+
+fn suggest(suggestion: &Option<String>) -> String {
+    match suggestion {
+        Some(s) => format!(" (did you mean \"{s}\"?)"),
+        None => String::new(),
+    }
+}
+
+fn owned_by(owner: &Option<String>) -> String {
+    match owner {
+        Some(o) => format!("owned by \"{o}\""),
+        None => "unowned".to_string(),
+    }
+}
+
+fn serving(serves: &Option<String>) -> String {
+    match serves {
+        Some(s) => format!("\"{s}\""),
+        None => "nobody".to_string(),
+    }
+}
+
+/// All the problems of one load, in file order.
+#[derive(Clone, Debug, PartialEq, Error)]
+pub struct ScenarioErrors(pub Vec<ScenarioError>);
+
+impl fmt::Display for ScenarioErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, e) in self.0.iter().enumerate() {
+            if i > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{e}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The closest candidate to `wanted`, if any is close enough to be a likely typo.
+pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let limit = (wanted.chars().count() / 3).max(2);
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
+        .map(|(_, c)| c.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn displays_file_line_column_path_and_suggestion() {
+        let e = ScenarioError {
+            file: "scenarios/x.ron".into(),
+            line: 41,
+            column: 17,
+            path: "armies[3].location".into(),
+            kind: ErrorKind::UnknownReference {
+                what: "province",
+                id: "yanjng".into(),
+                suggestion: closest("yanjng", ["kaifeng", "yanjing", "taiyuan"]),
+            },
+        };
+        assert_eq!(
+            e.to_string(),
+            "scenarios/x.ron:41:17: armies[3].location: unknown province \"yanjng\" (did you mean \"yanjing\"?)"
+        );
+    }
+
+    #[test]
+    fn suggests_nothing_for_a_distant_name() {
+        assert_eq!(closest("hangzhou", ["kaifeng", "yanjing"]), None);
+    }
+}

@@ -1,0 +1,21 @@
+//! The scenario format: plain serde types, loading with includes, and validation into typed errors.
+mod date;
+mod error;
+mod load;
+mod logic;
+mod model;
+mod source_map;
+mod validate;
+
+pub use date::{Date, MAX_YEAR, MIN_YEAR};
+pub use error::{ErrorKind, ScenarioError, ScenarioErrors};
+pub use load::{BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios, load};
+pub use logic::{Compare, Condition, Effect, Factor, Weight};
+pub use model::*;
+pub use source_map::{Position, SourceMap};
+pub use validate::{ValidScenario, validate};
+
+/// Loads and validates a scenario given as a built-in id or a path.
+pub fn load_valid(scenario: &ScenarioRef) -> Result<ValidScenario, ScenarioErrors> {
+    validate(load(scenario)?)
+}

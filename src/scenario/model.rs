@@ -1,0 +1,567 @@
+//! The plain serde types of the scenario format (version 1): what a RON scenario file holds.
+//!
+//! Quantities are `i64` so that a negative or absurd number is reported by validation with every
+//! other mistake of the file instead of stopping the parse; validation guarantees the ranges the
+//! simulation relies on. Units: silver in thousands of taels, grain in units that feed a thousand
+//! people for a month, troops and people as heads, morale, loyalty and legitimacy from 0 to 100.
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::date::Date;
+use super::logic::{Condition, Effect, Weight};
+
+/// The format version this build reads and writes.
+pub const FORMAT_VERSION: u32 = 1;
+
+/// A whole scenario: metadata and every list of things in the game.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    /// Version of the format the file is written in; must be [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// Identifier used on the command line (`jingkang run ID`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// A paragraph shown on the start screen; its first line is the one-line summary.
+    #[serde(default)]
+    pub description: String,
+    /// The first turn.
+    pub start: Date,
+    /// The last turn; the scenario ends after it.
+    pub end: Date,
+    /// Files merged into this one, relative to this file, inside its folder.
+    #[serde(default)]
+    pub includes: Vec<String>,
+    /// Reign eras, used to show dates ("Xuanhe 2").
+    #[serde(default)]
+    pub eras: Vec<Era>,
+    /// Every list section, also allowed in included files.
+    #[serde(default)]
+    pub troop_kinds: Vec<TroopKind>,
+    #[serde(default)]
+    pub terrains: Vec<Terrain>,
+    #[serde(default)]
+    pub traits: Vec<Trait>,
+    #[serde(default)]
+    pub factions: Vec<Faction>,
+    #[serde(default)]
+    pub characters: Vec<Character>,
+    #[serde(default)]
+    pub provinces: Vec<Province>,
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    #[serde(default)]
+    pub armies: Vec<Army>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    #[serde(default)]
+    pub treaties: Vec<Treaty>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub victory: Vec<Victory>,
+    #[serde(default)]
+    pub history: Vec<HistoryCheck>,
+}
+
+/// An included file: the same list sections as a scenario, and nothing else.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Fragment {
+    #[serde(default)]
+    pub includes: Vec<String>,
+    #[serde(default)]
+    pub eras: Vec<Era>,
+    #[serde(default)]
+    pub troop_kinds: Vec<TroopKind>,
+    #[serde(default)]
+    pub terrains: Vec<Terrain>,
+    #[serde(default)]
+    pub traits: Vec<Trait>,
+    #[serde(default)]
+    pub factions: Vec<Faction>,
+    #[serde(default)]
+    pub characters: Vec<Character>,
+    #[serde(default)]
+    pub provinces: Vec<Province>,
+    #[serde(default)]
+    pub connections: Vec<Connection>,
+    #[serde(default)]
+    pub lines: Vec<Line>,
+    #[serde(default)]
+    pub armies: Vec<Army>,
+    #[serde(default)]
+    pub relations: Vec<Relation>,
+    #[serde(default)]
+    pub treaties: Vec<Treaty>,
+    #[serde(default)]
+    pub events: Vec<Event>,
+    #[serde(default)]
+    pub victory: Vec<Victory>,
+    #[serde(default)]
+    pub history: Vec<HistoryCheck>,
+}
+
+/// A reign era: from `start`, dates of `faction` (or of every faction) show as "NAME YEAR".
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Era {
+    pub name: String,
+    pub start: Date,
+    /// The faction whose calendar this is; `None` for all.
+    #[serde(default)]
+    pub faction: Option<String>,
+}
+
+/// A kind of troops and what it is good at; every figure is a multiplier around 1.0.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TroopKind {
+    pub id: String,
+    pub name: String,
+    /// Fighting power per man in the open field.
+    #[serde(default = "one")]
+    pub field: f64,
+    /// Power per man when storming walls.
+    #[serde(default = "one")]
+    pub assault: f64,
+    /// Power per man when defending walls.
+    #[serde(default = "one")]
+    pub defence: f64,
+    /// March speed multiplier.
+    #[serde(default = "one")]
+    pub speed: f64,
+    /// Pay per thousand men per month, in thousands of taels.
+    #[serde(default = "one")]
+    pub upkeep: f64,
+    /// Horsemen: terrain's `mounted` multiplier applies to them.
+    #[serde(default)]
+    pub mounted: bool,
+}
+
+/// A kind of land and how it changes marching, fighting and foraging.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Terrain {
+    pub id: String,
+    pub name: String,
+    /// Multiplier on the days it takes to cross.
+    #[serde(default = "one")]
+    pub move_cost: f64,
+    /// Multiplier on a defender's power.
+    #[serde(default = "one")]
+    pub defence: f64,
+    /// Multiplier on mounted troops' power.
+    #[serde(default = "one")]
+    pub mounted: f64,
+    /// Multiplier on the grain an army can forage.
+    #[serde(default = "one")]
+    pub forage: f64,
+}
+
+/// A named trait of a faction or character and the modifiers it brings.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Trait {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub modifiers: Vec<Modifier>,
+}
+
+/// What a trait changes; each value is added to the named figure.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq)]
+pub enum Modifier {
+    /// Commander's battle skill (0-10 scale).
+    Command(f64),
+    /// Skill at defending walls (0-10 scale).
+    Defence(f64),
+    /// Skill at diplomacy (0-10 scale).
+    Diplomacy(f64),
+    /// Skill at administration (0-10 scale).
+    Administration(f64),
+    /// Loyalty drift per month (points).
+    Loyalty(f64),
+    /// Morale of led or owned armies (points).
+    ArmyMorale(f64),
+    /// Legitimacy drift per month (points).
+    Legitimacy(f64),
+    /// Court cohesion drift per month (points).
+    Cohesion(f64),
+    /// Share of income lost or gained (-0.1 = a tenth lost).
+    Income(f64),
+    /// Multiplier offset on fighting power (0.2 = a fifth stronger).
+    Fighting(f64),
+    /// Multiplier offset on power when storming walls.
+    Assault(f64),
+    /// Weight an AI gives to aggression (points).
+    Aggression(f64),
+}
+
+/// A state: who plays, what it owns at start, its treasury and standing.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Faction {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Map colour, `"#rrggbb"`.
+    pub colour: String,
+    /// Its capital province, which it must own; `None` for a landless faction.
+    pub capital: Option<String>,
+    /// The ruling character, who must serve this faction.
+    #[serde(default)]
+    pub ruler: Option<String>,
+    /// Silver, in thousands of taels.
+    #[serde(default)]
+    pub treasury: i64,
+    /// Grain in the state granaries.
+    #[serde(default)]
+    pub grain: i64,
+    /// The mandate to rule, 0-100.
+    #[serde(default = "fifty")]
+    pub legitimacy: i64,
+    /// Court cohesion, 0-100: how well the court holds together.
+    #[serde(default = "fifty")]
+    pub cohesion: i64,
+    #[serde(default)]
+    pub traits: Vec<String>,
+    /// Whether a human may pick it on the start screen.
+    #[serde(default = "yes")]
+    pub playable: bool,
+    /// `false` for a state that appears later, brought in by an event.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+/// The parts a character may play.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Ruler,
+    Heir,
+    Minister,
+    Commander,
+}
+
+/// A character's abilities, each 0-10.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Skills {
+    #[serde(default = "five")]
+    pub command: i64,
+    #[serde(default = "five")]
+    pub defence: i64,
+    #[serde(default = "five")]
+    pub diplomacy: i64,
+    #[serde(default = "five")]
+    pub administration: i64,
+}
+
+impl Default for Skills {
+    fn default() -> Self {
+        Self { command: 5, defence: 5, diplomacy: 5, administration: 5 }
+    }
+}
+
+/// A ruler, minister or commander.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Character {
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// The faction served; `None` for someone who serves nobody yet.
+    pub faction: Option<String>,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub skills: Skills,
+    /// Loyalty to the faction served, 0-100.
+    #[serde(default = "seventy")]
+    pub loyalty: i64,
+    #[serde(default)]
+    pub traits: Vec<String>,
+    /// `false` for someone who enters the story later, through an event.
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+/// A prefecture or city.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Province {
+    pub id: String,
+    pub name: String,
+    /// (longitude, latitude) in degrees.
+    pub position: (f64, f64),
+    pub terrain: String,
+    /// The owning faction; `None` for unowned land.
+    pub owner: Option<String>,
+    /// People living there.
+    #[serde(default)]
+    pub population: i64,
+    /// Silver it yields a month to its owner, in thousands of taels.
+    #[serde(default)]
+    pub wealth: i64,
+    /// Grain in the city's stores.
+    #[serde(default)]
+    pub grain: i64,
+    /// Strength of the walls, 0 (none) to 10.
+    #[serde(default)]
+    pub walls: i64,
+    /// Men defending the walls.
+    #[serde(default)]
+    pub garrison: i64,
+    /// The faction its people hold legitimate; by default its owner.
+    #[serde(default)]
+    pub loyal_to: Option<String>,
+    /// How strongly its people hold to `loyal_to`, 0-100.
+    #[serde(default = "sixty")]
+    pub loyalty: i64,
+}
+
+/// The ways between provinces.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ConnectionKind {
+    Road,
+    Pass,
+    /// A road that crosses a great river.
+    River,
+    Sea,
+}
+
+/// A way between two provinces, usable both ways.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Connection {
+    pub from: String,
+    pub to: String,
+    pub kind: ConnectionKind,
+    /// Days of march for infantry on open ground.
+    pub days: i64,
+}
+
+/// What a drawn line shows.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub enum LineKind {
+    Coast,
+    River,
+    Border,
+    Wall,
+}
+
+/// A line drawn on the map: coast, river, wall.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    #[serde(default)]
+    pub name: String,
+    pub kind: LineKind,
+    /// (longitude, latitude) points, at least two.
+    pub points: Vec<(f64, f64)>,
+}
+
+/// An army in the field.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Army {
+    pub id: String,
+    pub name: String,
+    pub owner: String,
+    pub location: String,
+    #[serde(default)]
+    pub commander: Option<String>,
+    /// Men by troop kind id.
+    pub troops: BTreeMap<String, i64>,
+    /// 0-100.
+    #[serde(default = "seventy")]
+    pub morale: i64,
+    /// How well supplied it is, 0-100.
+    #[serde(default = "hundred")]
+    pub supply: i64,
+    /// Grain carried in the baggage train.
+    #[serde(default)]
+    pub grain: i64,
+}
+
+/// How two factions stand at the start.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Relation {
+    pub between: (String, String),
+    /// -100 (hatred) to 100 (friendship).
+    #[serde(default)]
+    pub opinion: i64,
+    /// 0 (none) to 100: confidence that promises are kept.
+    #[serde(default = "fifty")]
+    pub trust: i64,
+    #[serde(default)]
+    pub war: bool,
+}
+
+/// An agreement between factions.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Treaty {
+    pub id: String,
+    pub name: String,
+    pub parties: Vec<String>,
+    pub kind: TreatyKind,
+}
+
+/// The kinds of treaty and their terms.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum TreatyKind {
+    /// War together against `against`; each share says who takes which provinces.
+    Alliance {
+        against: Vec<String>,
+        #[serde(default)]
+        shares: Vec<Share>,
+    },
+    /// `payer` pays `payee` a yearly sum, a twelfth each month.
+    Tribute { payer: String, payee: String, yearly: i64 },
+    /// No war between the parties until `until`.
+    Truce { until: Date },
+    /// Peace on terms: an indemnity, ceded provinces, hostages.
+    Peace {
+        #[serde(default)]
+        payer: Option<String>,
+        #[serde(default)]
+        indemnity: i64,
+        #[serde(default)]
+        ceded: Vec<Cession>,
+        #[serde(default)]
+        hostages: Vec<String>,
+    },
+}
+
+/// Provinces an ally is promised.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Share {
+    pub faction: String,
+    pub provinces: Vec<String>,
+}
+
+/// A province handed to a faction.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Cession {
+    pub province: String,
+    pub to: String,
+}
+
+/// How an event comes to a faction.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub enum EventKind {
+    /// Fires by itself when its trigger holds (and its chance comes up).
+    #[default]
+    Event,
+    /// Offered to the faction while its trigger holds; taken when the faction chooses.
+    Decision,
+}
+
+/// An event or decision: a turning point with options.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
+    /// The faction that answers it.
+    pub faction: String,
+    #[serde(default)]
+    pub kind: EventKind,
+    #[serde(default)]
+    pub trigger: Condition,
+    /// Percent chance each month that it fires while the trigger holds.
+    #[serde(default = "hundred_f")]
+    pub chance: f64,
+    #[serde(default)]
+    pub repeatable: bool,
+    pub options: Vec<EventOption>,
+}
+
+/// One answer to an event.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct EventOption {
+    pub id: String,
+    pub name: String,
+    /// What it means and does, in the game's voice.
+    #[serde(default)]
+    pub text: String,
+    /// The option history chose; at most one per event.
+    #[serde(default)]
+    pub historical: bool,
+    #[serde(default)]
+    pub effects: Vec<Effect>,
+    /// How much an AI faction likes this option.
+    #[serde(default)]
+    pub ai: Weight,
+}
+
+/// A way to win.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Victory {
+    pub id: String,
+    pub faction: String,
+    pub description: String,
+    pub condition: Condition,
+    /// Checked only when the scenario ends, instead of every turn.
+    #[serde(default)]
+    pub at_end: bool,
+}
+
+/// A dated fact of the historical record, used to measure divergence.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryCheck {
+    pub id: String,
+    /// What happened, e.g. "Taiyuan is held by Jin".
+    pub text: String,
+    /// When it happened.
+    pub date: Date,
+    pub condition: Condition,
+    /// Months either side of `date` that still count as matching history.
+    #[serde(default = "two")]
+    pub tolerance: i64,
+}
+
+fn one() -> f64 {
+    1.0
+}
+fn hundred_f() -> f64 {
+    100.0
+}
+fn yes() -> bool {
+    true
+}
+fn two() -> i64 {
+    2
+}
+fn five() -> i64 {
+    5
+}
+fn fifty() -> i64 {
+    50
+}
+fn sixty() -> i64 {
+    60
+}
+fn seventy() -> i64 {
+    70
+}
+fn hundred() -> i64 {
+    100
+}
