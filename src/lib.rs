@@ -1,2 +1,5 @@
-//! Jingkang: a turn-based grand strategy game of the fall of the Northern Song.
+//! Jingkang: a turn-based grand strategy game of the fall of the Northern Song (1115-1127).
+//!
+//! [`scenario`] holds the data format and its validation; [`cli`] the `jingkang` command.
+pub mod cli;
 pub mod scenario;

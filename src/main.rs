@@ -1,1 +1,4 @@
-fn main(){}
+//! The `jingkang` command: play, run, validate and list scenarios.
+fn main() -> std::process::ExitCode {
+    jingkang::cli::main()
+}

@@ -48,6 +48,10 @@ pub enum ErrorKind {
     DuplicateId { what: &'static str, id: String, first: String },
     #[error("unknown {what} \"{id}\"{}", suggest(.suggestion))]
     UnknownReference { what: &'static str, id: String, suggestion: Option<String> },
+    #[error("unknown flag \"{flag}\": no effect sets it{}", suggest(.suggestion))]
+    UnknownFlag { flag: String, suggestion: Option<String> },
+    #[error("event \"{event}\" has no option \"{option}\"{}", suggest(.suggestion))]
+    UnknownOption { event: String, option: String, suggestion: Option<String> },
     #[error("must not be negative (found {0})")]
     Negative(String),
     #[error("{value} is out of range: expected {min} to {max}")]

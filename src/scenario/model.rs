@@ -491,9 +491,9 @@ pub struct Event {
     pub options: Vec<EventOption>,
 }
 
-/// One answer to an event.
+/// One answer to an event, written `Option(...)`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Option")]
 pub struct EventOption {
     pub id: String,
     pub name: String,
@@ -523,9 +523,9 @@ pub struct Victory {
     pub at_end: bool,
 }
 
-/// A dated fact of the historical record, used to measure divergence.
+/// A dated fact of the historical record, used to measure divergence; written `Check(...)`.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+#[serde(deny_unknown_fields, rename = "Check")]
 pub struct HistoryCheck {
     pub id: String,
     /// What happened, e.g. "Taiyuan is held by Jin".

@@ -415,10 +415,7 @@ impl<'a> Validator<'a> {
     fn flag_ref(&mut self, loc: &Loc, flag: &str) {
         if !self.flags.contains(flag) {
             let suggestion = closest(flag, self.flags.iter().map(String::as_str));
-            self.report(
-                loc,
-                ErrorKind::UnknownReference { what: "flag (no effect sets it)", id: flag.to_string(), suggestion },
-            );
+            self.report(loc, ErrorKind::UnknownFlag { flag: flag.to_string(), suggestion });
         }
     }
 
@@ -875,8 +872,8 @@ impl<'a> Validator<'a> {
         let options = self.options.get(event).cloned().unwrap_or_default();
         if !options.contains(option) {
             let suggestion = closest(option, options.iter().map(String::as_str));
-            let what = "option of that event";
-            self.report(&loc.field("option"), ErrorKind::UnknownReference { what, id: option.to_string(), suggestion });
+            let kind = ErrorKind::UnknownOption { event: event.to_string(), option: option.to_string(), suggestion };
+            self.report(&loc.field("option"), kind);
         }
     }
 

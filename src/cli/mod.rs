@@ -1,0 +1,35 @@
+//! The command line: one subcommand per file, composed here.
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod scenarios;
+mod validate;
+
+/// Jingkang: the fall of the Northern Song (1115-1127), a turn-based grand strategy game.
+#[derive(Debug, Parser)]
+#[command(name = "jingkang", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the built-in scenarios.
+    Scenarios,
+    /// Check scenario files (or built-in ids) and report every problem with its place.
+    Validate(validate::Args),
+}
+
+/// Exit status for a scenario that failed validation (also clap's status for bad arguments).
+pub const EXIT_INVALID: u8 = 2;
+
+/// Parses the command line and runs the subcommand.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scenarios => scenarios::run(),
+        Command::Validate(args) => validate::run(&args),
+    }
+}
