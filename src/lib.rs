@@ -3,3 +3,4 @@
 //! [`scenario`] holds the data format and its validation; [`cli`] the `jingkang` command.
 pub mod cli;
 pub mod scenario;
+pub mod sim;

@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod run;
 mod scenarios;
 mod validate;
 
@@ -18,6 +19,8 @@ struct Cli {
 enum Command {
     /// List the built-in scenarios.
     Scenarios,
+    /// Play a scenario headless, the AI for every faction; print the chronicle and outcome.
+    Run(run::Args),
     /// Check scenario files (or built-in ids) and report every problem with its place.
     Validate(validate::Args),
 }
@@ -31,5 +34,6 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Scenarios => scenarios::run(),
         Command::Validate(args) => validate::run(&args),
+        Command::Run(args) => run::run(&args),
     }
 }

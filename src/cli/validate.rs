@@ -38,5 +38,9 @@ pub(super) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    if invalid == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_INVALID) }
+    if invalid == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(EXIT_INVALID)
+    }
 }

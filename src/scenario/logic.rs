@@ -44,47 +44,96 @@ pub enum Condition {
     /// The current date is before this month.
     Before(Date),
     /// `faction` owns `province`.
-    Holds { faction: String, province: String },
+    Holds {
+        faction: String,
+        province: String,
+    },
     /// The two factions are at war.
-    AtWar { a: String, b: String },
+    AtWar {
+        a: String,
+        b: String,
+    },
     /// The treaty with this id is in force.
     TreatyInForce(String),
     /// A flag set by an effect.
     Flag(String),
     /// `option` was chosen in `event`.
-    Chose { event: String, option: String },
+    Chose {
+        event: String,
+        option: String,
+    },
     /// The character is alive and in play.
     Alive(String),
     /// The character serves the faction.
-    Serves { character: String, faction: String },
+    Serves {
+        character: String,
+        faction: String,
+    },
     /// The character rules the faction.
-    Rules { character: String, faction: String },
+    Rules {
+        character: String,
+        faction: String,
+    },
     /// The character holds the role.
-    HasRole { character: String, role: Role },
+    HasRole {
+        character: String,
+        role: Role,
+    },
     /// The faction is in play.
     FactionActive(String),
     /// An army of `faction` stands in `province`.
-    ArmyIn { faction: String, province: String },
+    ArmyIn {
+        faction: String,
+        province: String,
+    },
     /// The province is under siege.
     Besieged(String),
     /// Months the province has been under siege.
-    SiegeMonths { province: String, is: Compare },
+    SiegeMonths {
+        province: String,
+        is: Compare,
+    },
     /// A faction's silver.
-    Treasury { faction: String, is: Compare },
+    Treasury {
+        faction: String,
+        is: Compare,
+    },
     /// A faction's grain.
-    Grain { faction: String, is: Compare },
+    Grain {
+        faction: String,
+        is: Compare,
+    },
     /// A faction's legitimacy.
-    Legitimacy { faction: String, is: Compare },
+    Legitimacy {
+        faction: String,
+        is: Compare,
+    },
     /// A faction's court cohesion.
-    Cohesion { faction: String, is: Compare },
+    Cohesion {
+        faction: String,
+        is: Compare,
+    },
     /// Men under arms in a faction's armies.
-    Troops { faction: String, is: Compare },
+    Troops {
+        faction: String,
+        is: Compare,
+    },
     /// Number of provinces a faction owns.
-    Provinces { faction: String, is: Compare },
+    Provinces {
+        faction: String,
+        is: Compare,
+    },
     /// `of`'s opinion of `towards`.
-    Opinion { of: String, towards: String, is: Compare },
+    Opinion {
+        of: String,
+        towards: String,
+        is: Compare,
+    },
     /// Grain in a province's stores.
-    ProvinceGrain { province: String, is: Compare },
+    ProvinceGrain {
+        province: String,
+        is: Compare,
+    },
     /// A human plays the faction.
     HumanPlays(String),
 }
@@ -97,23 +146,56 @@ pub enum Effect {
     SetFlag(String),
     ClearFlag(String),
     /// Add silver (negative to take).
-    Treasury { faction: String, add: i64 },
+    Treasury {
+        faction: String,
+        add: i64,
+    },
     /// Add grain.
-    Grain { faction: String, add: i64 },
+    Grain {
+        faction: String,
+        add: i64,
+    },
     /// Add legitimacy points.
-    Legitimacy { faction: String, add: i64 },
+    Legitimacy {
+        faction: String,
+        add: i64,
+    },
     /// Add court cohesion points.
-    Cohesion { faction: String, add: i64 },
+    Cohesion {
+        faction: String,
+        add: i64,
+    },
     /// Move silver from one treasury to another.
-    Pay { from: String, to: String, amount: i64 },
+    Pay {
+        from: String,
+        to: String,
+        amount: i64,
+    },
     /// Hand a province (and its garrison's allegiance) to a faction.
-    Cede { province: String, to: String },
+    Cede {
+        province: String,
+        to: String,
+    },
     /// Change `of`'s opinion of `towards`.
-    Opinion { of: String, towards: String, add: i64 },
+    Opinion {
+        of: String,
+        towards: String,
+        add: i64,
+    },
     /// Change `of`'s trust in `towards`.
-    Trust { of: String, towards: String, add: i64 },
-    DeclareWar { attacker: String, defender: String },
-    MakePeace { a: String, b: String },
+    Trust {
+        of: String,
+        towards: String,
+        add: i64,
+    },
+    DeclareWar {
+        attacker: String,
+        defender: String,
+    },
+    MakePeace {
+        a: String,
+        b: String,
+    },
     /// A treaty comes into force.
     SignTreaty(Treaty),
     /// A treaty ends.
@@ -122,11 +204,21 @@ pub enum Effect {
     SpawnArmy(Army),
     DisbandArmy(String),
     /// Men join an army, by troop kind.
-    Reinforce { army: String, troops: BTreeMap<String, i64> },
+    Reinforce {
+        army: String,
+        troops: BTreeMap<String, i64>,
+    },
     /// Add morale points to an army.
-    ArmyMorale { army: String, add: i64 },
+    ArmyMorale {
+        army: String,
+        add: i64,
+    },
     /// `by` strips a province of a share (0-1) of its people, wealth and grain, and takes the grain and silver.
-    Loot { province: String, by: String, share: f64 },
+    Loot {
+        province: String,
+        by: String,
+        share: f64,
+    },
     /// Add to a province's figures.
     AdjustProvince {
         province: String,
@@ -144,9 +236,15 @@ pub enum Effect {
         loyalty: i64,
     },
     /// Give a character a role.
-    Appoint { character: String, role: Role },
+    Appoint {
+        character: String,
+        role: Role,
+    },
     /// Take a role from a character.
-    Dismiss { character: String, role: Role },
+    Dismiss {
+        character: String,
+        role: Role,
+    },
     /// Send a character away: out of play, alive.
     Exile(String),
     /// Put a character to death.
@@ -161,15 +259,27 @@ pub enum Effect {
         with_army: bool,
     },
     /// A new ruler (an abdication or succession).
-    SetRuler { faction: String, character: String },
+    SetRuler {
+        faction: String,
+        character: String,
+    },
     /// Add loyalty points to a character.
-    Loyalty { character: String, add: i64 },
+    Loyalty {
+        character: String,
+        add: i64,
+    },
     /// Put a character at the head of an army.
-    SetCommander { army: String, character: String },
+    SetCommander {
+        army: String,
+        character: String,
+    },
     /// Bring a faction into play.
     ActivateFaction(String),
     /// Move a faction's capital.
-    SetCapital { faction: String, province: String },
+    SetCapital {
+        faction: String,
+        province: String,
+    },
     /// Fire another event next month, whatever its trigger.
     FireEvent(String),
 }
@@ -186,7 +296,10 @@ pub struct Weight {
 
 impl Default for Weight {
     fn default() -> Self {
-        Self { base: 1.0, factors: Vec::new() }
+        Self {
+            base: 1.0,
+            factors: Vec::new(),
+        }
     }
 }
 

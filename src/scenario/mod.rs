@@ -8,8 +8,11 @@ mod source_map;
 mod validate;
 
 pub use date::{Date, MAX_YEAR, MIN_YEAR};
-pub use error::{ErrorKind, ScenarioError, ScenarioErrors};
-pub use load::{BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios, load};
+pub use error::{ErrorKind, ScenarioError, ScenarioErrors, closest as closest_id};
+pub use load::{
+    BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios,
+    load,
+};
 pub use logic::{Compare, Condition, Effect, Factor, Weight};
 pub use model::*;
 pub use source_map::{Position, SourceMap};
@@ -18,4 +21,12 @@ pub use validate::{ValidScenario, validate};
 /// Loads and validates a scenario given as a built-in id or a path.
 pub fn load_valid(scenario: &ScenarioRef) -> Result<ValidScenario, ScenarioErrors> {
     validate(load(scenario)?)
+}
+
+/// Validates a scenario that is already merged in memory, e.g. one embedded in a save.
+pub fn validate_embedded(
+    scenario: Scenario,
+    display: &str,
+) -> Result<ValidScenario, ScenarioErrors> {
+    validate(Loaded::from_merged(scenario, display))
 }

@@ -266,7 +266,12 @@ pub struct Skills {
 
 impl Default for Skills {
     fn default() -> Self {
-        Self { command: 5, defence: 5, diplomacy: 5, administration: 5 }
+        Self {
+            command: 5,
+            defence: 5,
+            diplomacy: 5,
+            administration: 5,
+        }
     }
 }
 
@@ -427,7 +432,11 @@ pub enum TreatyKind {
         shares: Vec<Share>,
     },
     /// `payer` pays `payee` a yearly sum, a twelfth each month.
-    Tribute { payer: String, payee: String, yearly: i64 },
+    Tribute {
+        payer: String,
+        payee: String,
+        yearly: i64,
+    },
     /// No war between the parties until `until`.
     Truce { until: Date },
     /// Peace on terms: an indemnity, ceded provinces, hostages.
@@ -564,4 +573,17 @@ fn seventy() -> i64 {
 }
 fn hundred() -> i64 {
     100
+}
+
+impl Scenario {
+    /// `date` in the reign era of `faction` (or the scenario's general calendar): "Xuanhe 7".
+    /// `None` when no era covers it.
+    pub fn era_year(&self, date: super::Date, faction: Option<&str>) -> Option<String> {
+        self.eras
+            .iter()
+            .filter(|e| e.start <= date && (e.faction.is_none() || e.faction.as_deref() == faction))
+            // The latest era to start wins; a faction's own calendar beats the general one.
+            .max_by_key(|e| (e.start, e.faction.is_some()))
+            .map(|e| format!("{} {}", e.name, date.year - e.start.year + 1))
+    }
 }

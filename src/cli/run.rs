@@ -1,0 +1,129 @@
+//! `jingkang run`: play a scenario headless with the AI for every faction, print the chronicle and outcome.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::scenario::{ScenarioRef, load_valid};
+use crate::sim::{CheckStatus, Report, Sim, SimOptions, Snapshot, StaticData, resolve_choices};
+
+use super::EXIT_INVALID;
+
+#[derive(Debug, clap::Args)]
+pub(super) struct Args {
+    /// A built-in scenario id or a scenario file.
+    #[arg(value_name = "SCENARIO", required_unless_present = "load")]
+    scenario: Option<String>,
+    /// Seed of the campaign's random numbers.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Take the historical option of every event (unless --choose says otherwise).
+    #[arg(long)]
+    historical: bool,
+    /// Impose an answer to an event: EVENT=OPTION (repeatable).
+    #[arg(long, value_name = "EVENT=OPTION")]
+    choose: Vec<String>,
+    /// Play at most this many months.
+    #[arg(long)]
+    turns: Option<u32>,
+    /// Print one JSON object instead of the readable chronicle.
+    #[arg(long)]
+    json: bool,
+    /// Save the game when the run stops.
+    #[arg(long, value_name = "FILE")]
+    save: Option<PathBuf>,
+    /// Continue a saved game instead of starting SCENARIO.
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose"])]
+    load: Option<PathBuf>,
+}
+
+pub(super) fn run(args: &Args) -> ExitCode {
+    let mut sim = match start(args) {
+        Ok(sim) => sim,
+        Err(code) => return code,
+    };
+    sim.run(args.turns);
+    if let Some(path) = &args.save {
+        if let Err(e) = sim.snapshot().save(path) {
+            eprintln!("error: cannot save: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    let report = sim.report();
+    if args.json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(json) => println!("{json}"),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print_readable(&sim, &report);
+    }
+    ExitCode::SUCCESS
+}
+
+fn start(args: &Args) -> Result<Sim, ExitCode> {
+    if let Some(path) = &args.load {
+        let snapshot = Snapshot::load(path).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        })?;
+        return Sim::restore(&snapshot).map_err(|e| {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        });
+    }
+    let arg = args.scenario.as_deref().unwrap_or_default();
+    let valid = load_valid(&ScenarioRef::parse(arg)).map_err(|errors| {
+        eprintln!("{errors}");
+        ExitCode::from(EXIT_INVALID)
+    })?;
+    let data = StaticData::new(&valid);
+    let imposed = resolve_choices(&data, &args.choose).map_err(|e| {
+        eprintln!("error: --choose: {e}");
+        ExitCode::from(EXIT_INVALID)
+    })?;
+    let options = SimOptions {
+        seed: args.seed,
+        historical: args.historical,
+        imposed,
+        ..Default::default()
+    };
+    Ok(Sim::new(std::sync::Arc::new(data), &options))
+}
+
+fn print_readable(sim: &Sim, report: &Report) {
+    let s = &sim.data().scenario;
+    println!("{} (seed {})", s.name, report.seed);
+    let mut month = None;
+    for entry in &report.chronicle {
+        if month != Some(entry.date) {
+            month = Some(entry.date);
+            match s.era_year(entry.date, s.factions.first().map(|f| f.id.as_str())) {
+                Some(era) => println!("\n{} ({era}, month {})", entry.date, entry.date.month),
+                None => println!("\n{}", entry.date),
+            }
+        }
+        println!("  {}", entry.text);
+    }
+    println!(
+        "\nOutcome ({}): {}",
+        report.outcome.final_date, report.outcome.description
+    );
+    if !report.history.is_empty() {
+        println!("\nHistory:");
+        for check in &report.history {
+            let status = match check.status {
+                CheckStatus::Matched => "matched ",
+                CheckStatus::Diverged => "diverged",
+                CheckStatus::Pending => "pending ",
+            };
+            let when = check
+                .happened
+                .map(|d| format!(" (happened {d})"))
+                .unwrap_or_default();
+            println!("  {status}  {} by {}{when}", check.text, check.expected);
+        }
+    }
+    println!("\nstate hash {}", report.state_hash);
+}

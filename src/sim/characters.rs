@@ -1,0 +1,140 @@
+//! Characters: rulers, ministers and commanders, their allegiance, roles, loyalty and fate.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::chronicle::Chronicled;
+use super::effects::ApplyEffect;
+use super::ids::{CharacterIx, Data, FactionIx};
+use super::world::Entities;
+use super::{EffectOrder, Turn, TurnSystems};
+use crate::scenario::{Effect, Role};
+
+/// Where a character is in the story.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Status {
+    /// Not yet in play.
+    Waiting,
+    Active,
+    Exiled,
+    Dead,
+}
+
+/// A character's allegiance, roles, loyalty and status.
+#[derive(Component, Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Person {
+    pub ix: CharacterIx,
+    pub faction: Option<FactionIx>,
+    pub roles: Vec<Role>,
+    /// 0-100.
+    pub loyalty: f64,
+    pub status: Status,
+}
+
+impl Person {
+    /// Alive and in play.
+    pub fn is_active(&self) -> bool {
+        self.status == Status::Active
+    }
+}
+
+/// Who rules a faction.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Ruler(pub Option<CharacterIx>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Turn,
+        apply_effects
+            .in_set(TurnSystems::Effects)
+            .in_set(EffectOrder::Others),
+    );
+}
+
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    data: Res<Data>,
+    entities: Res<Entities>,
+    mut people: Query<&mut Person>,
+    mut rulers: Query<&mut Ruler>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    for ApplyEffect(effect) in effects.read() {
+        let person = |id: &str| entities.character(data.character(id));
+        match effect {
+            Effect::Appoint { character, role } => {
+                if let Ok(mut p) = people.get_mut(person(character)) {
+                    if !p.roles.contains(role) {
+                        p.roles.push(*role);
+                    }
+                }
+            }
+            Effect::Dismiss { character, role } => {
+                if let Ok(mut p) = people.get_mut(person(character)) {
+                    p.roles.retain(|r| r != role);
+                }
+            }
+            Effect::Exile(character) | Effect::Execute(character) => {
+                let exiled = matches!(effect, Effect::Exile(_));
+                if let Ok(mut p) = people.get_mut(person(character)) {
+                    p.status = if exiled { Status::Exiled } else { Status::Dead };
+                    p.roles.clear();
+                    let verb = if exiled {
+                        "is sent into exile"
+                    } else {
+                        "is put to death"
+                    };
+                    chronicle.write(Chronicled(format!("{} {verb}.", data.character_name(p.ix))));
+                }
+            }
+            Effect::Activate(character) => {
+                if let Ok(mut p) = people.get_mut(person(character)) {
+                    if p.status == Status::Waiting {
+                        p.status = Status::Active;
+                    }
+                }
+            }
+            Effect::Defect { character, to, .. } => {
+                if let Ok(mut p) = people.get_mut(person(character)) {
+                    let to = data.faction(to);
+                    p.faction = Some(to);
+                    p.loyalty = 60.0;
+                    chronicle.write(Chronicled(format!(
+                        "{} goes over to {}.",
+                        data.character_name(p.ix),
+                        data.faction_name(to)
+                    )));
+                }
+            }
+            Effect::SetRuler { faction, character } => {
+                let (f, c) = (data.faction(faction), data.character(character));
+                if let Ok(mut r) = rulers.get_mut(entities.faction(f)) {
+                    let old = r.0.replace(c);
+                    if let Some(old) = old.filter(|o| *o != c) {
+                        if let Ok(mut p) = people.get_mut(entities.character(old)) {
+                            p.roles.retain(|r| *r != Role::Ruler);
+                        }
+                    }
+                }
+                if let Ok(mut p) = people.get_mut(entities.character(c)) {
+                    p.faction = Some(f);
+                    p.status = Status::Active;
+                    if !p.roles.contains(&Role::Ruler) {
+                        p.roles.push(Role::Ruler);
+                    }
+                }
+                chronicle.write(Chronicled(format!(
+                    "{} now rules {}.",
+                    data.character_name(c),
+                    data.faction_name(f)
+                )));
+            }
+            Effect::Loyalty { character, add } => {
+                if let Ok(mut p) = people.get_mut(person(character)) {
+                    p.loyalty = (p.loyalty + *add as f64).clamp(0.0, 100.0);
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,49 @@
+//! The chronicle: what happened, in dated sentences, gathered from every system's messages.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::calendar::Calendar;
+use super::{Turn, TurnSystems};
+use crate::scenario::Date;
+
+/// A sentence for the chronicle, written by any system during the turn.
+#[derive(Message, Clone, Debug)]
+pub struct Chronicled(pub String);
+
+/// One dated line of the chronicle.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Entry {
+    pub date: Date,
+    pub text: String,
+}
+
+/// Everything that has happened so far, in order.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chronicle(pub Vec<Entry>);
+
+impl Chronicle {
+    /// The entries of one month.
+    pub fn of_month(&self, date: Date) -> impl Iterator<Item = &Entry> {
+        self.0.iter().filter(move |e| e.date == date)
+    }
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<Chronicled>();
+    app.init_resource::<Chronicle>();
+    app.add_systems(Turn, record.in_set(TurnSystems::Chronicle));
+}
+
+fn record(
+    mut lines: MessageReader<Chronicled>,
+    calendar: Res<Calendar>,
+    mut chronicle: ResMut<Chronicle>,
+) {
+    for Chronicled(text) in lines.read() {
+        chronicle.0.push(Entry {
+            date: calendar.date,
+            text: text.clone(),
+        });
+    }
+}

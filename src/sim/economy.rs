@@ -1,0 +1,197 @@
+//! Economy: treasuries and granaries; income from provinces, army pay, tribute and indemnities.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::armies::{Army, Troops};
+use super::diplomacy::{Treaties, TreatyTerms};
+use super::effects::ApplyEffect;
+use super::ids::{Data, FactionIx};
+use super::map::{Owner, Populace};
+use super::rules::Rules;
+use super::sieges::Defences;
+use super::world::Entities;
+use super::{Turn, TurnSystems};
+use crate::scenario::Effect;
+
+/// A faction's silver (thousands of taels) and grain.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Treasury {
+    pub silver: f64,
+    pub grain: f64,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(
+        Turn,
+        apply_effects
+            .in_set(TurnSystems::Effects)
+            .before(super::EffectOrder::Others),
+    );
+    app.add_systems(
+        Turn,
+        (collect_income, pay_armies, pay_tribute)
+            .chain()
+            .in_set(TurnSystems::Economy),
+    );
+}
+
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    data: Res<Data>,
+    entities: Res<Entities>,
+    mut treasuries: Query<&mut Treasury>,
+    provinces: Query<(&Populace, &Defences)>,
+) {
+    for ApplyEffect(effect) in effects.read() {
+        match effect {
+            Effect::Treasury { faction, add } => {
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(faction))) {
+                    t.silver = (t.silver + *add as f64).max(0.0);
+                }
+            }
+            Effect::Grain { faction, add } => {
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(faction))) {
+                    t.grain = (t.grain + *add as f64).max(0.0);
+                }
+            }
+            Effect::Pay { from, to, amount } => {
+                let paid = match treasuries.get_mut(entities.faction(data.faction(from))) {
+                    Ok(mut t) => {
+                        let paid = t.silver.min(*amount as f64);
+                        t.silver -= paid;
+                        paid
+                    }
+                    Err(_) => 0.0,
+                };
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(to))) {
+                    t.silver += paid;
+                }
+            }
+            Effect::Loot {
+                province,
+                by,
+                share,
+            } => {
+                let Ok((populace, defences)) =
+                    provinces.get(entities.province(data.province(province)))
+                else {
+                    continue;
+                };
+                // A year of the province's yield and a share of its stores go to the looter.
+                let silver = populace.wealth * 12.0 * share;
+                let grain = defences.grain * share;
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(by))) {
+                    t.silver += silver;
+                    t.grain += grain;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Each owned province yields its wealth in silver and a share of its people's grain.
+fn collect_income(
+    rules: Res<Rules>,
+    entities: Res<Entities>,
+    provinces: Query<(&Owner, &Populace)>,
+    mut treasuries: Query<&mut Treasury>,
+) {
+    let mut income = vec![(0.0, 0.0); entities.factions.len()];
+    for &e in &entities.provinces {
+        let Ok((owner, populace)) = provinces.get(e) else {
+            continue;
+        };
+        if let Some(f) = owner.0 {
+            let share = populace.yield_share(f, &rules);
+            income[f.get()].0 += populace.wealth * share;
+            income[f.get()].1 += populace.population / 1000.0 * rules.grain_tax * share;
+        }
+    }
+    for (i, &e) in entities.factions.iter().enumerate() {
+        if let Ok(mut t) = treasuries.get_mut(e) {
+            t.silver += income[i].0;
+            t.grain += income[i].1;
+        }
+    }
+}
+
+/// Armies are paid in silver by troop kind; unpaid armies are left to the morale rules.
+fn pay_armies(
+    data: Res<Data>,
+    entities: Res<Entities>,
+    armies: Query<(&Army, &Troops)>,
+    mut treasuries: Query<&mut Treasury>,
+) {
+    let mut pay = vec![0.0; entities.factions.len()];
+    for e in entities.armies.iter().flatten() {
+        let Ok((army, troops)) = armies.get(*e) else {
+            continue;
+        };
+        pay[army.owner.get()] += troops.upkeep(&data);
+    }
+    for (i, &e) in entities.factions.iter().enumerate() {
+        if let Ok(mut t) = treasuries.get_mut(e) {
+            t.silver = (t.silver - pay[i]).max(0.0);
+        }
+    }
+}
+
+/// Tribute treaties move a twelfth of the yearly sum each month; peace indemnities are paid
+/// in monthly instalments until paid off.
+fn pay_tribute(
+    data: Res<Data>,
+    entities: Res<Entities>,
+    mut treaties: ResMut<Treaties>,
+    mut treasuries: Query<&mut Treasury>,
+) {
+    for treaty in treaties.in_force_mut() {
+        let (payer, payee, due) = match &mut treaty.terms {
+            TreatyTerms::Tribute {
+                payer,
+                payee,
+                yearly,
+            } => (*payer, *payee, *yearly / 12.0),
+            TreatyTerms::Peace {
+                payer: Some(payer),
+                payee,
+                indemnity_left,
+                instalment,
+                ..
+            } => {
+                let due = instalment.min(*indemnity_left);
+                *indemnity_left -= due;
+                (*payer, *payee, due)
+            }
+            _ => continue,
+        };
+        if due <= 0.0 {
+            continue;
+        }
+        let paid = transfer(&entities, &mut treasuries, payer, payee, due);
+        treaty.arrears += due - paid;
+    }
+    let _ = &data;
+}
+
+fn transfer(
+    entities: &Entities,
+    treasuries: &mut Query<&mut Treasury>,
+    from: FactionIx,
+    to: FactionIx,
+    amount: f64,
+) -> f64 {
+    let paid = match treasuries.get_mut(entities.faction(from)) {
+        Ok(mut t) => {
+            let paid = t.silver.min(amount);
+            t.silver -= paid;
+            paid
+        }
+        Err(_) => 0.0,
+    };
+    if let Ok(mut t) = treasuries.get_mut(entities.faction(to)) {
+        t.silver += paid;
+    }
+    paid
+}

@@ -1,0 +1,193 @@
+//! Events and decisions: fired by date and conditions, answered by a player's choice, history or
+//! the AI's weights; their effects are broadcast to the domains.
+use std::collections::{BTreeMap, BTreeSet};
+
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::chronicle::Chronicled;
+use super::conditions::View;
+use super::effects::ApplyEffect;
+use super::ids::{Data, FactionIx};
+use super::rng::SimRng;
+use super::{EffectOrder, Turn, TurnSystems};
+use crate::scenario::{Date, Effect, Event};
+
+/// Flags set by effects.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Flags(pub BTreeSet<String>);
+
+/// An answer given to an event.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChoiceRecord {
+    pub date: Date,
+    pub event: usize,
+    pub option: usize,
+    pub faction: FactionIx,
+    /// Whether it is the option history chose.
+    pub historical: bool,
+}
+
+/// Every answer given so far, in order.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Choices(pub Vec<ChoiceRecord>);
+
+impl Choices {
+    /// Whether option `option` of event `event` (both indices) was chosen.
+    pub fn chose(&self, event: usize, option: usize) -> bool {
+        self.0
+            .iter()
+            .any(|c| c.event == event && c.option == option)
+    }
+}
+
+/// Which events have fired and which are forced to fire next turn.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventState {
+    pub fired: Vec<bool>,
+    pub forced: BTreeSet<usize>,
+}
+
+/// How events are answered: who plays which faction, and which options are imposed.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Players {
+    /// Factions played by humans.
+    pub humans: BTreeSet<FactionIx>,
+    /// Take the historical option of every event nobody imposes an answer to.
+    pub historical: bool,
+    /// Imposed answers: event index to option index.
+    pub imposed: BTreeMap<usize, usize>,
+}
+
+impl Players {
+    pub fn is_human(&self, f: FactionIx) -> bool {
+        self.humans.contains(&f)
+    }
+}
+
+/// A choice made this turn, recorded after the events phase.
+#[derive(Message, Clone, Debug)]
+struct ChoiceMade(ChoiceRecord);
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<ChoiceMade>();
+    app.init_resource::<Flags>()
+        .init_resource::<Choices>()
+        .init_resource::<EventState>()
+        .init_resource::<Players>();
+    app.add_systems(
+        Turn,
+        (fire_events, record_choices)
+            .chain()
+            .in_set(TurnSystems::Events),
+    );
+    app.add_systems(
+        Turn,
+        apply_effects
+            .in_set(TurnSystems::Effects)
+            .in_set(EffectOrder::Others),
+    );
+}
+
+/// Fires each due event in scenario order and answers it.
+fn fire_events(
+    view: View,
+    mut state: ResMut<EventState>,
+    mut rng: ResMut<SimRng>,
+    mut made: MessageWriter<ChoiceMade>,
+    mut effects: MessageWriter<ApplyEffect>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    let data = view.data.clone();
+    for (ix, event) in data.scenario.events.iter().enumerate() {
+        let forced = state.forced.remove(&ix);
+        if state.fired[ix] && !event.repeatable && !forced {
+            continue;
+        }
+        if !forced && !(view.holds(&event.trigger) && rng.chance(event.chance / 100.0)) {
+            continue;
+        }
+        state.fired[ix] = true;
+        let option = choose_option(&view, &mut rng, ix, event);
+        let chosen = &event.options[option];
+        let faction = data.faction(&event.faction);
+        chronicle.write(Chronicled(format!(
+            "{} ({}): {}.",
+            event.title,
+            data.faction_name(faction),
+            chosen.name
+        )));
+        made.write(ChoiceMade(ChoiceRecord {
+            date: view.calendar.date,
+            event: ix,
+            option,
+            faction,
+            historical: chosen.historical,
+        }));
+        for effect in &chosen.effects {
+            if let Effect::FireEvent(next) = effect {
+                state.forced.insert(data.events[next]);
+            }
+            effects.write(ApplyEffect(effect.clone()));
+        }
+    }
+}
+
+/// The imposed answer, else the historical one when history is followed, else the AI's pick.
+fn choose_option(view: &View, rng: &mut SimRng, ix: usize, event: &Event) -> usize {
+    if let Some(&option) = view.players.imposed.get(&ix) {
+        return option;
+    }
+    if view.players.historical {
+        if let Some(option) = event.options.iter().position(|o| o.historical) {
+            return option;
+        }
+    }
+    let weights: Vec<f64> = event
+        .options
+        .iter()
+        .map(|o| {
+            o.ai.factors
+                .iter()
+                .filter(|f| view.holds(&f.when))
+                .fold(o.ai.base, |w, f| w * f.times)
+        })
+        .collect();
+    rng.weighted(&weights).unwrap_or(0)
+}
+
+fn record_choices(mut made: MessageReader<ChoiceMade>, mut choices: ResMut<Choices>) {
+    for ChoiceMade(record) in made.read() {
+        choices.0.push(record.clone());
+    }
+}
+
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    mut flags: ResMut<Flags>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    for ApplyEffect(effect) in effects.read() {
+        match effect {
+            Effect::SetFlag(f) => {
+                flags.0.insert(f.clone());
+            }
+            Effect::ClearFlag(f) => {
+                flags.0.remove(f);
+            }
+            Effect::Chronicle(text) => {
+                chronicle.write(Chronicled(text.clone()));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The number of events, for sizing [`EventState`].
+pub fn event_state(data: &Data) -> EventState {
+    EventState {
+        fired: vec![false; data.scenario.events.len()],
+        forced: BTreeSet::new(),
+    }
+}

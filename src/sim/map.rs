@@ -1,0 +1,131 @@
+//! The map: who owns each province, its people, and each faction's capital.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::chronicle::Chronicled;
+use super::effects::ApplyEffect;
+use super::ids::{Data, FactionIx, ProvinceIx};
+use super::rules::Rules;
+use super::world::Entities;
+use super::{EffectOrder, Turn, TurnSystems};
+use crate::scenario::Effect;
+
+/// Marks a province entity and gives its index.
+#[derive(Component, Clone, Copy, Debug)]
+pub struct Province(pub ProvinceIx);
+
+/// The faction that owns a province.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Owner(pub Option<FactionIx>);
+
+/// A province's people and what they yield.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Populace {
+    pub population: f64,
+    /// Silver a month, thousands of taels.
+    pub wealth: f64,
+    /// The faction the people hold legitimate.
+    pub loyal_to: Option<FactionIx>,
+    /// How strongly, 0-100.
+    pub loyalty: f64,
+}
+
+impl Populace {
+    /// Share of the yield that reaches `owner`: all of it if the people hold him legitimate.
+    pub fn yield_share(&self, owner: FactionIx, rules: &Rules) -> f64 {
+        if self.loyal_to == Some(owner) {
+            1.0
+        } else {
+            rules.disloyal_yield + (1.0 - rules.disloyal_yield) * (1.0 - self.loyalty / 100.0)
+        }
+    }
+}
+
+/// A faction's capital, if it has one.
+#[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Capital(pub Option<ProvinceIx>);
+
+/// A province changed hands this turn.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct ProvinceTransferred {
+    pub province: ProvinceIx,
+    pub from: Option<FactionIx>,
+    pub to: FactionIx,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<ProvinceTransferred>();
+    app.add_systems(
+        Turn,
+        apply_effects
+            .in_set(TurnSystems::Effects)
+            .in_set(EffectOrder::Others),
+    );
+}
+
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    data: Res<Data>,
+    entities: Res<Entities>,
+    mut provinces: Query<(&mut Owner, &mut Populace)>,
+    mut capitals: Query<&mut Capital>,
+    mut transferred: MessageWriter<ProvinceTransferred>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    for ApplyEffect(effect) in effects.read() {
+        match effect {
+            Effect::Cede { province, to } => {
+                let (p, to) = (data.province(province), data.faction(to));
+                let Ok((mut owner, _)) = provinces.get_mut(entities.province(p)) else {
+                    continue;
+                };
+                if owner.0 == Some(to) {
+                    continue;
+                }
+                let from = owner.0.replace(to);
+                transferred.write(ProvinceTransferred {
+                    province: p,
+                    from,
+                    to,
+                });
+                chronicle.write(Chronicled(format!(
+                    "{} passes to {}.",
+                    data.province_name(p),
+                    data.faction_name(to)
+                )));
+            }
+            Effect::SetCapital { faction, province } => {
+                if let Ok(mut c) = capitals.get_mut(entities.faction(data.faction(faction))) {
+                    c.0 = Some(data.province(province));
+                }
+            }
+            Effect::AdjustProvince {
+                province,
+                population,
+                wealth,
+                loyalty,
+                ..
+            } => {
+                if let Ok((_, mut pop)) =
+                    provinces.get_mut(entities.province(data.province(province)))
+                {
+                    pop.population = (pop.population + *population as f64).max(0.0);
+                    pop.wealth = (pop.wealth + *wealth as f64).max(0.0);
+                    pop.loyalty = (pop.loyalty + *loyalty as f64).clamp(0.0, 100.0);
+                }
+            }
+            Effect::Loot {
+                province, share, ..
+            } => {
+                if let Ok((_, mut pop)) =
+                    provinces.get_mut(entities.province(data.province(province)))
+                {
+                    pop.population *= 1.0 - share;
+                    pop.wealth *= 1.0 - share;
+                }
+            }
+            _ => {}
+        }
+    }
+}

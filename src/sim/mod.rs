@@ -1,0 +1,219 @@
+//! The headless simulation: a validated scenario becomes a Bevy world, and one turn (a month) is
+//! one run of the [`Turn`] schedule, whose phases are the [`TurnSystems`] sets ordered below.
+mod armies;
+mod calendar;
+mod characters;
+mod chronicle;
+mod conditions;
+mod diplomacy;
+mod economy;
+mod effects;
+mod events;
+mod ids;
+mod map;
+mod morale;
+mod report;
+mod rng;
+mod rules;
+mod setup;
+mod sieges;
+mod snapshot;
+mod victory;
+mod world;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
+
+pub use calendar::Calendar;
+pub use chronicle::{Chronicle, Entry};
+pub use events::Players;
+pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData};
+pub use report::{ChoiceError, Report, resolve_choices};
+pub use rules::Rules;
+pub use snapshot::{SaveError, Snapshot};
+pub use victory::{CheckStatus, GameOver, Outcome};
+
+use crate::scenario::ValidScenario;
+
+/// The schedule that resolves one turn.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Turn;
+
+/// The phases of a turn, in the order they run.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TurnSystems {
+    /// Per-turn housekeeping: message buffers.
+    Begin,
+    /// Events fire and are answered.
+    Events,
+    /// The chosen options' effects are applied, each domain its own part.
+    Effects,
+    /// Player and AI orders are given.
+    Orders,
+    Diplomacy,
+    Movement,
+    Battles,
+    Sieges,
+    Supply,
+    Morale,
+    Economy,
+    /// Victory conditions and the historical record.
+    Victory,
+    /// The month's messages become chronicle entries.
+    Chronicle,
+    /// The calendar moves on.
+    End,
+}
+
+/// Within [`TurnSystems::Effects`]: the economy reads what looting takes before the map and the
+/// sieges strip the province.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum EffectOrder {
+    Others,
+}
+
+/// Registers the turn schedule, orders its phases (once, here) and adds every domain's plugin.
+pub fn plugin(app: &mut App) {
+    let mut schedule = Schedule::new(Turn);
+    // One campaign runs on one thread; sweeps run campaigns in parallel instead.
+    schedule.set_executor(SingleThreadedExecutor::new());
+    app.add_schedule(schedule);
+    app.configure_sets(
+        Turn,
+        (
+            TurnSystems::Begin,
+            TurnSystems::Events,
+            TurnSystems::Effects,
+            TurnSystems::Orders,
+            TurnSystems::Diplomacy,
+            TurnSystems::Movement,
+            TurnSystems::Battles,
+            TurnSystems::Sieges,
+            TurnSystems::Supply,
+            TurnSystems::Morale,
+            TurnSystems::Economy,
+            TurnSystems::Victory,
+            TurnSystems::Chronicle,
+            TurnSystems::End,
+        )
+            .chain(),
+    );
+    app.add_message::<effects::ApplyEffect>();
+    app.add_systems(
+        Turn,
+        bevy_ecs::message::message_update_system.in_set(TurnSystems::Begin),
+    );
+    app.add_plugins((
+        calendar::plugin,
+        chronicle::plugin,
+        events::plugin,
+        economy::plugin,
+        map::plugin,
+        sieges::plugin,
+        morale::plugin,
+        armies::plugin,
+        characters::plugin,
+        diplomacy::plugin,
+        victory::plugin,
+    ));
+}
+
+/// How a campaign is set up: the seed and how events are answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SimOptions {
+    pub seed: u64,
+    /// Follow history for every event nobody imposes an answer to.
+    pub historical: bool,
+    /// Imposed answers, event index to option index (see [`resolve_choices`]).
+    pub imposed: BTreeMap<usize, usize>,
+    /// Factions played by humans.
+    pub humans: BTreeSet<FactionIx>,
+}
+
+/// A campaign in progress.
+pub struct Sim {
+    app: App,
+}
+
+impl Sim {
+    /// A campaign of `data` at its first month.
+    pub fn new(data: Arc<StaticData>, options: &SimOptions) -> Self {
+        let mut sim = Self::empty(data);
+        let world = sim.app.world_mut();
+        let data = world.resource::<Data>().clone();
+        setup::populate(world, &data);
+        world.insert_resource(rng::SimRng::from_seed(options.seed));
+        world.insert_resource(Players {
+            humans: options.humans.clone(),
+            historical: options.historical,
+            imposed: options.imposed.clone(),
+        });
+        world.insert_resource(report::Seed(options.seed));
+        sim
+    }
+
+    /// A campaign of a validated scenario.
+    pub fn from_scenario(scenario: &ValidScenario, options: &SimOptions) -> Self {
+        Self::new(Arc::new(StaticData::new(scenario)), options)
+    }
+
+    /// An app with the schedule and the static data, but no game state yet.
+    fn empty(data: Arc<StaticData>) -> Self {
+        let mut app = App::empty();
+        app.insert_resource(Data(data));
+        app.init_resource::<Rules>();
+        plugin(&mut app);
+        Self { app }
+    }
+
+    /// Plays one month.
+    pub fn step(&mut self) {
+        self.app.world_mut().run_schedule(Turn);
+    }
+
+    /// Whether the game has ended.
+    pub fn is_over(&self) -> bool {
+        self.world().resource::<GameOver>().0.is_some()
+    }
+
+    /// Plays until the game ends, or at most `max_turns` months.
+    pub fn run(&mut self, max_turns: Option<u32>) {
+        let mut played = 0;
+        while !self.is_over() && max_turns.is_none_or(|m| played < m) {
+            self.step();
+            played += 1;
+        }
+    }
+
+    /// The world, read-only: the GUI and reports read state here.
+    pub fn world(&self) -> &World {
+        self.app.world()
+    }
+
+    /// The static data of the scenario being played.
+    pub fn data(&self) -> &Data {
+        self.world().resource::<Data>()
+    }
+
+    /// The whole game state, for saving and hashing.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::capture(self.world())
+    }
+
+    /// A campaign continued from a snapshot.
+    pub fn restore(snapshot: &Snapshot) -> Result<Self, SaveError> {
+        let data = Arc::new(snapshot.static_data()?);
+        let mut sim = Self::empty(data);
+        snapshot.restore_into(sim.app.world_mut());
+        Ok(sim)
+    }
+
+    /// What happened, for printing or JSON.
+    pub fn report(&self) -> Report {
+        Report::of(self)
+    }
+}

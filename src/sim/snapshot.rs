@@ -1,0 +1,373 @@
+//! The whole game state as plain data: saves, loads and the state hash.
+use std::io::Write;
+use std::path::Path;
+
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+use thiserror::Error;
+
+use super::armies::{Army, Spirit, Troops};
+use super::calendar::Calendar;
+use super::characters::{Person, Ruler};
+use super::chronicle::Chronicle;
+use super::diplomacy::{InPlay, Relations, Treaties};
+use super::economy::Treasury;
+use super::events::{Choices, EventState, Flags, Players};
+use super::ids::{Data, StaticData};
+use super::map::{Capital, Owner, Populace, Province};
+use super::morale::Standing;
+use super::report::Seed;
+use super::rng::{RngState, SimRng};
+use super::sieges::Defences;
+use super::victory::{GameOver, HistoryRecord};
+use super::world::Entities;
+use crate::scenario::{Scenario, validate_embedded};
+
+/// What a save file says it is.
+const SAVE_FORMAT: &str = "jingkang-save";
+/// The save format this build writes and reads.
+pub const SAVE_VERSION: u32 = 1;
+/// The largest save file read, in bytes.
+const MAX_SAVE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// A faction's changing state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct FactionState {
+    pub treasury: Treasury,
+    pub standing: Standing,
+    pub in_play: InPlay,
+    pub ruler: Ruler,
+    pub capital: Capital,
+}
+
+/// A province's changing state.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProvinceState {
+    pub owner: Owner,
+    pub populace: Populace,
+    pub defences: Defences,
+}
+
+/// An army in the field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ArmyState {
+    pub army: Army,
+    pub troops: Troops,
+    pub spirit: Spirit,
+}
+
+/// Everything needed to continue a game exactly, including the scenario it is played on.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub format: String,
+    pub version: u32,
+    pub scenario: Scenario,
+    pub seed: u64,
+    pub rng: RngState,
+    pub calendar: Calendar,
+    pub players: Players,
+    pub flags: Flags,
+    pub choices: Choices,
+    pub events: EventState,
+    pub relations: Relations,
+    pub treaties: Treaties,
+    pub history: HistoryRecord,
+    pub game_over: GameOver,
+    pub chronicle: Chronicle,
+    pub factions: Vec<FactionState>,
+    pub provinces: Vec<ProvinceState>,
+    pub characters: Vec<Person>,
+    pub armies: Vec<Option<ArmyState>>,
+}
+
+/// Why a save could not be written or read.
+#[derive(Debug, Error)]
+pub enum SaveError {
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("{0}: not a Jingkang save file")]
+    NotASave(String),
+    #[error("{path}: the save is version {found}; this build reads version {expected}")]
+    Version {
+        path: String,
+        found: u32,
+        expected: u32,
+    },
+    #[error("the save is corrupted: {0}")]
+    Corrupt(String),
+}
+
+impl Snapshot {
+    /// Reads every piece of state out of `world`.
+    pub fn capture(world: &World) -> Self {
+        let data = world.resource::<Data>();
+        let entities = world.resource::<Entities>();
+        let get = |e: Entity| world.entity(e);
+        let factions = entities
+            .factions
+            .iter()
+            .map(|&e| {
+                let e = get(e);
+                FactionState {
+                    treasury: *e.get::<Treasury>().expect("faction has a treasury"),
+                    standing: *e.get::<Standing>().expect("faction has a standing"),
+                    in_play: *e.get::<InPlay>().expect("faction has InPlay"),
+                    ruler: *e.get::<Ruler>().expect("faction has a ruler slot"),
+                    capital: *e.get::<Capital>().expect("faction has a capital slot"),
+                }
+            })
+            .collect();
+        let provinces = entities
+            .provinces
+            .iter()
+            .map(|&e| {
+                let e = get(e);
+                ProvinceState {
+                    owner: *e.get::<Owner>().expect("province has an owner slot"),
+                    populace: *e.get::<Populace>().expect("province has people"),
+                    defences: *e.get::<Defences>().expect("province has defences"),
+                }
+            })
+            .collect();
+        let characters = entities
+            .characters
+            .iter()
+            .map(|&e| get(e).get::<Person>().expect("a person").clone())
+            .collect();
+        let armies = entities
+            .armies
+            .iter()
+            .map(|slot| {
+                slot.map(|e| {
+                    let e = get(e);
+                    ArmyState {
+                        army: *e.get::<Army>().expect("an army"),
+                        troops: e.get::<Troops>().expect("troops").clone(),
+                        spirit: *e.get::<Spirit>().expect("spirit"),
+                    }
+                })
+            })
+            .collect();
+        Self {
+            format: SAVE_FORMAT.to_string(),
+            version: SAVE_VERSION,
+            scenario: data.scenario.clone(),
+            seed: world.resource::<Seed>().0,
+            rng: world.resource::<SimRng>().state(),
+            calendar: *world.resource::<Calendar>(),
+            players: world.resource::<Players>().clone(),
+            flags: world.resource::<Flags>().clone(),
+            choices: world.resource::<Choices>().clone(),
+            events: world.resource::<EventState>().clone(),
+            relations: world.resource::<Relations>().clone(),
+            treaties: world.resource::<Treaties>().clone(),
+            history: world.resource::<HistoryRecord>().clone(),
+            game_over: world.resource::<GameOver>().clone(),
+            chronicle: world.resource::<Chronicle>().clone(),
+            factions,
+            provinces,
+            characters,
+            armies,
+        }
+    }
+
+    /// The static data of the embedded scenario, validated again: a save may have been edited.
+    pub fn static_data(&self) -> Result<StaticData, SaveError> {
+        let valid =
+            validate_embedded(self.scenario.clone(), "the saved scenario").map_err(|e| {
+                SaveError::Corrupt(format!(
+                    "its scenario is invalid: {}",
+                    e.0.first().map(ToString::to_string).unwrap_or_default()
+                ))
+            })?;
+        let data = StaticData::new(&valid);
+        self.check_shape(&data)?;
+        Ok(data)
+    }
+
+    /// Every table has the scenario's size and every index is in range.
+    fn check_shape(&self, data: &StaticData) -> Result<(), SaveError> {
+        let s = &data.scenario;
+        let sizes = [
+            ("factions", self.factions.len(), s.factions.len()),
+            ("provinces", self.provinces.len(), s.provinces.len()),
+            ("characters", self.characters.len(), s.characters.len()),
+            ("armies", self.armies.len(), data.army_ids.len()),
+            ("events", self.events.fired.len(), s.events.len()),
+            ("history checks", self.history.0.len(), s.history.len()),
+            ("treaties", self.treaties.0.len(), data.treaty_ids.len()),
+        ];
+        for (what, found, expected) in sizes {
+            if found != expected {
+                return Err(SaveError::Corrupt(format!(
+                    "{found} {what} saved, the scenario has {expected}"
+                )));
+            }
+        }
+        let (nf, np, nc) = (s.factions.len(), s.provinces.len(), s.characters.len());
+        let bad_faction = |f: Option<super::ids::FactionIx>| f.is_some_and(|f| f.get() >= nf);
+        let bad_province = |p: Option<super::ids::ProvinceIx>| p.is_some_and(|p| p.get() >= np);
+        let bad_character = |c: Option<super::ids::CharacterIx>| c.is_some_and(|c| c.get() >= nc);
+        let out_of_range =
+            self.factions
+                .iter()
+                .any(|f| bad_character(f.ruler.0) || bad_province(f.capital.0))
+                || self
+                    .provinces
+                    .iter()
+                    .any(|p| bad_faction(p.owner.0) || bad_faction(p.populace.loyal_to))
+                || self.characters.iter().any(|c| bad_faction(c.faction))
+                || self.armies.iter().flatten().any(|a| {
+                    bad_faction(Some(a.army.owner))
+                        || bad_province(Some(a.army.location))
+                        || bad_character(a.army.commander)
+                        || a.troops.0.len() != s.troop_kinds.len()
+                })
+                || self.relations.size() != nf
+                || self.choices.0.iter().any(|c| {
+                    c.event >= s.events.len() || c.option >= s.events[c.event].options.len()
+                });
+        if out_of_range {
+            return Err(SaveError::Corrupt(
+                "it refers to things its scenario does not have".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Spawns this state into an app that has the schedule and the static data.
+    pub(super) fn restore_into(&self, world: &mut World) {
+        let data = world.resource::<Data>().clone();
+        let mut entities = Entities::default();
+        for (i, f) in self.factions.iter().enumerate() {
+            let e = world
+                .spawn((
+                    super::ids::FactionIx(i as u16),
+                    f.treasury,
+                    f.standing,
+                    f.in_play,
+                    f.ruler,
+                    f.capital,
+                ))
+                .id();
+            entities.factions.push(e);
+        }
+        for (i, p) in self.provinces.iter().enumerate() {
+            let e = world
+                .spawn((
+                    Province(super::ids::ProvinceIx(i as u16)),
+                    p.owner,
+                    p.populace,
+                    p.defences,
+                ))
+                .id();
+            entities.provinces.push(e);
+        }
+        for c in &self.characters {
+            entities.characters.push(world.spawn(c.clone()).id());
+        }
+        for a in &self.armies {
+            entities.armies.push(
+                a.as_ref()
+                    .map(|a| world.spawn((a.army, a.troops.clone(), a.spirit)).id()),
+            );
+        }
+        world.insert_resource(entities);
+        world.insert_resource(SimRng::from_state(self.rng));
+        world.insert_resource(Seed(self.seed));
+        world.insert_resource(self.calendar);
+        world.insert_resource(self.players.clone());
+        world.insert_resource(self.flags.clone());
+        world.insert_resource(self.choices.clone());
+        world.insert_resource(self.events.clone());
+        world.insert_resource(self.relations.clone());
+        world.insert_resource(self.treaties.clone());
+        world.insert_resource(self.history.clone());
+        world.insert_resource(self.game_over.clone());
+        world.insert_resource(self.chronicle.clone());
+        let _ = data;
+    }
+
+    /// A 64-bit FNV-1a hash of the whole state: equal states, equal hashes.
+    pub fn state_hash(&self) -> u64 {
+        let bytes = serde_json::to_vec(self).unwrap_or_default();
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    }
+
+    /// Writes the save atomically: to a temporary file beside `path`, synced, then renamed over it,
+    /// so a crash leaves either the old save or the new one, never half of one.
+    pub fn save(&self, path: &Path) -> Result<(), SaveError> {
+        let io = |e: std::io::Error| SaveError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(io)?;
+        let mut tmp = tempfile_in(dir).map_err(io)?;
+        let json = serde_json::to_vec(self).map_err(|e| SaveError::Corrupt(e.to_string()))?;
+        tmp.1.write_all(&json).map_err(io)?;
+        tmp.1.sync_all().map_err(io)?;
+        drop(tmp.1);
+        std::fs::rename(&tmp.0, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp.0);
+            io(e)
+        })?;
+        Ok(())
+    }
+
+    /// Reads a save, checking that it is one, of this version, and consistent.
+    pub fn load(path: &Path) -> Result<Self, SaveError> {
+        let shown = path.display().to_string();
+        let io = |e: std::io::Error| SaveError::Io {
+            path: shown.clone(),
+            message: e.to_string(),
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_SAVE_BYTES {
+            return Err(SaveError::Corrupt(format!(
+                "{shown} is {size} bytes, larger than any save"
+            )));
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let header: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|_| SaveError::NotASave(shown.clone()))?;
+        if header.get("format").and_then(|f| f.as_str()) != Some(SAVE_FORMAT) {
+            return Err(SaveError::NotASave(shown));
+        }
+        let found = header.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
+        if found != SAVE_VERSION {
+            return Err(SaveError::Version {
+                path: shown,
+                found,
+                expected: SAVE_VERSION,
+            });
+        }
+        let snapshot: Snapshot = serde_json::from_value(header)
+            .map_err(|e| SaveError::Corrupt(format!("{shown}: {e}")))?;
+        snapshot.static_data()?;
+        Ok(snapshot)
+    }
+}
+
+/// A new file in `dir` with a unique name.
+fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
+    for attempt in 0..100u32 {
+        let name = format!(".jingkang-save-{}-{attempt}.tmp", std::process::id());
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
+            Ok(f) => return Ok((path, f)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Err(std::io::Error::other("could not create a temporary file"))
+}
