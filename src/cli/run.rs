@@ -83,12 +83,7 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
         eprintln!("error: --choose: {e}");
         ExitCode::from(EXIT_INVALID)
     })?;
-    let options = SimOptions {
-        seed: args.seed,
-        historical: args.historical,
-        imposed,
-        ..Default::default()
-    };
+    let options = SimOptions { seed: args.seed, historical: args.historical, imposed, ..Default::default() };
     Ok(Sim::new(std::sync::Arc::new(data), &options))
 }
 
@@ -106,10 +101,7 @@ fn print_readable(sim: &Sim, report: &Report) {
         }
         println!("  {}", entry.text);
     }
-    println!(
-        "\nOutcome ({}): {}",
-        report.outcome.final_date, report.outcome.description
-    );
+    println!("\nOutcome ({}): {}", report.outcome.final_date, report.outcome.description);
     if !report.history.is_empty() {
         println!("\nHistory:");
         for check in &report.history {
@@ -118,10 +110,7 @@ fn print_readable(sim: &Sim, report: &Report) {
                 CheckStatus::Diverged => "diverged",
                 CheckStatus::Pending => "pending ",
             };
-            let when = check
-                .happened
-                .map(|d| format!(" (happened {d})"))
-                .unwrap_or_default();
+            let when = check.happened.map(|d| format!(" (happened {d})")).unwrap_or_default();
             println!("  {status}  {} by {}{when}", check.text, check.expected);
         }
     }

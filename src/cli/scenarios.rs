@@ -11,24 +11,13 @@ pub(super) fn run() -> ExitCode {
         .map(|b| match load_valid(&ScenarioRef::Builtin(b.id.clone())) {
             Ok(s) => {
                 let years = format!("{}-{}", s.start.year, s.end.year);
-                let summary = s
-                    .description
-                    .lines()
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_string();
+                let summary = s.description.lines().next().unwrap_or("").trim().to_string();
                 [b.id, s.name.clone(), years, summary]
             }
             Err(e) => {
                 failed = true;
                 eprintln!("{e}");
-                [
-                    b.id,
-                    "(invalid: see the errors above)".into(),
-                    String::new(),
-                    String::new(),
-                ]
+                [b.id, "(invalid: see the errors above)".into(), String::new(), String::new()]
             }
         })
         .collect();
@@ -37,9 +26,5 @@ pub(super) fn run() -> ExitCode {
     for [id, name, years, summary] in &rows {
         println!("{id:<w0$}  {name:<w1$}  {years:<w2$}  {summary}");
     }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
+    if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS }
 }

@@ -38,9 +38,5 @@ pub(super) fn run(args: &Args) -> ExitCode {
             }
         }
     }
-    if invalid == 0 {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_INVALID)
-    }
+    if invalid == 0 { ExitCode::SUCCESS } else { ExitCode::from(EXIT_INVALID) }
 }

@@ -41,10 +41,7 @@ impl Date {
     pub fn from_month_index(index: i64) -> Self {
         let year = index.div_euclid(12);
         let month = index.rem_euclid(12) + 1;
-        Self {
-            year: year as i32,
-            month: month as u8,
-        }
+        Self { year: year as i32, month: month as u8 }
     }
 
     /// The date `months` months later (earlier when negative).
@@ -69,15 +66,11 @@ impl Date {
                 (y.to_string(), m)
             }
         };
-        let digits =
-            |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit());
+        let digits = |s: &str| !s.is_empty() && s.len() <= 5 && s.bytes().all(|b| b.is_ascii_digit());
         if !digits(year.trim_start_matches('-')) || !digits(month) || month.len() > 2 {
             return None;
         }
-        Some(Self {
-            year: year.parse().ok()?,
-            month: month.parse().ok()?,
-        })
+        Some(Self { year: year.parse().ok()?, month: month.parse().ok()? })
     }
 }
 
@@ -97,9 +90,7 @@ impl<'de> Deserialize<'de> for Date {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let text = String::deserialize(deserializer)?;
         Date::parse(&text).ok_or_else(|| {
-            serde::de::Error::custom(format!(
-                "invalid date \"{text}\": expected \"YEAR-MONTH\", e.g. \"1125-10\""
-            ))
+            serde::de::Error::custom(format!("invalid date \"{text}\": expected \"YEAR-MONTH\", e.g. \"1125-10\""))
         })
     }
 }

@@ -39,47 +39,23 @@ pub enum ErrorKind {
     #[error("the file is {size} bytes; a scenario file may be at most {limit} bytes")]
     FileTooLarge { size: u64, limit: u64 },
     #[error("{message}{}", suggest(.suggestion))]
-    Syntax {
-        message: String,
-        suggestion: Option<String>,
-    },
+    Syntax { message: String, suggestion: Option<String> },
     #[error("format_version {found} is not supported: this build reads version {supported}")]
     UnsupportedVersion { found: u32, supported: u32 },
-    #[error(
-        "invalid id \"{0}\": ids are 1 to 64 lowercase letters, digits and underscores, starting with a letter"
-    )]
+    #[error("invalid id \"{0}\": ids are 1 to 64 lowercase letters, digits and underscores, starting with a letter")]
     InvalidId(String),
     #[error("duplicate {what} id \"{id}\" (first defined at {first})")]
-    DuplicateId {
-        what: &'static str,
-        id: String,
-        first: String,
-    },
+    DuplicateId { what: &'static str, id: String, first: String },
     #[error("unknown {what} \"{id}\"{}", suggest(.suggestion))]
-    UnknownReference {
-        what: &'static str,
-        id: String,
-        suggestion: Option<String>,
-    },
+    UnknownReference { what: &'static str, id: String, suggestion: Option<String> },
     #[error("unknown flag \"{flag}\": no effect sets it{}", suggest(.suggestion))]
-    UnknownFlag {
-        flag: String,
-        suggestion: Option<String>,
-    },
+    UnknownFlag { flag: String, suggestion: Option<String> },
     #[error("event \"{event}\" has no option \"{option}\"{}", suggest(.suggestion))]
-    UnknownOption {
-        event: String,
-        option: String,
-        suggestion: Option<String>,
-    },
+    UnknownOption { event: String, option: String, suggestion: Option<String> },
     #[error("must not be negative (found {0})")]
     Negative(String),
     #[error("{value} is out of range: expected {min} to {max}")]
-    OutOfRange {
-        value: String,
-        min: String,
-        max: String,
-    },
+    OutOfRange { value: String, min: String, max: String },
     #[error("{0} is not a finite number")]
     NotFinite(String),
     #[error("invalid date {0}: the month must be 1 to 12 and the year within -3000 to 3000")]
@@ -87,27 +63,12 @@ pub enum ErrorKind {
     #[error("the scenario must start before it ends (start {start}, end {end})")]
     StartNotBeforeEnd { start: String, end: String },
     #[error("{date} is outside the scenario ({start} to {end})")]
-    DateOutsideScenario {
-        date: String,
-        start: String,
-        end: String,
-    },
+    DateOutsideScenario { date: String, start: String, end: String },
     #[error("capital \"{capital}\" is {}, not by \"{faction}\" (a faction without land declares `capital: None`)", owned_by(.owner))]
-    CapitalNotOwned {
-        capital: String,
-        faction: String,
-        owner: Option<String>,
-    },
+    CapitalNotOwned { capital: String, faction: String, owner: Option<String> },
     #[error("{who} \"{character}\" serves {}, not \"{faction}\"", serving(.serves))]
-    WrongAllegiance {
-        who: &'static str,
-        character: String,
-        faction: String,
-        serves: Option<String>,
-    },
-    #[error(
-        "{character} \"{id}\" is not active; activate him with an event first or set `active: true`"
-    )]
+    WrongAllegiance { who: &'static str, character: String, faction: String, serves: Option<String> },
+    #[error("{character} \"{id}\" is not active; activate him with an event first or set `active: true`")]
     InactiveCharacter { character: &'static str, id: String },
     #[error("a connection must join two different provinces (both ends are \"{0}\")")]
     SelfConnection(String),
@@ -136,11 +97,7 @@ pub enum ErrorKind {
     #[error("include \"{0}\" is nested too deeply (at most {1} levels)")]
     IncludeTooDeep(String, usize),
     #[error("{what} has {count} entries; at most {limit} are allowed")]
-    TooMany {
-        what: &'static str,
-        count: usize,
-        limit: usize,
-    },
+    TooMany { what: &'static str, count: usize, limit: usize },
 }
 
 fn suggest(suggestion: &Option<String>) -> String {

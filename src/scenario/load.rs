@@ -53,40 +53,20 @@ pub struct Loaded {
 impl Loaded {
     /// Where item `index` of list `section` (e.g. "armies") was written.
     pub fn origin(&self, section: &str, index: usize) -> Origin {
-        self.origins
-            .get(section)
-            .and_then(|o| o.get(index))
-            .copied()
-            .unwrap_or(Origin { file: 0, index })
+        self.origins.get(section).and_then(|o| o.get(index)).copied().unwrap_or(Origin { file: 0, index })
     }
 
     /// An error at `path` inside file `file`.
     pub fn error_in_file(&self, file: usize, path: String, kind: ErrorKind) -> ScenarioError {
         let source = &self.files[file];
         let Position { line, column } = source.map.locate(&path);
-        ScenarioError {
-            file: source.display.clone(),
-            line,
-            column,
-            path,
-            kind,
-        }
+        ScenarioError { file: source.display.clone(), line, column, path, kind }
     }
 
     /// An error at `rest` (e.g. `.location`) inside item `index` of list `section`.
-    pub fn error_at(
-        &self,
-        section: &str,
-        index: usize,
-        rest: &str,
-        kind: ErrorKind,
-    ) -> ScenarioError {
+    pub fn error_at(&self, section: &str, index: usize, rest: &str, kind: ErrorKind) -> ScenarioError {
         let origin = self.origin(section, index);
-        self.error_in_file(
-            origin.file,
-            format!("{section}[{}]{rest}", origin.index),
-            kind,
-        )
+        self.error_in_file(origin.file, format!("{section}[{}]{rest}", origin.index), kind)
     }
 
     /// "file:line:col" of item `index` of list `section` plus `rest`.
@@ -103,12 +83,7 @@ impl Loaded {
         let pretty = ron::ser::PrettyConfig::default();
         let text = ron::ser::to_string_pretty(&scenario, pretty).unwrap_or_default();
         let main = source_file(display.to_string(), Path::new(display), text);
-        let mut loaded = Loaded {
-            scenario,
-            files: vec![main],
-            origins: BTreeMap::new(),
-            include_errors: Vec::new(),
-        };
+        let mut loaded = Loaded { scenario, files: vec![main], origins: BTreeMap::new(), include_errors: Vec::new() };
         record_own_origins(&mut loaded);
         loaded
     }
@@ -147,10 +122,7 @@ pub fn builtin_scenarios() -> Vec<BuiltinScenario> {
         .filter(|f| f.path().extension().is_some_and(|e| e == "ron"))
         .filter_map(|f| {
             let id = f.path().file_stem()?.to_str()?.to_string();
-            Some(BuiltinScenario {
-                id,
-                path: f.path().to_path_buf(),
-            })
+            Some(BuiltinScenario { id, path: f.path().to_path_buf() })
         })
         .collect();
     list.sort_by(|a, b| a.id.cmp(&b.id));
@@ -180,54 +152,26 @@ pub fn load(scenario: &ScenarioRef) -> Result<Loaded, ScenarioErrors> {
         ScenarioRef::Builtin(id) => PathBuf::from(format!("{id}.ron")),
         ScenarioRef::File(p) => p.clone(),
     };
-    let main = files
-        .read(&main_path)
-        .map_err(|kind| whole_file_error(&files.display(&main_path), kind))?;
-    let scenario: Scenario =
-        parse(&main.text, &main.display).map_err(|e| ScenarioErrors(vec![e]))?;
-    let root = main_path
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
-    let mut loaded = Loaded {
-        scenario,
-        files: vec![main],
-        origins: BTreeMap::new(),
-        include_errors: Vec::new(),
-    };
+    let main = files.read(&main_path).map_err(|kind| whole_file_error(&files.display(&main_path), kind))?;
+    let scenario: Scenario = parse(&main.text, &main.display).map_err(|e| ScenarioErrors(vec![e]))?;
+    let root = main_path.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut loaded = Loaded { scenario, files: vec![main], origins: BTreeMap::new(), include_errors: Vec::new() };
     record_own_origins(&mut loaded);
     let includes = loaded.scenario.includes.clone();
     let mut stack = vec![main_path.clone()];
-    read_includes(
-        files.as_ref(),
-        &root,
-        &main_path,
-        0,
-        &includes,
-        &mut stack,
-        &mut loaded,
-    );
+    read_includes(files.as_ref(), &root, &main_path, 0, &includes, &mut stack, &mut loaded);
     Ok(loaded)
 }
 
 fn whole_file_error(file: &str, kind: ErrorKind) -> ScenarioErrors {
-    ScenarioErrors(vec![ScenarioError {
-        file: file.to_string(),
-        line: 1,
-        column: 1,
-        path: String::new(),
-        kind,
-    }])
+    ScenarioErrors(vec![ScenarioError { file: file.to_string(), line: 1, column: 1, path: String::new(), kind }])
 }
 
 /// Every section of the main file comes from file 0 at the same index.
 fn record_own_origins(loaded: &mut Loaded) {
     let lengths = section_lengths(&loaded.scenario);
     for (section, len) in lengths {
-        loaded.origins.insert(
-            section,
-            (0..len).map(|index| Origin { file: 0, index }).collect(),
-        );
+        loaded.origins.insert(section, (0..len).map(|index| Origin { file: 0, index }).collect());
     }
 }
 
@@ -281,34 +225,23 @@ fn read_includes(
     stack: &mut Vec<PathBuf>,
     loaded: &mut Loaded,
 ) {
-    let base = including
-        .parent()
-        .map(Path::to_path_buf)
-        .unwrap_or_default();
+    let base = including.parent().map(Path::to_path_buf).unwrap_or_default();
     for (k, include) in includes.iter().enumerate() {
         let field = format!("includes[{k}]");
-        let error =
-            |loaded: &Loaded, kind| loaded.error_in_file(including_index, field.clone(), kind);
+        let error = |loaded: &Loaded, kind| loaded.error_in_file(including_index, field.clone(), kind);
         let Some(path) = resolve_inside(root, &base, include) else {
             let e = error(loaded, ErrorKind::IncludeEscapes(include.clone()));
             loaded.include_errors.push(e);
             continue;
         };
         if stack.contains(&path) {
-            let chain = stack
-                .iter()
-                .map(|p| files.display(p))
-                .collect::<Vec<_>>()
-                .join(" -> ");
+            let chain = stack.iter().map(|p| files.display(p)).collect::<Vec<_>>().join(" -> ");
             let e = error(loaded, ErrorKind::IncludeCycle(include.clone(), chain));
             loaded.include_errors.push(e);
             continue;
         }
         if stack.len() > MAX_INCLUDE_DEPTH {
-            let e = error(
-                loaded,
-                ErrorKind::IncludeTooDeep(include.clone(), MAX_INCLUDE_DEPTH),
-            );
+            let e = error(loaded, ErrorKind::IncludeTooDeep(include.clone(), MAX_INCLUDE_DEPTH));
             loaded.include_errors.push(e);
             continue;
         }
@@ -329,13 +262,7 @@ fn read_includes(
         let source = match files.read(&path) {
             Ok(s) => s,
             Err(ErrorKind::Io(reason)) => {
-                let e = error(
-                    loaded,
-                    ErrorKind::IncludeNotFound {
-                        include: include.clone(),
-                        reason,
-                    },
-                );
+                let e = error(loaded, ErrorKind::IncludeNotFound { include: include.clone(), reason });
                 loaded.include_errors.push(e);
                 continue;
             }
@@ -393,9 +320,8 @@ fn resolve_inside(root: &Path, base: &Path, include: &str) -> Option<PathBuf> {
 
 /// Parses RON text into `T`, turning serde's first error into a located [`ScenarioError`].
 pub fn parse<T: DeserializeOwned>(text: &str, display: &str) -> Result<T, ScenarioError> {
-    let options = ron::Options::default()
-        .with_default_extension(Extensions::IMPLICIT_SOME)
-        .with_recursion_limit(MAX_NESTING);
+    let options =
+        ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME).with_recursion_limit(MAX_NESTING);
     let located = |spanned: ron::error::SpannedError, path: String| ScenarioError {
         file: display.to_string(),
         line: spanned.span.start.line,
@@ -403,8 +329,7 @@ pub fn parse<T: DeserializeOwned>(text: &str, display: &str) -> Result<T, Scenar
         path,
         kind: syntax_kind(&spanned.code),
     };
-    let mut de = ron::Deserializer::from_str_with_options(text, &options)
-        .map_err(|e| located(e, String::new()))?;
+    let mut de = ron::Deserializer::from_str_with_options(text, &options).map_err(|e| located(e, String::new()))?;
     match serde_path_to_error::deserialize::<_, T>(&mut de) {
         Ok(value) => match de.end() {
             Ok(()) => Ok(value),
@@ -421,70 +346,29 @@ pub fn parse<T: DeserializeOwned>(text: &str, display: &str) -> Result<T, Scenar
 /// ron's error, phrased like the rest of our messages, with a suggestion for a misspelt name.
 fn syntax_kind(code: &ron::Error) -> ErrorKind {
     use ron::Error as E;
-    let list = |names: &[&str]| {
-        names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
-    let within = |outer: &Option<String>| {
-        outer
-            .as_ref()
-            .map(|o| format!(" in {o}"))
-            .unwrap_or_default()
-    };
+    let list = |names: &[&str]| names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+    let within = |outer: &Option<String>| outer.as_ref().map(|o| format!(" in {o}")).unwrap_or_default();
     let (message, suggestion) = match code {
-        E::NoSuchStructField {
-            expected,
-            found,
-            outer,
-        } => (
-            format!(
-                "unknown field `{found}`{}; expected one of {}",
-                within(outer),
-                list(expected)
-            ),
+        E::NoSuchStructField { expected, found, outer } => (
+            format!("unknown field `{found}`{}; expected one of {}", within(outer), list(expected)),
             closest(found, expected.iter().copied()),
         ),
-        E::NoSuchEnumVariant {
-            expected,
-            found,
-            outer,
-        } => (
-            format!(
-                "unknown variant `{found}`{}; expected one of {}",
-                within(outer),
-                list(expected)
-            ),
+        E::NoSuchEnumVariant { expected, found, outer } => (
+            format!("unknown variant `{found}`{}; expected one of {}", within(outer), list(expected)),
             closest(found, expected.iter().copied()),
         ),
-        E::MissingStructField { field, outer } => {
-            (format!("missing field `{field}`{}", within(outer)), None)
-        }
-        E::DuplicateStructField { field, outer } => (
-            format!("field `{field}` given twice{}", within(outer)),
-            None,
-        ),
-        E::ExceededRecursionLimit => (
-            format!("values are nested too deeply (at most {MAX_NESTING} levels)"),
-            None,
-        ),
+        E::MissingStructField { field, outer } => (format!("missing field `{field}`{}", within(outer)), None),
+        E::DuplicateStructField { field, outer } => (format!("field `{field}` given twice{}", within(outer)), None),
+        E::ExceededRecursionLimit => (format!("values are nested too deeply (at most {MAX_NESTING} levels)"), None),
         E::Message(m) => (m.clone(), None),
         other => {
             let text = other.to_string();
             let mut chars = text.chars();
-            let first = chars
-                .next()
-                .map(|c| c.to_lowercase().collect::<String>())
-                .unwrap_or_default();
+            let first = chars.next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
             (format!("{first}{}", chars.as_str()), None)
         }
     };
-    ErrorKind::Syntax {
-        message,
-        suggestion,
-    }
+    ErrorKind::Syntax { message, suggestion }
 }
 
 /// Reading files from somewhere: the disk or the game binary.
@@ -500,28 +384,16 @@ struct Disk;
 impl Files for Disk {
     fn read(&self, path: &Path) -> Result<SourceFile, ErrorKind> {
         let file = std::fs::File::open(path).map_err(|e| ErrorKind::Io(e.to_string()))?;
-        let size = file
-            .metadata()
-            .map_err(|e| ErrorKind::Io(e.to_string()))?
-            .len();
+        let size = file.metadata().map_err(|e| ErrorKind::Io(e.to_string()))?.len();
         if size > MAX_FILE_BYTES {
-            return Err(ErrorKind::FileTooLarge {
-                size,
-                limit: MAX_FILE_BYTES,
-            });
+            return Err(ErrorKind::FileTooLarge { size, limit: MAX_FILE_BYTES });
         }
         let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|e| ErrorKind::Io(e.to_string()))?;
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ErrorKind::Io(e.to_string()))?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(ErrorKind::FileTooLarge {
-                size: bytes.len() as u64,
-                limit: MAX_FILE_BYTES,
-            });
+            return Err(ErrorKind::FileTooLarge { size: bytes.len() as u64, limit: MAX_FILE_BYTES });
         }
-        let text =
-            String::from_utf8(bytes).map_err(|e| ErrorKind::Io(format!("not UTF-8 text ({e})")))?;
+        let text = String::from_utf8(bytes).map_err(|e| ErrorKind::Io(format!("not UTF-8 text ({e})")))?;
         Ok(source_file(self.display(path), path, text))
     }
 
@@ -530,11 +402,7 @@ impl Files for Disk {
     }
 
     fn within(&self, root: &Path, path: &Path) -> bool {
-        let root = if root.as_os_str().is_empty() {
-            Path::new(".")
-        } else {
-            root
-        };
+        let root = if root.as_os_str().is_empty() { Path::new(".") } else { root };
         match (root.canonicalize(), path.canonicalize()) {
             (Ok(r), Ok(p)) => p.starts_with(r),
             // A missing file is reported as missing by the read that follows.
@@ -547,12 +415,8 @@ struct Embedded;
 
 impl Files for Embedded {
     fn read(&self, path: &Path) -> Result<SourceFile, ErrorKind> {
-        let file = BUILTIN
-            .get_file(path)
-            .ok_or_else(|| ErrorKind::Io("no such built-in file".to_string()))?;
-        let text = file
-            .contents_utf8()
-            .ok_or_else(|| ErrorKind::Io("not UTF-8 text".to_string()))?;
+        let file = BUILTIN.get_file(path).ok_or_else(|| ErrorKind::Io("no such built-in file".to_string()))?;
+        let text = file.contents_utf8().ok_or_else(|| ErrorKind::Io("not UTF-8 text".to_string()))?;
         Ok(source_file(self.display(path), path, text.to_string()))
     }
 
@@ -567,12 +431,7 @@ impl Files for Embedded {
 
 fn source_file(display: String, path: &Path, text: String) -> SourceFile {
     let map = SourceMap::build(&text);
-    SourceFile {
-        display,
-        path: path.to_path_buf(),
-        text,
-        map,
-    }
+    SourceFile { display, path: path.to_path_buf(), text, map }
 }
 
 #[cfg(test)]
@@ -583,28 +442,16 @@ mod tests {
     fn includes_resolve_inside_the_root_only() {
         let root = Path::new("mods/x");
         let base = Path::new("mods/x/maps");
-        assert_eq!(
-            resolve_inside(root, base, "../common.ron"),
-            Some(PathBuf::from("mods/x/common.ron"))
-        );
-        assert_eq!(
-            resolve_inside(root, base, "./a/b.ron"),
-            Some(PathBuf::from("mods/x/maps/a/b.ron"))
-        );
+        assert_eq!(resolve_inside(root, base, "../common.ron"), Some(PathBuf::from("mods/x/common.ron")));
+        assert_eq!(resolve_inside(root, base, "./a/b.ron"), Some(PathBuf::from("mods/x/maps/a/b.ron")));
         assert_eq!(resolve_inside(root, base, "../../y.ron"), None);
         assert_eq!(resolve_inside(root, base, "/etc/passwd"), None);
     }
 
     #[test]
     fn ids_and_paths_are_told_apart() {
-        assert_eq!(
-            ScenarioRef::parse("jingkang"),
-            ScenarioRef::Builtin("jingkang".into())
-        );
-        assert_eq!(
-            ScenarioRef::parse("my/x.ron"),
-            ScenarioRef::File("my/x.ron".into())
-        );
+        assert_eq!(ScenarioRef::parse("jingkang"), ScenarioRef::Builtin("jingkang".into()));
+        assert_eq!(ScenarioRef::parse("my/x.ron"), ScenarioRef::File("my/x.ron".into()));
     }
 
     #[test]

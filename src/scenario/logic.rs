@@ -296,10 +296,7 @@ pub struct Weight {
 
 impl Default for Weight {
     fn default() -> Self {
-        Self {
-            base: 1.0,
-            factors: Vec::new(),
-        }
+        Self { base: 1.0, factors: Vec::new() }
     }
 }
 

@@ -4,17 +4,16 @@ mod error;
 mod load;
 mod logic;
 mod model;
+mod rules;
 mod source_map;
 mod validate;
 
 pub use date::{Date, MAX_YEAR, MIN_YEAR};
 pub use error::{ErrorKind, ScenarioError, ScenarioErrors, closest as closest_id};
-pub use load::{
-    BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios,
-    load,
-};
+pub use load::{BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios, load};
 pub use logic::{Compare, Condition, Effect, Factor, Weight};
 pub use model::*;
+pub use rules::Rules;
 pub use source_map::{Position, SourceMap};
 pub use validate::{ValidScenario, validate};
 
@@ -24,9 +23,6 @@ pub fn load_valid(scenario: &ScenarioRef) -> Result<ValidScenario, ScenarioError
 }
 
 /// Validates a scenario that is already merged in memory, e.g. one embedded in a save.
-pub fn validate_embedded(
-    scenario: Scenario,
-    display: &str,
-) -> Result<ValidScenario, ScenarioErrors> {
+pub fn validate_embedded(scenario: Scenario, display: &str) -> Result<ValidScenario, ScenarioErrors> {
     validate(Loaded::from_merged(scenario, display))
 }

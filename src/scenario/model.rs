@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Date;
 use super::logic::{Condition, Effect, Weight};
+use super::rules::Rules;
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -37,6 +38,9 @@ pub struct Scenario {
     /// Reign eras, used to show dates ("Xuanhe 2").
     #[serde(default)]
     pub eras: Vec<Era>,
+    /// Overrides of the rule parameters; every one not given keeps its default.
+    #[serde(default)]
+    pub rules: Rules,
     /// Every list section, also allowed in included files.
     #[serde(default)]
     pub troop_kinds: Vec<TroopKind>,
@@ -266,12 +270,7 @@ pub struct Skills {
 
 impl Default for Skills {
     fn default() -> Self {
-        Self {
-            command: 5,
-            defence: 5,
-            diplomacy: 5,
-            administration: 5,
-        }
+        Self { command: 5, defence: 5, diplomacy: 5, administration: 5 }
     }
 }
 
@@ -432,11 +431,7 @@ pub enum TreatyKind {
         shares: Vec<Share>,
     },
     /// `payer` pays `payee` a yearly sum, a twelfth each month.
-    Tribute {
-        payer: String,
-        payee: String,
-        yearly: i64,
-    },
+    Tribute { payer: String, payee: String, yearly: i64 },
     /// No war between the parties until `until`.
     Truce { until: Date },
     /// Peace on terms: an indemnity, ceded provinces, hostages.

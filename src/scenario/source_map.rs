@@ -27,19 +27,11 @@ impl SourceMap {
     /// Indexes `text`. Text that is not valid RON yields a partial map, never a panic.
     pub fn build(text: &str) -> Self {
         let chars: Vec<char> = text.chars().collect();
-        let mut scanner = Scanner {
-            chars: &chars,
-            at: 0,
-            line: 1,
-            column: 1,
-            map: HashMap::new(),
-        };
+        let mut scanner = Scanner { chars: &chars, at: 0, line: 1, column: 1, map: HashMap::new() };
         scanner.skip_trivia();
         scanner.skip_attributes();
         scanner.value(String::new(), 0);
-        SourceMap {
-            positions: scanner.map,
-        }
+        SourceMap { positions: scanner.map }
     }
 
     /// The position of `path`, or of its nearest recorded ancestor (`a[1].b` then `a[1]` then `a`),
@@ -102,10 +94,7 @@ impl Scanner<'_> {
     }
 
     fn position(&self) -> Position {
-        Position {
-            line: self.line,
-            column: self.column,
-        }
+        Position { line: self.line, column: self.column }
     }
 
     fn record(&mut self, path: &str, position: Position) {
@@ -287,11 +276,7 @@ impl Scanner<'_> {
             Some(c) if is_ident_start(*c) => {}
             _ => return false,
         }
-        while self
-            .chars
-            .get(i)
-            .is_some_and(|c| c.is_alphanumeric() || *c == '_')
-        {
+        while self.chars.get(i).is_some_and(|c| c.is_alphanumeric() || *c == '_') {
             i += 1;
         }
         while self.chars.get(i).is_some_and(|c| c.is_whitespace()) {
@@ -326,11 +311,7 @@ impl Scanner<'_> {
                 if matches!(self.peek(), Some(')') | None) {
                     break;
                 }
-                let element_path = if elements == 1 {
-                    path.to_string()
-                } else {
-                    join_field(path, &index.to_string())
-                };
+                let element_path = if elements == 1 { path.to_string() } else { join_field(path, &index.to_string()) };
                 self.value(element_path, depth + 1);
                 index += 1;
                 if !self.separator(')') {
@@ -373,11 +354,7 @@ impl Scanner<'_> {
                 _ => {
                     let from = self.at;
                     self.value(format!("{path}[?]"), depth + 1);
-                    self.chars[from..self.at]
-                        .iter()
-                        .collect::<String>()
-                        .trim()
-                        .to_string()
+                    self.chars[from..self.at].iter().collect::<String>().trim().to_string()
                 }
             };
             let entry_path = join_field(path, &key);
@@ -408,13 +385,7 @@ impl Scanner<'_> {
 
     /// Counts the top-level elements of the group the scanner is inside, without moving.
     fn count_elements(&self, close: char) -> usize {
-        let mut probe = Scanner {
-            chars: self.chars,
-            at: self.at,
-            line: 0,
-            column: 0,
-            map: HashMap::new(),
-        };
+        let mut probe = Scanner { chars: self.chars, at: self.at, line: 0, column: 0, map: HashMap::new() };
         let mut count = 0;
         loop {
             probe.skip_trivia();
@@ -472,11 +443,7 @@ fn is_ident_start(c: char) -> bool {
 }
 
 fn join_field(path: &str, name: &str) -> String {
-    if path.is_empty() {
-        name.to_string()
-    } else {
-        format!("{path}.{name}")
-    }
+    if path.is_empty() { name.to_string() } else { format!("{path}.{name}") }
 }
 
 #[cfg(test)]
@@ -504,65 +471,29 @@ Scenario(
     fn finds_nested_fields_by_path() {
         let map = SourceMap::build(TEXT);
         assert_eq!(map.get("id"), Some(Position { line: 4, column: 9 }));
-        assert_eq!(
-            map.get("armies[1].location"),
-            Some(Position {
-                line: 9,
-                column: 23
-            })
-        );
-        assert_eq!(
-            map.get("armies[0].troops.foot"),
-            Some(Position {
-                line: 6,
-                column: 47
-            })
-        );
-        assert_eq!(
-            map.get("relations[0].between.1"),
-            Some(Position {
-                line: 13,
-                column: 44
-            })
-        );
+        assert_eq!(map.get("armies[1].location"), Some(Position { line: 9, column: 23 }));
+        assert_eq!(map.get("armies[0].troops.foot"), Some(Position { line: 6, column: 47 }));
+        assert_eq!(map.get("relations[0].between.1"), Some(Position { line: 13, column: 44 }));
     }
 
     #[test]
     fn single_element_groups_are_transparent() {
         let map = SourceMap::build(TEXT);
         assert!(map.get("armies[1].commander").is_some());
-        assert_eq!(
-            map.get("trigger[0].province"),
-            Some(Position {
-                line: 14,
-                column: 51
-            })
-        );
+        assert_eq!(map.get("trigger[0].province"), Some(Position { line: 14, column: 51 }));
         assert!(map.get("trigger[1]").is_some());
     }
 
     #[test]
     fn unknown_paths_fall_back_to_their_nearest_ancestor() {
         let map = SourceMap::build(TEXT);
-        assert_eq!(
-            map.locate("armies[1].location.deeper[3]"),
-            map.get("armies[1].location").unwrap()
-        );
+        assert_eq!(map.locate("armies[1].location.deeper[3]"), map.get("armies[1].location").unwrap());
         assert_eq!(map.locate("nothing"), Position { line: 3, column: 1 });
     }
 
     #[test]
     fn garbage_does_not_panic() {
-        for text in [
-            "(((",
-            "[a: b",
-            "{\"x\"",
-            "r#\"abc",
-            "'",
-            "/* open",
-            "(a: (b, c,), d: [1,2,])",
-            "",
-        ] {
+        for text in ["(((", "[a: b", "{\"x\"", "r#\"abc", "'", "/* open", "(a: (b, c,), d: [1,2,])", ""] {
             let _ = SourceMap::build(text);
         }
     }

@@ -54,25 +54,14 @@ pub fn validate(loaded: Loaded) -> Result<ValidScenario, ScenarioErrors> {
     };
     if errors.is_empty() {
         let files = loaded.files.iter().map(|f| f.display.clone()).collect();
-        return Ok(ValidScenario {
-            scenario: loaded.scenario,
-            files,
-        });
+        return Ok(ValidScenario { scenario: loaded.scenario, files });
     }
     Err(ScenarioErrors(in_file_order(&loaded, errors)))
 }
 
 fn in_file_order(loaded: &Loaded, mut errors: Vec<ScenarioError>) -> Vec<ScenarioError> {
-    let file_rank = |e: &ScenarioError| {
-        loaded
-            .files
-            .iter()
-            .position(|f| f.display == e.file)
-            .unwrap_or(usize::MAX)
-    };
-    errors.sort_by(|a, b| {
-        (file_rank(a), a.line, a.column, &a.path).cmp(&(file_rank(b), b.line, b.column, &b.path))
-    });
+    let file_rank = |e: &ScenarioError| loaded.files.iter().position(|f| f.display == e.file).unwrap_or(usize::MAX);
+    errors.sort_by(|a, b| (file_rank(a), a.line, a.column, &a.path).cmp(&(file_rank(b), b.line, b.column, &b.path)));
     errors.dedup();
     errors
 }
@@ -88,19 +77,11 @@ struct Loc {
 
 impl Loc {
     fn item(section: &'static str, index: usize) -> Self {
-        Self {
-            section,
-            index,
-            rest: String::new(),
-        }
+        Self { section, index, rest: String::new() }
     }
 
     fn header(field: &str) -> Self {
-        Self {
-            section: "",
-            index: 0,
-            rest: field.to_string(),
-        }
+        Self { section: "", index: 0, rest: field.to_string() }
     }
 
     fn field(&self, name: &str) -> Self {
@@ -109,17 +90,11 @@ impl Loc {
         } else {
             format!("{}.{name}", self.rest)
         };
-        Self {
-            rest,
-            ..self.clone()
-        }
+        Self { rest, ..self.clone() }
     }
 
     fn at(&self, i: usize) -> Self {
-        Self {
-            rest: format!("{}[{i}]", self.rest),
-            ..self.clone()
-        }
+        Self { rest: format!("{}[{i}]", self.rest), ..self.clone() }
     }
 }
 
@@ -182,17 +157,14 @@ impl<'a> Validator<'a> {
         let error = if loc.section.is_empty() {
             self.loaded.error_in_file(0, loc.rest.clone(), kind)
         } else {
-            self.loaded
-                .error_at(loc.section, loc.index, &loc.rest, kind)
+            self.loaded.error_at(loc.section, loc.index, &loc.rest, kind)
         };
         self.errors.push(error);
     }
 
     fn place(&self, loc: &Loc) -> String {
         if loc.section.is_empty() {
-            let e = self
-                .loaded
-                .error_in_file(0, loc.rest.clone(), ErrorKind::Empty(""));
+            let e = self.loaded.error_in_file(0, loc.rest.clone(), ErrorKind::Empty(""));
             format!("{}:{}:{}", e.file, e.line, e.column)
         } else {
             self.loaded.place(loc.section, loc.index, &loc.rest)
@@ -202,6 +174,9 @@ impl<'a> Validator<'a> {
     fn run(&mut self) {
         self.list_sizes();
         self.header();
+        for (name, value, min, max) in self.s.rules.entries() {
+            self.real(&Loc::header("rules").field(name), value, min, max);
+        }
         self.collect_ids();
         self.collect_flags();
         let s = self.s;
@@ -263,14 +238,7 @@ impl<'a> Validator<'a> {
         ];
         for (what, count) in sizes {
             if count > MAX_LIST {
-                self.report(
-                    &Loc::header(what),
-                    ErrorKind::TooMany {
-                        what,
-                        count,
-                        limit: MAX_LIST,
-                    },
-                );
+                self.report(&Loc::header(what), ErrorKind::TooMany { what, count, limit: MAX_LIST });
             }
         }
     }
@@ -280,28 +248,19 @@ impl<'a> Validator<'a> {
         if s.format_version != FORMAT_VERSION {
             self.report(
                 &Loc::header("format_version"),
-                ErrorKind::UnsupportedVersion {
-                    found: s.format_version,
-                    supported: FORMAT_VERSION,
-                },
+                ErrorKind::UnsupportedVersion { found: s.format_version, supported: FORMAT_VERSION },
             );
         }
         self.id_syntax(&Loc::header("id"), &s.id);
         if s.name.trim().is_empty() {
-            self.report(
-                &Loc::header("name"),
-                ErrorKind::Empty("the scenario needs a name"),
-            );
+            self.report(&Loc::header("name"), ErrorKind::Empty("the scenario needs a name"));
         }
         let start_ok = self.date(&Loc::header("start"), s.start);
         let end_ok = self.date(&Loc::header("end"), s.end);
         if start_ok && end_ok && s.start >= s.end {
             self.report(
                 &Loc::header("end"),
-                ErrorKind::StartNotBeforeEnd {
-                    start: s.start.to_string(),
-                    end: s.end.to_string(),
-                },
+                ErrorKind::StartNotBeforeEnd { start: s.start.to_string(), end: s.end.to_string() },
             );
         }
     }
@@ -312,9 +271,7 @@ impl<'a> Validator<'a> {
         let valid = !id.is_empty()
             && id.len() <= 64
             && id.starts_with(|c: char| c.is_ascii_lowercase())
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !valid {
             self.report(loc, ErrorKind::InvalidId(id.to_string()));
         }
@@ -329,14 +286,7 @@ impl<'a> Validator<'a> {
         }
         if let Some(first) = ids(self).places.get(id).cloned() {
             let first = self.place(&first.field("id"));
-            self.report(
-                &id_loc,
-                ErrorKind::DuplicateId {
-                    what,
-                    id: id.to_string(),
-                    first,
-                },
-            );
+            self.report(&id_loc, ErrorKind::DuplicateId { what, id: id.to_string(), first });
             return;
         }
         ids(self).places.insert(id.to_string(), loc);
@@ -345,58 +295,28 @@ impl<'a> Validator<'a> {
     fn collect_ids(&mut self) {
         let s = self.s;
         for (i, x) in s.troop_kinds.iter().enumerate() {
-            self.define(
-                "troop kind",
-                |v| &mut v.troop_kinds,
-                Loc::item("troop_kinds", i),
-                &x.id,
-            );
+            self.define("troop kind", |v| &mut v.troop_kinds, Loc::item("troop_kinds", i), &x.id);
         }
         for (i, x) in s.terrains.iter().enumerate() {
-            self.define(
-                "terrain",
-                |v| &mut v.terrains,
-                Loc::item("terrains", i),
-                &x.id,
-            );
+            self.define("terrain", |v| &mut v.terrains, Loc::item("terrains", i), &x.id);
         }
         for (i, x) in s.traits.iter().enumerate() {
             self.define("trait", |v| &mut v.traits, Loc::item("traits", i), &x.id);
         }
         for (i, x) in s.factions.iter().enumerate() {
-            self.define(
-                "faction",
-                |v| &mut v.factions,
-                Loc::item("factions", i),
-                &x.id,
-            );
+            self.define("faction", |v| &mut v.factions, Loc::item("factions", i), &x.id);
         }
         for (i, x) in s.characters.iter().enumerate() {
-            self.define(
-                "character",
-                |v| &mut v.characters,
-                Loc::item("characters", i),
-                &x.id,
-            );
+            self.define("character", |v| &mut v.characters, Loc::item("characters", i), &x.id);
         }
         for (i, x) in s.provinces.iter().enumerate() {
-            self.define(
-                "province",
-                |v| &mut v.provinces,
-                Loc::item("provinces", i),
-                &x.id,
-            );
+            self.define("province", |v| &mut v.provinces, Loc::item("provinces", i), &x.id);
         }
         for (i, x) in s.armies.iter().enumerate() {
             self.define("army", |v| &mut v.armies, Loc::item("armies", i), &x.id);
         }
         for (i, x) in s.treaties.iter().enumerate() {
-            self.define(
-                "treaty",
-                |v| &mut v.treaties,
-                Loc::item("treaties", i),
-                &x.id,
-            );
+            self.define("treaty", |v| &mut v.treaties, Loc::item("treaties", i), &x.id);
         }
         for (i, x) in s.events.iter().enumerate() {
             let loc = Loc::item("events", i);
@@ -410,14 +330,7 @@ impl<'a> Validator<'a> {
                 if !seen.insert(o.id.clone()) {
                     let first = x.options.iter().position(|p| p.id == o.id).unwrap_or(0);
                     let first = self.place(&loc.field("options").at(first).field("id"));
-                    self.report(
-                        &o_loc.field("id"),
-                        ErrorKind::DuplicateId {
-                            what: "option",
-                            id: o.id.clone(),
-                            first,
-                        },
-                    );
+                    self.report(&o_loc.field("id"), ErrorKind::DuplicateId { what: "option", id: o.id.clone(), first });
                 }
             }
             self.options.entry(x.id.clone()).or_insert(seen);
@@ -431,14 +344,7 @@ impl<'a> Validator<'a> {
             if self.id_syntax(&loc, &x.id) {
                 if let Some(first) = history.insert(x.id.clone(), loc.clone()) {
                     let first = self.place(&first);
-                    self.report(
-                        &loc,
-                        ErrorKind::DuplicateId {
-                            what: "history check",
-                            id: x.id.clone(),
-                            first,
-                        },
-                    );
+                    self.report(&loc, ErrorKind::DuplicateId { what: "history check", id: x.id.clone(), first });
                 }
             }
         }
@@ -446,16 +352,10 @@ impl<'a> Validator<'a> {
         for (i, e) in s.events.iter().enumerate() {
             for (k, o) in e.options.iter().enumerate() {
                 for (j, effect) in o.effects.iter().enumerate() {
-                    let loc = Loc::item("events", i)
-                        .field("options")
-                        .at(k)
-                        .field("effects")
-                        .at(j);
+                    let loc = Loc::item("events", i).field("options").at(k).field("effects").at(j);
                     match effect {
                         Effect::SpawnArmy(a) => self.define("army", |v| &mut v.armies, loc, &a.id),
-                        Effect::SignTreaty(t) => {
-                            self.define("treaty", |v| &mut v.treaties, loc, &t.id)
-                        }
+                        Effect::SignTreaty(t) => self.define("treaty", |v| &mut v.treaties, loc, &t.id),
                         _ => {}
                     }
                 }
@@ -475,25 +375,12 @@ impl<'a> Validator<'a> {
         }
     }
 
-    fn reference(
-        &mut self,
-        loc: &Loc,
-        what: &'static str,
-        ids: fn(&Self) -> &Ids,
-        id: &str,
-    ) -> bool {
+    fn reference(&mut self, loc: &Loc, what: &'static str, ids: fn(&Self) -> &Ids, id: &str) -> bool {
         if ids(self).contains(id) {
             return true;
         }
         let suggestion = closest(id, ids(self).names());
-        self.report(
-            loc,
-            ErrorKind::UnknownReference {
-                what,
-                id: id.to_string(),
-                suggestion,
-            },
-        );
+        self.report(loc, ErrorKind::UnknownReference { what, id: id.to_string(), suggestion });
         false
     }
 
@@ -526,13 +413,7 @@ impl<'a> Validator<'a> {
     fn flag_ref(&mut self, loc: &Loc, flag: &str) {
         if !self.flags.contains(flag) {
             let suggestion = closest(flag, self.flags.iter().map(String::as_str));
-            self.report(
-                loc,
-                ErrorKind::UnknownFlag {
-                    flag: flag.to_string(),
-                    suggestion,
-                },
-            );
+            self.report(loc, ErrorKind::UnknownFlag { flag: flag.to_string(), suggestion });
         }
     }
 
@@ -563,11 +444,7 @@ impl<'a> Validator<'a> {
     fn out_of_range(&mut self, loc: &Loc, value: i64, min: i64, max: i64) {
         self.report(
             loc,
-            ErrorKind::OutOfRange {
-                value: value.to_string(),
-                min: min.to_string(),
-                max: max.to_string(),
-            },
+            ErrorKind::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() },
         );
     }
 
@@ -577,11 +454,7 @@ impl<'a> Validator<'a> {
         } else if !(min..=max).contains(&value) {
             self.report(
                 loc,
-                ErrorKind::OutOfRange {
-                    value: value.to_string(),
-                    min: min.to_string(),
-                    max: max.to_string(),
-                },
+                ErrorKind::OutOfRange { value: value.to_string(), min: min.to_string(), max: max.to_string() },
             );
         }
     }
@@ -622,12 +495,9 @@ impl<'a> Validator<'a> {
 
     fn terrain(&mut self, loc: &Loc, t: &Terrain) {
         self.name(&loc.field("name"), &t.name, "a terrain needs a name");
-        for (field, value) in [
-            ("move_cost", t.move_cost),
-            ("defence", t.defence),
-            ("mounted", t.mounted),
-            ("forage", t.forage),
-        ] {
+        for (field, value) in
+            [("move_cost", t.move_cost), ("defence", t.defence), ("mounted", t.mounted), ("forage", t.forage)]
+        {
             self.real(&loc.field(field), value, 0.0, 100.0);
         }
     }
@@ -656,28 +526,16 @@ impl<'a> Validator<'a> {
     fn faction(&mut self, loc: &Loc, f: &Faction) {
         self.name(&loc.field("name"), &f.name, "a faction needs a name");
         if !is_colour(&f.colour) {
-            self.report(
-                &loc.field("colour"),
-                ErrorKind::InvalidColour(f.colour.clone()),
-            );
+            self.report(&loc.field("colour"), ErrorKind::InvalidColour(f.colour.clone()));
         }
         if let Some(capital) = &f.capital {
             let capital_loc = loc.field("capital");
             if self.province_ref(&capital_loc, capital) {
-                let owner = self
-                    .s
-                    .provinces
-                    .iter()
-                    .find(|p| &p.id == capital)
-                    .and_then(|p| p.owner.clone());
+                let owner = self.s.provinces.iter().find(|p| &p.id == capital).and_then(|p| p.owner.clone());
                 if owner.as_deref() != Some(f.id.as_str()) {
                     self.report(
                         &capital_loc,
-                        ErrorKind::CapitalNotOwned {
-                            capital: capital.clone(),
-                            faction: f.id.clone(),
-                            owner,
-                        },
+                        ErrorKind::CapitalNotOwned { capital: capital.clone(), faction: f.id.clone(), owner },
                     );
                 }
             }
@@ -697,12 +555,7 @@ impl<'a> Validator<'a> {
         if !self.character_ref(loc, character) {
             return;
         }
-        let serves = self
-            .s
-            .characters
-            .iter()
-            .find(|c| c.id == character)
-            .and_then(|c| c.faction.clone());
+        let serves = self.s.characters.iter().find(|c| c.id == character).and_then(|c| c.faction.clone());
         if serves.as_deref() != Some(faction) && self.factions.contains(faction) {
             self.report(
                 loc,
@@ -737,21 +590,13 @@ impl<'a> Validator<'a> {
     fn province(&mut self, loc: &Loc, p: &Province) {
         self.name(&loc.field("name"), &p.name, "a province needs a name");
         self.coordinates(&loc.field("position"), p.position);
-        self.reference(
-            &loc.field("terrain"),
-            "terrain",
-            |v| &v.terrains,
-            &p.terrain,
-        );
+        self.reference(&loc.field("terrain"), "terrain", |v| &v.terrains, &p.terrain);
         if let Some(owner) = &p.owner {
             self.faction_ref(&loc.field("owner"), owner);
         }
-        for (field, value) in [
-            ("population", p.population),
-            ("wealth", p.wealth),
-            ("grain", p.grain),
-            ("garrison", p.garrison),
-        ] {
+        for (field, value) in
+            [("population", p.population), ("wealth", p.wealth), ("grain", p.grain), ("garrison", p.garrison)]
+        {
             self.quantity(&loc.field(field), value);
         }
         self.range(&loc.field("walls"), p.walls, 0, 10);
@@ -775,21 +620,10 @@ impl<'a> Validator<'a> {
                 self.report(&loc.field("to"), ErrorKind::SelfConnection(c.to.clone()));
                 continue;
             }
-            let key = if c.from < c.to {
-                (c.from.clone(), c.to.clone())
-            } else {
-                (c.to.clone(), c.from.clone())
-            };
+            let key = if c.from < c.to { (c.from.clone(), c.to.clone()) } else { (c.to.clone(), c.from.clone()) };
             if let Some(first) = seen.get(&key) {
                 let first = self.place(first);
-                self.report(
-                    &loc,
-                    ErrorKind::DuplicateConnection {
-                        a: key.0,
-                        b: key.1,
-                        first,
-                    },
-                );
+                self.report(&loc, ErrorKind::DuplicateConnection { a: key.0, b: key.1, first });
             } else {
                 seen.insert(key, loc);
             }
@@ -798,10 +632,7 @@ impl<'a> Validator<'a> {
 
     fn line(&mut self, loc: &Loc, l: &Line) {
         if l.points.len() < 2 {
-            self.report(
-                &loc.field("points"),
-                ErrorKind::TooFewPoints(l.points.len()),
-            );
+            self.report(&loc.field("points"), ErrorKind::TooFewPoints(l.points.len()));
         }
         for (i, p) in l.points.iter().enumerate() {
             self.coordinates(&loc.field("points").at(i), *p);
@@ -852,21 +683,10 @@ impl<'a> Validator<'a> {
                 self.report(&loc.field("between"), ErrorKind::SelfRelation(a.clone()));
                 continue;
             }
-            let key = if a < b {
-                (a.clone(), b.clone())
-            } else {
-                (b.clone(), a.clone())
-            };
+            let key = if a < b { (a.clone(), b.clone()) } else { (b.clone(), a.clone()) };
             if let Some(first) = seen.get(&key) {
                 let first = self.place(first);
-                self.report(
-                    &loc.field("between"),
-                    ErrorKind::DuplicateRelation {
-                        a: key.0,
-                        b: key.1,
-                        first,
-                    },
-                );
+                self.report(&loc.field("between"), ErrorKind::DuplicateRelation { a: key.0, b: key.1, first });
             } else {
                 seen.insert(key, loc);
             }
@@ -878,10 +698,7 @@ impl<'a> Validator<'a> {
         let parties = loc.field("parties");
         let distinct: BTreeSet<&String> = t.parties.iter().collect();
         if distinct.len() < 2 {
-            self.report(
-                &parties,
-                ErrorKind::Empty("a treaty needs at least two different parties"),
-            );
+            self.report(&parties, ErrorKind::Empty("a treaty needs at least two different parties"));
         }
         for (i, p) in t.parties.iter().enumerate() {
             self.faction_ref(&parties.at(i), p);
@@ -900,11 +717,7 @@ impl<'a> Validator<'a> {
                     }
                 }
             }
-            TreatyKind::Tribute {
-                payer,
-                payee,
-                yearly,
-            } => {
+            TreatyKind::Tribute { payer, payee, yearly } => {
                 self.faction_ref(&kind.field("payer"), payer);
                 self.faction_ref(&kind.field("payee"), payee);
                 self.quantity(&kind.field("yearly"), *yearly);
@@ -912,12 +725,7 @@ impl<'a> Validator<'a> {
             TreatyKind::Truce { until } => {
                 self.date(&kind.field("until"), *until);
             }
-            TreatyKind::Peace {
-                payer,
-                indemnity,
-                ceded,
-                hostages,
-            } => {
+            TreatyKind::Peace { payer, indemnity, ceded, hostages } => {
                 if let Some(p) = payer {
                     self.faction_ref(&kind.field("payer"), p);
                 }
@@ -940,36 +748,15 @@ impl<'a> Validator<'a> {
         self.condition(&loc.field("trigger"), &e.trigger);
         self.real(&loc.field("chance"), e.chance, 0.0, 100.0);
         if e.options.is_empty() {
-            self.report(
-                &loc.field("options"),
-                ErrorKind::Empty("an event needs at least one option"),
-            );
+            self.report(&loc.field("options"), ErrorKind::Empty("an event needs at least one option"));
         }
-        let historical: Vec<&str> = e
-            .options
-            .iter()
-            .filter(|o| o.historical)
-            .map(|o| o.id.as_str())
-            .collect();
+        let historical: Vec<&str> = e.options.iter().filter(|o| o.historical).map(|o| o.id.as_str()).collect();
         if historical.len() > 1 {
-            let second = e
-                .options
-                .iter()
-                .enumerate()
-                .filter(|(_, o)| o.historical)
-                .nth(1)
-                .map_or(0, |(i, _)| i);
-            let ids = historical
-                .iter()
-                .map(|id| format!("\"{id}\""))
-                .collect::<Vec<_>>()
-                .join(", ");
+            let second = e.options.iter().enumerate().filter(|(_, o)| o.historical).nth(1).map_or(0, |(i, _)| i);
+            let ids = historical.iter().map(|id| format!("\"{id}\"")).collect::<Vec<_>>().join(", ");
             self.report(
                 &loc.field("options").at(second).field("historical"),
-                ErrorKind::TooManyHistorical {
-                    count: historical.len(),
-                    ids,
-                },
+                ErrorKind::TooManyHistorical { count: historical.len(), ids },
             );
         }
         for (k, o) in e.options.iter().enumerate() {
@@ -1084,11 +871,7 @@ impl<'a> Validator<'a> {
         let options = self.options.get(event).cloned().unwrap_or_default();
         if !options.contains(option) {
             let suggestion = closest(option, options.iter().map(String::as_str));
-            let kind = ErrorKind::UnknownOption {
-                event: event.to_string(),
-                option: option.to_string(),
-                suggestion,
-            };
+            let kind = ErrorKind::UnknownOption { event: event.to_string(), option: option.to_string(), suggestion };
             self.report(&loc.field("option"), kind);
         }
     }
@@ -1152,31 +935,16 @@ impl<'a> Validator<'a> {
                 self.army_ref(&loc.field("army"), army);
                 self.range(&loc.field("add"), *add, -100, 100);
             }
-            E::Loot {
-                province,
-                by,
-                share,
-            } => {
+            E::Loot { province, by, share } => {
                 self.province_ref(&loc.field("province"), province);
                 self.faction_ref(&loc.field("by"), by);
                 self.real(&loc.field("share"), *share, 0.0, 1.0);
             }
-            E::AdjustProvince {
-                province,
-                population,
-                wealth,
-                grain,
-                walls,
-                garrison,
-                loyalty,
-            } => {
+            E::AdjustProvince { province, population, wealth, grain, walls, garrison, loyalty } => {
                 self.province_ref(&loc.field("province"), province);
-                for (field, value) in [
-                    ("population", population),
-                    ("wealth", wealth),
-                    ("grain", grain),
-                    ("garrison", garrison),
-                ] {
+                for (field, value) in
+                    [("population", population), ("wealth", wealth), ("grain", grain), ("garrison", garrison)]
+                {
                     self.signed_amount(&loc.field(field), *value);
                 }
                 self.range(&loc.field("walls"), *walls, -10, 10);

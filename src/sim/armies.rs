@@ -3,11 +3,15 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::calendar::Calendar;
 use super::chronicle::Chronicled;
+use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
 use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx};
+use super::orders::{Order, OrderGiven, Stance};
+use super::rules::Rules;
 use super::world::Entities;
-use super::{EffectOrder, Turn, TurnSystems};
+use super::{EffectOrder, OrderSystems, Turn, TurnSystems};
 use crate::scenario::{self, Effect};
 
 /// An army: index, owner, location and commander.
@@ -38,13 +42,30 @@ impl Troops {
         self.0.iter().sum()
     }
 
-    /// Monthly pay, thousands of taels.
-    pub fn upkeep(&self, data: &Data) -> f64 {
+    /// The march speed: that of its slowest kind with men.
+    pub fn speed(&self, data: &Data) -> f64 {
         self.0
             .iter()
             .zip(&data.scenario.troop_kinds)
-            .map(|(men, kind)| men / 1000.0 * kind.upkeep)
-            .sum()
+            .filter(|(men, _)| **men > 0.0)
+            .map(|(_, kind)| kind.speed)
+            .fold(f64::INFINITY, f64::min)
+            .min(10.0)
+    }
+
+    /// Removes a share of every kind's men; returns the men lost.
+    pub fn lose_share(&mut self, share: f64) -> f64 {
+        let share = share.clamp(0.0, 1.0);
+        let before = self.total();
+        for men in &mut self.0 {
+            *men = (*men * (1.0 - share)).floor();
+        }
+        before - self.total()
+    }
+
+    /// Monthly pay, thousands of taels.
+    pub fn upkeep(&self, data: &Data) -> f64 {
+        self.0.iter().zip(&data.scenario.troop_kinds).map(|(men, kind)| men / 1000.0 * kind.upkeep).sum()
     }
 }
 
@@ -56,12 +77,24 @@ pub struct Spirit {
     pub grain: f64,
 }
 
+/// An army's standing orders: where it marches, what it does there, whom it raids.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Plan {
+    pub destination: Option<ProvinceIx>,
+    pub stance: Stance,
+    /// An enemy army to strike by night this turn.
+    pub raid: Option<ArmyIx>,
+    /// Days already marched toward the next province.
+    pub progress: f64,
+}
+
 /// Everything an army entity is made of.
 #[derive(Bundle)]
 pub struct ArmyBundle {
     pub army: Army,
     pub troops: Troops,
     pub spirit: Spirit,
+    pub plan: Plan,
 }
 
 impl ArmyBundle {
@@ -75,22 +108,116 @@ impl ArmyBundle {
                 commander: a.commander.as_deref().map(|c| data.character(c)),
             },
             troops: Troops::from_scenario(data, &a.troops),
-            spirit: Spirit {
-                morale: a.morale as f64,
-                supply: a.supply as f64,
-                grain: a.grain as f64,
-            },
+            spirit: Spirit { morale: a.morale as f64, supply: a.supply as f64, grain: a.grain as f64 },
+            plan: Plan::default(),
         }
     }
 }
 
+/// An army moved into a province this turn.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct ArmyMoved {
+    pub army: ArmyIx,
+    pub from: ProvinceIx,
+    pub to: ProvinceIx,
+}
+
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+    app.add_message::<ArmyMoved>();
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_orders.in_set(TurnSystems::Orders).in_set(OrderSystems::Apply));
+    app.add_systems(Turn, march.in_set(TurnSystems::Movement));
+}
+
+/// Turns this turn's army orders into standing plans; orders for another faction's army are ignored.
+fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, mut armies: Query<(&Army, &mut Plan)>) {
+    for OrderGiven { faction, order } in given.read() {
+        let army = match order {
+            Order::March { army, .. }
+            | Order::Hold { army }
+            | Order::Besiege { army, .. }
+            | Order::Raid { army, .. } => *army,
+            Order::Propose { .. } => continue,
+        };
+        let Some(Ok((a, mut plan))) = entities.army(army).map(|e| armies.get_mut(e)) else { continue };
+        if a.owner != *faction {
+            continue;
+        }
+        match order {
+            Order::March { to, .. } => {
+                if plan.destination != Some(*to) {
+                    plan.progress = 0.0;
+                }
+                plan.destination = Some(*to).filter(|t| *t != a.location);
+                plan.stance = Stance::Hold;
+            }
+            Order::Hold { .. } => *plan = Plan::default(),
+            Order::Besiege { assault, .. } => {
+                plan.destination = None;
+                plan.stance = if *assault { Stance::Assault } else { Stance::Blockade };
+            }
+            Order::Raid { target, .. } => plan.raid = Some(*target),
+            Order::Propose { .. } => {}
+        }
+    }
+}
+
+/// Marches every army with a destination along the shortest road, in army order, as far as its
+/// days allow; an army stops when it walks into an enemy army.
+fn march(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    calendar: Res<Calendar>,
+    relations: Res<Relations>,
+    entities: Res<Entities>,
+    mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
+    mut moved: MessageWriter<ArmyMoved>,
+) {
+    let winter = calendar.is_winter();
+    let routes = data.routes(winter);
+    let mut positions: Vec<Option<(FactionIx, ProvinceIx)>> = entities
+        .armies
+        .iter()
+        .map(|e| {
+            e.and_then(|e| armies.get(e).ok())
+                .filter(|(_, t, _)| t.total() > 0.0)
+                .map(|(a, _, _)| (a.owner, a.location))
+        })
+        .collect();
+    for (i, e) in entities.armies.iter().enumerate() {
+        let Some(Ok((mut army, troops, mut plan))) = e.map(|e| armies.get_mut(e)) else { continue };
+        let Some(destination) = plan.destination else { continue };
+        if troops.total() <= 0.0 {
+            continue;
+        }
+        let season = if winter { rules.winter_march } else { 1.0 };
+        let mut budget = rules.march_days * troops.speed(&data) * season + plan.progress;
+        plan.progress = 0.0;
+        while army.location != destination {
+            let Some(next) = routes.next_step(army.location, destination) else {
+                plan.destination = None;
+                break;
+            };
+            let connection = data.neighbours[army.location.get()].iter().find(|(p, _)| *p == next).map(|(_, c)| *c);
+            let Some(connection) = connection else { break };
+            let cost = data.step_days(connection, next, winter);
+            if budget < cost {
+                plan.progress = budget;
+                break;
+            }
+            budget -= cost;
+            moved.write(ArmyMoved { army: army.ix, from: army.location, to: next });
+            army.location = next;
+            positions[i] = Some((army.owner, next));
+            let enemy_here = positions.iter().flatten().any(|(f, p)| *p == next && relations.at_war(*f, army.owner));
+            if enemy_here {
+                break;
+            }
+        }
+        if army.location == destination {
+            plan.destination = None;
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -125,9 +252,7 @@ fn apply_effects(
                 }
             }
             Effect::Reinforce { army, troops } => {
-                if let Some(Ok((_, mut men, _))) =
-                    entities.army(data.army(army)).map(|e| armies.get_mut(e))
-                {
+                if let Some(Ok((_, mut men, _))) = entities.army(data.army(army)).map(|e| armies.get_mut(e)) {
                     for (kind, n) in troops {
                         let slot = &mut men.0[data.troop_kinds[kind]];
                         *slot = (*slot + *n as f64).max(0.0);
@@ -135,24 +260,16 @@ fn apply_effects(
                 }
             }
             Effect::ArmyMorale { army, add } => {
-                if let Some(Ok((_, _, mut spirit))) =
-                    entities.army(data.army(army)).map(|e| armies.get_mut(e))
-                {
+                if let Some(Ok((_, _, mut spirit))) = entities.army(data.army(army)).map(|e| armies.get_mut(e)) {
                     spirit.morale = (spirit.morale + *add as f64).clamp(0.0, 100.0);
                 }
             }
             Effect::SetCommander { army, character } => {
-                if let Some(Ok((mut a, _, _))) =
-                    entities.army(data.army(army)).map(|e| armies.get_mut(e))
-                {
+                if let Some(Ok((mut a, _, _))) = entities.army(data.army(army)).map(|e| armies.get_mut(e)) {
                     a.commander = Some(data.character(character));
                 }
             }
-            Effect::Defect {
-                character,
-                to,
-                with_army: true,
-            } => {
+            Effect::Defect { character, to, with_army: true } => {
                 let (c, to) = (data.character(character), data.faction(to));
                 for e in entities.armies.iter().flatten() {
                     if let Ok((mut a, _, _)) = armies.get_mut(*e) {
@@ -162,11 +279,7 @@ fn apply_effects(
                     }
                 }
             }
-            Effect::Defect {
-                character,
-                with_army: false,
-                ..
-            }
+            Effect::Defect { character, with_army: false, .. }
             | Effect::Exile(character)
             | Effect::Execute(character) => {
                 // A commander who leaves his army leaves it leaderless.

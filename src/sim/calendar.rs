@@ -20,12 +20,7 @@ pub struct Calendar {
 impl Calendar {
     /// A calendar at the scenario's first month.
     pub fn new(start: Date, end: Date) -> Self {
-        Self {
-            date: start,
-            turn: 0,
-            start,
-            end,
-        }
+        Self { date: start, turn: 0, start, end }
     }
 
     /// Whether the last month has been played.

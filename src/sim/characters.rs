@@ -43,12 +43,7 @@ impl Person {
 pub struct Ruler(pub Option<CharacterIx>);
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
 }
 
 fn apply_effects(
@@ -79,11 +74,7 @@ fn apply_effects(
                 if let Ok(mut p) = people.get_mut(person(character)) {
                     p.status = if exiled { Status::Exiled } else { Status::Dead };
                     p.roles.clear();
-                    let verb = if exiled {
-                        "is sent into exile"
-                    } else {
-                        "is put to death"
-                    };
+                    let verb = if exiled { "is sent into exile" } else { "is put to death" };
                     chronicle.write(Chronicled(format!("{} {verb}.", data.character_name(p.ix))));
                 }
             }
@@ -123,11 +114,7 @@ fn apply_effects(
                         p.roles.push(Role::Ruler);
                     }
                 }
-                chronicle.write(Chronicled(format!(
-                    "{} now rules {}.",
-                    data.character_name(c),
-                    data.faction_name(f)
-                )));
+                chronicle.write(Chronicled(format!("{} now rules {}.", data.character_name(c), data.faction_name(f))));
             }
             Effect::Loyalty { character, add } => {
                 if let Ok(mut p) = people.get_mut(person(character)) {

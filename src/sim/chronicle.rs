@@ -35,15 +35,8 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, record.in_set(TurnSystems::Chronicle));
 }
 
-fn record(
-    mut lines: MessageReader<Chronicled>,
-    calendar: Res<Calendar>,
-    mut chronicle: ResMut<Chronicle>,
-) {
+fn record(mut lines: MessageReader<Chronicled>, calendar: Res<Calendar>, mut chronicle: ResMut<Chronicle>) {
     for Chronicled(text) in lines.read() {
-        chronicle.0.push(Entry {
-            date: calendar.date,
-            text: text.clone(),
-        });
+        chronicle.0.push(Entry { date: calendar.date, text: text.clone() });
     }
 }

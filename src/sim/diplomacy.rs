@@ -11,6 +11,13 @@ use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{self, Date, Effect, TreatyKind};
 
+/// A treaty hands a province to a faction; the map carries it out (or its people refuse).
+#[derive(Message, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CessionAgreed {
+    pub province: ProvinceIx,
+    pub to: FactionIx,
+}
+
 /// Whether a faction is in play (a puppet state may enter later).
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InPlay(pub bool);
@@ -27,12 +34,7 @@ pub struct Relations {
 impl Relations {
     /// Relations of `n` factions: neutral opinion, middling trust, peace.
     pub fn new(n: usize) -> Self {
-        Self {
-            n,
-            opinion: vec![0.0; n * n],
-            trust: vec![50.0; n * n],
-            war: vec![false; n * n],
-        }
+        Self { n, opinion: vec![0.0; n * n], trust: vec![50.0; n * n], war: vec![false; n * n] }
     }
 
     /// The number of factions.
@@ -67,14 +69,7 @@ impl Relations {
     }
 
     /// Sets both directions of a pair.
-    pub fn set_symmetric(
-        &mut self,
-        a: FactionIx,
-        b: FactionIx,
-        opinion: f64,
-        trust: f64,
-        war: bool,
-    ) {
+    pub fn set_symmetric(&mut self, a: FactionIx, b: FactionIx, opinion: f64, trust: f64, war: bool) {
         for (x, y) in [(a, b), (b, a)] {
             let i = self.at(x, y);
             self.opinion[i] = opinion;
@@ -93,25 +88,10 @@ impl Relations {
 /// A treaty's terms with ids resolved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TreatyTerms {
-    Alliance {
-        against: Vec<FactionIx>,
-        shares: Vec<(FactionIx, Vec<ProvinceIx>)>,
-    },
-    Tribute {
-        payer: FactionIx,
-        payee: FactionIx,
-        yearly: f64,
-    },
-    Truce {
-        until: Date,
-    },
-    Peace {
-        payer: Option<FactionIx>,
-        payee: FactionIx,
-        indemnity_left: f64,
-        instalment: f64,
-        hostages: Vec<usize>,
-    },
+    Alliance { against: Vec<FactionIx>, shares: Vec<(FactionIx, Vec<ProvinceIx>)> },
+    Tribute { payer: FactionIx, payee: FactionIx, yearly: f64 },
+    Truce { until: Date },
+    Peace { payer: Option<FactionIx>, payee: FactionIx, indemnity_left: f64, instalment: f64, hostages: Vec<usize> },
 }
 
 /// A treaty in force.
@@ -146,36 +126,16 @@ impl Treaties {
                 against: against.iter().map(|f| data.faction(f)).collect(),
                 shares: shares
                     .iter()
-                    .map(|s| {
-                        (
-                            data.faction(&s.faction),
-                            s.provinces.iter().map(|p| data.province(p)).collect(),
-                        )
-                    })
+                    .map(|s| (data.faction(&s.faction), s.provinces.iter().map(|p| data.province(p)).collect()))
                     .collect(),
             },
-            TreatyKind::Tribute {
-                payer,
-                payee,
-                yearly,
-            } => TreatyTerms::Tribute {
-                payer: data.faction(payer),
-                payee: data.faction(payee),
-                yearly: *yearly as f64,
-            },
+            TreatyKind::Tribute { payer, payee, yearly } => {
+                TreatyTerms::Tribute { payer: data.faction(payer), payee: data.faction(payee), yearly: *yearly as f64 }
+            }
             TreatyKind::Truce { until } => TreatyTerms::Truce { until: *until },
-            TreatyKind::Peace {
-                payer,
-                indemnity,
-                hostages,
-                ..
-            } => {
+            TreatyKind::Peace { payer, indemnity, hostages, .. } => {
                 let payer = payer.as_deref().map(|p| data.faction(p));
-                let payee = parties
-                    .iter()
-                    .copied()
-                    .find(|p| Some(*p) != payer)
-                    .unwrap_or(parties[0]);
+                let payee = parties.iter().copied().find(|p| Some(*p) != payer).unwrap_or(parties[0]);
                 TreatyTerms::Peace {
                     payer,
                     payee,
@@ -186,28 +146,19 @@ impl Treaties {
                 }
             }
         };
-        TreatyState {
-            ix: data.treaties[&t.id],
-            parties,
-            terms,
-            since,
-            arrears: 0.0,
-        }
+        TreatyState { ix: data.treaties[&t.id], parties, terms, since, arrears: 0.0 }
     }
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+    app.add_message::<CessionAgreed>();
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
 }
 
 #[allow(clippy::too_many_arguments)]
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
+    mut cessions: MessageWriter<CessionAgreed>,
     data: Res<Data>,
     entities: Res<Entities>,
     calendar: Res<Calendar>,
@@ -250,6 +201,11 @@ fn apply_effects(
                 }
             }
             Effect::SignTreaty(t) => {
+                if let TreatyKind::Peace { ceded, .. } = &t.kind {
+                    for c in ceded {
+                        cessions.write(CessionAgreed { province: data.province(&c.province), to: data.faction(&c.to) });
+                    }
+                }
                 let state = Treaties::resolve(&data, t, calendar.date);
                 let ix = state.ix;
                 treaties.0[ix] = Some(state);
@@ -274,10 +230,7 @@ fn apply_effects(
 /// War ends every treaty between the two.
 fn end_treaties_between(treaties: &mut Treaties, a: FactionIx, b: FactionIx) {
     for slot in &mut treaties.0 {
-        if slot
-            .as_ref()
-            .is_some_and(|t| t.parties.contains(&a) && t.parties.contains(&b))
-        {
+        if slot.as_ref().is_some_and(|t| t.parties.contains(&a) && t.parties.contains(&b)) {
             *slot = None;
         }
     }

@@ -3,7 +3,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::armies::{Army, Troops};
+use super::armies::{Army, Spirit, Troops};
 use super::diplomacy::{Treaties, TreatyTerms};
 use super::effects::ApplyEffect;
 use super::ids::{Data, FactionIx};
@@ -14,6 +14,12 @@ use super::world::Entities;
 use super::{Turn, TurnSystems};
 use crate::scenario::Effect;
 
+/// Whether a faction could pay and feed its armies last month.
+#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Payroll {
+    pub unpaid: bool,
+}
+
 /// A faction's silver (thousands of taels) and grain.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Treasury {
@@ -22,18 +28,8 @@ pub struct Treasury {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .before(super::EffectOrder::Others),
-    );
-    app.add_systems(
-        Turn,
-        (collect_income, pay_armies, pay_tribute)
-            .chain()
-            .in_set(TurnSystems::Economy),
-    );
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).before(super::EffectOrder::Others));
+    app.add_systems(Turn, (collect_income, pay_armies, pay_tribute).chain().in_set(TurnSystems::Economy));
 }
 
 fn apply_effects(
@@ -68,14 +64,8 @@ fn apply_effects(
                     t.silver += paid;
                 }
             }
-            Effect::Loot {
-                province,
-                by,
-                share,
-            } => {
-                let Ok((populace, defences)) =
-                    provinces.get(entities.province(data.province(province)))
-                else {
+            Effect::Loot { province, by, share } => {
+                let Ok((populace, defences)) = provinces.get(entities.province(data.province(province))) else {
                     continue;
                 };
                 // A year of the province's yield and a share of its stores go to the looter.
@@ -98,6 +88,7 @@ fn collect_income(
     provinces: Query<(&Owner, &Populace)>,
     mut treasuries: Query<&mut Treasury>,
 ) {
+    let _ = &rules;
     let mut income = vec![(0.0, 0.0); entities.factions.len()];
     for &e in &entities.provinces {
         let Ok((owner, populace)) = provinces.get(e) else {
@@ -117,23 +108,26 @@ fn collect_income(
     }
 }
 
-/// Armies are paid in silver by troop kind; unpaid armies are left to the morale rules.
+/// Armies are paid in silver by troop kind and fed from the granary as far as their supply line
+/// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
 fn pay_armies(
     data: Res<Data>,
+    rules: Res<Rules>,
     entities: Res<Entities>,
-    armies: Query<(&Army, &Troops)>,
-    mut treasuries: Query<&mut Treasury>,
+    armies: Query<(&Army, &Troops, &Spirit)>,
+    mut treasuries: Query<(&mut Treasury, &mut Payroll)>,
 ) {
-    let mut pay = vec![0.0; entities.factions.len()];
+    let mut pay = vec![(0.0, 0.0); entities.factions.len()];
     for e in entities.armies.iter().flatten() {
-        let Ok((army, troops)) = armies.get(*e) else {
-            continue;
-        };
-        pay[army.owner.get()] += troops.upkeep(&data);
+        let Ok((army, troops, spirit)) = armies.get(*e) else { continue };
+        pay[army.owner.get()].0 += troops.upkeep(&data);
+        pay[army.owner.get()].1 += troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0;
     }
     for (i, &e) in entities.factions.iter().enumerate() {
-        if let Ok(mut t) = treasuries.get_mut(e) {
-            t.silver = (t.silver - pay[i]).max(0.0);
+        if let Ok((mut t, mut payroll)) = treasuries.get_mut(e) {
+            payroll.unpaid = t.silver < pay[i].0 || t.grain < pay[i].1;
+            t.silver = (t.silver - pay[i].0).max(0.0);
+            t.grain = (t.grain - pay[i].1).max(0.0);
         }
     }
 }
@@ -148,18 +142,8 @@ fn pay_tribute(
 ) {
     for treaty in treaties.in_force_mut() {
         let (payer, payee, due) = match &mut treaty.terms {
-            TreatyTerms::Tribute {
-                payer,
-                payee,
-                yearly,
-            } => (*payer, *payee, *yearly / 12.0),
-            TreatyTerms::Peace {
-                payer: Some(payer),
-                payee,
-                indemnity_left,
-                instalment,
-                ..
-            } => {
+            TreatyTerms::Tribute { payer, payee, yearly } => (*payer, *payee, *yearly / 12.0),
+            TreatyTerms::Peace { payer: Some(payer), payee, indemnity_left, instalment, .. } => {
                 let due = instalment.min(*indemnity_left);
                 *indemnity_left -= due;
                 (*payer, *payee, due)

@@ -36,9 +36,7 @@ pub struct Choices(pub Vec<ChoiceRecord>);
 impl Choices {
     /// Whether option `option` of event `event` (both indices) was chosen.
     pub fn chose(&self, event: usize, option: usize) -> bool {
-        self.0
-            .iter()
-            .any(|c| c.event == event && c.option == option)
+        self.0.iter().any(|c| c.event == event && c.option == option)
     }
 }
 
@@ -72,22 +70,9 @@ struct ChoiceMade(ChoiceRecord);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<ChoiceMade>();
-    app.init_resource::<Flags>()
-        .init_resource::<Choices>()
-        .init_resource::<EventState>()
-        .init_resource::<Players>();
-    app.add_systems(
-        Turn,
-        (fire_events, record_choices)
-            .chain()
-            .in_set(TurnSystems::Events),
-    );
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+    app.init_resource::<Flags>().init_resource::<Choices>().init_resource::<EventState>().init_resource::<Players>();
+    app.add_systems(Turn, (fire_events, record_choices).chain().in_set(TurnSystems::Events));
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
 }
 
 /// Fires each due event in scenario order and answers it.
@@ -112,12 +97,7 @@ fn fire_events(
         let option = choose_option(&view, &mut rng, ix, event);
         let chosen = &event.options[option];
         let faction = data.faction(&event.faction);
-        chronicle.write(Chronicled(format!(
-            "{} ({}): {}.",
-            event.title,
-            data.faction_name(faction),
-            chosen.name
-        )));
+        chronicle.write(Chronicled(format!("{} ({}): {}.", event.title, data.faction_name(faction), chosen.name)));
         made.write(ChoiceMade(ChoiceRecord {
             date: view.calendar.date,
             event: ix,
@@ -147,12 +127,7 @@ fn choose_option(view: &View, rng: &mut SimRng, ix: usize, event: &Event) -> usi
     let weights: Vec<f64> = event
         .options
         .iter()
-        .map(|o| {
-            o.ai.factors
-                .iter()
-                .filter(|f| view.holds(&f.when))
-                .fold(o.ai.base, |w, f| w * f.times)
-        })
+        .map(|o| o.ai.factors.iter().filter(|f| view.holds(&f.when)).fold(o.ai.base, |w, f| w * f.times))
         .collect();
     rng.weighted(&weights).unwrap_or(0)
 }
@@ -186,8 +161,5 @@ fn apply_effects(
 
 /// The number of events, for sizing [`EventState`].
 pub fn event_state(data: &Data) -> EventState {
-    EventState {
-        fired: vec![false; data.scenario.events.len()],
-        forced: BTreeSet::new(),
-    }
+    EventState { fired: vec![false; data.scenario.events.len()], forced: BTreeSet::new() }
 }

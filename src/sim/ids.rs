@@ -70,27 +70,104 @@ pub struct StaticData {
     pub treaty_ids: Vec<String>,
     /// For each province, its neighbours with the connection's index, sorted by neighbour index.
     pub neighbours: Vec<Vec<(ProvinceIx, usize)>>,
+    /// Each character's skills with the modifiers of his traits.
+    pub character_traits: Vec<Traits>,
+    /// Each faction's trait modifiers.
+    pub faction_traits: Vec<Traits>,
+    /// Each province's index in the scenario's `terrains`.
+    pub terrain_ix: Vec<usize>,
+    /// Shortest routes between provinces, outside winter and in winter (frozen rivers).
+    pub routes: [Routes; 2],
+}
+
+/// All-pairs shortest marches: `days[a][b]` at speed 1.0 and the first step from `a` toward `b`.
+#[derive(Debug, Clone)]
+pub struct Routes {
+    pub days: Vec<Vec<f64>>,
+    pub next: Vec<Vec<Option<ProvinceIx>>>,
+}
+
+impl Routes {
+    /// Dijkstra from every province, ties broken by province index so routes are deterministic.
+    fn build(neighbours: &[Vec<(ProvinceIx, usize)>], step_days: impl Fn(usize, ProvinceIx) -> f64) -> Self {
+        let n = neighbours.len();
+        let mut days = vec![vec![f64::INFINITY; n]; n];
+        let mut next = vec![vec![None; n]; n];
+        for source in 0..n {
+            let dist = &mut days[source];
+            let first = &mut next[source];
+            dist[source] = 0.0;
+            let mut done = vec![false; n];
+            loop {
+                let mut best: Option<usize> = None;
+                for v in 0..n {
+                    if !done[v] && dist[v].is_finite() && best.is_none_or(|b| dist[v] < dist[b]) {
+                        best = Some(v);
+                    }
+                }
+                let Some(u) = best else { break };
+                done[u] = true;
+                for &(w, connection) in &neighbours[u] {
+                    let candidate = dist[u] + step_days(connection, w);
+                    if candidate < dist[w.get()] {
+                        dist[w.get()] = candidate;
+                        first[w.get()] = if u == source { Some(w) } else { first[u] };
+                    }
+                }
+            }
+        }
+        Self { days, next }
+    }
+
+    /// The first province on the way from `from` to `to`.
+    pub fn next_step(&self, from: ProvinceIx, to: ProvinceIx) -> Option<ProvinceIx> {
+        self.next[from.get()][to.get()]
+    }
+
+    /// Days of march from `from` to `to` at speed 1.0 (infinite if there is no way).
+    pub fn days(&self, from: ProvinceIx, to: ProvinceIx) -> f64 {
+        self.days[from.get()][to.get()]
+    }
+}
+
+impl StaticData {
+    /// Days to march along connection `connection` into `to`, in winter or not.
+    pub fn step_days(&self, connection: usize, to: ProvinceIx, winter: bool) -> f64 {
+        let c = &self.scenario.connections[connection];
+        let terrain = self.terrain_of(to);
+        let river = if c.kind == crate::scenario::ConnectionKind::River && !winter {
+            self.scenario.rules.river_crossing
+        } else {
+            1.0
+        };
+        c.days as f64 * terrain.move_cost.max(0.1) * river
+    }
+
+    /// The terrain of a province.
+    pub fn terrain_of(&self, p: ProvinceIx) -> &crate::scenario::Terrain {
+        &self.scenario.terrains[self.terrain_ix[p.get()]]
+    }
+
+    /// Routes for the season.
+    pub fn routes(&self, winter: bool) -> &Routes {
+        &self.routes[usize::from(winter)]
+    }
 }
 
 impl StaticData {
     /// Builds the lookups of a validated scenario.
     pub fn new(valid: &ValidScenario) -> Self {
         let s = valid.scenario().clone();
-        let index = |ids: Vec<&String>| {
-            ids.into_iter()
-                .enumerate()
-                .map(|(i, id)| (id.clone(), i))
-                .collect::<HashMap<_, _>>()
-        };
+        let index =
+            |ids: Vec<&String>| ids.into_iter().enumerate().map(|(i, id)| (id.clone(), i)).collect::<HashMap<_, _>>();
         let factions = index(s.factions.iter().map(|f| &f.id).collect())
             .into_iter()
             .map(|(k, i)| (k, FactionIx(i as u16)))
             .collect();
-        let provinces: HashMap<String, ProvinceIx> =
-            index(s.provinces.iter().map(|p| &p.id).collect())
-                .into_iter()
-                .map(|(k, i)| (k, ProvinceIx(i as u16)))
-                .collect();
+        let provinces: HashMap<String, ProvinceIx> = index(s.provinces.iter().map(|p| &p.id).collect())
+            .into_iter()
+            .map(|(k, i)| (k, ProvinceIx(i as u16)))
+            .collect();
         let characters = index(s.characters.iter().map(|c| &c.id).collect())
             .into_iter()
             .map(|(k, i)| (k, CharacterIx(i as u16)))
@@ -108,16 +185,8 @@ impl StaticData {
                 }
             }
         }
-        let armies = army_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), ArmyIx(i as u16)))
-            .collect();
-        let treaties = treaty_ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| (id.clone(), i))
-            .collect();
+        let armies = army_ids.iter().enumerate().map(|(i, id)| (id.clone(), ArmyIx(i as u16))).collect();
+        let treaties = treaty_ids.iter().enumerate().map(|(i, id)| (id.clone(), i)).collect();
         let troop_kinds = index(s.troop_kinds.iter().map(|t| &t.id).collect());
         let events = index(s.events.iter().map(|e| &e.id).collect());
         let mut neighbours = vec![Vec::new(); s.provinces.len()];
@@ -129,7 +198,27 @@ impl StaticData {
         for list in &mut neighbours {
             list.sort();
         }
-        Self {
+        let terrains = index(s.terrains.iter().map(|t| &t.id).collect());
+        let terrain_ix: Vec<usize> = s.provinces.iter().map(|p| terrains[&p.terrain]).collect();
+        let trait_ix = index(s.traits.iter().map(|t| &t.id).collect());
+        let sum_traits =
+            |ids: &[String], base: Traits| ids.iter().fold(base, |acc, id| acc.with(&s.traits[trait_ix[id]].modifiers));
+        let character_traits = s
+            .characters
+            .iter()
+            .map(|c| {
+                let base = Traits {
+                    command: c.skills.command as f64,
+                    defence: c.skills.defence as f64,
+                    diplomacy: c.skills.diplomacy as f64,
+                    administration: c.skills.administration as f64,
+                    ..Traits::default()
+                };
+                sum_traits(&c.traits, base)
+            })
+            .collect();
+        let faction_traits = s.factions.iter().map(|f| sum_traits(&f.traits, Traits::default())).collect();
+        let mut data = Self {
             scenario: s,
             factions,
             provinces,
@@ -141,7 +230,16 @@ impl StaticData {
             treaties,
             treaty_ids,
             neighbours,
+            terrain_ix,
+            character_traits,
+            faction_traits,
+            routes: [Routes { days: Vec::new(), next: Vec::new() }, Routes { days: Vec::new(), next: Vec::new() }],
+        };
+        for winter in [false, true] {
+            let routes = Routes::build(&data.neighbours, |c, to| data.step_days(c, to, winter));
+            data.routes[usize::from(winter)] = routes;
         }
+        data
     }
 
     pub fn faction(&self, id: &str) -> FactionIx {
@@ -178,5 +276,46 @@ impl StaticData {
 
     pub fn character_name(&self, c: CharacterIx) -> &str {
         &self.scenario.characters[c.get()].name
+    }
+}
+
+/// Skills and trait modifiers added up: a character's (skills included) or a faction's.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Traits {
+    pub command: f64,
+    pub defence: f64,
+    pub diplomacy: f64,
+    pub administration: f64,
+    pub loyalty: f64,
+    pub army_morale: f64,
+    pub legitimacy: f64,
+    pub cohesion: f64,
+    pub income: f64,
+    pub fighting: f64,
+    pub assault: f64,
+    pub aggression: f64,
+}
+
+impl Traits {
+    /// These traits plus `modifiers`.
+    fn with(mut self, modifiers: &[crate::scenario::Modifier]) -> Self {
+        use crate::scenario::Modifier as M;
+        for m in modifiers {
+            match *m {
+                M::Command(v) => self.command += v,
+                M::Defence(v) => self.defence += v,
+                M::Diplomacy(v) => self.diplomacy += v,
+                M::Administration(v) => self.administration += v,
+                M::Loyalty(v) => self.loyalty += v,
+                M::ArmyMorale(v) => self.army_morale += v,
+                M::Legitimacy(v) => self.legitimacy += v,
+                M::Cohesion(v) => self.cohesion += v,
+                M::Income(v) => self.income += v,
+                M::Fighting(v) => self.fighting += v,
+                M::Assault(v) => self.assault += v,
+                M::Aggression(v) => self.aggression += v,
+            }
+        }
+        self
     }
 }

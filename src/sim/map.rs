@@ -4,9 +4,11 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::chronicle::Chronicled;
+use super::diplomacy::CessionAgreed;
 use super::effects::ApplyEffect;
 use super::ids::{Data, FactionIx, ProvinceIx};
 use super::rules::Rules;
+use super::sieges::{CityFell, MilitiaRaised};
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::Effect;
@@ -56,12 +58,78 @@ pub struct ProvinceTransferred {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<ProvinceTransferred>();
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_cessions.in_set(TurnSystems::Diplomacy));
+    app.add_systems(Turn, take_fallen_cities.in_set(TurnSystems::Sieges).after(super::sieges::SiegeSystems));
+}
+
+/// Hands `p` to `to`, unless people loyal to its owner refuse and take up arms.
+#[allow(clippy::too_many_arguments)]
+fn cede(
+    data: &Data,
+    rules: &Rules,
+    p: ProvinceIx,
+    to: FactionIx,
+    owner: &mut Owner,
+    populace: &Populace,
+    transferred: &mut MessageWriter<ProvinceTransferred>,
+    militia: &mut MessageWriter<MilitiaRaised>,
+    chronicle: &mut MessageWriter<Chronicled>,
+) {
+    if owner.0 == Some(to) {
+        return;
+    }
+    let refuses = populace.loyal_to.is_some()
+        && populace.loyal_to == owner.0
+        && populace.loyal_to != Some(to)
+        && populace.loyalty >= rules.refuse_cession_loyalty;
+    if refuses {
+        militia.write(MilitiaRaised { province: p, men: populace.population * rules.militia_share });
+        chronicle.write(Chronicled(format!(
+            "The people of {} refuse to submit to {} and take up arms.",
+            data.province_name(p),
+            data.faction_name(to)
+        )));
+        return;
+    }
+    let from = owner.0.replace(to);
+    transferred.write(ProvinceTransferred { province: p, from, to });
+    chronicle.write(Chronicled(format!("{} passes to {}.", data.province_name(p), data.faction_name(to))));
+}
+
+/// Provinces a treaty hands over.
+#[allow(clippy::too_many_arguments)]
+fn apply_cessions(
+    mut agreed: MessageReader<CessionAgreed>,
+    data: Res<Data>,
+    rules: Res<Rules>,
+    entities: Res<Entities>,
+    mut provinces: Query<(&mut Owner, &Populace)>,
+    mut transferred: MessageWriter<ProvinceTransferred>,
+    mut militia: MessageWriter<MilitiaRaised>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    for c in agreed.read() {
+        let Ok((mut owner, populace)) = provinces.get_mut(entities.province(c.province)) else { continue };
+        cede(&data, &rules, c.province, c.to, &mut owner, populace, &mut transferred, &mut militia, &mut chronicle);
+    }
+}
+
+/// A fallen city passes to its conqueror, who sacks it.
+fn take_fallen_cities(
+    mut fell: MessageReader<CityFell>,
+    rules: Res<Rules>,
+    entities: Res<Entities>,
+    mut provinces: Query<(&mut Owner, &mut Populace)>,
+    mut transferred: MessageWriter<ProvinceTransferred>,
+) {
+    for f in fell.read() {
+        let Ok((mut owner, mut populace)) = provinces.get_mut(entities.province(f.province)) else { continue };
+        owner.0 = Some(f.to);
+        populace.population *= 1.0 - rules.sack_share;
+        populace.wealth *= 1.0 - rules.sack_share;
+        transferred.write(ProvinceTransferred { province: f.province, from: f.from, to: f.to });
+    }
 }
 
 fn apply_effects(
@@ -70,57 +138,32 @@ fn apply_effects(
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &mut Populace)>,
     mut capitals: Query<&mut Capital>,
+    rules: Res<Rules>,
     mut transferred: MessageWriter<ProvinceTransferred>,
+    mut militia: MessageWriter<MilitiaRaised>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
     for ApplyEffect(effect) in effects.read() {
         match effect {
             Effect::Cede { province, to } => {
                 let (p, to) = (data.province(province), data.faction(to));
-                let Ok((mut owner, _)) = provinces.get_mut(entities.province(p)) else {
-                    continue;
-                };
-                if owner.0 == Some(to) {
-                    continue;
-                }
-                let from = owner.0.replace(to);
-                transferred.write(ProvinceTransferred {
-                    province: p,
-                    from,
-                    to,
-                });
-                chronicle.write(Chronicled(format!(
-                    "{} passes to {}.",
-                    data.province_name(p),
-                    data.faction_name(to)
-                )));
+                let Ok((mut owner, populace)) = provinces.get_mut(entities.province(p)) else { continue };
+                cede(&data, &rules, p, to, &mut owner, &populace, &mut transferred, &mut militia, &mut chronicle);
             }
             Effect::SetCapital { faction, province } => {
                 if let Ok(mut c) = capitals.get_mut(entities.faction(data.faction(faction))) {
                     c.0 = Some(data.province(province));
                 }
             }
-            Effect::AdjustProvince {
-                province,
-                population,
-                wealth,
-                loyalty,
-                ..
-            } => {
-                if let Ok((_, mut pop)) =
-                    provinces.get_mut(entities.province(data.province(province)))
-                {
+            Effect::AdjustProvince { province, population, wealth, loyalty, .. } => {
+                if let Ok((_, mut pop)) = provinces.get_mut(entities.province(data.province(province))) {
                     pop.population = (pop.population + *population as f64).max(0.0);
                     pop.wealth = (pop.wealth + *wealth as f64).max(0.0);
                     pop.loyalty = (pop.loyalty + *loyalty as f64).clamp(0.0, 100.0);
                 }
             }
-            Effect::Loot {
-                province, share, ..
-            } => {
-                if let Ok((_, mut pop)) =
-                    provinces.get_mut(entities.province(data.province(province)))
-                {
+            Effect::Loot { province, share, .. } => {
+                if let Ok((_, mut pop)) = provinces.get_mut(entities.province(data.province(province))) {
                     pop.population *= 1.0 - share;
                     pop.wealth *= 1.0 - share;
                 }

@@ -1,6 +1,8 @@
 //! The headless simulation: a validated scenario becomes a Bevy world, and one turn (a month) is
 //! one run of the [`Turn`] schedule, whose phases are the [`TurnSystems`] sets ordered below.
+mod ai;
 mod armies;
+mod battles;
 mod calendar;
 mod characters;
 mod chronicle;
@@ -12,12 +14,14 @@ mod events;
 mod ids;
 mod map;
 mod morale;
+mod orders;
 mod report;
 mod rng;
 mod rules;
 mod setup;
 mod sieges;
 mod snapshot;
+mod supply;
 mod victory;
 mod world;
 
@@ -32,6 +36,7 @@ pub use calendar::Calendar;
 pub use chronicle::{Chronicle, Entry};
 pub use events::Players;
 pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData};
+pub use orders::{Order, PendingOrders, Proposal, Stance};
 pub use report::{ChoiceError, Report, resolve_choices};
 pub use rules::Rules;
 pub use snapshot::{SaveError, Snapshot};
@@ -69,6 +74,14 @@ pub enum TurnSystems {
     End,
 }
 
+/// Within [`TurnSystems::Orders`]: orders are given by players and the AI, then applied.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) enum OrderSystems {
+    Players,
+    Ai,
+    Apply,
+}
+
 /// Within [`TurnSystems::Effects`]: the economy reads what looting takes before the map and the
 /// sieges strip the province.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -102,14 +115,16 @@ pub fn plugin(app: &mut App) {
         )
             .chain(),
     );
-    app.add_message::<effects::ApplyEffect>();
-    app.add_systems(
+    app.configure_sets(
         Turn,
-        bevy_ecs::message::message_update_system.in_set(TurnSystems::Begin),
+        (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(TurnSystems::Orders),
     );
+    app.add_message::<effects::ApplyEffect>();
+    app.add_systems(Turn, bevy_ecs::message::message_update_system.in_set(TurnSystems::Begin));
     app.add_plugins((
         calendar::plugin,
         chronicle::plugin,
+        orders::plugin,
         events::plugin,
         economy::plugin,
         map::plugin,
@@ -119,6 +134,9 @@ pub fn plugin(app: &mut App) {
         characters::plugin,
         diplomacy::plugin,
         victory::plugin,
+        battles::plugin,
+        supply::plugin,
+        ai::plugin,
     ));
 }
 
@@ -164,8 +182,8 @@ impl Sim {
     /// An app with the schedule and the static data, but no game state yet.
     fn empty(data: Arc<StaticData>) -> Self {
         let mut app = App::empty();
+        app.insert_resource(Rules(data.scenario.rules.clone()));
         app.insert_resource(Data(data));
-        app.init_resource::<Rules>();
         plugin(&mut app);
         Self { app }
     }

@@ -3,11 +3,18 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::armies::{Army, Spirit, Troops};
+use super::battles::BattleFought;
+use super::characters::Person;
+use super::economy::Payroll;
 use super::effects::ApplyEffect;
+use super::events::Players;
 use super::ids::Data;
+use super::map::{Capital, ProvinceTransferred};
+use super::rules::Rules;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
-use crate::scenario::Effect;
+use crate::scenario::{Effect, Role};
 
 /// A faction's mandate and how well its court holds together, each 0-100.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -17,12 +24,8 @@ pub struct Standing {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    systems_plugin(app);
 }
 
 fn apply_effects(
@@ -45,5 +48,80 @@ fn apply_effects(
             }
             _ => {}
         }
+    }
+}
+
+/// Army morale: drift toward what its leadership sustains, pay, desertion. Faction legitimacy:
+/// defeats, lost provinces (the capital above all), and the court's traits.
+pub(super) fn systems_plugin(app: &mut App) {
+    app.add_systems(Turn, (army_morale, faction_morale).in_set(TurnSystems::Morale));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn army_morale(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    players: Res<Players>,
+    entities: Res<Entities>,
+    payrolls: Query<&Payroll>,
+    mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
+) {
+    for e in entities.armies.iter().flatten() {
+        let Ok((army, mut troops, mut spirit)) = armies.get_mut(*e) else { continue };
+        if troops.total() <= 0.0 {
+            continue;
+        }
+        let leader = army.commander.map(|c| data.character_traits[c.get()]);
+        let target = rules.base_morale
+            + leader.map_or(-5.0, |l| l.army_morale + (l.command - 5.0) * 2.0)
+            + data.faction_traits[army.owner.get()].army_morale;
+        let bonus = if players.is_human(army.owner) { 1.0 } else { rules.ai_bonus };
+        spirit.morale += (target.clamp(0.0, 100.0) - spirit.morale) * (rules.morale_recovery * bonus).min(1.0);
+        if payrolls.get(entities.faction(army.owner)).is_ok_and(|p| p.unpaid) {
+            spirit.morale -= rules.unpaid_morale;
+        }
+        spirit.morale = spirit.morale.clamp(0.0, 100.0);
+        if spirit.morale < rules.desertion_morale {
+            troops.lose_share(rules.desertion);
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn faction_morale(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    entities: Res<Entities>,
+    mut battles: MessageReader<BattleFought>,
+    mut transfers: MessageReader<ProvinceTransferred>,
+    people: Query<&Person>,
+    mut factions: Query<(&mut Standing, &Capital)>,
+) {
+    let mut change = vec![0.0; entities.factions.len()];
+    for b in battles.read() {
+        change[b.loser.get()] -= rules.defeat_legitimacy * if b.rout { 1.5 } else { 1.0 };
+        change[b.winner.get()] += rules.defeat_legitimacy / 2.0;
+    }
+    for t in transfers.read() {
+        if let Some(from) = t.from {
+            let capital = factions.get(entities.faction(from)).is_ok_and(|(_, c)| c.0 == Some(t.province));
+            change[from.get()] -= rules.province_loss_legitimacy * if capital { 5.0 } else { 1.0 };
+        }
+    }
+    let mut court = vec![(0.0, 0.0); entities.factions.len()];
+    for e in &entities.characters {
+        let Ok(p) = people.get(*e) else { continue };
+        let (Some(f), true) = (p.faction, p.is_active()) else { continue };
+        if p.roles.contains(&Role::Minister) || p.roles.contains(&Role::Ruler) {
+            let t = data.character_traits[p.ix.get()];
+            court[f.get()].0 += t.legitimacy;
+            court[f.get()].1 += t.cohesion;
+        }
+    }
+    for (i, e) in entities.factions.iter().enumerate() {
+        let Ok((mut s, _)) = factions.get_mut(*e) else { continue };
+        let traits = data.faction_traits[i];
+        s.legitimacy = (s.legitimacy + change[i] + traits.legitimacy + court[i].0).clamp(0.0, 100.0);
+        s.cohesion = (s.cohesion + traits.cohesion + court[i].1).clamp(0.0, 100.0);
     }
 }

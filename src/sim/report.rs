@@ -132,10 +132,7 @@ impl Report {
             .zip(&s.provinces)
             .map(|(&e, p)| ProvinceReport {
                 id: p.id.clone(),
-                owner: world
-                    .get::<Owner>(e)
-                    .and_then(|o| o.0)
-                    .map(|f| data.faction_id(f).to_string()),
+                owner: world.get::<Owner>(e).and_then(|o| o.0).map(|f| data.faction_id(f).to_string()),
             })
             .collect();
         let factions = faction_reports(world, data, entities);
@@ -143,10 +140,7 @@ impl Report {
             .resource::<Chronicle>()
             .0
             .iter()
-            .map(|e| ChronicleReport {
-                date: e.date,
-                text: e.text.clone(),
-            })
+            .map(|e| ChronicleReport { date: e.date, text: e.text.clone() })
             .collect();
         Self {
             scenario: s.id.clone(),
@@ -174,14 +168,8 @@ fn faction_reports(world: &World, data: &StaticData, entities: &Entities) -> Vec
         .iter()
         .enumerate()
         .map(|(i, &e)| {
-            let t = world.get::<Treasury>(e).copied().unwrap_or(Treasury {
-                silver: 0.0,
-                grain: 0.0,
-            });
-            let s = world.get::<Standing>(e).copied().unwrap_or(Standing {
-                legitimacy: 0.0,
-                cohesion: 0.0,
-            });
+            let t = world.get::<Treasury>(e).copied().unwrap_or(Treasury { silver: 0.0, grain: 0.0 });
+            let s = world.get::<Standing>(e).copied().unwrap_or(Standing { legitimacy: 0.0, cohesion: 0.0 });
             FactionReport {
                 id: data.scenario.factions[i].id.clone(),
                 treasury: t.silver.round(),
@@ -199,22 +187,13 @@ pub enum ChoiceError {
     #[error("\"{0}\" is not EVENT=OPTION")]
     Malformed(String),
     #[error("unknown event \"{event}\"{}", suggest(.suggestion))]
-    UnknownEvent {
-        event: String,
-        suggestion: Option<String>,
-    },
+    UnknownEvent { event: String, suggestion: Option<String> },
     #[error("event \"{event}\" has no option \"{option}\" (its options: {options})")]
-    UnknownOption {
-        event: String,
-        option: String,
-        options: String,
-    },
+    UnknownOption { event: String, option: String, options: String },
 }
 
 fn suggest(s: &Option<String>) -> String {
-    s.as_ref()
-        .map(|s| format!(" (did you mean \"{s}\"?)"))
-        .unwrap_or_default()
+    s.as_ref().map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
 }
 
 /// Resolves `EVENT=OPTION` strings to event and option indices.
@@ -224,29 +203,17 @@ pub fn resolve_choices(
 ) -> Result<std::collections::BTreeMap<usize, usize>, ChoiceError> {
     let mut imposed = std::collections::BTreeMap::new();
     for choice in choices {
-        let (event, option) = choice
-            .split_once('=')
-            .ok_or_else(|| ChoiceError::Malformed(choice.clone()))?;
+        let (event, option) = choice.split_once('=').ok_or_else(|| ChoiceError::Malformed(choice.clone()))?;
         let Some(&e) = data.events.get(event) else {
-            let suggestion = crate::scenario::closest_id(
-                event,
-                data.scenario.events.iter().map(|e| e.id.as_str()),
-            );
-            return Err(ChoiceError::UnknownEvent {
-                event: event.to_string(),
-                suggestion,
-            });
+            let suggestion = crate::scenario::closest_id(event, data.scenario.events.iter().map(|e| e.id.as_str()));
+            return Err(ChoiceError::UnknownEvent { event: event.to_string(), suggestion });
         };
         let options = &data.scenario.events[e].options;
         let Some(o) = options.iter().position(|o| o.id == option) else {
             return Err(ChoiceError::UnknownOption {
                 event: event.to_string(),
                 option: option.to_string(),
-                options: options
-                    .iter()
-                    .map(|o| o.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                options: options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
             });
         };
         imposed.insert(e, o);

@@ -61,11 +61,7 @@ impl SimRng {
 
     /// The generator's position, for saving.
     pub fn state(&self) -> RngState {
-        RngState {
-            seed: self.0.get_seed(),
-            stream: self.0.get_stream(),
-            word_pos: self.0.get_word_pos(),
-        }
+        RngState { seed: self.0.get_seed(), stream: self.0.get_stream(), word_pos: self.0.get_word_pos() }
     }
 
     /// A generator at a saved position.

@@ -5,12 +5,14 @@ use super::armies::ArmyBundle;
 use super::calendar::Calendar;
 use super::characters::{Person, Ruler, Status};
 use super::diplomacy::{InPlay, Relations, Treaties};
-use super::economy::Treasury;
+use super::economy::{Payroll, Treasury};
 use super::events::event_state;
 use super::ids::Data;
 use super::map::{Capital, Owner, Populace, Province};
 use super::morale::Standing;
 use super::sieges::Defences;
+use super::sieges::Sieges;
+use super::supply::Foraged;
 use super::victory::{CheckState, CheckStatus, HistoryRecord};
 use super::world::Entities;
 
@@ -22,14 +24,9 @@ pub fn populate(world: &mut World, data: &Data) {
         let e = world
             .spawn((
                 data.faction(&f.id),
-                Treasury {
-                    silver: f.treasury as f64,
-                    grain: f.grain as f64,
-                },
-                Standing {
-                    legitimacy: f.legitimacy as f64,
-                    cohesion: f.cohesion as f64,
-                },
+                Treasury { silver: f.treasury as f64, grain: f.grain as f64 },
+                Payroll::default(),
+                Standing { legitimacy: f.legitimacy as f64, cohesion: f.cohesion as f64 },
                 InPlay(f.active),
                 Ruler(f.ruler.as_deref().map(|r| data.character(r))),
                 Capital(f.capital.as_deref().map(|p| data.province(p))),
@@ -49,11 +46,7 @@ pub fn populate(world: &mut World, data: &Data) {
                     loyal_to: p.loyal_to.as_deref().map(|f| data.faction(f)).or(owner),
                     loyalty: p.loyalty as f64,
                 },
-                Defences {
-                    walls: p.walls as f64,
-                    garrison: p.garrison as f64,
-                    grain: p.grain as f64,
-                },
+                Defences { walls: p.walls as f64, garrison: p.garrison as f64, grain: p.grain as f64 },
             ))
             .id();
         entities.provinces.push(e);
@@ -65,11 +58,7 @@ pub fn populate(world: &mut World, data: &Data) {
                 faction: c.faction.as_deref().map(|f| data.faction(f)),
                 roles: c.roles.clone(),
                 loyalty: c.loyalty as f64,
-                status: if c.active {
-                    Status::Active
-                } else {
-                    Status::Waiting
-                },
+                status: if c.active { Status::Active } else { Status::Waiting },
             })
             .id();
         entities.characters.push(e);
@@ -95,14 +84,10 @@ pub fn populate(world: &mut World, data: &Data) {
     }
     world.insert_resource(treaties);
     world.insert_resource(Calendar::new(s.start, s.end));
+    world.insert_resource(Sieges(vec![None; s.provinces.len()]));
+    world.insert_resource(Foraged(vec![0.0; s.provinces.len()]));
     world.insert_resource(event_state(data));
     world.insert_resource(HistoryRecord(
-        s.history
-            .iter()
-            .map(|_| CheckState {
-                status: CheckStatus::Pending,
-                happened: None,
-            })
-            .collect(),
+        s.history.iter().map(|_| CheckState { status: CheckStatus::Pending, happened: None }).collect(),
     ));
 }

@@ -1,13 +1,23 @@
-//! Sieges: walls, garrisons and city stores.
+//! Sieges: walls, garrisons and city stores; blockade or assault, starvation, breaches, relief,
+//! surrender, and the sack of a fallen city.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::armies::{Army, Plan, Spirit, Troops};
+use super::battles::command_skill;
+use super::calendar::Calendar;
+use super::chronicle::Chronicled;
+use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
-use super::ids::Data;
+use super::ids::{Data, FactionIx, ProvinceIx};
+use super::map::{Owner, Populace};
+use super::orders::Stance;
+use super::rng::SimRng;
+use super::rules::Rules;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
-use crate::scenario::Effect;
+use crate::scenario::{Date, Effect};
 
 /// A city's defences and the grain in its stores.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -18,14 +28,78 @@ pub struct Defences {
     pub grain: f64,
 }
 
-pub(super) fn plugin(app: &mut App) {
-    app.add_systems(
-        Turn,
-        apply_effects
-            .in_set(TurnSystems::Effects)
-            .in_set(EffectOrder::Others),
-    );
+/// A siege under way.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Siege {
+    pub besieger: FactionIx,
+    pub since: Date,
+    pub months: u32,
+    /// 0-1: at 1 the walls are breached and the city is stormed.
+    pub breach: f64,
+    /// Months the city has gone without grain.
+    pub starving: u32,
 }
+
+/// The siege of each province, if any.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sieges(pub Vec<Option<Siege>>);
+
+/// How a city fell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FallCause {
+    /// Its stores ran out and its garrison gave up.
+    Starvation,
+    /// It was stormed.
+    Assault,
+    /// Its walls were breached.
+    Breach,
+    /// Nobody defended it.
+    Undefended,
+}
+
+/// A siege, finished or not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiegeRecord {
+    pub province: ProvinceIx,
+    pub besieger: FactionIx,
+    pub defender: Option<FactionIx>,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub months: u32,
+    /// `None` while it goes on, or when it was lifted.
+    pub cause: Option<FallCause>,
+}
+
+/// Every siege of the game, in the order they began.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiegeLog(pub Vec<SiegeRecord>);
+
+/// A city was taken.
+#[derive(Message, Clone, Copy, Debug, PartialEq)]
+pub struct CityFell {
+    pub province: ProvinceIx,
+    pub from: Option<FactionIx>,
+    pub to: FactionIx,
+    pub cause: FallCause,
+}
+
+/// People took up arms in a province.
+#[derive(Message, Clone, Copy, Debug, PartialEq)]
+pub struct MilitiaRaised {
+    pub province: ProvinceIx,
+    pub men: f64,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<CityFell>().add_message::<MilitiaRaised>();
+    app.init_resource::<SiegeLog>();
+    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, (besiege, raise_militia).chain().in_set(TurnSystems::Sieges).in_set(SiegeSystems));
+}
+
+/// The siege systems, which the map's transfer of fallen cities follows.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SiegeSystems;
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
@@ -35,22 +109,14 @@ fn apply_effects(
 ) {
     for ApplyEffect(effect) in effects.read() {
         match effect {
-            Effect::AdjustProvince {
-                province,
-                walls,
-                garrison,
-                grain,
-                ..
-            } => {
+            Effect::AdjustProvince { province, walls, garrison, grain, .. } => {
                 if let Ok(mut d) = defences.get_mut(entities.province(data.province(province))) {
                     d.walls = (d.walls + *walls as f64).clamp(0.0, 10.0);
                     d.garrison = (d.garrison + *garrison as f64).max(0.0);
                     d.grain = (d.grain + *grain as f64).max(0.0);
                 }
             }
-            Effect::Loot {
-                province, share, ..
-            } => {
+            Effect::Loot { province, share, .. } => {
                 if let Ok(mut d) = defences.get_mut(entities.province(data.province(province))) {
                     d.grain *= 1.0 - share;
                 }
@@ -58,4 +124,265 @@ fn apply_effects(
             _ => {}
         }
     }
+}
+
+fn raise_militia(
+    mut raised: MessageReader<MilitiaRaised>,
+    entities: Res<Entities>,
+    mut defences: Query<&mut Defences>,
+) {
+    for m in raised.read() {
+        if let Ok(mut d) = defences.get_mut(entities.province(m.province)) {
+            d.garrison += m.men;
+        }
+    }
+}
+
+/// An army's power against walls.
+pub fn assault_power(data: &Data, rules: &Rules, army: &Army, troops: &Troops, spirit: &Spirit) -> f64 {
+    let men: f64 = troops.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.assault).sum();
+    let command = 1.0 + rules.command_bonus * (command_skill(data, army.commander) - 5.0);
+    let traits = army.commander.map_or(0.0, |c| data.character_traits[c.get()].assault)
+        + data.faction_traits[army.owner.get()].assault;
+    men * command.max(0.2) * (1.0 + traits).max(0.1) * (0.5 + spirit.morale / 200.0)
+}
+
+/// A city's power against an assault: its defenders (weighted by kind), its walls, the skill of
+/// the best defender inside, and hunger.
+pub fn city_defence(rules: &Rules, defences: &Defences, defence_men: f64, defender_skill: f64, starving: bool) -> f64 {
+    defence_men.max(1.0)
+        * (1.0 + defences.walls * rules.wall_strength)
+        * (1.0 + rules.command_bonus * (defender_skill - 5.0)).max(0.2)
+        * if starving { 0.6 } else { 1.0 }
+}
+
+/// Each province in order: hostile armies that stopped there besiege it; its stores feed its
+/// defenders; a starved, breached or stormed city falls.
+#[allow(clippy::too_many_arguments)]
+fn besiege(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    calendar: Res<Calendar>,
+    relations: Res<Relations>,
+    entities: Res<Entities>,
+    mut sieges: ResMut<Sieges>,
+    mut log: ResMut<SiegeLog>,
+    mut rng: ResMut<SimRng>,
+    mut provinces: Query<(&Owner, &Populace, &mut Defences)>,
+    mut armies: Query<(&Army, &mut Troops, &Spirit, &Plan)>,
+    mut fell: MessageWriter<CityFell>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    let positions: Vec<Option<(Army, f64, Stance, bool)>> = entities
+        .armies
+        .iter()
+        .map(|e| {
+            let (a, t, _, plan) = armies.get((*e)?).ok()?;
+            Some((*a, t.total(), plan.stance, plan.destination.is_none()))
+        })
+        .collect();
+    for p in 0..entities.provinces.len() {
+        let province = ProvinceIx(p as u16);
+        let Ok((owner, populace, mut defences)) = provinces.get_mut(entities.provinces[p]) else { continue };
+        let owner = owner.0;
+        let hostile = |f: FactionIx| owner.is_none_or(|o| relations.at_war(o, f));
+        let besiegers: Vec<usize> = positions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pos)| {
+                let (a, men, _, stopped) = (*pos)?;
+                (a.location == province && men > 0.0 && stopped && hostile(a.owner) && Some(a.owner) != owner)
+                    .then_some(i)
+            })
+            .collect();
+        let Some(&first) = besiegers.first() else {
+            if let Some(siege) = sieges.0[p].take() {
+                close_record(&mut log, province, calendar.date, None);
+                chronicle.write(Chronicled(format!(
+                    "The siege of {} is lifted after {}.",
+                    data.province_name(province),
+                    months(siege.months)
+                )));
+            }
+            refill_stores(&data, &rules, province, populace, &mut defences);
+            continue;
+        };
+        let besieger = positions[first].map(|(a, ..)| a.owner).unwrap_or(FactionIx(0));
+        if defences.garrison < 1.0 || owner.is_none() {
+            sieges.0[p] = None;
+            take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, FallCause::Undefended, 0);
+            defences.grain *= 1.0 - rules.sack_share;
+            defences.garrison = 0.0;
+            fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
+            chronicle.write(Chronicled(format!(
+                "{} takes {} without a fight.",
+                data.faction_name(besieger),
+                data.province_name(province)
+            )));
+            continue;
+        }
+        let siege = sieges.0[p].get_or_insert_with(|| {
+            log.0.push(SiegeRecord {
+                province,
+                besieger,
+                defender: owner,
+                start: calendar.date,
+                end: None,
+                months: 0,
+                cause: None,
+            });
+            chronicle.write(Chronicled(format!(
+                "{} lays siege to {}.",
+                data.faction_name(besieger),
+                data.province_name(province)
+            )));
+            Siege { besieger, since: calendar.date, months: 0, breach: 0.0, starving: 0 }
+        });
+        siege.months += 1;
+
+        // Defenders inside the walls: the garrison and the owner's armies in the city.
+        let inside: Vec<usize> = positions
+            .iter()
+            .enumerate()
+            .filter_map(|(i, pos)| {
+                let (a, men, ..) = (*pos)?;
+                (a.location == province && men > 0.0 && Some(a.owner) == owner).then_some(i)
+            })
+            .collect();
+        let mut defenders = defences.garrison;
+        let mut defence_men = defences.garrison;
+        let mut defender_skill: f64 = 5.0;
+        for i in &inside {
+            if let Some(Ok((a, t, _, _))) = entities.armies[*i].map(|e| armies.get(e)) {
+                defenders += t.total();
+                defence_men += t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.defence).sum::<f64>();
+                if let Some(c) = a.commander {
+                    defender_skill = defender_skill.max(data.character_traits[c.get()].defence);
+                }
+            }
+        }
+        let need = defenders / 1000.0 * rules.army_ration + populace.population / 1000.0 * rules.civilian_ration;
+        if defences.grain >= need {
+            defences.grain -= need;
+        } else {
+            defences.grain = 0.0;
+            siege.starving += 1;
+            defences.garrison *= 1.0 - rules.starvation_losses;
+        }
+        let defence = city_defence(&rules, &defences, defence_men, defender_skill, siege.starving > 0);
+        let mut attack = 0.0;
+        let mut storm = false;
+        for i in &besiegers {
+            if let Some(Ok((a, t, s, plan))) = entities.armies[*i].map(|e| armies.get(e)) {
+                attack += assault_power(&data, &rules, a, t, s);
+                storm |= plan.stance == Stance::Assault;
+            }
+        }
+        let odds = attack / defence;
+        let mut cause = None;
+        if storm {
+            let success = (0.4 * odds.powf(1.2) + siege.breach).clamp(0.0, 0.95);
+            let attacker_losses = (rules.assault_losses * odds.powf(-0.5)).min(0.5);
+            for i in &besiegers {
+                if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+                    t.lose_share(attacker_losses * rng.jitter(0.3));
+                }
+            }
+            if rng.chance(success) {
+                cause = Some(FallCause::Assault);
+            } else {
+                defences.garrison *= 1.0 - (rules.assault_losses * 0.5 * odds.sqrt()).min(0.5);
+                chronicle.write(Chronicled(format!(
+                    "An assault on {} is thrown back from the walls.",
+                    data.province_name(province)
+                )));
+            }
+        } else {
+            siege.breach += rules.breach_rate * odds;
+            if siege.breach >= 1.0 {
+                cause = Some(FallCause::Breach);
+            }
+        }
+        if cause.is_none() && siege.starving > 0 && f64::from(siege.starving) >= rules.starvation_months {
+            cause = Some(FallCause::Starvation);
+        }
+        if cause.is_none() && defences.garrison < 1.0 && inside.is_empty() {
+            cause = Some(FallCause::Starvation);
+        }
+        let Some(cause) = cause else { continue };
+        let months = siege.months;
+        sieges.0[p] = None;
+        take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, cause, months);
+        defences.grain *= 1.0 - rules.sack_share;
+        defences.garrison = 0.0;
+        for i in &inside {
+            if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+                t.lose_share(1.0);
+            }
+        }
+        fell.write(CityFell { province, from: owner, to: besieger, cause });
+        let how = match cause {
+            FallCause::Starvation => "starved into surrender",
+            FallCause::Assault => "taken by storm",
+            FallCause::Breach => "through a breach in its walls",
+            FallCause::Undefended => "undefended",
+        };
+        chronicle.write(Chronicled(format!(
+            "{} falls to {}, {how}, after {} of siege.",
+            data.province_name(province),
+            data.faction_name(besieger),
+            self::months(months)
+        )));
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn take_city(
+    _data: &Data,
+    _rules: &Rules,
+    calendar: &Calendar,
+    log: &mut SiegeLog,
+    province: ProvinceIx,
+    defender: Option<FactionIx>,
+    besieger: FactionIx,
+    cause: FallCause,
+    months: u32,
+) {
+    if close_record(log, province, calendar.date, Some(cause)) {
+        return;
+    }
+    log.0.push(SiegeRecord {
+        province,
+        besieger,
+        defender,
+        start: calendar.date,
+        end: Some(calendar.date),
+        months,
+        cause: Some(cause),
+    });
+}
+
+/// Ends the open siege of `province` in the log; false if none was open.
+fn close_record(log: &mut SiegeLog, province: ProvinceIx, date: Date, cause: Option<FallCause>) -> bool {
+    let Some(record) = log.0.iter_mut().rev().find(|r| r.province == province && r.end.is_none()) else {
+        return false;
+    };
+    record.end = Some(date);
+    record.months = u32::try_from(record.start.months_until(date).max(0) + 1).unwrap_or(0);
+    record.cause = cause;
+    true
+}
+
+/// Stores refill from the harvest, up to what the scenario started with.
+fn refill_stores(data: &Data, rules: &Rules, province: ProvinceIx, populace: &Populace, defences: &mut Defences) {
+    let full = data.scenario.provinces[province.get()].grain as f64;
+    if defences.grain < full {
+        let harvest = populace.population / 1000.0 * rules.grain_tax * 12.0 * rules.store_refill;
+        defences.grain = (defences.grain + harvest).min(full);
+    }
+}
+
+/// "1 month", "8 months".
+fn months(n: u32) -> String {
+    if n == 1 { "1 month".to_string() } else { format!("{n} months") }
 }

@@ -6,19 +6,21 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::armies::{Army, Spirit, Troops};
+use super::armies::{Army, Plan, Spirit, Troops};
 use super::calendar::Calendar;
 use super::characters::{Person, Ruler};
 use super::chronicle::Chronicle;
 use super::diplomacy::{InPlay, Relations, Treaties};
-use super::economy::Treasury;
+use super::economy::{Payroll, Treasury};
 use super::events::{Choices, EventState, Flags, Players};
 use super::ids::{Data, StaticData};
 use super::map::{Capital, Owner, Populace, Province};
 use super::morale::Standing;
+use super::orders::PendingOrders;
 use super::report::Seed;
 use super::rng::{RngState, SimRng};
-use super::sieges::Defences;
+use super::sieges::{Defences, SiegeLog, Sieges};
+use super::supply::Foraged;
 use super::victory::{GameOver, HistoryRecord};
 use super::world::Entities;
 use crate::scenario::{Scenario, validate_embedded};
@@ -34,6 +36,7 @@ const MAX_SAVE_BYTES: u64 = 256 * 1024 * 1024;
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct FactionState {
     pub treasury: Treasury,
+    pub payroll: Payroll,
     pub standing: Standing,
     pub in_play: InPlay,
     pub ruler: Ruler,
@@ -54,6 +57,7 @@ pub struct ArmyState {
     pub army: Army,
     pub troops: Troops,
     pub spirit: Spirit,
+    pub plan: Plan,
 }
 
 /// Everything needed to continue a game exactly, including the scenario it is played on.
@@ -74,6 +78,10 @@ pub struct Snapshot {
     pub history: HistoryRecord,
     pub game_over: GameOver,
     pub chronicle: Chronicle,
+    pub pending_orders: PendingOrders,
+    pub sieges: Sieges,
+    pub siege_log: SiegeLog,
+    pub foraged: Foraged,
     pub factions: Vec<FactionState>,
     pub provinces: Vec<ProvinceState>,
     pub characters: Vec<Person>,
@@ -88,11 +96,7 @@ pub enum SaveError {
     #[error("{0}: not a Jingkang save file")]
     NotASave(String),
     #[error("{path}: the save is version {found}; this build reads version {expected}")]
-    Version {
-        path: String,
-        found: u32,
-        expected: u32,
-    },
+    Version { path: String, found: u32, expected: u32 },
     #[error("the save is corrupted: {0}")]
     Corrupt(String),
 }
@@ -110,6 +114,7 @@ impl Snapshot {
                 let e = get(e);
                 FactionState {
                     treasury: *e.get::<Treasury>().expect("faction has a treasury"),
+                    payroll: *e.get::<Payroll>().expect("faction has a payroll"),
                     standing: *e.get::<Standing>().expect("faction has a standing"),
                     in_play: *e.get::<InPlay>().expect("faction has InPlay"),
                     ruler: *e.get::<Ruler>().expect("faction has a ruler slot"),
@@ -129,11 +134,8 @@ impl Snapshot {
                 }
             })
             .collect();
-        let characters = entities
-            .characters
-            .iter()
-            .map(|&e| get(e).get::<Person>().expect("a person").clone())
-            .collect();
+        let characters =
+            entities.characters.iter().map(|&e| get(e).get::<Person>().expect("a person").clone()).collect();
         let armies = entities
             .armies
             .iter()
@@ -144,6 +146,7 @@ impl Snapshot {
                         army: *e.get::<Army>().expect("an army"),
                         troops: e.get::<Troops>().expect("troops").clone(),
                         spirit: *e.get::<Spirit>().expect("spirit"),
+                        plan: *e.get::<Plan>().expect("plan"),
                     }
                 })
             })
@@ -164,6 +167,10 @@ impl Snapshot {
             history: world.resource::<HistoryRecord>().clone(),
             game_over: world.resource::<GameOver>().clone(),
             chronicle: world.resource::<Chronicle>().clone(),
+            pending_orders: world.resource::<PendingOrders>().clone(),
+            sieges: world.resource::<Sieges>().clone(),
+            siege_log: world.resource::<SiegeLog>().clone(),
+            foraged: world.resource::<Foraged>().clone(),
             factions,
             provinces,
             characters,
@@ -173,13 +180,12 @@ impl Snapshot {
 
     /// The static data of the embedded scenario, validated again: a save may have been edited.
     pub fn static_data(&self) -> Result<StaticData, SaveError> {
-        let valid =
-            validate_embedded(self.scenario.clone(), "the saved scenario").map_err(|e| {
-                SaveError::Corrupt(format!(
-                    "its scenario is invalid: {}",
-                    e.0.first().map(ToString::to_string).unwrap_or_default()
-                ))
-            })?;
+        let valid = validate_embedded(self.scenario.clone(), "the saved scenario").map_err(|e| {
+            SaveError::Corrupt(format!(
+                "its scenario is invalid: {}",
+                e.0.first().map(ToString::to_string).unwrap_or_default()
+            ))
+        })?;
         let data = StaticData::new(&valid);
         self.check_shape(&data)?;
         Ok(data)
@@ -196,41 +202,31 @@ impl Snapshot {
             ("events", self.events.fired.len(), s.events.len()),
             ("history checks", self.history.0.len(), s.history.len()),
             ("treaties", self.treaties.0.len(), data.treaty_ids.len()),
+            ("sieges", self.sieges.0.len(), s.provinces.len()),
+            ("foraged provinces", self.foraged.0.len(), s.provinces.len()),
         ];
         for (what, found, expected) in sizes {
             if found != expected {
-                return Err(SaveError::Corrupt(format!(
-                    "{found} {what} saved, the scenario has {expected}"
-                )));
+                return Err(SaveError::Corrupt(format!("{found} {what} saved, the scenario has {expected}")));
             }
         }
         let (nf, np, nc) = (s.factions.len(), s.provinces.len(), s.characters.len());
         let bad_faction = |f: Option<super::ids::FactionIx>| f.is_some_and(|f| f.get() >= nf);
         let bad_province = |p: Option<super::ids::ProvinceIx>| p.is_some_and(|p| p.get() >= np);
         let bad_character = |c: Option<super::ids::CharacterIx>| c.is_some_and(|c| c.get() >= nc);
-        let out_of_range =
-            self.factions
-                .iter()
-                .any(|f| bad_character(f.ruler.0) || bad_province(f.capital.0))
-                || self
-                    .provinces
-                    .iter()
-                    .any(|p| bad_faction(p.owner.0) || bad_faction(p.populace.loyal_to))
-                || self.characters.iter().any(|c| bad_faction(c.faction))
-                || self.armies.iter().flatten().any(|a| {
-                    bad_faction(Some(a.army.owner))
-                        || bad_province(Some(a.army.location))
-                        || bad_character(a.army.commander)
-                        || a.troops.0.len() != s.troop_kinds.len()
-                })
-                || self.relations.size() != nf
-                || self.choices.0.iter().any(|c| {
-                    c.event >= s.events.len() || c.option >= s.events[c.event].options.len()
-                });
+        let out_of_range = self.factions.iter().any(|f| bad_character(f.ruler.0) || bad_province(f.capital.0))
+            || self.provinces.iter().any(|p| bad_faction(p.owner.0) || bad_faction(p.populace.loyal_to))
+            || self.characters.iter().any(|c| bad_faction(c.faction))
+            || self.armies.iter().flatten().any(|a| {
+                bad_faction(Some(a.army.owner))
+                    || bad_province(Some(a.army.location))
+                    || bad_character(a.army.commander)
+                    || a.troops.0.len() != s.troop_kinds.len()
+            })
+            || self.relations.size() != nf
+            || self.choices.0.iter().any(|c| c.event >= s.events.len() || c.option >= s.events[c.event].options.len());
         if out_of_range {
-            return Err(SaveError::Corrupt(
-                "it refers to things its scenario does not have".into(),
-            ));
+            return Err(SaveError::Corrupt("it refers to things its scenario does not have".into()));
         }
         Ok(())
     }
@@ -244,6 +240,7 @@ impl Snapshot {
                 .spawn((
                     super::ids::FactionIx(i as u16),
                     f.treasury,
+                    f.payroll,
                     f.standing,
                     f.in_play,
                     f.ruler,
@@ -253,24 +250,14 @@ impl Snapshot {
             entities.factions.push(e);
         }
         for (i, p) in self.provinces.iter().enumerate() {
-            let e = world
-                .spawn((
-                    Province(super::ids::ProvinceIx(i as u16)),
-                    p.owner,
-                    p.populace,
-                    p.defences,
-                ))
-                .id();
+            let e = world.spawn((Province(super::ids::ProvinceIx(i as u16)), p.owner, p.populace, p.defences)).id();
             entities.provinces.push(e);
         }
         for c in &self.characters {
             entities.characters.push(world.spawn(c.clone()).id());
         }
         for a in &self.armies {
-            entities.armies.push(
-                a.as_ref()
-                    .map(|a| world.spawn((a.army, a.troops.clone(), a.spirit)).id()),
-            );
+            entities.armies.push(a.as_ref().map(|a| world.spawn((a.army, a.troops.clone(), a.spirit, a.plan)).id()));
         }
         world.insert_resource(entities);
         world.insert_resource(SimRng::from_state(self.rng));
@@ -285,28 +272,24 @@ impl Snapshot {
         world.insert_resource(self.history.clone());
         world.insert_resource(self.game_over.clone());
         world.insert_resource(self.chronicle.clone());
+        world.insert_resource(self.pending_orders.clone());
+        world.insert_resource(self.sieges.clone());
+        world.insert_resource(self.siege_log.clone());
+        world.insert_resource(self.foraged.clone());
         let _ = data;
     }
 
     /// A 64-bit FNV-1a hash of the whole state: equal states, equal hashes.
     pub fn state_hash(&self) -> u64 {
         let bytes = serde_json::to_vec(self).unwrap_or_default();
-        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        })
+        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
     }
 
     /// Writes the save atomically: to a temporary file beside `path`, synced, then renamed over it,
     /// so a crash leaves either the old save or the new one, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), SaveError> {
-        let io = |e: std::io::Error| SaveError::Io {
-            path: path.display().to_string(),
-            message: e.to_string(),
-        };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        let io = |e: std::io::Error| SaveError::Io { path: path.display().to_string(), message: e.to_string() };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
         std::fs::create_dir_all(dir).map_err(io)?;
         let mut tmp = tempfile_in(dir).map_err(io)?;
         let json = serde_json::to_vec(self).map_err(|e| SaveError::Corrupt(e.to_string()))?;
@@ -323,15 +306,10 @@ impl Snapshot {
     /// Reads a save, checking that it is one, of this version, and consistent.
     pub fn load(path: &Path) -> Result<Self, SaveError> {
         let shown = path.display().to_string();
-        let io = |e: std::io::Error| SaveError::Io {
-            path: shown.clone(),
-            message: e.to_string(),
-        };
+        let io = |e: std::io::Error| SaveError::Io { path: shown.clone(), message: e.to_string() };
         let size = std::fs::metadata(path).map_err(io)?.len();
         if size > MAX_SAVE_BYTES {
-            return Err(SaveError::Corrupt(format!(
-                "{shown} is {size} bytes, larger than any save"
-            )));
+            return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
         }
         let bytes = std::fs::read(path).map_err(io)?;
         let header: serde_json::Value =
@@ -341,14 +319,10 @@ impl Snapshot {
         }
         let found = header.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
         if found != SAVE_VERSION {
-            return Err(SaveError::Version {
-                path: shown,
-                found,
-                expected: SAVE_VERSION,
-            });
+            return Err(SaveError::Version { path: shown, found, expected: SAVE_VERSION });
         }
-        let snapshot: Snapshot = serde_json::from_value(header)
-            .map_err(|e| SaveError::Corrupt(format!("{shown}: {e}")))?;
+        let snapshot: Snapshot =
+            serde_json::from_value(header).map_err(|e| SaveError::Corrupt(format!("{shown}: {e}")))?;
         snapshot.static_data()?;
         Ok(snapshot)
     }
@@ -359,11 +333,7 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File
     for attempt in 0..100u32 {
         let name = format!(".jingkang-save-{}-{attempt}.tmp", std::process::id());
         let path = dir.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(f) => return Ok((path, f)),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => return Err(e),

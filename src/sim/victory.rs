@@ -49,12 +49,7 @@ pub struct HistoryRecord(pub Vec<CheckState>);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<GameOver>();
-    app.add_systems(
-        Turn,
-        (check_history, check_victory)
-            .chain()
-            .in_set(TurnSystems::Victory),
-    );
+    app.add_systems(Turn, (check_history, check_victory).chain().in_set(TurnSystems::Victory));
 }
 
 fn check_history(view: View, mut record: ResMut<HistoryRecord>) {
@@ -88,11 +83,7 @@ fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: MessageW
             continue;
         }
         let winner = data.faction(&v.faction);
-        chronicle.write(Chronicled(format!(
-            "{} wins: {}",
-            data.faction_name(winner),
-            v.description
-        )));
+        chronicle.write(Chronicled(format!("{} wins: {}", data.faction_name(winner), v.description)));
         over.0 = Some(Outcome {
             winner: Some(winner),
             victory: Some(ix),
@@ -104,11 +95,6 @@ fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: MessageW
     if last {
         let description = "The scenario ends with no decisive result.".to_string();
         chronicle.write(Chronicled(description.clone()));
-        over.0 = Some(Outcome {
-            winner: None,
-            victory: None,
-            description,
-            date: view.calendar.date,
-        });
+        over.0 = Some(Outcome { winner: None, victory: None, description, date: view.calendar.date });
     }
 }

@@ -1,0 +1,176 @@
+//! The AI: orders for every army of every faction no human plays.
+//!
+//! Each AI army, in order: besieges the enemy city it stands in (storming it when the odds are
+//! overwhelming, blockading it otherwise); else marches to the most valuable target it can hope to
+//! win, weighing worth against distance: an own city under siege to relieve, an enemy city to
+//! take; an army guarding a threatened capital stays; at peace, armies go home.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use super::armies::{Army, Plan, Spirit, Troops};
+use super::battles::field_power;
+use super::calendar::Calendar;
+use super::diplomacy::{InPlay, Relations};
+use super::events::Players;
+use super::ids::{Data, FactionIx, ProvinceIx};
+use super::map::{Capital, Owner, Populace};
+use super::orders::{Order, OrderGiven, Stance};
+use super::rules::Rules;
+use super::sieges::{Defences, Sieges, assault_power, city_defence};
+use super::world::Entities;
+use super::{OrderSystems, Turn, TurnSystems};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, plan_armies.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
+}
+
+/// What the AI reads.
+#[derive(SystemParam)]
+struct Picture<'w, 's> {
+    data: Res<'w, Data>,
+    rules: Res<'w, Rules>,
+    calendar: Res<'w, Calendar>,
+    players: Res<'w, Players>,
+    relations: Res<'w, Relations>,
+    entities: Res<'w, Entities>,
+    sieges: Res<'w, Sieges>,
+    provinces: Query<'w, 's, (&'static Owner, &'static Populace, &'static Defences)>,
+    factions: Query<'w, 's, (&'static InPlay, &'static Capital)>,
+    armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
+}
+
+/// An army as the AI sees it.
+#[derive(Clone, Copy)]
+struct Force {
+    army: Army,
+    power: f64,
+    plan: Plan,
+}
+
+fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
+    let p = &picture;
+    let n = p.entities.provinces.len();
+    let owners: Vec<Option<FactionIx>> =
+        p.entities.provinces.iter().map(|e| p.provinces.get(*e).ok().and_then(|(o, ..)| o.0)).collect();
+    let forces: Vec<Force> = p
+        .entities
+        .armies
+        .iter()
+        .flatten()
+        .filter_map(|e| p.armies.get(*e).ok())
+        .filter(|(_, t, ..)| t.total() > 0.0)
+        .map(|(a, t, s, plan)| Force {
+            army: *a,
+            power: field_power(&p.data, &p.rules, a, t, s, a.location),
+            plan: *plan,
+        })
+        .collect();
+    let routes = p.data.routes(p.calendar.is_winter());
+    for (f, faction_entity) in p.entities.factions.iter().enumerate() {
+        let faction = FactionIx(f as u16);
+        let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
+        if !in_play.0 || p.players.is_human(faction) {
+            continue;
+        }
+        let at_war = |other: Option<FactionIx>| other.is_some_and(|o| o != faction && p.relations.at_war(faction, o));
+        let enemy_power_at = |province: usize| -> f64 {
+            forces
+                .iter()
+                .filter(|x| x.army.location.get() == province && at_war(Some(x.army.owner)))
+                .map(|x| x.power)
+                .sum()
+        };
+        let aggression = 1.0 + p.data.faction_traits[f].aggression / 10.0;
+        let mut claimed = vec![0.0; n];
+        for force in forces.iter().filter(|x| x.army.owner == faction) {
+            let here = force.army.location;
+            let order = |order: Order| OrderGiven { faction, order };
+            // 1. Stand before an enemy city: besiege it.
+            if at_war(owners[here.get()]) && force.plan.destination.is_none() && enemy_power_at(here.get()) <= 0.0 {
+                let stance = siege_stance(p, force, here);
+                if force.plan.stance != stance {
+                    orders.write(order(Order::Besiege { army: force.army.ix, assault: stance == Stance::Assault }));
+                }
+                continue;
+            }
+            // 2. Guard a threatened capital.
+            let threatened = |c: ProvinceIx| {
+                forces.iter().any(|x| at_war(Some(x.army.owner)) && routes.days(x.army.location, c) <= 30.0)
+            };
+            if capital.0 == Some(here) && threatened(here) && force.plan.destination.is_none() {
+                continue;
+            }
+            // 3. The best target worth its distance.
+            let mut best: Option<(f64, ProvinceIx)> = None;
+            for target in 0..n {
+                let province = ProvinceIx(target as u16);
+                let days = routes.days(here, province);
+                if !days.is_finite() {
+                    continue;
+                }
+                let Ok((_, populace, defences)) = p.provinces.get(p.entities.provinces[target]) else { continue };
+                let worth = populace.wealth + populace.population / 100_000.0 + 1.0;
+                let is_capital = p.factions.iter().any(|(_, c)| c.0 == Some(province));
+                let worth = if is_capital { worth * 3.0 } else { worth };
+                let owner = owners[target];
+                let value = if at_war(owner) {
+                    let resistance = enemy_power_at(target) + claimed[target];
+                    if force.power * aggression < resistance * p.rules.ai_attack_ratio {
+                        continue;
+                    }
+                    let hold = defences.garrison * (1.0 + defences.walls * p.rules.wall_strength);
+                    worth / (1.0 + hold / force.power.max(1.0))
+                } else if owner == Some(faction) && p.sieges.0[target].is_some_and(|s| at_war(Some(s.besieger))) {
+                    let besiegers = enemy_power_at(target);
+                    if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
+                        continue;
+                    }
+                    worth * 2.0
+                } else {
+                    continue;
+                };
+                let score = value / (1.0 + days / 30.0);
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, province));
+                }
+            }
+            match best {
+                Some((_, target)) => {
+                    claimed[target.get()] -= force.power;
+                    if target == here {
+                        continue;
+                    }
+                    if force.plan.destination != Some(target) {
+                        orders.write(order(Order::March { army: force.army.ix, to: target }));
+                    }
+                }
+                None => {
+                    // Nothing worth attacking: go home, or hold.
+                    let home = capital.0.filter(|c| *c != here && owners[c.get()] == Some(faction));
+                    let stay = owners[here.get()] == Some(faction);
+                    match home {
+                        Some(c) if !stay && force.plan.destination != Some(c) => {
+                            orders.write(order(Order::March { army: force.army.ix, to: c }));
+                        }
+                        _ if stay && force.plan.destination.is_some() => {
+                            orders.write(order(Order::Hold { army: force.army.ix }));
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Storm when the odds are overwhelming, else blockade.
+fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
+    let Some(Ok((army, troops, spirit, _))) = p.entities.army(force.army.ix).map(|e| p.armies.get(e)) else {
+        return Stance::Blockade;
+    };
+    let Ok((_, _, defences)) = p.provinces.get(p.entities.province(province)) else { return Stance::Blockade };
+    let attack = assault_power(&p.data, &p.rules, army, troops, spirit);
+    let defence = city_defence(&p.rules, defences, defences.garrison, 5.0, false);
+    if attack > 2.5 * defence { Stance::Assault } else { Stance::Blockade }
+}

@@ -1,0 +1,124 @@
+//! Supply: lines traced from friendly land along the roads, foraging, carried grain, hunger and
+//! attrition.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::armies::{Army, Spirit, Troops};
+use super::calendar::Calendar;
+use super::diplomacy::Relations;
+use super::ids::{Data, FactionIx, ProvinceIx};
+use super::map::{Owner, Populace};
+use super::rules::Rules;
+use super::sieges::{Defences, Sieges};
+use super::world::Entities;
+use super::{Turn, TurnSystems};
+
+/// Grain already foraged from each province, which recovers a third each month.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Foraged(pub Vec<f64>);
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, feed_armies.in_set(TurnSystems::Supply));
+}
+
+/// Steps from `from` to the nearest province of `faction` that is not besieged, going only
+/// through land not held by an enemy at war; `None` beyond `range`.
+fn supply_steps(
+    data: &Data,
+    relations: &Relations,
+    owners: &[Option<FactionIx>],
+    besieged: &[bool],
+    faction: FactionIx,
+    from: ProvinceIx,
+    range: usize,
+) -> Option<usize> {
+    let friendly = |p: usize| owners[p] == Some(faction) && !besieged[p];
+    let passable = |p: usize| owners[p].is_none_or(|o| o == faction || !relations.at_war(o, faction));
+    let mut frontier = vec![from.get()];
+    let mut seen = vec![false; owners.len()];
+    seen[from.get()] = true;
+    for steps in 0..=range {
+        if frontier.iter().any(|&p| friendly(p)) {
+            return Some(steps);
+        }
+        let mut next = Vec::new();
+        for &p in &frontier {
+            for (n, _) in &data.neighbours[p] {
+                let n = n.get();
+                if !seen[n] && passable(n) {
+                    seen[n] = true;
+                    next.push(n);
+                }
+            }
+        }
+        next.sort_unstable();
+        frontier = next;
+    }
+    None
+}
+
+/// Each army, in order: supply along its line, then foraging, then its own baggage; what is
+/// still missing is hunger, which costs men and morale (twice as much in winter).
+#[allow(clippy::too_many_arguments)]
+fn feed_armies(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    calendar: Res<Calendar>,
+    relations: Res<Relations>,
+    entities: Res<Entities>,
+    sieges: Res<Sieges>,
+    mut foraged: ResMut<Foraged>,
+    provinces: Query<(&Owner, &Populace, &Defences)>,
+    mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
+) {
+    let n = entities.provinces.len();
+    if foraged.0.len() != n {
+        foraged.0 = vec![0.0; n];
+    }
+    for f in &mut foraged.0 {
+        *f *= 2.0 / 3.0;
+    }
+    let owners: Vec<Option<FactionIx>> =
+        entities.provinces.iter().map(|e| provinces.get(*e).ok().and_then(|(o, ..)| o.0)).collect();
+    let besieged: Vec<bool> = (0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
+    let range = rules.supply_range.max(0.0) as usize;
+    for e in entities.armies.iter().flatten() {
+        let Ok((army, mut troops, mut spirit)) = armies.get_mut(*e) else { continue };
+        let men = troops.total();
+        if men <= 0.0 {
+            continue;
+        }
+        let p = army.location.get();
+        let need = men / 1000.0 * rules.army_ration;
+        // Inside its own besieged city an army lives on the city's stores.
+        let supply = if besieged[p] && owners[p] == Some(army.owner) {
+            if provinces.get(entities.provinces[p]).is_ok_and(|(.., d)| d.grain > 0.0) { 100.0 } else { 0.0 }
+        } else {
+            match supply_steps(&data, &relations, &owners, &besieged, army.owner, army.location, range) {
+                Some(steps) => (100.0 - rules.supply_step_loss * steps as f64).max(0.0),
+                None => 0.0,
+            }
+        };
+        spirit.supply = supply;
+        let mut fed = need * supply / 100.0;
+        if fed < need && owners[p] != Some(army.owner) {
+            let Ok((_, populace, _)) = provinces.get(entities.provinces[p]) else { continue };
+            let capacity = populace.population / 1000.0 * rules.forage * data.terrain_of(army.location).forage;
+            let take = (capacity - foraged.0[p]).max(0.0).min(need - fed);
+            foraged.0[p] += take;
+            fed += take;
+        }
+        if fed < need {
+            let from_baggage = spirit.grain.min(need - fed);
+            spirit.grain -= from_baggage;
+            fed += from_baggage;
+        }
+        let hunger = if need > 0.0 { 1.0 - fed / need } else { 0.0 };
+        if hunger > 0.01 {
+            let winter = if calendar.is_winter() { 2.0 } else { 1.0 };
+            troops.lose_share(rules.attrition * hunger * winter);
+            spirit.morale = (spirit.morale - rules.hungry_morale * hunger).max(0.0);
+        }
+    }
+}
