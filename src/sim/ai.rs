@@ -23,6 +23,7 @@ use super::{OrderSystems, Turn, TurnSystems};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, plan_armies.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
+    diplomacy_plugin(app);
 }
 
 /// What the AI reads.
@@ -35,6 +36,7 @@ struct Picture<'w, 's> {
     relations: Res<'w, Relations>,
     entities: Res<'w, Entities>,
     sieges: Res<'w, Sieges>,
+    treaties: Res<'w, super::diplomacy::Treaties>,
     provinces: Query<'w, 's, (&'static Owner, &'static Populace, &'static Defences)>,
     factions: Query<'w, 's, (&'static InPlay, &'static Capital)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
@@ -173,4 +175,145 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
     let attack = assault_power(&p.data, &p.rules, army, troops, spirit);
     let defence = city_defence(&p.rules, defences, defences.garrison, 5.0, false);
     if attack > 2.5 * defence { Stance::Assault } else { Stance::Blockade }
+}
+
+/// Each AI faction's men under arms, weighted by their kind's field power.
+pub fn strengths(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit, &Plan)>) -> Vec<f64> {
+    let mut strength = vec![0.0; entities.factions.len()];
+    for e in entities.armies.iter().flatten() {
+        if let Ok((a, t, ..)) = armies.get(*e) {
+            strength[a.owner.get()] +=
+                t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum::<f64>();
+        }
+    }
+    strength
+}
+
+/// What an AI faction thinks of a proposal, and why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Answer {
+    pub accept: bool,
+    pub reason: String,
+}
+
+/// An AI's judgement of a peace proposal: the balance of power, its trust in the proposer, and
+/// what it gains.
+pub fn judge_peace(
+    data: &Data,
+    relations: &Relations,
+    judge: FactionIx,
+    proposer: FactionIx,
+    strength: &[f64],
+    judge_treasury: f64,
+    indemnity: f64,
+    ceded: usize,
+) -> Answer {
+    let balance = strength[judge.get()] / strength[proposer.get()].max(1.0);
+    let trust = relations.trust(judge, proposer);
+    let gain = indemnity / (judge_treasury + 1000.0) * 4.0 + ceded as f64;
+    let (who, to) = (data.faction_name(judge), data.faction_name(proposer));
+    if trust < 10.0 {
+        return Answer { accept: false, reason: format!("{who} refuses: it does not trust {to} to keep its word") };
+    }
+    if balance > 2.5 + gain {
+        return Answer {
+            accept: false,
+            reason: format!("{who} refuses: it is winning ({balance:.1} times as strong) and means to take more"),
+        };
+    }
+    if gain < 0.5 && balance > 1.0 {
+        return Answer { accept: false, reason: format!("{who} refuses: the terms give it too little") };
+    }
+    Answer { accept: true, reason: format!("{who} accepts: the terms are worth more than fighting on") }
+}
+
+/// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
+pub(super) fn diplomacy_plugin(app: &mut App) {
+    app.add_systems(Turn, plan_diplomacy.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
+}
+
+#[allow(clippy::too_many_arguments)]
+fn plan_diplomacy(
+    picture: Picture,
+    standings: Query<&super::morale::Standing>,
+    treasuries: Query<&super::economy::Treasury>,
+    mut rng: ResMut<super::rng::SimRng>,
+    mut orders: MessageWriter<OrderGiven>,
+) {
+    let p = &picture;
+    let strength = strengths(&p.data, &p.entities, &p.armies);
+    let nf = p.entities.factions.len();
+    let in_play: Vec<bool> = p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)).collect();
+    let wealth: Vec<f64> = p.entities.factions.iter().map(|e| treasuries.get(*e).map_or(0.0, |t| t.silver)).collect();
+    let capital_besieged = |f: usize| {
+        p.factions
+            .get(p.entities.factions[f])
+            .ok()
+            .and_then(|(_, c)| c.0)
+            .is_some_and(|c| p.sieges.0[c.get()].is_some())
+    };
+    for a in 0..nf {
+        let me = FactionIx(a as u16);
+        if !in_play[a] || p.players.is_human(me) {
+            continue;
+        }
+        let enemies: Vec<usize> = (0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx(*b as u16))).collect();
+        let legitimacy = standings.get(p.entities.factions[a]).map_or(50.0, |s| s.legitimacy);
+        // Losing: sue for peace, every six months at most.
+        if p.calendar.turn % 6 == 0 {
+            for &b in &enemies {
+                let losing = capital_besieged(a) || legitimacy < 30.0 || strength[a] < 0.4 * strength[b].max(1.0);
+                if losing {
+                    let indemnity = (wealth[a] * 0.3).floor();
+                    orders.write(OrderGiven {
+                        faction: me,
+                        order: Order::Propose {
+                            to: FactionIx(b as u16),
+                            proposal: super::orders::Proposal::Peace { indemnity, ceded: Vec::new() },
+                        },
+                    });
+                }
+            }
+        }
+        // No war left: a weak, rich neighbour tempts.
+        if !enemies.is_empty() {
+            continue;
+        }
+        let aggression = 1.0 + p.data.faction_traits[a].aggression / 10.0;
+        for b in 0..nf {
+            let other = FactionIx(b as u16);
+            if b == a || !in_play[b] || truce_between(p, me, other) {
+                continue;
+            }
+            let weak = strength[b] < p.rules.betrayal_ratio * strength[a];
+            let rich = wealth[b] > wealth[a];
+            let distrust = p.relations.trust(me, other) < 70.0;
+            if weak && rich && distrust && rng.chance(p.rules.betrayal_chance * aggression) {
+                orders.write(OrderGiven { faction: me, order: Order::DeclareWar { on: other } });
+                break;
+            }
+        }
+    }
+}
+
+/// At war already, bound by a truce, or by any treaty signed within the last year.
+fn truce_between(p: &Picture, a: FactionIx, b: FactionIx) -> bool {
+    p.relations.at_war(a, b)
+        || p.treaties_truce(a, b)
+        || p.treaties
+            .0
+            .iter()
+            .flatten()
+            .any(|t| t.parties.contains(&a) && t.parties.contains(&b) && t.since.months_until(p.calendar.date) < 12)
+}
+
+impl Picture<'_, '_> {
+    /// Whether a truce binds the two.
+    fn treaties_truce(&self, a: FactionIx, b: FactionIx) -> bool {
+        self.treaties.0.iter().flatten().any(|t| {
+            matches!(t.terms, super::diplomacy::TreatyTerms::Truce { until } if until >= self.calendar.date)
+                && t.parties.contains(&a)
+                && t.parties.contains(&b)
+        })
+    }
 }

@@ -38,8 +38,12 @@ pub struct CommanderCaptured {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<BattleFought>().add_message::<CommanderCaptured>();
-    app.add_systems(Turn, (night_raids, field_battles).chain().in_set(TurnSystems::Battles));
+    app.add_systems(Turn, (night_raids, field_battles).chain().in_set(TurnSystems::Battles).in_set(BattleSystems));
 }
+
+/// The battle systems, which the taking of prisoners follows.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct BattleSystems;
 
 /// The skill a commander (or a leaderless army, 3) brings.
 pub fn command_skill(data: &Data, commander: Option<CharacterIx>) -> f64 {

@@ -3,9 +3,16 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::armies::{Army, Troops};
+use super::battles::CommanderCaptured;
 use super::chronicle::Chronicled;
+use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
+use super::ids::ProvinceIx;
 use super::ids::{CharacterIx, Data, FactionIx};
+use super::morale::Standing;
+use super::rng::SimRng;
+use super::rules::Rules;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Effect, Role};
@@ -17,6 +24,8 @@ pub enum Status {
     Waiting,
     Active,
     Exiled,
+    /// Held prisoner by an enemy.
+    Captive,
     Dead,
 }
 
@@ -44,6 +53,74 @@ pub struct Ruler(pub Option<CharacterIx>);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, take_prisoners.in_set(TurnSystems::Battles).after(super::battles::BattleSystems));
+    app.add_systems(Turn, (drift_loyalty, consider_defection).chain().in_set(TurnSystems::Morale));
+}
+
+fn take_prisoners(
+    mut captured: MessageReader<CommanderCaptured>,
+    entities: Res<Entities>,
+    mut people: Query<&mut Person>,
+) {
+    for c in captured.read() {
+        if let Ok(mut p) = people.get_mut(entities.character(c.character)) {
+            p.status = Status::Captive;
+        }
+    }
+}
+
+/// Loyalty follows the faction's fortunes (its legitimacy) and the character's own traits.
+fn drift_loyalty(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    entities: Res<Entities>,
+    standings: Query<&Standing>,
+    mut people: Query<&mut Person>,
+) {
+    for e in &entities.characters {
+        let Ok(mut p) = people.get_mut(*e) else { continue };
+        let (Some(f), true) = (p.faction, p.is_active()) else { continue };
+        let legitimacy = standings.get(entities.faction(f)).map_or(50.0, |s| s.legitimacy);
+        let drift = data.character_traits[p.ix.get()].loyalty + rules.loyalty_drift * (legitimacy - 50.0) / 10.0;
+        p.loyalty = (p.loyalty + drift).clamp(0.0, 100.0);
+    }
+}
+
+/// A disloyal commander facing an enemy nearby may go over to it with his army (next month).
+#[allow(clippy::too_many_arguments)]
+fn consider_defection(
+    data: Res<Data>,
+    rules: Res<Rules>,
+    relations: Res<Relations>,
+    entities: Res<Entities>,
+    people: Query<&Person>,
+    armies: Query<(&Army, &Troops)>,
+    mut rng: ResMut<SimRng>,
+    mut defect: MessageWriter<ApplyEffect>,
+) {
+    let present: Vec<(Army, f64)> =
+        entities.armies.iter().flatten().filter_map(|e| armies.get(*e).ok()).map(|(a, t)| (*a, t.total())).collect();
+    for (army, men) in &present {
+        let Some(c) = army.commander else { continue };
+        let Ok(p) = people.get(entities.character(c)) else { continue };
+        if !p.is_active() || p.loyalty >= rules.defection_loyalty || *men <= 0.0 {
+            continue;
+        }
+        let near =
+            |q: ProvinceIx| q == army.location || data.neighbours[army.location.get()].iter().any(|(n, _)| *n == q);
+        let enemy = present
+            .iter()
+            .find(|(other, n)| *n > 0.0 && near(other.location) && relations.at_war(other.owner, army.owner))
+            .map(|(other, _)| other.owner);
+        let Some(enemy) = enemy else { continue };
+        if rng.chance(rules.defection_chance * (1.0 - p.loyalty / rules.defection_loyalty.max(1.0))) {
+            defect.write(ApplyEffect(Effect::Defect {
+                character: data.scenario.characters[c.get()].id.clone(),
+                to: data.faction_id(enemy).to_string(),
+                with_army: true,
+            }));
+        }
+    }
 }
 
 fn apply_effects(

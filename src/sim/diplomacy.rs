@@ -3,10 +3,15 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::ai::{judge_peace, strengths};
+use super::armies::{Army, Plan, Spirit, Troops};
 use super::calendar::Calendar;
 use super::chronicle::Chronicled;
+use super::economy::Treasury;
 use super::effects::ApplyEffect;
+use super::events::Players;
 use super::ids::{Data, FactionIx, ProvinceIx};
+use super::orders::{Order, OrderGiven, Proposal};
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{self, Date, Effect, TreatyKind};
@@ -98,6 +103,7 @@ pub enum TreatyTerms {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TreatyState {
     pub ix: usize,
+    pub name: String,
     pub parties: Vec<FactionIx>,
     pub terms: TreatyTerms,
     pub since: Date,
@@ -146,11 +152,12 @@ impl Treaties {
                 }
             }
         };
-        TreatyState { ix: data.treaties[&t.id], parties, terms, since, arrears: 0.0 }
+        TreatyState { ix: data.treaties[&t.id], name: t.name.clone(), parties, terms, since, arrears: 0.0 }
     }
 }
 
 pub(super) fn plugin(app: &mut App) {
+    systems_plugin(app);
     app.add_message::<CessionAgreed>();
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
 }
@@ -213,8 +220,8 @@ fn apply_effects(
             }
             Effect::EndTreaty(id) => {
                 let ix = data.treaties[id];
-                if treaties.0[ix].take().is_some() {
-                    chronicle.write(Chronicled(format!("{} ends.", treaty_name(&data, ix))));
+                if let Some(t) = treaties.0[ix].take() {
+                    chronicle.write(Chronicled(format!("{} ends.", t.name)));
                 }
             }
             Effect::ActivateFaction(f) => {
@@ -236,22 +243,207 @@ fn end_treaties_between(treaties: &mut Treaties, a: FactionIx, b: FactionIx) {
     }
 }
 
-/// A treaty's display name, whether it starts in the scenario or an event signs it.
-pub fn treaty_name(data: &Data, ix: usize) -> String {
-    let id = &data.treaty_ids[ix];
-    if let Some(t) = data.scenario.treaties.iter().find(|t| &t.id == id) {
-        return t.name.clone();
-    }
-    for e in &data.scenario.events {
-        for o in &e.options {
-            for effect in &o.effects {
-                if let Effect::SignTreaty(t) = effect {
-                    if &t.id == id {
-                        return t.name.clone();
+/// A proposal waiting for a human's answer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PendingProposal {
+    pub from: FactionIx,
+    pub to: FactionIx,
+    pub proposal: Proposal,
+    pub date: Date,
+}
+
+/// Proposals made to human players, for the window to show.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Proposals(pub Vec<PendingProposal>);
+
+/// A peace was signed; the payer's court feels the humiliation.
+#[derive(Message, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PeaceSigned {
+    pub payer: FactionIx,
+    pub ceded: usize,
+}
+
+pub(super) fn systems_plugin(app: &mut App) {
+    app.add_message::<PeaceSigned>();
+    app.init_resource::<Proposals>();
+    app.add_systems(Turn, (conduct_diplomacy, drift_relations).chain().in_set(TurnSystems::Diplomacy));
+}
+
+/// War declarations and proposals given this turn, in order; AI factions answer at once, with
+/// their reasons, and human factions find proposals waiting.
+#[allow(clippy::too_many_arguments)]
+fn conduct_diplomacy(
+    mut given: MessageReader<OrderGiven>,
+    data: Res<Data>,
+    entities: Res<Entities>,
+    calendar: Res<Calendar>,
+    players: Res<Players>,
+    mut relations: ResMut<Relations>,
+    mut treaties: ResMut<Treaties>,
+    mut proposals: ResMut<Proposals>,
+    treasuries: Query<&Treasury>,
+    armies: Query<(&Army, &Troops, &Spirit, &Plan)>,
+    mut cessions: MessageWriter<CessionAgreed>,
+    mut signed: MessageWriter<PeaceSigned>,
+    mut chronicle: MessageWriter<Chronicled>,
+) {
+    for OrderGiven { faction, order } in given.read() {
+        let me = *faction;
+        match order {
+            Order::DeclareWar { on } => {
+                if relations.at_war(me, *on) || me == *on {
+                    continue;
+                }
+                let broken: Vec<String> = treaties
+                    .0
+                    .iter()
+                    .flatten()
+                    .filter(|t| t.parties.contains(&me) && t.parties.contains(on))
+                    .map(|t| t.name.clone())
+                    .collect();
+                relations.set_war(me, *on, true);
+                end_treaties_between(&mut treaties, me, *on);
+                let penalty = data.scenario.rules.betrayal_trust;
+                relations.add_trust(*on, me, -penalty);
+                relations.add_opinion(*on, me, -penalty);
+                for other in 0..entities.factions.len() {
+                    let other = FactionIx(other as u16);
+                    if other != me && other != *on && !broken.is_empty() {
+                        relations.add_trust(other, me, -penalty / 2.0);
+                    }
+                }
+                let (a, b) = (data.faction_name(me), data.faction_name(*on));
+                chronicle.write(Chronicled(if broken.is_empty() {
+                    format!("{a} declares war on {b}.")
+                } else {
+                    format!("{a} judges {b} weak and rich, breaks the {} and turns on it.", broken.join(" and the "))
+                }));
+            }
+            Order::Propose { to, proposal } => {
+                if players.is_human(*to) {
+                    proposals.0.push(PendingProposal {
+                        from: me,
+                        to: *to,
+                        proposal: proposal.clone(),
+                        date: calendar.date,
+                    });
+                    continue;
+                }
+                let strength = strengths(&data, &entities, &armies);
+                let (a, b) = (data.faction_name(me), data.faction_name(*to));
+                match proposal {
+                    Proposal::Peace { indemnity, ceded } => {
+                        if !relations.at_war(me, *to) {
+                            continue;
+                        }
+                        let treasury = treasuries.get(entities.faction(*to)).map_or(0.0, |t| t.silver);
+                        let answer =
+                            judge_peace(&data, &relations, *to, me, &strength, treasury, *indemnity, ceded.len());
+                        chronicle.write(Chronicled(format!(
+                            "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
+                            if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
+                            answer.reason
+                        )));
+                        if !answer.accept {
+                            continue;
+                        }
+                        relations.set_war(me, *to, false);
+                        let ix = treaties.0.len();
+                        treaties.0.push(Some(TreatyState {
+                            ix,
+                            name: format!("Peace between {a} and {b}"),
+                            parties: vec![me, *to],
+                            terms: TreatyTerms::Peace {
+                                payer: Some(me),
+                                payee: *to,
+                                indemnity_left: *indemnity,
+                                instalment: indemnity / 12.0,
+                                hostages: Vec::new(),
+                            },
+                            since: calendar.date,
+                            arrears: 0.0,
+                        }));
+                        for p in ceded {
+                            cessions.write(CessionAgreed { province: *p, to: *to });
+                        }
+                        signed.write(PeaceSigned { payer: me, ceded: ceded.len() });
+                    }
+                    Proposal::Truce { months } => {
+                        let balance = strength[to.get()] / strength[me.get()].max(1.0);
+                        let accept = relations.at_war(me, *to) && balance < 1.5;
+                        chronicle.write(Chronicled(format!(
+                            "{a} asks {b} for a truce of {months} months; {b} {}.",
+                            if accept { "agrees" } else { "refuses, sensing advantage" }
+                        )));
+                        if accept {
+                            relations.set_war(me, *to, false);
+                            let ix = treaties.0.len();
+                            let until = calendar.date.plus_months(i64::from(*months));
+                            treaties.0.push(Some(TreatyState {
+                                ix,
+                                name: format!("Truce between {a} and {b}"),
+                                parties: vec![me, *to],
+                                terms: TreatyTerms::Truce { until },
+                                since: calendar.date,
+                                arrears: 0.0,
+                            }));
+                        }
+                    }
+                    Proposal::Alliance { against } => {
+                        let accept = relations.at_war(*to, *against) && relations.trust(*to, me) > 30.0;
+                        chronicle.write(Chronicled(format!(
+                            "{a} proposes an alliance against {} to {b}; {b} {}.",
+                            data.faction_name(*against),
+                            if accept { "accepts" } else { "declines" }
+                        )));
+                        if accept {
+                            let ix = treaties.0.len();
+                            treaties.0.push(Some(TreatyState {
+                                ix,
+                                name: format!("Alliance of {a} and {b}"),
+                                parties: vec![me, *to],
+                                terms: TreatyTerms::Alliance { against: vec![*against], shares: Vec::new() },
+                                since: calendar.date,
+                                arrears: 0.0,
+                            }));
+                            if !relations.at_war(me, *against) {
+                                relations.set_war(me, *against, true);
+                            }
+                        }
                     }
                 }
             }
+            _ => {}
         }
     }
-    id.clone()
+}
+
+/// Opinions fade toward indifference (and sour in war); truces run out; unpaid dues cost trust.
+fn drift_relations(calendar: Res<Calendar>, mut relations: ResMut<Relations>, mut treaties: ResMut<Treaties>) {
+    let n = relations.size();
+    for a in 0..n {
+        for b in 0..n {
+            let (fa, fb) = (FactionIx(a as u16), FactionIx(b as u16));
+            if a == b {
+                continue;
+            }
+            let opinion = relations.opinion(fa, fb);
+            let drift = if relations.at_war(fa, fb) { -1.0 } else { -opinion * 0.02 };
+            relations.add_opinion(fa, fb, drift);
+        }
+    }
+    for slot in &mut treaties.0 {
+        let expired =
+            slot.as_ref().is_some_and(|t| matches!(t.terms, TreatyTerms::Truce { until } if until < calendar.date));
+        if expired {
+            *slot = None;
+        }
+    }
+    for t in treaties.0.iter_mut().flatten() {
+        if t.arrears > 0.0 {
+            if let (Some(&payer), Some(&payee)) = (t.parties.first(), t.parties.get(1)) {
+                relations.add_trust(payee, payer, -2.0);
+            }
+        }
+    }
 }

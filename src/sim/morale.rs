@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::armies::{Army, Spirit, Troops};
 use super::battles::BattleFought;
 use super::characters::Person;
+use super::diplomacy::PeaceSigned;
 use super::economy::Payroll;
 use super::effects::ApplyEffect;
 use super::events::Players;
@@ -94,6 +95,7 @@ fn faction_morale(
     entities: Res<Entities>,
     mut battles: MessageReader<BattleFought>,
     mut transfers: MessageReader<ProvinceTransferred>,
+    mut peaces: MessageReader<PeaceSigned>,
     people: Query<&Person>,
     mut factions: Query<(&mut Standing, &Capital)>,
 ) {
@@ -107,6 +109,9 @@ fn faction_morale(
             let capital = factions.get(entities.faction(from)).is_ok_and(|(_, c)| c.0 == Some(t.province));
             change[from.get()] -= rules.province_loss_legitimacy * if capital { 5.0 } else { 1.0 };
         }
+    }
+    for peace in peaces.read() {
+        change[peace.payer.get()] -= 5.0 + 3.0 * peace.ceded as f64;
     }
     let mut court = vec![(0.0, 0.0); entities.factions.len()];
     for e in &entities.characters {

@@ -42,6 +42,8 @@ pub enum Order {
     Raid { army: ArmyIx, target: ArmyIx },
     /// Propose a treaty to another faction.
     Propose { to: FactionIx, proposal: Proposal },
+    /// Declare war, breaking any treaty with that faction.
+    DeclareWar { on: FactionIx },
 }
 
 /// An order given this turn by `faction`.

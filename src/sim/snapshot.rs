@@ -10,7 +10,7 @@ use super::armies::{Army, Plan, Spirit, Troops};
 use super::calendar::Calendar;
 use super::characters::{Person, Ruler};
 use super::chronicle::Chronicle;
-use super::diplomacy::{InPlay, Relations, Treaties};
+use super::diplomacy::{InPlay, Proposals, Relations, Treaties};
 use super::economy::{Payroll, Treasury};
 use super::events::{Choices, EventState, Flags, Players};
 use super::ids::{Data, StaticData};
@@ -82,6 +82,7 @@ pub struct Snapshot {
     pub sieges: Sieges,
     pub siege_log: SiegeLog,
     pub foraged: Foraged,
+    pub proposals: Proposals,
     pub factions: Vec<FactionState>,
     pub provinces: Vec<ProvinceState>,
     pub characters: Vec<Person>,
@@ -171,6 +172,7 @@ impl Snapshot {
             sieges: world.resource::<Sieges>().clone(),
             siege_log: world.resource::<SiegeLog>().clone(),
             foraged: world.resource::<Foraged>().clone(),
+            proposals: world.resource::<Proposals>().clone(),
             factions,
             provinces,
             characters,
@@ -201,7 +203,6 @@ impl Snapshot {
             ("armies", self.armies.len(), data.army_ids.len()),
             ("events", self.events.fired.len(), s.events.len()),
             ("history checks", self.history.0.len(), s.history.len()),
-            ("treaties", self.treaties.0.len(), data.treaty_ids.len()),
             ("sieges", self.sieges.0.len(), s.provinces.len()),
             ("foraged provinces", self.foraged.0.len(), s.provinces.len()),
         ];
@@ -214,6 +215,9 @@ impl Snapshot {
         let bad_faction = |f: Option<super::ids::FactionIx>| f.is_some_and(|f| f.get() >= nf);
         let bad_province = |p: Option<super::ids::ProvinceIx>| p.is_some_and(|p| p.get() >= np);
         let bad_character = |c: Option<super::ids::CharacterIx>| c.is_some_and(|c| c.get() >= nc);
+        if self.treaties.0.len() < data.treaty_ids.len() {
+            return Err(SaveError::Corrupt("treaties are missing".into()));
+        }
         let out_of_range = self.factions.iter().any(|f| bad_character(f.ruler.0) || bad_province(f.capital.0))
             || self.provinces.iter().any(|p| bad_faction(p.owner.0) || bad_faction(p.populace.loyal_to))
             || self.characters.iter().any(|c| bad_faction(c.faction))
@@ -276,6 +280,7 @@ impl Snapshot {
         world.insert_resource(self.sieges.clone());
         world.insert_resource(self.siege_log.clone());
         world.insert_resource(self.foraged.clone());
+        world.insert_resource(self.proposals.clone());
         let _ = data;
     }
 
