@@ -26,3 +26,8 @@ pub fn load_valid(scenario: &ScenarioRef) -> Result<ValidScenario, ScenarioError
 pub fn validate_embedded(scenario: Scenario, display: &str) -> Result<ValidScenario, ScenarioErrors> {
     validate(Loaded::from_merged(scenario, display))
 }
+
+/// Parses a whole scenario from RON text (no includes), for tests and tools.
+pub fn parse_scenario_text(text: &str) -> Result<Scenario, ScenarioError> {
+    load::parse(text, "scenario text")
+}

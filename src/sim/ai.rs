@@ -317,3 +317,58 @@ impl Picture<'_, '_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::diplomacy::Relations;
+    use crate::sim::testing::{chronicle, scenario, sim};
+
+    /// Red and Blue at peace, bound by an old alliance; Red has `red` cavalry, Blue `blue` infantry
+    /// and far more silver.
+    fn allies(red: i64, blue: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            &format!(
+                r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {{"cavalry": {red}}}),
+                   Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "c", troops: {{"infantry": {blue}}})"#
+            ),
+            r#"treaties: [Treaty(id: "pact", name: "The Pact", parties: ["red", "blue"], kind: Alliance(against: []))],"#,
+        );
+        s.relations[0].war = false;
+        s.relations[0].trust = 30;
+        s.factions[1].treasury = 200_000;
+        s.factions[0].treasury = 1_000;
+        s.start = crate::scenario::Date::new(1125, 3);
+        s.rules.betrayal_chance = 1.0;
+        let mut game = sim(s, 9);
+        // The pact is old: move the clock a year on without playing.
+        let mut treaties = game.app.world_mut().resource_mut::<crate::sim::diplomacy::Treaties>();
+        if let Some(t) = treaties.0[0].as_mut() {
+            t.since = crate::scenario::Date::new(1120, 1);
+        }
+        game
+    }
+
+    #[test]
+    fn an_ally_judged_weak_and_rich_is_betrayed() {
+        let mut game = allies(60_000, 5_000);
+        game.step();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        assert!(game.world().resource::<Relations>().at_war(red, blue));
+        assert!(
+            chronicle(&game).iter().any(|l| l.contains("judges Blue weak and rich, breaks the The Pact")),
+            "{:?}",
+            chronicle(&game)
+        );
+        assert!(game.world().resource::<Relations>().trust(blue, red) < 30.0);
+    }
+
+    #[test]
+    fn a_strong_ally_is_not_betrayed() {
+        let mut game = allies(60_000, 100_000);
+        for _ in 0..24 {
+            game.step();
+        }
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        assert!(!game.world().resource::<Relations>().at_war(red, blue));
+    }
+}

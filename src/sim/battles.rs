@@ -252,3 +252,44 @@ fn army_name(data: &Data, ix: ArmyIx) -> String {
     let id = &data.army_ids[ix.get()];
     data.scenario.armies.iter().find(|a| &a.id == id).map(|a| a.name.clone()).unwrap_or_else(|| id.replace('_', " "))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{army, scenario, sim, sim_with_humans};
+
+    #[test]
+    fn the_stronger_army_wins_and_the_loser_flees() {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"cavalry": 20000}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", troops: {"infantry": 5000})"#,
+            "",
+        );
+        let mut game = sim_with_humans(s, 4, &["red", "blue"]);
+        game.step();
+        let blue = army::<Troops>(&game, "blue_army").unwrap().total();
+        let red = army::<Troops>(&game, "red_army").unwrap().total();
+        assert!(20000.0 - red < 5000.0 - blue, "red lost {}, blue lost {}", 20000.0 - red, 5000.0 - blue);
+        assert_ne!(army::<Army>(&game, "blue_army").unwrap().location, game.data().province("b"), "blue fled");
+        assert!(army::<Spirit>(&game, "blue_army").unwrap().morale < army::<Spirit>(&game, "red_army").unwrap().morale);
+    }
+
+    #[test]
+    fn power_grows_with_numbers_and_skill() {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 1000})"#,
+            "",
+        );
+        let game = sim(s, 1);
+        let data = game.data();
+        let rules = game.world().resource::<Rules>();
+        let mut army = *army::<Army>(&game, "red_army").unwrap();
+        let spirit = Spirit { morale: 70.0, supply: 100.0, grain: 0.0 };
+        let small = field_power(data, rules, &army, &Troops(vec![1000.0, 0.0]), &spirit, army.location);
+        let large = field_power(data, rules, &army, &Troops(vec![2000.0, 0.0]), &spirit, army.location);
+        assert!((large / small - 2.0).abs() < 1e-9);
+        army.commander = Some(data.character("red_general"));
+        let led = field_power(data, rules, &army, &Troops(vec![1000.0, 0.0]), &spirit, army.location);
+        assert!(led > small, "a skill-5 commander beats no commander (skill 3)");
+    }
+}

@@ -22,6 +22,8 @@ mod setup;
 mod sieges;
 mod snapshot;
 mod supply;
+#[cfg(test)]
+mod testing;
 mod victory;
 mod world;
 

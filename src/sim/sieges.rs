@@ -386,3 +386,61 @@ fn refill_stores(data: &Data, rules: &Rules, province: ProvinceIx, populace: &Po
 fn months(n: u32) -> String {
     if n == 1 { "1 month".to_string() } else { format!("{n} months") }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{army, province, scenario, sim};
+
+    /// Red blockades Blue's city B: no people to feed, a garrison of 3,000 eating 3 grain a month.
+    fn blockade(grain: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
+            "",
+        );
+        let b = &mut s.provinces[1];
+        (b.population, b.garrison, b.grain, b.walls) = (0, 3000, grain, 10);
+        sim(s, 1)
+    }
+
+    #[test]
+    fn a_blockaded_city_with_three_months_of_grain_surrenders_in_the_fourth() {
+        let mut game = blockade(9);
+        let red = game.data().faction("red");
+        for month in 1..=3 {
+            game.step();
+            assert_ne!(province::<Owner>(&game, "b").0, Some(red), "fell too early, in month {month}");
+        }
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(red));
+        let log = game.world().resource::<SiegeLog>();
+        assert_eq!(log.0.len(), 1);
+        assert_eq!(log.0[0].cause, Some(FallCause::Starvation));
+        assert_eq!(log.0[0].months, 4);
+    }
+
+    #[test]
+    fn more_grain_holds_out_longer() {
+        let mut game = blockade(21);
+        let red = game.data().faction("red");
+        for _ in 0..7 {
+            game.step();
+        }
+        assert_ne!(province::<Owner>(&game, "b").0, Some(red));
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(red), "seven months of grain, falls in the eighth");
+    }
+
+    #[test]
+    fn an_army_passing_through_does_not_besiege() {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 6000})"#,
+            "",
+        );
+        s.armies[0].location = "a".into();
+        let mut game = sim(s, 1);
+        game.step();
+        assert!(game.world().resource::<SiegeLog>().0.iter().all(|r| r.province != game.data().province("a")));
+        assert!(army::<Army>(&game, "red_army").is_some());
+    }
+}

@@ -122,3 +122,43 @@ fn feed_armies(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{army, scenario, sim_with_humans};
+
+    fn lone_army(location: &str) -> crate::sim::Sim {
+        let mut s = scenario(
+            &format!(
+                r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "{location}", troops: {{"infantry": 10000}}, morale: 50)"#
+            ),
+            "",
+        );
+        // Nothing to forage in C.
+        s.provinces[2].population = 0;
+        sim_with_humans(s, 3, &["red", "blue"])
+    }
+
+    #[test]
+    fn an_army_cut_off_from_supply_loses_men_and_morale() {
+        let mut game = lone_army("c");
+        game.step();
+        let troops = army::<Troops>(&game, "red_army").unwrap().total();
+        let spirit = *army::<Spirit>(&game, "red_army").unwrap();
+        assert_eq!(spirit.supply, 0.0, "B is enemy land: the line to A is cut");
+        assert!(troops < 10000.0, "attrition: {troops}");
+        assert!(spirit.morale < 50.0, "hunger: {}", spirit.morale);
+    }
+
+    #[test]
+    fn an_army_at_home_is_supplied_and_keeps_its_men() {
+        let mut game = lone_army("a");
+        game.step();
+        let troops = army::<Troops>(&game, "red_army").unwrap().total();
+        let spirit = *army::<Spirit>(&game, "red_army").unwrap();
+        assert_eq!(spirit.supply, 100.0);
+        assert_eq!(troops, 10000.0);
+        assert!(spirit.morale > 50.0);
+    }
+}

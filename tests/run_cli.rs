@@ -1,0 +1,67 @@
+//! The `jingkang run` command: readable and JSON output, choices, errors.
+use std::process::Command;
+
+fn jingkang(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jingkang")).args(args).output().expect("the binary runs")
+}
+
+#[test]
+fn json_output_has_every_documented_field() {
+    let out = jingkang(&["run", "hebei_1125", "--seed", "4", "--historical", "--json"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON object");
+    for key in ["scenario", "seed", "outcome", "choices", "history", "provinces", "factions", "chronicle", "state_hash"]
+    {
+        assert!(json.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(json["scenario"], "hebei_1125");
+    assert_eq!(json["seed"], 4);
+    for key in ["winner", "description", "final_date"] {
+        assert!(json["outcome"].get(key).is_some(), "outcome.{key}");
+    }
+    let choice = &json["choices"][0];
+    for key in ["date", "event", "faction", "option", "historical"] {
+        assert!(choice.get(key).is_some(), "choices[0].{key}");
+    }
+    assert!(json["history"][0].get("status").is_some());
+    assert_eq!(json["provinces"].as_array().unwrap().len(), 11);
+    for key in ["treasury", "grain", "legitimacy", "troops"] {
+        assert!(json["factions"][0].get(key).is_some(), "factions[0].{key}");
+    }
+}
+
+#[test]
+fn the_same_arguments_print_the_same_game() {
+    let a = jingkang(&["run", "hebei_1125", "--seed", "11"]);
+    let b = jingkang(&["run", "hebei_1125", "--seed", "11"]);
+    assert!(a.status.success());
+    assert_eq!(a.stdout, b.stdout);
+    assert!(String::from_utf8_lossy(&a.stdout).contains("state hash"));
+}
+
+#[test]
+fn an_unknown_choice_is_refused_with_exit_2() {
+    let out = jingkang(&["run", "hebei_1125", "--choose", "terms_at_kaifeng=run_away"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: --choose: event \"terms_at_kaifeng\" has no option \"run_away\" (its options: accept, refuse)"
+    );
+}
+
+#[test]
+fn turns_stop_the_campaign_early_and_a_save_continues_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let save = dir.path().join("g.json");
+    let save = save.to_str().unwrap();
+    let whole = jingkang(&["run", "hebei_1125", "--seed", "2", "--json"]);
+    let part = jingkang(&["run", "hebei_1125", "--seed", "2", "--turns", "3", "--save", save, "--json"]);
+    assert!(part.status.success(), "{}", String::from_utf8_lossy(&part.stderr));
+    let rest = jingkang(&["run", "--load", save, "--json"]);
+    assert!(rest.status.success(), "{}", String::from_utf8_lossy(&rest.stderr));
+    let hash = |o: &std::process::Output| {
+        serde_json::from_slice::<serde_json::Value>(&o.stdout).unwrap()["state_hash"].clone()
+    };
+    assert_ne!(hash(&part), hash(&whole));
+    assert_eq!(hash(&rest), hash(&whole));
+}

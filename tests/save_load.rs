@@ -1,0 +1,74 @@
+//! Saves: continuing a saved game gives exactly what not stopping would have; bad saves are clear errors.
+use std::sync::Arc;
+
+use jingkang::scenario::{ScenarioRef, load_valid};
+use jingkang::sim::{SaveError, Sim, SimOptions, Snapshot, StaticData};
+
+fn new_game(seed: u64) -> Sim {
+    let valid = load_valid(&ScenarioRef::Builtin("hebei_1125".into())).expect("built-in scenario is valid");
+    Sim::new(Arc::new(StaticData::new(&valid)), &SimOptions { seed, ..Default::default() })
+}
+
+#[test]
+fn save_then_continue_equals_uninterrupted() {
+    let dir = tempfile::tempdir().unwrap();
+    for (seed, stop_after) in [(1, 1), (2, 3), (5, 4)] {
+        let mut straight = new_game(seed);
+        straight.run(None);
+
+        let mut first = new_game(seed);
+        first.run(Some(stop_after));
+        let path = dir.path().join(format!("save-{seed}.json"));
+        first.snapshot().save(&path).expect("saved");
+        let mut resumed = Sim::restore(&Snapshot::load(&path).expect("loaded")).expect("restored");
+        resumed.run(None);
+
+        assert_eq!(resumed.report(), straight.report(), "seed {seed}, stopped after {stop_after} turns");
+    }
+}
+
+#[test]
+fn saving_replaces_the_old_save_whole_and_leaves_no_temporary_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("game.json");
+    let mut game = new_game(1);
+    game.snapshot().save(&path).unwrap();
+    game.run(Some(2));
+    game.snapshot().save(&path).unwrap();
+    let loaded = Snapshot::load(&path).unwrap();
+    assert_eq!(loaded, game.snapshot());
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(names, vec![std::ffi::OsString::from("game.json")]);
+}
+
+#[test]
+fn a_corrupted_save_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("game.json");
+    new_game(1).snapshot().save(&path).unwrap();
+    let text = std::fs::read_to_string(&path).unwrap();
+
+    std::fs::write(&path, &text[..text.len() / 2]).unwrap();
+    assert!(matches!(Snapshot::load(&path), Err(SaveError::NotASave(_))));
+
+    std::fs::write(&path, "{\"hello\": 1}").unwrap();
+    let e = Snapshot::load(&path).unwrap_err();
+    assert_eq!(e.to_string(), format!("{}: not a Jingkang save file", path.display()));
+
+    std::fs::write(&path, text.replacen("\"version\":1", "\"version\":99", 1)).unwrap();
+    let e = Snapshot::load(&path).unwrap_err();
+    assert_eq!(e.to_string(), format!("{}: the save is version 99; this build reads version 1", path.display()));
+
+    // A save whose tables do not fit its scenario.
+    let mut snapshot = new_game(1).snapshot();
+    snapshot.provinces.pop();
+    std::fs::write(&path, serde_json::to_string(&snapshot).unwrap()).unwrap();
+    let e = Snapshot::load(&path).unwrap_err();
+    assert!(e.to_string().starts_with("the save is corrupted: 10 provinces saved, the scenario has 11"), "{e}");
+}
+
+#[test]
+fn a_missing_save_names_the_file() {
+    let e = Snapshot::load(std::path::Path::new("/nonexistent/save.json")).unwrap_err();
+    assert!(e.to_string().starts_with("/nonexistent/save.json: "), "{e}");
+}
