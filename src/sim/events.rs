@@ -45,6 +45,8 @@ impl Choices {
 pub struct EventState {
     pub fired: Vec<bool>,
     pub forced: BTreeSet<usize>,
+    /// Events of human factions waiting for an answer, in the order they fired.
+    pub awaiting: Vec<usize>,
 }
 
 /// How events are answered: who plays which faction, and which options are imposed.
@@ -70,31 +72,31 @@ struct ChoiceMade(ChoiceRecord);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<ChoiceMade>();
+    app.init_resource::<EventAnswers>();
     app.init_resource::<Flags>().init_resource::<Choices>().init_resource::<EventState>().init_resource::<Players>();
     app.add_systems(Turn, (fire_events, record_choices).chain().in_set(TurnSystems::Events));
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
 }
 
-/// Fires each due event in scenario order and answers it.
+/// Answers human players have given to events awaiting them: event index to option index.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EventAnswers(pub Vec<(usize, usize)>);
+
+/// First the answers players gave to events awaiting them; then each due event in scenario order,
+/// answered at once unless a human plays its faction, in which case it waits for his answer.
+#[allow(clippy::too_many_arguments)]
 fn fire_events(
     view: View,
     mut state: ResMut<EventState>,
+    mut answers: ResMut<EventAnswers>,
     mut rng: ResMut<SimRng>,
     mut made: MessageWriter<ChoiceMade>,
     mut effects: MessageWriter<ApplyEffect>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
     let data = view.data.clone();
-    for (ix, event) in data.scenario.events.iter().enumerate() {
-        let forced = state.forced.remove(&ix);
-        if state.fired[ix] && !event.repeatable && !forced {
-            continue;
-        }
-        if !forced && !(view.holds(&event.trigger) && rng.chance(event.chance / 100.0)) {
-            continue;
-        }
-        state.fired[ix] = true;
-        let option = choose_option(&view, &mut rng, ix, event);
+    let mut resolve = |state: &mut EventState, ix: usize, option: usize| {
+        let event = &data.scenario.events[ix];
         let chosen = &event.options[option];
         let faction = data.faction(&event.faction);
         chronicle.write(Chronicled(format!("{} ({}): {}.", event.title, data.faction_name(faction), chosen.name)));
@@ -111,6 +113,30 @@ fn fire_events(
             }
             effects.write(ApplyEffect(effect.clone()));
         }
+    };
+    for (ix, option) in std::mem::take(&mut answers.0) {
+        let valid = data.scenario.events.get(ix).is_some_and(|e| option < e.options.len());
+        if valid && state.awaiting.contains(&ix) {
+            state.awaiting.retain(|a| *a != ix);
+            resolve(&mut state, ix, option);
+        }
+    }
+    for (ix, event) in data.scenario.events.iter().enumerate() {
+        let forced = state.forced.remove(&ix);
+        if (state.fired[ix] && !event.repeatable && !forced) || state.awaiting.contains(&ix) {
+            continue;
+        }
+        if !forced && !(view.holds(&event.trigger) && rng.chance(event.chance / 100.0)) {
+            continue;
+        }
+        state.fired[ix] = true;
+        let faction = data.faction(&event.faction);
+        if view.players.is_human(faction) && !view.players.imposed.contains_key(&ix) {
+            state.awaiting.push(ix);
+            continue;
+        }
+        let option = choose_option(&view, &mut rng, ix, event);
+        resolve(&mut state, ix, option);
     }
 }
 
@@ -161,5 +187,39 @@ fn apply_effects(
 
 /// The number of events, for sizing [`EventState`].
 pub fn event_state(data: &Data) -> EventState {
-    EventState { fired: vec![false; data.scenario.events.len()], forced: BTreeSet::new() }
+    EventState { fired: vec![false; data.scenario.events.len()], forced: BTreeSet::new(), awaiting: Vec::new() }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{chronicle, scenario, sim, sim_with_humans};
+
+    const EVENT: &str = r#"events: [Event(id: "council", title: "Council", faction: "red",
+        options: [
+            Option(id: "fight", name: "Fight", effects: [SetFlag("fight")], ai: (base: 0)),
+            Option(id: "pay", name: "Pay", historical: true, effects: [Treasury(faction: "red", add: -500)], ai: (base: 1)),
+        ])],"#;
+
+    #[test]
+    fn the_ai_answers_by_weight_and_a_zero_weight_is_never_chosen() {
+        for seed in 0..20 {
+            let mut game = sim(scenario("", EVENT), seed);
+            game.step();
+            assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Pay.")), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn a_human_faction_answers_its_own_event_and_the_answer_takes_effect_next_turn() {
+        let mut game = sim_with_humans(scenario("", EVENT), 1, &["red"]);
+        game.step();
+        assert_eq!(game.awaiting(), &[0]);
+        assert!(!chronicle(&game).iter().any(|l| l.contains("Council")));
+        game.answer(0, 0);
+        game.step();
+        assert!(game.awaiting().is_empty());
+        assert!(game.world().resource::<super::Flags>().0.contains("fight"));
+        assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Fight.")));
+        assert_eq!(game.report().choices.len(), 1);
+    }
 }

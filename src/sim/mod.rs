@@ -232,6 +232,21 @@ impl Sim {
         Ok(sim)
     }
 
+    /// Events of human factions waiting for an answer (event indices, in the order they fired).
+    pub fn awaiting(&self) -> &[usize] {
+        &self.world().resource::<events::EventState>().awaiting
+    }
+
+    /// Answers an awaiting event; the answer takes effect at the start of the next turn.
+    pub fn answer(&mut self, event: usize, option: usize) {
+        self.app.world_mut().resource_mut::<events::EventAnswers>().0.push((event, option));
+    }
+
+    /// Queues an order of `faction` for the next turn.
+    pub fn give(&mut self, faction: FactionIx, order: Order) {
+        self.app.world_mut().resource_mut::<PendingOrders>().0.push((faction, order));
+    }
+
     /// What happened, for printing or JSON.
     pub fn report(&self) -> Report {
         Report::of(self)

@@ -12,7 +12,7 @@ use super::characters::{Person, Ruler};
 use super::chronicle::Chronicle;
 use super::diplomacy::{InPlay, Proposals, Relations, Treaties};
 use super::economy::{Payroll, Treasury};
-use super::events::{Choices, EventState, Flags, Players};
+use super::events::{Choices, EventAnswers, EventState, Flags, Players};
 use super::ids::{Data, StaticData};
 use super::map::{Capital, Owner, Populace, Province};
 use super::morale::Standing;
@@ -83,6 +83,7 @@ pub struct Snapshot {
     pub siege_log: SiegeLog,
     pub foraged: Foraged,
     pub proposals: Proposals,
+    pub answers: EventAnswers,
     pub factions: Vec<FactionState>,
     pub provinces: Vec<ProvinceState>,
     pub characters: Vec<Person>,
@@ -173,6 +174,7 @@ impl Snapshot {
             siege_log: world.resource::<SiegeLog>().clone(),
             foraged: world.resource::<Foraged>().clone(),
             proposals: world.resource::<Proposals>().clone(),
+            answers: world.resource::<EventAnswers>().clone(),
             factions,
             provinces,
             characters,
@@ -281,6 +283,7 @@ impl Snapshot {
         world.insert_resource(self.siege_log.clone());
         world.insert_resource(self.foraged.clone());
         world.insert_resource(self.proposals.clone());
+        world.insert_resource(self.answers.clone());
         let _ = data;
     }
 
