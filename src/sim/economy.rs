@@ -179,3 +179,34 @@ fn transfer(
     }
     paid
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{faction, scenario, sim_with_humans};
+
+    #[test]
+    fn tribute_moves_a_twelfth_of_the_yearly_sum_each_month() {
+        let treaty = r#"treaties: [Treaty(id: "tribute", name: "Tribute", parties: ["red", "blue"],
+            kind: Tribute(payer: "red", payee: "blue", yearly: 1200))],"#;
+        let mut s = scenario("", treaty);
+        s.relations[0].war = false;
+        // No income, so the treasuries move by the tribute alone.
+        for p in &mut s.provinces {
+            (p.wealth, p.population) = (0, 0);
+        }
+        let mut game = sim_with_humans(s, 1, &["red", "blue"]);
+        game.step();
+        game.step();
+        assert_eq!(faction::<Treasury>(&game, "red").silver, 10000.0 - 200.0);
+        assert_eq!(faction::<Treasury>(&game, "blue").silver, 10000.0 + 200.0);
+    }
+
+    #[test]
+    fn provinces_yield_their_wealth_to_their_owner() {
+        let mut game = sim_with_humans(scenario("", ""), 1, &["red", "blue"]);
+        game.step();
+        assert_eq!(faction::<Treasury>(&game, "red").silver, 10000.0 + 10.0);
+        assert_eq!(faction::<Treasury>(&game, "blue").silver, 10000.0 + 20.0);
+    }
+}

@@ -172,3 +172,35 @@ fn apply_effects(
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::sieges::Defences;
+    use crate::sim::testing::{chronicle, province, scenario, sim_with_humans};
+
+    fn cession(loyalty: i64) -> crate::sim::Sim {
+        let events = r#"events: [Event(id: "terms", title: "Terms", faction: "blue",
+            options: [Option(id: "cede", name: "Cede B", effects: [Cede(province: "b", to: "red")])])],"#;
+        let mut s = scenario("", events);
+        s.provinces[1].loyalty = loyalty;
+        sim_with_humans(s, 1, &["red"])
+    }
+
+    #[test]
+    fn a_loyal_province_refuses_a_cession_and_raises_militia() {
+        let mut game = cession(85);
+        game.step();
+        let blue = game.data().faction("blue");
+        assert_eq!(province::<Owner>(&game, "b").0, Some(blue));
+        assert_eq!(province::<Defences>(&game, "b").garrison, 5000.0 + 100000.0 * 0.02);
+        assert!(chronicle(&game).iter().any(|l| l.contains("The people of B refuse to submit to Red")));
+    }
+
+    #[test]
+    fn an_indifferent_province_is_handed_over() {
+        let mut game = cession(40);
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("red")));
+    }
+}
