@@ -41,6 +41,13 @@ pub struct Scenario {
     /// Overrides of the rule parameters; every one not given keeps its default.
     #[serde(default)]
     pub rules: Rules,
+    /// Who owns which provinces at the start, overriding the owners written in the map:
+    /// faction id to province ids.
+    #[serde(default)]
+    pub owners: BTreeMap<String, Vec<String>>,
+    /// Figures of the map's provinces changed for this scenario.
+    #[serde(default)]
+    pub province_setup: Vec<ProvinceSetup>,
     /// Every list section, also allowed in included files.
     #[serde(default)]
     pub troop_kinds: Vec<TroopKind>,
@@ -330,6 +337,27 @@ pub struct Province {
     /// How strongly its people hold to `loyal_to`, 0-100.
     #[serde(default = "sixty")]
     pub loyalty: i64,
+}
+
+/// A scenario's changes to a province of its map; every field given replaces the map's value.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields, rename = "Setup")]
+pub struct ProvinceSetup {
+    pub province: String,
+    #[serde(default)]
+    pub population: Option<i64>,
+    #[serde(default)]
+    pub wealth: Option<i64>,
+    #[serde(default)]
+    pub grain: Option<i64>,
+    #[serde(default)]
+    pub walls: Option<i64>,
+    #[serde(default)]
+    pub garrison: Option<i64>,
+    #[serde(default)]
+    pub loyal_to: Option<String>,
+    #[serde(default)]
+    pub loyalty: Option<i64>,
 }
 
 /// The ways between provinces.

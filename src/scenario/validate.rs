@@ -44,11 +44,13 @@ impl Deref for ValidScenario {
 }
 
 /// Checks a loaded scenario; all problems, in file order, if there are any.
-pub fn validate(loaded: Loaded) -> Result<ValidScenario, ScenarioErrors> {
+pub fn validate(mut loaded: Loaded) -> Result<ValidScenario, ScenarioErrors> {
+    let setup_errors = apply_start_setup(&mut loaded);
     let errors = {
         let mut v = Validator::new(&loaded);
         v.run();
         let mut errors = loaded.include_errors.clone();
+        errors.extend(setup_errors);
         errors.extend(v.errors);
         errors
     };
@@ -57,6 +59,66 @@ pub fn validate(loaded: Loaded) -> Result<ValidScenario, ScenarioErrors> {
         return Ok(ValidScenario { scenario: loaded.scenario, files });
     }
     Err(ScenarioErrors(in_file_order(&loaded, errors)))
+}
+
+/// Applies the scenario's `owners` and `province_setup` to the map's provinces, so that every
+/// later check sees the provinces as the scenario starts; reports what they name wrongly.
+fn apply_start_setup(loaded: &mut Loaded) -> Vec<ScenarioError> {
+    let mut errors = Vec::new();
+    let province_ids: Vec<String> = loaded.scenario.provinces.iter().map(|p| p.id.clone()).collect();
+    let faction_ids: Vec<String> = loaded.scenario.factions.iter().map(|f| f.id.clone()).collect();
+    let unknown = |loaded: &Loaded, path: String, what: &'static str, id: &str, known: &[String]| {
+        let suggestion = closest(id, known.iter().map(String::as_str));
+        loaded.error_in_file(0, path, ErrorKind::UnknownReference { what, id: id.to_string(), suggestion })
+    };
+    let mut assigned: BTreeMap<String, String> = BTreeMap::new();
+    let owners = loaded.scenario.owners.clone();
+    for (faction, provinces) in &owners {
+        if !faction_ids.contains(faction) {
+            errors.push(unknown(loaded, format!("owners.{faction}"), "faction", faction, &faction_ids));
+            continue;
+        }
+        for (i, province) in provinces.iter().enumerate() {
+            let path = format!("owners.{faction}[{i}]");
+            let Some(p) = province_ids.iter().position(|id| id == province) else {
+                errors.push(unknown(loaded, path, "province", province, &province_ids));
+                continue;
+            };
+            if let Some(first) = assigned.insert(province.clone(), faction.clone()) {
+                let kind = ErrorKind::NotAllowed(format!(
+                    "province \"{province}\" is already given to \"{first}\"; a province has one owner"
+                ));
+                errors.push(loaded.error_in_file(0, path, kind));
+                continue;
+            }
+            loaded.scenario.provinces[p].owner = Some(faction.clone());
+        }
+    }
+    let setup = loaded.scenario.province_setup.clone();
+    for (i, change) in setup.iter().enumerate() {
+        let Some(p) = province_ids.iter().position(|id| *id == change.province) else {
+            let path = format!("province_setup[{i}].province");
+            errors.push(unknown(loaded, path, "province", &change.province, &province_ids));
+            continue;
+        };
+        let province = &mut loaded.scenario.provinces[p];
+        // Out-of-range values are reported at the setup entry; the map's value stays.
+        let set = |slot: &mut i64, value: Option<i64>, max: i64| {
+            if let Some(v) = value.filter(|v| (0..=max).contains(v)) {
+                *slot = v;
+            }
+        };
+        set(&mut province.population, change.population, MAX_QUANTITY);
+        set(&mut province.wealth, change.wealth, MAX_QUANTITY);
+        set(&mut province.grain, change.grain, MAX_QUANTITY);
+        set(&mut province.walls, change.walls, 10);
+        set(&mut province.garrison, change.garrison, MAX_QUANTITY);
+        set(&mut province.loyalty, change.loyalty, 100);
+        if change.loyal_to.is_some() {
+            province.loyal_to.clone_from(&change.loyal_to);
+        }
+    }
+    errors
 }
 
 fn in_file_order(loaded: &Loaded, mut errors: Vec<ScenarioError>) -> Vec<ScenarioError> {
@@ -200,6 +262,28 @@ impl<'a> Validator<'a> {
         }
         for (i, p) in s.provinces.iter().enumerate() {
             self.province(&Loc::item("provinces", i), p);
+        }
+        for (i, change) in s.province_setup.iter().enumerate() {
+            let loc = Loc::header("province_setup").at(i);
+            for (field, value) in [
+                ("population", change.population),
+                ("wealth", change.wealth),
+                ("grain", change.grain),
+                ("garrison", change.garrison),
+            ] {
+                if let Some(v) = value {
+                    self.quantity(&loc.field(field), v);
+                }
+            }
+            if let Some(w) = change.walls {
+                self.range(&loc.field("walls"), w, 0, 10);
+            }
+            if let Some(l) = change.loyalty {
+                self.range(&loc.field("loyalty"), l, 0, 100);
+            }
+            if let Some(f) = &change.loyal_to {
+                self.faction_ref(&loc.field("loyal_to"), f);
+            }
         }
         self.connections();
         for (i, l) in s.lines.iter().enumerate() {

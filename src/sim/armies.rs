@@ -114,16 +114,7 @@ impl ArmyBundle {
     }
 }
 
-/// An army moved into a province this turn.
-#[derive(Message, Clone, Copy, Debug)]
-pub struct ArmyMoved {
-    pub army: ArmyIx,
-    pub from: ProvinceIx,
-    pub to: ProvinceIx,
-}
-
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<ArmyMoved>();
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
     app.add_systems(Turn, apply_orders.in_set(TurnSystems::Orders).in_set(OrderSystems::Apply));
     app.add_systems(Turn, march.in_set(TurnSystems::Movement));
@@ -171,7 +162,6 @@ fn march(
     relations: Res<Relations>,
     entities: Res<Entities>,
     mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
-    mut moved: MessageWriter<ArmyMoved>,
 ) {
     let winter = calendar.is_winter();
     let routes = data.routes(winter);
@@ -206,7 +196,6 @@ fn march(
                 break;
             }
             budget -= cost;
-            moved.write(ArmyMoved { army: army.ix, from: army.location, to: next });
             army.location = next;
             positions[i] = Some((army.owner, next));
             let enemy_here = positions.iter().flatten().any(|(f, p)| *p == next && relations.at_war(*f, army.owner));

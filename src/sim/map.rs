@@ -13,9 +13,9 @@ use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::Effect;
 
-/// Marks a province entity and gives its index.
+/// Marks a province entity (its index is its place in `Entities::provinces`).
 #[derive(Component, Clone, Copy, Debug)]
-pub struct Province(pub ProvinceIx);
+pub struct Province;
 
 /// The faction that owns a province.
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -109,6 +109,7 @@ fn faction_morale(
             let capital = factions.get(entities.faction(from)).is_ok_and(|(_, c)| c.0 == Some(t.province));
             change[from.get()] -= rules.province_loss_legitimacy * if capital { 5.0 } else { 1.0 };
         }
+        change[t.to.get()] += rules.province_loss_legitimacy / 2.0;
     }
     for peace in peaces.read() {
         change[peace.payer.get()] -= 5.0 + 3.0 * peace.ceded as f64;

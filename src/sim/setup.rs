@@ -38,7 +38,7 @@ pub fn populate(world: &mut World, data: &Data) {
         let owner = p.owner.as_deref().map(|o| data.faction(o));
         let e = world
             .spawn((
-                Province(data.province(&p.id)),
+                Province,
                 Owner(owner),
                 Populace {
                     population: p.population as f64,

@@ -255,8 +255,8 @@ impl Snapshot {
                 .id();
             entities.factions.push(e);
         }
-        for (i, p) in self.provinces.iter().enumerate() {
-            let e = world.spawn((Province(super::ids::ProvinceIx(i as u16)), p.owner, p.populace, p.defences)).id();
+        for p in &self.provinces {
+            let e = world.spawn((Province, p.owner, p.populace, p.defences)).id();
             entities.provinces.push(e);
         }
         for c in &self.characters {
