@@ -77,6 +77,12 @@ rules! {
     breach_rate: 0.08, 0.0, 1.0;
     /// Share of the assaulting army lost in an assault, before the odds are applied.
     assault_losses: 0.15, 0.0, 1.0;
+    /// How many times stronger than its besiegers (in men, weighted by morale) a garrison must be to sally.
+    sally_ratio: 1.5, 0.0, 100.0;
+    /// Share of the besiegers a sally kills (the garrison loses half as many).
+    sally_losses: 0.1, 0.0, 1.0;
+    /// Morale a besieged army and a besieging army in winter lose each month.
+    siege_morale: 3.0, 0.0, 100.0;
     /// Share of a city's people, wealth and grain a conqueror takes when a city falls.
     sack_share: 0.2, 0.0, 1.0;
 

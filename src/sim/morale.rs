@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::armies::{Army, Spirit, Troops};
 use super::battles::BattleFought;
+use super::calendar::Calendar;
 use super::characters::Person;
 use super::diplomacy::PeaceSigned;
 use super::economy::Payroll;
@@ -13,6 +14,7 @@ use super::events::Players;
 use super::ids::Data;
 use super::map::{Capital, ProvinceTransferred};
 use super::rules::Rules;
+use super::sieges::Sieges;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Effect, Role};
@@ -65,6 +67,8 @@ fn army_morale(
     players: Res<Players>,
     entities: Res<Entities>,
     payrolls: Query<&Payroll>,
+    sieges: Res<Sieges>,
+    calendar: Res<Calendar>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
     for e in entities.armies.iter().flatten() {
@@ -80,6 +84,12 @@ fn army_morale(
         spirit.morale += (target.clamp(0.0, 100.0) - spirit.morale) * (rules.morale_recovery * bonus).min(1.0);
         if payrolls.get(entities.faction(army.owner)).is_ok_and(|p| p.unpaid) {
             spirit.morale -= rules.unpaid_morale;
+        }
+        // Shut inside a besieged city, or camped before one in winter.
+        match sieges.0[army.location.get()] {
+            Some(siege) if siege.besieger != army.owner => spirit.morale -= rules.siege_morale,
+            Some(_) if calendar.is_winter() => spirit.morale -= rules.siege_morale,
+            _ => {}
         }
         spirit.morale = spirit.morale.clamp(0.0, 100.0);
         if spirit.morale < rules.desertion_morale {

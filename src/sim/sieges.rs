@@ -279,6 +279,26 @@ fn besiege(
             }
         }
         let odds = attack / defence;
+        // A garrison stronger in the open than its besiegers sallies out and breaks the siege.
+        let besieger_field: f64 = besiegers
+            .iter()
+            .filter_map(|i| entities.armies[*i].and_then(|e| armies.get(e).ok()))
+            .map(|(_, t, s, _)| t.total() * (0.5 + s.morale / 200.0))
+            .sum();
+        if siege.starving == 0 && defence_men > rules.sally_ratio * besieger_field {
+            defences.garrison *= 1.0 - rules.sally_losses / 2.0;
+            for i in &besiegers {
+                if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+                    t.lose_share(rules.sally_losses * rng.jitter(0.3));
+                }
+            }
+            siege.breach = 0.0;
+            chronicle.write(Chronicled(format!(
+                "The garrison of {} sallies out and falls on the besiegers.",
+                data.province_name(province)
+            )));
+            continue;
+        }
         let mut cause = None;
         if storm {
             let success = (0.4 * odds.powf(1.2) + siege.breach).clamp(0.0, 0.95);
