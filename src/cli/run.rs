@@ -21,6 +21,9 @@ pub(super) struct Args {
     /// Impose an answer to an event: EVENT=OPTION (repeatable).
     #[arg(long, value_name = "EVENT=OPTION")]
     choose: Vec<String>,
+    /// How strong the AI is: multiplies its income and morale recovery.
+    #[arg(long, value_enum, default_value_t = Difficulty::Normal)]
+    difficulty: Difficulty,
     /// Play at most this many months.
     #[arg(long)]
     turns: Option<u32>,
@@ -31,8 +34,27 @@ pub(super) struct Args {
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
     /// Continue a saved game instead of starting SCENARIO.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose", "difficulty"])]
     load: Option<PathBuf>,
+}
+
+/// The AI's strength.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub(super) enum Difficulty {
+    Easy,
+    Normal,
+    Hard,
+}
+
+impl Difficulty {
+    /// The `ai_bonus` rule parameter it sets, unless the scenario sets its own.
+    pub(super) fn ai_bonus(self) -> Option<f64> {
+        match self {
+            Difficulty::Easy => Some(0.8),
+            Difficulty::Normal => None,
+            Difficulty::Hard => Some(1.25),
+        }
+    }
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -78,7 +100,10 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
         eprintln!("{errors}");
         ExitCode::from(EXIT_INVALID)
     })?;
-    let data = StaticData::new(&valid);
+    let mut data = StaticData::new(&valid);
+    if let Some(bonus) = args.difficulty.ai_bonus() {
+        data.scenario.rules.ai_bonus = bonus;
+    }
     let imposed = resolve_choices(&data, &args.choose).map_err(|e| {
         eprintln!("error: --choose: {e}");
         ExitCode::from(EXIT_INVALID)

@@ -135,6 +135,6 @@ rules! {
     betrayal_trust: 40.0, 0.0, 100.0;
     /// Strength ratio an AI wants before it attacks a city or army.
     ai_attack_ratio: 1.2, 0.0, 100.0;
-    /// Difficulty: multiplier on the income and morale recovery of AI factions.
+    /// Difficulty: multiplier on the income and morale recovery of AI factions (0.8 easy, 1.25 hard).
     ai_bonus: 1.0, 0.0, 10.0;
 }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::armies::{Army, Spirit, Troops};
 use super::diplomacy::{Treaties, TreatyTerms};
 use super::effects::ApplyEffect;
+use super::events::Players;
 use super::ids::{Data, FactionIx};
 use super::map::{Owner, Populace};
 use super::rules::Rules;
@@ -83,17 +84,16 @@ fn apply_effects(
 
 /// Each owned province yields its wealth in silver and a share of its people's grain.
 fn collect_income(
+    data: Res<Data>,
     rules: Res<Rules>,
+    players: Res<Players>,
     entities: Res<Entities>,
     provinces: Query<(&Owner, &Populace)>,
     mut treasuries: Query<&mut Treasury>,
 ) {
-    let _ = &rules;
     let mut income = vec![(0.0, 0.0); entities.factions.len()];
     for &e in &entities.provinces {
-        let Ok((owner, populace)) = provinces.get(e) else {
-            continue;
-        };
+        let Ok((owner, populace)) = provinces.get(e) else { continue };
         if let Some(f) = owner.0 {
             let share = populace.yield_share(f, &rules);
             income[f.get()].0 += populace.wealth * share;
@@ -101,9 +101,13 @@ fn collect_income(
         }
     }
     for (i, &e) in entities.factions.iter().enumerate() {
+        let faction = FactionIx(i as u16);
+        // The court's own traits (corruption, good administration), and the difficulty for the AI.
+        let court = (1.0 + data.faction_traits[i].income).max(0.0);
+        let bonus = if players.is_human(faction) { 1.0 } else { rules.ai_bonus };
         if let Ok(mut t) = treasuries.get_mut(e) {
-            t.silver += income[i].0;
-            t.grain += income[i].1;
+            t.silver += income[i].0 * court * bonus;
+            t.grain += income[i].1 * bonus;
         }
     }
 }
