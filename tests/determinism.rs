@@ -72,3 +72,18 @@ fn unknown_choices_are_clear_errors() {
     let e = resolve_choices(&data, &["guo_yaoshi_turns".to_string()]).unwrap_err();
     assert_eq!(e.to_string(), "\"guo_yaoshi_turns\" is not EVENT=OPTION");
 }
+
+#[test]
+fn a_reset_campaign_plays_exactly_like_a_new_one() {
+    let data = data();
+    let mut reused = Sim::new(data.clone(), &SimOptions { seed: 40, ..Default::default() });
+    reused.run(None);
+    for seed in [1, 2, 3, 40] {
+        let options = SimOptions { seed, historical: seed % 2 == 0, ..Default::default() };
+        reused.reset(&options);
+        reused.run(None);
+        let mut fresh = Sim::new(data.clone(), &options);
+        fresh.run(None);
+        assert_eq!(reused.report(), fresh.report(), "seed {seed}");
+    }
+}

@@ -142,6 +142,16 @@ pub fn plugin(app: &mut App) {
     ));
 }
 
+/// Empties every message queue, so nothing of a finished campaign reaches the next.
+fn drop_all_messages(world: &mut World) {
+    world.resource_scope(|world, mut registry: Mut<bevy_ecs::message::MessageRegistry>| {
+        // Messages are double-buffered: two updates drop both buffers.
+        let long_ago = bevy_ecs::change_detection::Tick::new(0);
+        registry.run_updates(world, long_ago);
+        registry.run_updates(world, long_ago);
+    });
+}
+
 /// How a campaign is set up: the seed and how events are answered.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SimOptions {
@@ -163,9 +173,37 @@ impl Sim {
     /// A campaign of `data` at its first month.
     pub fn new(data: Arc<StaticData>, options: &SimOptions) -> Self {
         let mut sim = Self::empty(data);
-        let world = sim.app.world_mut();
+        sim.start(options);
+        sim
+    }
+
+    /// Starts the scenario over with new options, keeping the built schedule: much cheaper than
+    /// [`Sim::new`] when many campaigns of one scenario are played in a row.
+    pub fn reset(&mut self, options: &SimOptions) {
+        let world = self.app.world_mut();
+        // Only the game's own entities: resources live in the world too.
+        let entities = world.resource::<world::Entities>().clone();
+        let all = entities.factions.iter().chain(&entities.provinces).chain(&entities.characters);
+        for e in all.chain(entities.armies.iter().flatten()) {
+            world.despawn(*e);
+        }
+        drop_all_messages(world);
+        self.start(options);
+    }
+
+    /// Puts the scenario's starting state and fresh game records into the world.
+    fn start(&mut self, options: &SimOptions) {
+        let world = self.app.world_mut();
         let data = world.resource::<Data>().clone();
         setup::populate(world, &data);
+        world.insert_resource(Chronicle::default());
+        world.insert_resource(events::Flags::default());
+        world.insert_resource(events::Choices::default());
+        world.insert_resource(events::EventAnswers::default());
+        world.insert_resource(PendingOrders::default());
+        world.insert_resource(diplomacy::Proposals::default());
+        world.insert_resource(sieges::SiegeLog::default());
+        world.insert_resource(GameOver::default());
         world.insert_resource(rng::SimRng::from_seed(options.seed));
         world.insert_resource(Players {
             humans: options.humans.clone(),
@@ -173,7 +211,6 @@ impl Sim {
             imposed: options.imposed.clone(),
         });
         world.insert_resource(report::Seed(options.seed));
-        sim
     }
 
     /// A campaign of a validated scenario.
