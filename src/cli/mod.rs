@@ -3,9 +3,11 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod plot;
 mod run;
 mod scenarios;
 mod validate;
+mod whatif;
 
 /// Jingkang: the fall of the Northern Song (1115-1127), a turn-based grand strategy game.
 #[derive(Debug, Parser)]
@@ -21,6 +23,8 @@ enum Command {
     Scenarios,
     /// Play a scenario headless, the AI for every faction; print the chronicle and outcome.
     Run(run::Args),
+    /// Play a scenario many times (Monte Carlo) and show how the odds of each outcome change.
+    Whatif(whatif::Args),
     /// Check scenario files (or built-in ids) and report every problem with its place.
     Validate(validate::Args),
 }
@@ -35,5 +39,6 @@ pub fn main() -> ExitCode {
         Command::Scenarios => scenarios::run(),
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Whatif(args) => whatif::run(&args),
     }
 }

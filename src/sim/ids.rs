@@ -57,6 +57,8 @@ impl std::ops::Deref for Data {
 /// Lookups from ids to indices, plus the map graph.
 #[derive(Debug)]
 pub struct StaticData {
+    /// Unique to this value: tells apart scenarios (or rule changes) a worker may cache.
+    pub id: u64,
     pub scenario: Scenario,
     pub factions: HashMap<String, FactionIx>,
     pub provinces: HashMap<String, ProvinceIx>,
@@ -218,7 +220,9 @@ impl StaticData {
             })
             .collect();
         let faction_traits = s.factions.iter().map(|f| sum_traits(&f.traits, Traits::default())).collect();
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut data = Self {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             scenario: s,
             factions,
             provinces,

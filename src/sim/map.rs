@@ -3,6 +3,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::calendar::Calendar;
 use super::chronicle::Chronicled;
 use super::diplomacy::CessionAgreed;
 use super::effects::ApplyEffect;
@@ -11,7 +12,7 @@ use super::rules::Rules;
 use super::sieges::{CityFell, MilitiaRaised};
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
-use crate::scenario::Effect;
+use crate::scenario::{Date, Effect};
 
 /// Marks a province entity (its index is its place in `Entities::provinces`).
 #[derive(Component, Clone, Copy, Debug)]
@@ -48,6 +49,10 @@ impl Populace {
 #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Capital(pub Option<ProvinceIx>);
 
+/// The month each province first changed hands in this game, if it has.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FirstTransfers(pub Vec<Option<Date>>);
+
 /// A province changed hands this turn.
 #[derive(Message, Clone, Copy, Debug)]
 pub struct ProvinceTransferred {
@@ -60,7 +65,20 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<ProvinceTransferred>();
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
     app.add_systems(Turn, apply_cessions.in_set(TurnSystems::Diplomacy));
+    app.add_systems(Turn, record_transfers.in_set(TurnSystems::Chronicle));
     app.add_systems(Turn, take_fallen_cities.in_set(TurnSystems::Sieges).after(super::sieges::SiegeSystems));
+}
+
+fn record_transfers(
+    mut transferred: MessageReader<ProvinceTransferred>,
+    calendar: Res<Calendar>,
+    mut first: ResMut<FirstTransfers>,
+) {
+    for t in transferred.read() {
+        if let Some(slot) = first.0.get_mut(t.province.get()) {
+            slot.get_or_insert(calendar.date);
+        }
+    }
 }
 
 /// Hands `p` to `to`, unless people loyal to its owner refuse and take up arms.

@@ -39,7 +39,7 @@ pub use chronicle::{Chronicle, Entry};
 pub use events::Players;
 pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData};
 pub use orders::{Order, PendingOrders, Proposal, Stance};
-pub use report::{ChoiceError, Report, resolve_choices};
+pub use report::{ChoiceError, Report, Summary, resolve_choices};
 pub use rules::Rules;
 pub use snapshot::{SaveError, Snapshot};
 pub use victory::{CheckStatus, GameOver, Outcome};
@@ -282,6 +282,11 @@ impl Sim {
     /// Queues an order of `faction` for the next turn.
     pub fn give(&mut self, faction: FactionIx, order: Order) {
         self.app.world_mut().resource_mut::<PendingOrders>().0.push((faction, order));
+    }
+
+    /// The few numbers a sweep keeps of this campaign.
+    pub fn summary(&self) -> Summary {
+        Summary::of(self)
     }
 
     /// What happened, for printing or JSON.

@@ -7,7 +7,7 @@ use super::armies::{Army, Troops};
 use super::chronicle::Chronicle;
 use super::economy::Treasury;
 use super::events::Choices;
-use super::ids::{Data, StaticData};
+use super::ids::{Data, FactionIx, StaticData};
 use super::map::Owner;
 use super::morale::Standing;
 use super::victory::{CheckStatus, GameOver, HistoryRecord};
@@ -219,4 +219,41 @@ pub fn resolve_choices(
         imposed.insert(e, o);
     }
     Ok(imposed)
+}
+
+/// The few numbers a sweep keeps of one campaign: cheap to take, small to store.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Summary {
+    /// Index of the winning faction, if any.
+    pub winner: Option<FactionIx>,
+    pub final_date: Date,
+    /// Final owner of each province.
+    pub owners: Vec<Option<FactionIx>>,
+    /// When each province first changed hands, if it did.
+    pub first_transfers: Vec<Option<Date>>,
+    /// Each history check's status and the month it first came true.
+    pub checks: Vec<(CheckStatus, Option<Date>)>,
+    /// Each faction's silver, grain, legitimacy and men under arms.
+    pub factions: Vec<[f64; 4]>,
+}
+
+impl Summary {
+    /// The summary of `sim` as it stands.
+    pub fn of(sim: &Sim) -> Self {
+        let world = sim.world();
+        let entities = world.resource::<Entities>();
+        let data = world.resource::<Data>();
+        let (winner, final_date) = match &world.resource::<GameOver>().0 {
+            Some(o) => (o.winner, o.date),
+            None => (None, world.resource::<Calendar>().date.plus_months(-1)),
+        };
+        let owners = entities.provinces.iter().map(|e| world.get::<Owner>(*e).and_then(|o| o.0)).collect();
+        let first_transfers = world.resource::<super::map::FirstTransfers>().0.clone();
+        let checks = world.resource::<HistoryRecord>().0.iter().map(|c| (c.status, c.happened)).collect();
+        let factions = faction_reports(world, data, entities)
+            .into_iter()
+            .map(|f| [f.treasury, f.grain, f.legitimacy, f.troops])
+            .collect();
+        Self { winner, final_date, owners, first_transfers, checks, factions }
+    }
 }

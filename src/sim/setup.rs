@@ -8,7 +8,7 @@ use super::diplomacy::{InPlay, Relations, Treaties};
 use super::economy::{Payroll, Treasury};
 use super::events::event_state;
 use super::ids::Data;
-use super::map::{Capital, Owner, Populace, Province};
+use super::map::{Capital, FirstTransfers, Owner, Populace, Province};
 use super::morale::Standing;
 use super::sieges::Defences;
 use super::sieges::Sieges;
@@ -86,6 +86,7 @@ pub fn populate(world: &mut World, data: &Data) {
     world.insert_resource(Calendar::new(s.start, s.end));
     world.insert_resource(Sieges(vec![None; s.provinces.len()]));
     world.insert_resource(Foraged(vec![0.0; s.provinces.len()]));
+    world.insert_resource(FirstTransfers(vec![None; s.provinces.len()]));
     world.insert_resource(event_state(data));
     world.insert_resource(HistoryRecord(
         s.history.iter().map(|_| CheckState { status: CheckStatus::Pending, happened: None }).collect(),

@@ -14,7 +14,7 @@ use super::diplomacy::{InPlay, Proposals, Relations, Treaties};
 use super::economy::{Payroll, Treasury};
 use super::events::{Choices, EventAnswers, EventState, Flags, Players};
 use super::ids::{Data, StaticData};
-use super::map::{Capital, Owner, Populace, Province};
+use super::map::{Capital, FirstTransfers, Owner, Populace, Province};
 use super::morale::Standing;
 use super::orders::PendingOrders;
 use super::report::Seed;
@@ -84,6 +84,7 @@ pub struct Snapshot {
     pub foraged: Foraged,
     pub proposals: Proposals,
     pub answers: EventAnswers,
+    pub first_transfers: FirstTransfers,
     pub factions: Vec<FactionState>,
     pub provinces: Vec<ProvinceState>,
     pub characters: Vec<Person>,
@@ -175,6 +176,7 @@ impl Snapshot {
             foraged: world.resource::<Foraged>().clone(),
             proposals: world.resource::<Proposals>().clone(),
             answers: world.resource::<EventAnswers>().clone(),
+            first_transfers: world.resource::<FirstTransfers>().clone(),
             factions,
             provinces,
             characters,
@@ -207,6 +209,7 @@ impl Snapshot {
             ("history checks", self.history.0.len(), s.history.len()),
             ("sieges", self.sieges.0.len(), s.provinces.len()),
             ("foraged provinces", self.foraged.0.len(), s.provinces.len()),
+            ("province transfers", self.first_transfers.0.len(), s.provinces.len()),
         ];
         for (what, found, expected) in sizes {
             if found != expected {
@@ -284,6 +287,7 @@ impl Snapshot {
         world.insert_resource(self.foraged.clone());
         world.insert_resource(self.proposals.clone());
         world.insert_resource(self.answers.clone());
+        world.insert_resource(self.first_transfers.clone());
         let _ = data;
     }
 

@@ -1,0 +1,7 @@
+//! What-if sweeps: many campaigns of one scenario, run in parallel and summarised as
+//! distributions with confidence intervals.
+mod runner;
+mod stats;
+
+pub use runner::{SweepOptions, derive_seed, sweep};
+pub use stats::{Aggregate, FigureStats, LogHistogram, MonthHistogram, Share};

@@ -1,0 +1,93 @@
+//! Running campaigns in parallel: one reusable simulation per worker thread, results delivered in
+//! run order whatever the thread count.
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::sim::{Sim, SimOptions, StaticData, Summary};
+
+/// What to sweep.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SweepOptions {
+    pub runs: u64,
+    /// The base seed; run `i` plays with [`derive_seed`]`(seed, i)`.
+    pub seed: u64,
+    pub historical: bool,
+    /// Imposed answers, event index to option index.
+    pub imposed: BTreeMap<usize, usize>,
+    /// Worker threads; 0 for one per core.
+    pub threads: usize,
+}
+
+/// Runs handed to the workers at a time: results are delivered (and dropped) chunk by chunk, so
+/// memory does not grow with the number of runs.
+const CHUNK: u64 = 256;
+
+/// The seed of run `run` of a sweep from `base`: well mixed, so neighbouring runs are unrelated.
+pub fn derive_seed(base: u64, run: u64) -> u64 {
+    splitmix64(base ^ splitmix64(run.wrapping_add(0x9e37_79b9_7f4a_7c15)))
+}
+
+fn splitmix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+thread_local! {
+    /// This worker's simulation, kept between runs of the same scenario.
+    static WORKER: RefCell<Option<(u64, Sim)>> = const { RefCell::new(None) };
+}
+
+/// Plays run `run` on this thread's simulation.
+fn play(data: &Arc<StaticData>, options: &SweepOptions, run: u64) -> Summary {
+    let sim_options = SimOptions {
+        seed: derive_seed(options.seed, run),
+        historical: options.historical,
+        imposed: options.imposed.clone(),
+        ..Default::default()
+    };
+    WORKER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        match slot.as_mut() {
+            Some((id, sim)) if *id == data.id => sim.reset(&sim_options),
+            _ => *slot = Some((data.id, Sim::new(data.clone(), &sim_options))),
+        }
+        let (_, sim) = slot.as_mut().expect("just set");
+        sim.run(None);
+        sim.summary()
+    })
+}
+
+/// Plays `options.runs` campaigns on `options.threads` threads and hands each summary to `each`
+/// in run order; `progress` is called once per finished run, from any thread.
+pub fn sweep(
+    data: &Arc<StaticData>,
+    options: &SweepOptions,
+    progress: &(dyn Fn() + Sync),
+    mut each: impl FnMut(u64, &Summary),
+) -> Result<(), rayon::ThreadPoolBuildError> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads).build()?;
+    let mut start = 0;
+    while start < options.runs {
+        let end = (start + CHUNK).min(options.runs);
+        let summaries: Vec<Summary> = pool.install(|| {
+            (start..end)
+                .into_par_iter()
+                .map(|run| {
+                    let summary = play(data, options, run);
+                    progress();
+                    summary
+                })
+                .collect()
+        });
+        for (run, summary) in (start..end).zip(&summaries) {
+            each(run, summary);
+        }
+        start = end;
+    }
+    Ok(())
+}

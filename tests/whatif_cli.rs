@@ -1,0 +1,77 @@
+//! The `jingkang whatif` command: the same results whatever the thread count; CSV, JSON and charts.
+use std::process::Command;
+
+fn jingkang(args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_jingkang")).args(args).output().expect("the binary runs")
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let base = ["whatif", "hebei_1125", "--runs", "300", "--seed", "5", "--json"];
+    let one = jingkang(&[&base[..], &["--threads", "1"]].concat());
+    let two = jingkang(&[&base[..], &["--threads", "2"]].concat());
+    let three = jingkang(&[&base[..], &["--threads", "3"]].concat());
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert_eq!(one.stdout, two.stdout);
+    assert_eq!(one.stdout, three.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).unwrap();
+    let arm = &json["arms"][0];
+    assert_eq!(arm["runs"], 300);
+    let total_wins: u64 = arm["winners"].as_array().unwrap().iter().map(|w| w["wins"]["runs"].as_u64().unwrap()).sum();
+    assert_eq!(total_wins, 300);
+}
+
+#[test]
+fn compare_runs_both_sets_of_choices_and_shows_the_change() {
+    let out = jingkang(&["whatif", "hebei_1125", "--runs", "200", "--compare", "--choose", "guo_yaoshi_turns=holds"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Choices: history  ->  guo_yaoshi_turns=holds"), "{text}");
+    let yanshan = text.lines().find(|l| l.contains("Yanshan is held by Jin")).expect("a history line");
+    // Guo Yaoshi holding the frontier keeps Yanshan out of Jin's hands: the odds must fall.
+    let shares: Vec<f64> = yanshan
+        .split("->")
+        .map(|part| part.trim().split('%').next().unwrap().split_whitespace().last().unwrap().parse().unwrap())
+        .collect();
+    assert!(shares[0] > 50.0 && shares[1] < shares[0], "{yanshan}");
+}
+
+#[test]
+fn csv_has_a_row_per_run_and_charts_are_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("runs.csv");
+    let svg = dir.path().join("odds.svg");
+    let png = dir.path().join("odds.png");
+    for plot in [&svg, &png] {
+        let out = jingkang(&[
+            "whatif",
+            "hebei_1125",
+            "--runs",
+            "50",
+            "--csv",
+            csv.to_str().unwrap(),
+            "--plot",
+            plot.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    assert_eq!(rows.lines().count(), 51);
+    assert!(rows.lines().next().unwrap().starts_with("arm,choices,run,seed,winner,final_date,check_yanshan_falls"));
+    let svg_text = std::fs::read_to_string(&svg).unwrap();
+    assert!(svg_text.contains("<svg") && svg_text.contains("Who wins"));
+    let png_bytes = std::fs::read(&png).unwrap();
+    assert_eq!(&png_bytes[..8], b"\x89PNG\r\n\x1a\n");
+}
+
+#[test]
+fn bad_arguments_are_clear_errors() {
+    let out = jingkang(&["whatif", "hebei_1125", "--plot", "odds.jpg"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr).trim(),
+        "error: --plot odds.jpg: the chart is written as .svg or .png"
+    );
+    let out = jingkang(&["whatif", "hebei_1125", "--runs", "0"]);
+    assert_eq!(out.status.code(), Some(2));
+}
