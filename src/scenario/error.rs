@@ -90,7 +90,7 @@ pub enum ErrorKind {
     NotAllowed(String),
     #[error("include \"{0}\" leaves the scenario's folder; includes must stay inside it")]
     IncludeEscapes(String),
-    #[error("include \"{include}\" not found ({reason})")]
+    #[error("include \"{include}\" cannot be read: {reason}")]
     IncludeNotFound { include: String, reason: String },
     #[error("include \"{0}\" includes itself (through {1})")]
     IncludeCycle(String, String),

@@ -336,11 +336,29 @@ pub fn parse<T: DeserializeOwned>(text: &str, display: &str) -> Result<T, Scenar
             Err(e) => Err(located(de.span_error(e), String::new())),
         },
         Err(e) => {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
+            let path = readable_path(&e.path().to_string());
             Err(located(de.span_error(e.into_inner()), path))
         }
     }
+}
+
+/// serde's path made readable: none for the whole file or an unknown place, and a long run of
+/// the same segment (deep nesting) shown once with a count: `trigger.Not×29`.
+fn readable_path(path: &str) -> String {
+    if path == "." || path == "?" {
+        return String::new();
+    }
+    let mut out: Vec<(String, usize)> = Vec::new();
+    for segment in path.split('.') {
+        match out.last_mut() {
+            Some((last, count)) if last == segment => *count += 1,
+            _ => out.push((segment.to_string(), 1)),
+        }
+    }
+    out.iter()
+        .map(|(s, n)| if *n > 2 { format!("{s}×{n}") } else { vec![s.as_str(); *n].join(".") })
+        .collect::<Vec<_>>()
+        .join(".")
 }
 
 /// ron's error, phrased like the rest of our messages, with a suggestion for a misspelt name.
@@ -361,6 +379,7 @@ fn syntax_kind(code: &ron::Error) -> ErrorKind {
         E::DuplicateStructField { field, outer } => (format!("field `{field}` given twice{}", within(outer)), None),
         E::ExceededRecursionLimit => (format!("values are nested too deeply (at most {MAX_NESTING} levels)"), None),
         E::Message(m) => (m.clone(), None),
+        E::IntegerOutOfBounds => (format!("the number is too large (at most {})", i64::MAX), None),
         other => {
             let text = other.to_string();
             let mut chars = text.chars();
@@ -383,13 +402,13 @@ struct Disk;
 
 impl Files for Disk {
     fn read(&self, path: &Path) -> Result<SourceFile, ErrorKind> {
-        let file = std::fs::File::open(path).map_err(|e| ErrorKind::Io(e.to_string()))?;
-        let size = file.metadata().map_err(|e| ErrorKind::Io(e.to_string()))?.len();
+        let file = std::fs::File::open(path).map_err(|e| ErrorKind::Io(io_reason(&e)))?;
+        let size = file.metadata().map_err(|e| ErrorKind::Io(io_reason(&e)))?.len();
         if size > MAX_FILE_BYTES {
             return Err(ErrorKind::FileTooLarge { size, limit: MAX_FILE_BYTES });
         }
         let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ErrorKind::Io(e.to_string()))?;
+        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ErrorKind::Io(io_reason(&e)))?;
         if bytes.len() as u64 > MAX_FILE_BYTES {
             return Err(ErrorKind::FileTooLarge { size: bytes.len() as u64, limit: MAX_FILE_BYTES });
         }
@@ -408,6 +427,15 @@ impl Files for Disk {
             // A missing file is reported as missing by the read that follows.
             _ => true,
         }
+    }
+}
+
+/// An I/O error in a few plain words.
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string(),
     }
 }
 
