@@ -115,6 +115,9 @@ fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
                 let worth = populace.wealth + populace.population / 100_000.0 + 1.0;
                 let is_capital = p.factions.iter().any(|(_, c)| c.0 == Some(province));
                 let worth = if is_capital { worth * 3.0 } else { worth };
+                // Alliance shares: what the treaty promises us is worth twice as much, what it
+                // promises an ally is left to him.
+                let worth = worth * war_goal(p, faction, province);
                 let owner = owners[target];
                 let value = if at_war(owner) {
                     let resistance = enemy_power_at(target) + claimed[target];
@@ -164,6 +167,23 @@ fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
             }
         }
     }
+}
+
+/// How an alliance in force weighs a target: 2 if promised to `faction`, 0 if promised to an ally,
+/// 1 otherwise.
+fn war_goal(p: &Picture, faction: FactionIx, province: ProvinceIx) -> f64 {
+    for t in p.treaties.0.iter().flatten() {
+        let super::diplomacy::TreatyTerms::Alliance { shares, .. } = &t.terms else { continue };
+        if !t.parties.contains(&faction) {
+            continue;
+        }
+        for (who, provinces) in shares {
+            if provinces.contains(&province) {
+                return if *who == faction { 2.0 } else { 0.0 };
+            }
+        }
+    }
+    1.0
 }
 
 /// Storm when the odds are overwhelming, else blockade.
