@@ -192,7 +192,8 @@ macro_rules! sections {
             treaties,
             events,
             victory,
-            history
+            history,
+            war_plans
         )
     };
 }

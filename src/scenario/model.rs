@@ -77,6 +77,9 @@ pub struct Scenario {
     pub victory: Vec<Victory>,
     #[serde(default)]
     pub history: Vec<HistoryCheck>,
+    /// Objectives that guide the AI: what a faction (or one of its armies) should go for.
+    #[serde(default)]
+    pub war_plans: Vec<WarPlan>,
 }
 
 /// An included file: the same list sections as a scenario, and nothing else.
@@ -115,6 +118,8 @@ pub struct Fragment {
     pub victory: Vec<Victory>,
     #[serde(default)]
     pub history: Vec<HistoryCheck>,
+    #[serde(default)]
+    pub war_plans: Vec<WarPlan>,
 }
 
 /// A reign era: from `start`, dates of `faction` (or of every faction) show as "NAME YEAR".
@@ -553,6 +558,20 @@ pub struct Victory {
     /// Checked only when the scenario ends, instead of every turn.
     #[serde(default)]
     pub at_end: bool,
+}
+
+/// An objective for the AI: while `when` holds, `target` is worth `weight` times as much to the
+/// faction's armies (or to one army); a weight of 0 forbids it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WarPlan {
+    pub faction: String,
+    #[serde(default)]
+    pub army: Option<String>,
+    pub target: String,
+    pub weight: f64,
+    #[serde(default)]
+    pub when: Condition,
 }
 
 /// A dated fact of the historical record, used to measure divergence; written `Check(...)`.

@@ -307,6 +307,16 @@ impl<'a> Validator<'a> {
         for (i, h) in s.history.iter().enumerate() {
             self.history_check(&Loc::item("history", i), h);
         }
+        for (i, plan) in s.war_plans.iter().enumerate() {
+            let loc = Loc::item("war_plans", i);
+            self.faction_ref(&loc.field("faction"), &plan.faction);
+            if let Some(army) = &plan.army {
+                self.army_ref(&loc.field("army"), army);
+            }
+            self.province_ref(&loc.field("target"), &plan.target);
+            self.real(&loc.field("weight"), plan.weight, 0.0, 1000.0);
+            self.condition(&loc.field("when"), &plan.when);
+        }
     }
 
     fn list_sizes(&mut self) {

@@ -50,8 +50,20 @@ struct Force {
     plan: Plan,
 }
 
-fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
+fn plan_armies(picture: Picture, view: super::conditions::View, mut orders: MessageWriter<OrderGiven>) {
     let p = &picture;
+    // The scenario's war plans in force this month: (faction, army, target, weight).
+    let plans: Vec<(FactionIx, Option<super::ids::ArmyIx>, ProvinceIx, f64)> = p
+        .data
+        .scenario
+        .war_plans
+        .iter()
+        .filter(|plan| view.holds(&plan.when))
+        .map(|plan| {
+            let army = plan.army.as_deref().map(|a| p.data.army(a));
+            (p.data.faction(&plan.faction), army, p.data.province(&plan.target), plan.weight)
+        })
+        .collect();
     let n = p.entities.provinces.len();
     let owners: Vec<Option<FactionIx>> =
         p.entities.provinces.iter().map(|e| p.provinces.get(*e).ok().and_then(|(o, ..)| o.0)).collect();
@@ -89,7 +101,12 @@ fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
             let here = force.army.location;
             let order = |order: Order| OrderGiven { faction, order };
             // 1. Stand before an enemy city: besiege it.
-            if at_war(owners[here.get()]) && force.plan.destination.is_none() && enemy_power_at(here.get()) <= 0.0 {
+            let claims =
+                |province: usize| p.treaties.claimant(ProvinceIx(province as u16), owners[province]) == Some(faction);
+            if (at_war(owners[here.get()]) || claims(here.get()))
+                && force.plan.destination.is_none()
+                && enemy_power_at(here.get()) <= 0.0
+            {
                 let stance = siege_stance(p, force, here);
                 if force.plan.stance != stance {
                     orders.write(order(Order::Besiege { army: force.army.ix, assault: stance == Stance::Assault }));
@@ -118,8 +135,18 @@ fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
                 // Alliance shares: what the treaty promises us is worth twice as much, what it
                 // promises an ally is left to him.
                 let worth = worth * war_goal(p, faction, province);
+                let planned = plans
+                    .iter()
+                    .filter(|(f, army, target, _)| {
+                        *f == faction && *target == province && army.is_none_or(|a| a == force.army.ix)
+                    })
+                    .fold(1.0, |w, (.., weight)| w * weight);
+                if planned <= 0.0 {
+                    continue;
+                }
+                let worth = worth * planned;
                 let owner = owners[target];
-                let value = if at_war(owner) {
+                let value = if at_war(owner) || claims(target) {
                     let resistance = enemy_power_at(target) + claimed[target];
                     if force.power * aggression < resistance * p.rules.ai_attack_ratio {
                         continue;
@@ -132,6 +159,9 @@ fn plan_armies(picture: Picture, mut orders: MessageWriter<OrderGiven>) {
                         continue;
                     }
                     worth * 2.0
+                } else if owner == Some(faction) && planned > 1.0 {
+                    // A plan to stand in one's own province: go there and hold it.
+                    worth
                 } else {
                     continue;
                 };

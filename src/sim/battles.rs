@@ -132,6 +132,7 @@ fn field_battles(
     data: Res<Data>,
     rules: Res<Rules>,
     relations: Res<Relations>,
+    treaties: Res<super::diplomacy::Treaties>,
     entities: Res<Entities>,
     owners: Query<&Owner>,
     mut rng: ResMut<SimRng>,
@@ -152,8 +153,10 @@ fn field_battles(
     for p in 0..entities.provinces.len() {
         let province = ProvinceIx(p as u16);
         let here: Vec<&(usize, Army)> = present.iter().filter(|(_, a)| a.location == province).collect();
-        let Some((a, b)) = hostile_pair(&here, &relations) else { continue };
         let owner = owners.get(entities.province(province)).ok().and_then(|o| o.0);
+        let Some((a, b)) = hostile_pair(&here, |a, b| treaties.contested(&relations, province, owner, a, b)) else {
+            continue;
+        };
         let side =
             |f: FactionIx| here.iter().filter(move |(_, army)| army.owner == f).map(|(i, _)| *i).collect::<Vec<_>>();
         let (side_a, side_b) = (side(a), side(b));
@@ -217,13 +220,16 @@ fn field_battles(
 }
 
 /// The first two factions (by index) present with armies and at war.
-fn hostile_pair(here: &[&(usize, Army)], relations: &Relations) -> Option<(FactionIx, FactionIx)> {
+fn hostile_pair(
+    here: &[&(usize, Army)],
+    hostile: impl Fn(FactionIx, FactionIx) -> bool,
+) -> Option<(FactionIx, FactionIx)> {
     let mut factions: Vec<FactionIx> = here.iter().map(|(_, a)| a.owner).collect();
     factions.sort();
     factions.dedup();
     for (i, &a) in factions.iter().enumerate() {
         for &b in &factions[i + 1..] {
-            if relations.at_war(a, b) {
+            if hostile(a, b) {
                 return Some((a, b));
             }
         }

@@ -93,10 +93,27 @@ impl Relations {
 /// A treaty's terms with ids resolved.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum TreatyTerms {
-    Alliance { against: Vec<FactionIx>, shares: Vec<(FactionIx, Vec<ProvinceIx>)> },
-    Tribute { payer: FactionIx, payee: FactionIx, yearly: f64 },
-    Truce { until: Date },
-    Peace { payer: Option<FactionIx>, payee: FactionIx, indemnity_left: f64, instalment: f64, hostages: Vec<usize> },
+    Alliance {
+        against: Vec<FactionIx>,
+        shares: Vec<(FactionIx, Vec<ProvinceIx>)>,
+    },
+    Tribute {
+        payer: FactionIx,
+        payee: FactionIx,
+        yearly: f64,
+    },
+    Truce {
+        until: Date,
+    },
+    Peace {
+        payer: Option<FactionIx>,
+        payee: FactionIx,
+        indemnity_left: f64,
+        instalment: f64,
+        hostages: Vec<usize>,
+        /// Provinces handed over by the peace, and to whom.
+        ceded: Vec<(ProvinceIx, FactionIx)>,
+    },
 }
 
 /// A treaty in force.
@@ -120,6 +137,33 @@ impl Treaties {
         self.0.get(ix).is_some_and(Option::is_some)
     }
 
+    /// The faction a peace in force gave `province` to, if its owner is someone else: the
+    /// province refused the cession, and the claimant may fight for it without breaking the peace.
+    pub fn claimant(&self, province: ProvinceIx, owner: Option<FactionIx>) -> Option<FactionIx> {
+        self.0.iter().flatten().find_map(|t| match &t.terms {
+            TreatyTerms::Peace { ceded, .. } => {
+                ceded.iter().find(|(p, to)| *p == province && Some(*to) != owner).map(|(_, to)| *to)
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether `a` and `b` may fight in `province`: at war, or one claims it from the other.
+    pub fn contested(
+        &self,
+        relations: &Relations,
+        province: ProvinceIx,
+        owner: Option<FactionIx>,
+        a: FactionIx,
+        b: FactionIx,
+    ) -> bool {
+        if relations.at_war(a, b) {
+            return true;
+        }
+        let claimant = self.claimant(province, owner);
+        (claimant == Some(a) && owner == Some(b)) || (claimant == Some(b) && owner == Some(a))
+    }
+
     pub fn in_force_mut(&mut self) -> impl Iterator<Item = &mut TreatyState> {
         self.0.iter_mut().flatten()
     }
@@ -139,7 +183,7 @@ impl Treaties {
                 TreatyTerms::Tribute { payer: data.faction(payer), payee: data.faction(payee), yearly: *yearly as f64 }
             }
             TreatyKind::Truce { until } => TreatyTerms::Truce { until: *until },
-            TreatyKind::Peace { payer, indemnity, hostages, .. } => {
+            TreatyKind::Peace { payer, indemnity, hostages, ceded } => {
                 let payer = payer.as_deref().map(|p| data.faction(p));
                 let payee = parties.iter().copied().find(|p| Some(*p) != payer).unwrap_or(parties[0]);
                 TreatyTerms::Peace {
@@ -149,6 +193,7 @@ impl Treaties {
                     // Paid off over a year.
                     instalment: *indemnity as f64 / 12.0,
                     hostages: hostages.iter().map(|h| data.character(h).get()).collect(),
+                    ceded: ceded.iter().map(|c| (data.province(&c.province), data.faction(&c.to))).collect(),
                 }
             }
         };
@@ -359,6 +404,7 @@ fn conduct_diplomacy(
                                 indemnity_left: *indemnity,
                                 instalment: indemnity / 12.0,
                                 hostages: Vec::new(),
+                                ceded: ceded.iter().map(|p| (*p, *to)).collect(),
                             },
                             since: calendar.date,
                             arrears: 0.0,

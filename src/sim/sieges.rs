@@ -164,6 +164,7 @@ fn besiege(
     rules: Res<Rules>,
     calendar: Res<Calendar>,
     relations: Res<Relations>,
+    treaties: Res<super::diplomacy::Treaties>,
     entities: Res<Entities>,
     mut sieges: ResMut<Sieges>,
     mut log: ResMut<SiegeLog>,
@@ -185,7 +186,8 @@ fn besiege(
         let province = ProvinceIx(p as u16);
         let Ok((owner, populace, mut defences)) = provinces.get_mut(entities.provinces[p]) else { continue };
         let owner = owner.0;
-        let hostile = |f: FactionIx| owner.is_none_or(|o| relations.at_war(o, f));
+        let claimant = treaties.claimant(province, owner);
+        let hostile = |f: FactionIx| owner.is_none_or(|o| relations.at_war(o, f)) || claimant == Some(f);
         let besiegers: Vec<usize> = positions
             .iter()
             .enumerate()
