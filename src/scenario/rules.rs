@@ -69,6 +69,8 @@ rules! {
     // ---- sieges
     /// Defensive power each point of walls adds to a garrison (0.35: walls 10 give 4.5 times).
     wall_strength: 0.35, 0.0, 10.0;
+    /// Walls from which an army that stays in its own city shelters behind them instead of fighting in the field.
+    shelter_walls: 3.0, 0.0, 10.0;
     /// Share of the garrison lost each month of starvation.
     starvation_losses: 0.25, 0.0, 1.0;
     /// Months of starvation a garrison endures before it surrenders.

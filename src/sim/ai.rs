@@ -257,11 +257,15 @@ pub fn judge_peace(
     judge_treasury: f64,
     indemnity: f64,
     ceded: usize,
+    proposer_capital_besieged: bool,
 ) -> Answer {
     let balance = strength[judge.get()] / strength[proposer.get()].max(1.0);
     let trust = relations.trust(judge, proposer);
     let gain = indemnity / (judge_treasury + 1000.0) * 4.0 + ceded as f64;
     let (who, to) = (data.faction_name(judge), data.faction_name(proposer));
+    if proposer_capital_besieged {
+        return Answer { accept: false, reason: format!("{who} refuses: {to}'s capital is about to fall") };
+    }
     if trust < 10.0 {
         return Answer { accept: false, reason: format!("{who} refuses: it does not trust {to} to keep its word") };
     }

@@ -86,6 +86,8 @@ pub struct Plan {
     pub raid: Option<ArmyIx>,
     /// Days already marched toward the next province.
     pub progress: f64,
+    /// Whether it marched this turn (an army that did not, in its own walled city, is inside the walls).
+    pub marched: bool,
 }
 
 /// Everything an army entity is made of.
@@ -176,6 +178,7 @@ fn march(
         .collect();
     for (i, e) in entities.armies.iter().enumerate() {
         let Some(Ok((mut army, troops, mut plan))) = e.map(|e| armies.get_mut(e)) else { continue };
+        plan.marched = false;
         let Some(destination) = plan.destination else { continue };
         if troops.total() <= 0.0 {
             continue;
@@ -197,6 +200,7 @@ fn march(
             }
             budget -= cost;
             army.location = next;
+            plan.marched = true;
             positions[i] = Some((army.owner, next));
             let enemy_here = positions.iter().flatten().any(|(f, p)| *p == next && relations.at_war(*f, army.owner));
             if enemy_here {

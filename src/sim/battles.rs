@@ -135,19 +135,27 @@ fn field_battles(
     treaties: Res<super::diplomacy::Treaties>,
     entities: Res<Entities>,
     owners: Query<&Owner>,
+    walls: Query<&super::sieges::Defences>,
     mut rng: ResMut<SimRng>,
     mut armies: Query<ArmyItem>,
     mut fought: MessageWriter<BattleFought>,
     mut captured: MessageWriter<CommanderCaptured>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    // Armies that stayed in their own walled city are inside the walls: they defend in the siege,
+    // not in the field.
+    let inside_walls = |a: &Army, plan: &Plan| {
+        !plan.marched
+            && owners.get(entities.province(a.location)).ok().and_then(|o| o.0) == Some(a.owner)
+            && walls.get(entities.province(a.location)).is_ok_and(|d| d.walls >= rules.shelter_walls)
+    };
     let present: Vec<(usize, Army)> = entities
         .armies
         .iter()
         .enumerate()
         .filter_map(|(i, e)| {
-            let (a, t, ..) = armies.get((*e)?).ok()?;
-            (t.total() > 0.0).then_some((i, *a))
+            let (a, t, _, plan) = armies.get((*e)?).ok()?;
+            (t.total() > 0.0 && !inside_walls(a, plan)).then_some((i, *a))
         })
         .collect();
     for p in 0..entities.provinces.len() {
@@ -262,7 +270,24 @@ fn army_name(data: &Data, ix: ArmyIx) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::testing::{army, scenario, sim, sim_with_humans};
+    use crate::sim::sieges::Defences;
+    use crate::sim::testing::{army, province_mut, scenario, sim, sim_with_humans};
+
+    #[test]
+    fn an_army_that_stays_in_its_walled_city_is_not_drawn_into_the_field() {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"cavalry": 20000}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", troops: {"infantry": 5000})"#,
+            "",
+        );
+        let mut walled = sim_with_humans(s.clone(), 4, &["red", "blue"]);
+        walled.step();
+        assert_eq!(army::<Troops>(&walled, "blue_army").unwrap().total(), 5000.0, "no field battle behind walls");
+        let mut open = sim_with_humans(s, 4, &["red", "blue"]);
+        province_mut::<Defences>(&mut open, "b").walls = 2.0;
+        open.step();
+        assert!(army::<Troops>(&open, "blue_army").unwrap().total() < 5000.0, "low walls do not shelter an army");
+    }
 
     #[test]
     fn the_stronger_army_wins_and_the_loser_flees() {
@@ -272,6 +297,7 @@ mod tests {
             "",
         );
         let mut game = sim_with_humans(s, 4, &["red", "blue"]);
+        province_mut::<Defences>(&mut game, "b").walls = 0.0;
         game.step();
         let blue = army::<Troops>(&game, "blue_army").unwrap().total();
         let red = army::<Troops>(&game, "red_army").unwrap().total();

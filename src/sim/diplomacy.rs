@@ -327,6 +327,8 @@ fn conduct_diplomacy(
     mut treaties: ResMut<Treaties>,
     mut proposals: ResMut<Proposals>,
     treasuries: Query<&Treasury>,
+    capitals: Query<&super::map::Capital>,
+    sieges: Res<super::sieges::Sieges>,
     armies: Query<(&Army, &Troops, &Spirit, &Plan)>,
     mut cessions: MessageWriter<CessionAgreed>,
     mut signed: MessageWriter<PeaceSigned>,
@@ -382,8 +384,19 @@ fn conduct_diplomacy(
                             continue;
                         }
                         let treasury = treasuries.get(entities.faction(*to)).map_or(0.0, |t| t.silver);
-                        let answer =
-                            judge_peace(&data, &relations, *to, me, &strength, treasury, *indemnity, ceded.len());
+                        let capital = capitals.get(entities.faction(me)).ok().and_then(|c| c.0);
+                        let besieged = capital.is_some_and(|c| sieges.0.get(c.get()).is_some_and(Option::is_some));
+                        let answer = judge_peace(
+                            &data,
+                            &relations,
+                            *to,
+                            me,
+                            &strength,
+                            treasury,
+                            *indemnity,
+                            ceded.len(),
+                            besieged,
+                        );
                         chronicle.write(Chronicled(format!(
                             "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
                             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
