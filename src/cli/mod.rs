@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod calibrate;
 mod plot;
 mod run;
 mod scenarios;
@@ -25,6 +26,8 @@ enum Command {
     Run(run::Args),
     /// Play a scenario many times (Monte Carlo) and show how the odds of each outcome change.
     Whatif(whatif::Args),
+    /// Measure the scenarios' calibration targets (the odds the design aims for) over many seeds.
+    Calibrate(calibrate::Args),
     /// Check scenario files (or built-in ids) and report every problem with its place.
     Validate(validate::Args),
 }
@@ -40,5 +43,6 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Whatif(args) => whatif::run(&args),
+        Command::Calibrate(args) => calibrate::run(&args),
     }
 }

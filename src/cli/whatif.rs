@@ -144,7 +144,7 @@ fn whatif(args: &Args) -> Result<(), Failure> {
 }
 
 /// A progress bar on a terminal; nothing when the output is piped.
-fn progress_bar(total: u64) -> ProgressBar {
+pub(super) fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }

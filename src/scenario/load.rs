@@ -193,7 +193,8 @@ macro_rules! sections {
             events,
             victory,
             history,
-            war_plans
+            war_plans,
+            calibration
         )
     };
 }

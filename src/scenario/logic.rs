@@ -203,7 +203,7 @@ pub enum Effect {
     /// A new army takes the field.
     SpawnArmy(Army),
     DisbandArmy(String),
-    /// Men join an army, by troop kind.
+    /// Men join an army, by troop kind; negative numbers are losses.
     Reinforce {
         army: String,
         troops: BTreeMap<String, i64>,

@@ -80,6 +80,9 @@ pub struct Scenario {
     /// Objectives that guide the AI: what a faction (or one of its armies) should go for.
     #[serde(default)]
     pub war_plans: Vec<WarPlan>,
+    /// Odds the design aims for, measured over many seeds by `jingkang calibrate`.
+    #[serde(default)]
+    pub calibration: Vec<Target>,
 }
 
 /// An included file: the same list sections as a scenario, and nothing else.
@@ -120,6 +123,8 @@ pub struct Fragment {
     pub history: Vec<HistoryCheck>,
     #[serde(default)]
     pub war_plans: Vec<WarPlan>,
+    #[serde(default)]
+    pub calibration: Vec<Target>,
 }
 
 /// A reign era: from `start`, dates of `faction` (or of every faction) show as "NAME YEAR".
@@ -572,6 +577,83 @@ pub struct WarPlan {
     pub weight: f64,
     #[serde(default)]
     pub when: Condition,
+    /// A war goal: while `when` holds, the faction makes no peace with whoever holds `target`.
+    #[serde(default)]
+    pub goal: bool,
+}
+
+/// How a besieged city fell.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FallCause {
+    /// Its stores ran out and its garrison gave up.
+    Starvation,
+    /// It was stormed.
+    Assault,
+    /// Its walls were breached.
+    Breach,
+    /// Nobody defended it.
+    Undefended,
+}
+
+/// An aim of the design: over many seeds, with the given choices, `measure` should hold in a share
+/// of runs within the bounds (or, with `change`, differ by that much from the historical choices).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Target {
+    pub id: String,
+    /// What is measured, e.g. "Kaifeng falls by 1127-03".
+    pub text: String,
+    /// Take the historical option of every event not in `choose`.
+    #[serde(default = "yes")]
+    pub historical: bool,
+    /// Imposed answers: event id to option id.
+    #[serde(default)]
+    pub choose: BTreeMap<String, String>,
+    pub measure: Measure,
+    /// Least share of runs (0 to 1).
+    #[serde(default)]
+    pub at_least: Option<f64>,
+    /// Greatest share of runs (0 to 1).
+    #[serde(default)]
+    pub at_most: Option<f64>,
+    /// Bound the change from the historical choices (same seeds) instead of the share itself.
+    #[serde(default)]
+    pub change: bool,
+}
+
+/// What a calibration target counts in one run.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub enum Measure {
+    /// A history check matched history (within its tolerance).
+    Matched(String),
+    /// A history check came true at or before `by`.
+    HappenedBy {
+        check: String,
+        by: Date,
+    },
+    /// A siege of `province` ended with its fall, to `to` (any faction if `None`), by `cause` (any if
+    /// `None`), after a number of months in `months` (inclusive), by the date `by`.
+    Fell {
+        province: String,
+        #[serde(default)]
+        to: Option<String>,
+        #[serde(default)]
+        cause: Option<FallCause>,
+        #[serde(default)]
+        months: Option<(u32, u32)>,
+        #[serde(default)]
+        by: Option<Date>,
+    },
+    /// `faction` holds `province` when the game ends.
+    HoldsAtEnd {
+        faction: String,
+        province: String,
+    },
+    /// `faction` won (nobody if `None`).
+    Wins(Option<String>),
+    All(Vec<Measure>),
+    Any(Vec<Measure>),
+    Not(Box<Measure>),
 }
 
 /// A dated fact of the historical record, used to measure divergence; written `Check(...)`.

@@ -41,6 +41,8 @@ rules! {
     army_ration: 1.0, 0.0, 100.0;
     /// Grain a thousand civilians of a besieged city eat each month.
     civilian_ration: 0.25, 0.0, 100.0;
+    /// Random spread of what a besieged city eats each month (0.3: from 70% to 130% of the rations).
+    store_luck: 0.3, 0.0, 1.0;
     /// Share of a province's grain stores refilled each month when it is not besieged (of a year's yield).
     store_refill: 0.1, 0.0, 1.0;
 
@@ -71,6 +73,8 @@ rules! {
     wall_strength: 0.35, 0.0, 10.0;
     /// Walls from which an army that stays in its own city shelters behind them instead of fighting in the field.
     shelter_walls: 3.0, 0.0, 10.0;
+    /// Share of their men the conquerors of a city leave in it as its garrison.
+    occupation_garrison: 0.08, 0.0, 1.0;
     /// Share of the garrison lost each month of starvation.
     starvation_losses: 0.25, 0.0, 1.0;
     /// Months of starvation a garrison endures before it surrenders.
@@ -137,6 +141,8 @@ rules! {
     betrayal_trust: 40.0, 0.0, 100.0;
     /// Strength ratio an AI wants before it attacks a city or army.
     ai_attack_ratio: 1.2, 0.0, 100.0;
+    /// How many times the garrison's strength (behind its walls) an AI's assault power must be before it storms.
+    ai_assault_ratio: 1.5, 0.0, 100.0;
     /// Difficulty: multiplier on the income and morale recovery of AI factions (0.8 easy, 1.25 hard).
     ai_bonus: 1.0, 0.0, 10.0;
 }

@@ -189,6 +189,7 @@ struct Validator<'a> {
     armies: Ids,
     treaties: Ids,
     events: Ids,
+    history: Ids,
     /// Option ids of each event.
     options: BTreeMap<String, BTreeSet<String>>,
     /// Flags some effect sets.
@@ -210,6 +211,7 @@ impl<'a> Validator<'a> {
             armies: Ids::default(),
             treaties: Ids::default(),
             events: Ids::default(),
+            history: Ids::default(),
             options: BTreeMap::new(),
             flags: BTreeSet::new(),
         }
@@ -306,6 +308,9 @@ impl<'a> Validator<'a> {
         }
         for (i, h) in s.history.iter().enumerate() {
             self.history_check(&Loc::item("history", i), h);
+        }
+        for (i, t) in s.calibration.iter().enumerate() {
+            self.target(&Loc::item("calibration", i), t);
         }
         for (i, plan) in s.war_plans.iter().enumerate() {
             let loc = Loc::item("war_plans", i);
@@ -432,14 +437,19 @@ impl<'a> Validator<'a> {
         for (i, x) in s.victory.iter().enumerate() {
             self.id_syntax(&Loc::item("victory", i).field("id"), &x.id);
         }
-        let mut history = BTreeMap::new();
         for (i, x) in s.history.iter().enumerate() {
-            let loc = Loc::item("history", i).field("id");
-            if self.id_syntax(&loc, &x.id) {
-                if let Some(first) = history.insert(x.id.clone(), loc.clone()) {
-                    let first = self.place(&first);
-                    self.report(&loc, ErrorKind::DuplicateId { what: "history check", id: x.id.clone(), first });
-                }
+            self.define("history check", |v| &mut v.history, Loc::item("history", i), &x.id);
+        }
+        let mut targets = BTreeSet::new();
+        for (i, x) in s.calibration.iter().enumerate() {
+            let loc = Loc::item("calibration", i);
+            if self.id_syntax(&loc.field("id"), &x.id) && !targets.insert(x.id.clone()) {
+                let first = s.calibration.iter().position(|t| t.id == x.id).unwrap_or(0);
+                let first = self.place(&Loc::item("calibration", first).field("id"));
+                self.report(
+                    &loc.field("id"),
+                    ErrorKind::DuplicateId { what: "calibration target", id: x.id.clone(), first },
+                );
             }
         }
         // Armies and treaties that events bring into the game are ids like any other.
@@ -889,6 +899,67 @@ impl<'a> Validator<'a> {
         self.range(&loc.field("tolerance"), h.tolerance, 0, 120);
     }
 
+    fn target(&mut self, loc: &Loc, t: &Target) {
+        self.name(&loc.field("text"), &t.text, "a calibration target needs a text");
+        for (event, option) in &t.choose {
+            self.option_ref(&loc.field("choose").field(event), event, option);
+        }
+        self.measure(&loc.field("measure"), &t.measure);
+        if t.at_least.is_none() && t.at_most.is_none() {
+            self.report(loc, ErrorKind::Empty("a calibration target needs `at_least` or `at_most`"));
+        }
+        let low = if t.change { -1.0 } else { 0.0 };
+        if let Some(x) = t.at_least {
+            self.real(&loc.field("at_least"), x, low, 1.0);
+        }
+        if let Some(x) = t.at_most {
+            self.real(&loc.field("at_most"), x, low, 1.0);
+        }
+        if t.change && t.historical && t.choose.is_empty() {
+            let kind = ErrorKind::NotAllowed("`change` compares other choices with history: give `choose`".into());
+            self.report(&loc.field("change"), kind);
+        }
+    }
+
+    fn measure(&mut self, loc: &Loc, m: &Measure) {
+        match m {
+            Measure::Matched(check) => {
+                self.reference(loc, "history check", |v| &v.history, check);
+            }
+            Measure::HappenedBy { check, by } => {
+                self.reference(&loc.field("check"), "history check", |v| &v.history, check);
+                self.date(&loc.field("by"), *by);
+            }
+            Measure::Fell { province, to, months, by, .. } => {
+                self.province_ref(&loc.field("province"), province);
+                if let Some(f) = to {
+                    self.faction_ref(&loc.field("to"), f);
+                }
+                if let Some((low, high)) = months {
+                    self.range(&loc.field("months").field("1"), i64::from(*high), i64::from(*low), 1200);
+                }
+                if let Some(by) = by {
+                    self.date(&loc.field("by"), *by);
+                }
+            }
+            Measure::HoldsAtEnd { faction, province } => {
+                self.faction_ref(&loc.field("faction"), faction);
+                self.province_ref(&loc.field("province"), province);
+            }
+            Measure::Wins(faction) => {
+                if let Some(f) = faction {
+                    self.faction_ref(loc, f);
+                }
+            }
+            Measure::All(list) | Measure::Any(list) => {
+                for (i, m) in list.iter().enumerate() {
+                    self.measure(&loc.at(i), m);
+                }
+            }
+            Measure::Not(m) => self.measure(loc, m),
+        }
+    }
+
     // ---- conditions and effects -----------------------------------------------------------
 
     fn compare(&mut self, loc: &Loc, c: Compare) {
@@ -1023,7 +1094,12 @@ impl<'a> Validator<'a> {
             }
             E::Reinforce { army, troops } => {
                 self.army_ref(&loc.field("army"), army);
-                self.troops(&loc.field("troops"), troops, false);
+                // Negative numbers are losses (never below none of a kind).
+                for (kind, &men) in troops {
+                    let entry = loc.field("troops").field(kind);
+                    self.reference(&entry, "troop kind", |v| &v.troop_kinds, kind);
+                    self.signed_amount(&entry, men);
+                }
             }
             E::ArmyMorale { army, add } => {
                 self.army_ref(&loc.field("army"), army);

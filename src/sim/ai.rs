@@ -22,6 +22,7 @@ use super::world::Entities;
 use super::{OrderSystems, Turn, TurnSystems};
 
 pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<WarGoals>();
     app.add_systems(Turn, plan_armies.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
     diplomacy_plugin(app);
 }
@@ -42,6 +43,18 @@ struct Picture<'w, 's> {
     armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
 }
 
+/// Each faction's war goals in force this month (war plans marked `goal`): it makes no peace with
+/// a faction holding one. Recomputed every turn from the war plans, so not saved.
+#[derive(Resource, Clone, Debug, Default, PartialEq)]
+pub struct WarGoals(pub Vec<Vec<ProvinceIx>>);
+
+impl WarGoals {
+    /// A goal of `faction` that `holder`'s provinces include, if any.
+    pub fn unmet(&self, faction: FactionIx, held_by: impl Fn(ProvinceIx) -> bool) -> Option<ProvinceIx> {
+        self.0.get(faction.get())?.iter().copied().find(|p| held_by(*p))
+    }
+}
+
 /// An army as the AI sees it.
 #[derive(Clone, Copy)]
 struct Force {
@@ -50,8 +63,17 @@ struct Force {
     plan: Plan,
 }
 
-fn plan_armies(picture: Picture, view: super::conditions::View, mut orders: MessageWriter<OrderGiven>) {
+fn plan_armies(
+    picture: Picture,
+    view: super::conditions::View,
+    mut goals: ResMut<WarGoals>,
+    mut orders: MessageWriter<OrderGiven>,
+) {
     let p = &picture;
+    goals.0 = vec![Vec::new(); p.entities.factions.len()];
+    for plan in p.data.scenario.war_plans.iter().filter(|plan| plan.goal && view.holds(&plan.when)) {
+        goals.0[p.data.faction(&plan.faction).get()].push(p.data.province(&plan.target));
+    }
     // The scenario's war plans in force this month: (faction, army, target, weight).
     let plans: Vec<(FactionIx, Option<super::ids::ArmyIx>, ProvinceIx, f64)> = p
         .data
@@ -224,7 +246,7 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
     let Ok((_, _, defences)) = p.provinces.get(p.entities.province(province)) else { return Stance::Blockade };
     let attack = assault_power(&p.data, &p.rules, army, troops, spirit);
     let defence = city_defence(&p.rules, defences, defences.garrison, 5.0, false);
-    if attack > 2.5 * defence { Stance::Assault } else { Stance::Blockade }
+    if attack > p.rules.ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
 }
 
 /// Each AI faction's men under arms, weighted by their kind's field power.
@@ -246,8 +268,19 @@ pub struct Answer {
     pub reason: String,
 }
 
-/// An AI's judgement of a peace proposal: the balance of power, its trust in the proposer, and
-/// what it gains.
+/// A peace offer as the judging AI sees it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct PeaceOffer {
+    pub indemnity: f64,
+    pub ceded: usize,
+    /// The proposer's capital is under siege.
+    pub capital_besieged: bool,
+    /// A war goal of the judge that the proposer still holds.
+    pub unmet_goal: Option<ProvinceIx>,
+}
+
+/// An AI's judgement of a peace proposal: its war goals, the balance of power, its trust in the
+/// proposer, and what it gains.
 pub fn judge_peace(
     data: &Data,
     relations: &Relations,
@@ -255,10 +288,13 @@ pub fn judge_peace(
     proposer: FactionIx,
     strength: &[f64],
     judge_treasury: f64,
-    indemnity: f64,
-    ceded: usize,
-    proposer_capital_besieged: bool,
+    offer: PeaceOffer,
 ) -> Answer {
+    let PeaceOffer { indemnity, ceded, capital_besieged: proposer_capital_besieged, unmet_goal } = offer;
+    if let Some(goal) = unmet_goal {
+        let (who, place) = (data.faction_name(judge), data.province_name(goal));
+        return Answer { accept: false, reason: format!("{who} refuses: it will not stop short of {place}") };
+    }
     let balance = strength[judge.get()] / strength[proposer.get()].max(1.0);
     let trust = relations.trust(judge, proposer);
     let gain = indemnity / (judge_treasury + 1000.0) * 4.0 + ceded as f64;

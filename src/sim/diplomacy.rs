@@ -3,7 +3,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ai::{judge_peace, strengths};
+use super::ai::{PeaceOffer, WarGoals, judge_peace, strengths};
 use super::armies::{Army, Plan, Spirit, Troops};
 use super::calendar::Calendar;
 use super::chronicle::Chronicled;
@@ -314,6 +314,17 @@ pub(super) fn systems_plugin(app: &mut App) {
     app.add_systems(Turn, (conduct_diplomacy, drift_relations).chain().in_set(TurnSystems::Diplomacy));
 }
 
+/// What an AI reads to judge a proposal.
+#[derive(bevy_ecs::system::SystemParam)]
+struct Judging<'w, 's> {
+    treasuries: Query<'w, 's, &'static Treasury>,
+    capitals: Query<'w, 's, &'static super::map::Capital>,
+    sieges: Res<'w, super::sieges::Sieges>,
+    goals: Res<'w, WarGoals>,
+    owners: Query<'w, 's, &'static super::map::Owner>,
+    armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
+}
+
 /// War declarations and proposals given this turn, in order; AI factions answer at once, with
 /// their reasons, and human factions find proposals waiting.
 #[allow(clippy::too_many_arguments)]
@@ -326,14 +337,12 @@ fn conduct_diplomacy(
     mut relations: ResMut<Relations>,
     mut treaties: ResMut<Treaties>,
     mut proposals: ResMut<Proposals>,
-    treasuries: Query<&Treasury>,
-    capitals: Query<&super::map::Capital>,
-    sieges: Res<super::sieges::Sieges>,
-    armies: Query<(&Army, &Troops, &Spirit, &Plan)>,
+    judging: Judging,
     mut cessions: MessageWriter<CessionAgreed>,
     mut signed: MessageWriter<PeaceSigned>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    let Judging { treasuries, capitals, sieges, goals, owners, armies } = &judging;
     for OrderGiven { faction, order } in given.read() {
         let me = *faction;
         match order {
@@ -386,17 +395,15 @@ fn conduct_diplomacy(
                         let treasury = treasuries.get(entities.faction(*to)).map_or(0.0, |t| t.silver);
                         let capital = capitals.get(entities.faction(me)).ok().and_then(|c| c.0);
                         let besieged = capital.is_some_and(|c| sieges.0.get(c.get()).is_some_and(Option::is_some));
-                        let answer = judge_peace(
-                            &data,
-                            &relations,
-                            *to,
-                            me,
-                            &strength,
-                            treasury,
-                            *indemnity,
-                            ceded.len(),
-                            besieged,
-                        );
+                        let held_by_me =
+                            |p: ProvinceIx| owners.get(entities.province(p)).ok().and_then(|o| o.0) == Some(me);
+                        let offer = PeaceOffer {
+                            indemnity: *indemnity,
+                            ceded: ceded.len(),
+                            capital_besieged: besieged,
+                            unmet_goal: goals.unmet(*to, held_by_me),
+                        };
+                        let answer = judge_peace(&data, &relations, *to, me, &strength, treasury, offer);
                         chronicle.write(Chronicled(format!(
                             "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
                             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },

@@ -39,7 +39,7 @@ pub use chronicle::{Chronicle, Entry};
 pub use events::Players;
 pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData};
 pub use orders::{Order, PendingOrders, Proposal, Stance};
-pub use report::{ChoiceError, Report, Summary, resolve_choices};
+pub use report::{ChoiceError, Fall, Report, Summary, resolve_choices};
 pub use rules::Rules;
 pub use snapshot::{SaveError, Snapshot};
 pub use victory::{CheckStatus, GameOver, Outcome};

@@ -7,7 +7,7 @@ use super::armies::{Army, Troops};
 use super::chronicle::Chronicle;
 use super::economy::Treasury;
 use super::events::Choices;
-use super::ids::{Data, FactionIx, StaticData};
+use super::ids::{Data, FactionIx, ProvinceIx, StaticData};
 use super::map::Owner;
 use super::morale::Standing;
 use super::victory::{CheckStatus, GameOver, HistoryRecord};
@@ -235,6 +235,20 @@ pub struct Summary {
     pub checks: Vec<(CheckStatus, Option<Date>)>,
     /// Each faction's silver, grain, legitimacy and men under arms.
     pub factions: Vec<[f64; 4]>,
+    /// Every siege that ended with the city's fall, in the order the sieges began.
+    pub falls: Vec<Fall>,
+}
+
+/// A city that fell to a siege.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Fall {
+    pub province: ProvinceIx,
+    /// The besieger who took it.
+    pub to: FactionIx,
+    pub cause: super::sieges::FallCause,
+    /// Months the siege lasted.
+    pub months: u32,
+    pub date: Date,
 }
 
 impl Summary {
@@ -254,6 +268,15 @@ impl Summary {
             .into_iter()
             .map(|f| [f.treasury, f.grain, f.legitimacy, f.troops])
             .collect();
-        Self { winner, final_date, owners, first_transfers, checks, factions }
+        let falls = world
+            .resource::<super::sieges::SiegeLog>()
+            .0
+            .iter()
+            .filter_map(|r| {
+                let (cause, date) = (r.cause?, r.end?);
+                Some(Fall { province: r.province, to: r.besieger, cause, months: r.months, date })
+            })
+            .collect();
+        Self { winner, final_date, owners, first_transfers, checks, factions, falls }
     }
 }

@@ -44,18 +44,7 @@ pub struct Siege {
 #[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sieges(pub Vec<Option<Siege>>);
 
-/// How a city fell.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum FallCause {
-    /// Its stores ran out and its garrison gave up.
-    Starvation,
-    /// It was stormed.
-    Assault,
-    /// Its walls were breached.
-    Breach,
-    /// Nobody defended it.
-    Undefended,
-}
+pub use crate::scenario::FallCause;
 
 /// A siege, finished or not.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -214,7 +203,7 @@ fn besiege(
             sieges.0[p] = None;
             take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, FallCause::Undefended, 0);
             defences.grain *= 1.0 - rules.sack_share;
-            defences.garrison = 0.0;
+            defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
             fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
             chronicle.write(Chronicled(format!(
                 "{} takes {} without a fight.",
@@ -263,7 +252,9 @@ fn besiege(
                 }
             }
         }
-        let need = defenders / 1000.0 * rules.army_ration + populace.population / 1000.0 * rules.civilian_ration;
+        // Rot, fire, theft and hoarding make a city's stores last a little more or less than the sums say.
+        let need = (defenders / 1000.0 * rules.army_ration + populace.population / 1000.0 * rules.civilian_ration)
+            * rng.jitter(rules.store_luck);
         if defences.grain >= need {
             defences.grain -= need;
         } else {
@@ -336,7 +327,7 @@ fn besiege(
         sieges.0[p] = None;
         take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, cause, months);
         defences.grain *= 1.0 - rules.sack_share;
-        defences.garrison = 0.0;
+        defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
         for i in &inside {
             if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
                 t.lose_share(1.0);
@@ -382,6 +373,22 @@ fn take_city(
         months,
         cause: Some(cause),
     });
+}
+
+/// The conquerors leave `occupation_garrison` of their men to hold a taken city.
+fn leave_garrison(
+    rules: &Rules,
+    entities: &Entities,
+    besiegers: &[usize],
+    armies: &mut Query<(&Army, &mut Troops, &Spirit, &Plan)>,
+) -> f64 {
+    let mut garrison = 0.0;
+    for i in besiegers {
+        if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+            garrison += t.lose_share(rules.occupation_garrison);
+        }
+    }
+    garrison
 }
 
 /// Ends the open siege of `province` in the log; false if none was open.

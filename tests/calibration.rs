@@ -1,0 +1,62 @@
+//! The calibration targets of every built-in scenario hold (on fewer seeds than `jingkang calibrate`
+//! uses, to keep CI quick), and the command reports them.
+use std::process::Command;
+use std::sync::Arc;
+
+use jingkang::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+use jingkang::sim::StaticData;
+use jingkang::sweep::{CalibrationOptions, calibrate};
+
+/// Enough runs that a share of 70% is told from 50% (the 95% interval is about ±12 points).
+const RUNS: u64 = 60;
+
+#[test]
+fn every_builtin_calibration_target_holds() {
+    let mut missed = Vec::new();
+    let mut measured = 0;
+    for b in builtin_scenarios() {
+        let valid = load_valid(&ScenarioRef::Builtin(b.id.clone())).expect("built-in scenarios validate");
+        let data = Arc::new(StaticData::new(&valid));
+        let options = CalibrationOptions { runs: RUNS, seed: 1, threads: 0 };
+        let results = calibrate(&data, &options, &|| {}).expect("worker threads");
+        assert_eq!(results.len(), data.scenario.calibration.len());
+        for r in results {
+            measured += 1;
+            assert_eq!(r.share.total, RUNS);
+            if !r.pass {
+                missed.push(format!(
+                    "{}: {} measured {:.2}, aim {:?}..{:?}",
+                    b.id, r.text, r.value, r.at_least, r.at_most
+                ));
+            }
+        }
+    }
+    assert!(measured >= 3, "the historical scenarios carry calibration targets");
+    assert!(missed.is_empty(), "missed:\n{}", missed.join("\n"));
+}
+
+#[test]
+fn a_missed_target_fails_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
+    let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
+    std::fs::create_dir(dir.path().join("maps")).unwrap();
+    std::fs::write(dir.path().join("maps/hebei_plain.ron"), map).unwrap();
+    // Nobody can win more than all the runs and fewer than none at once: one target must miss.
+    let i = text.rfind(')').unwrap();
+    let text = format!(
+        "{}    calibration: [\n        Target(id: \"jin\", text: \"Jin wins\", measure: Wins(\"jin\"), at_least: 0.5),\n        Target(id: \"not_jin\", text: \"Jin does not win\", measure: Not(Wins(\"jin\")), at_least: 0.5),\n    ],\n)\n",
+        &text[..i]
+    );
+    let file = dir.path().join("calibrated.ron");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["calibrate", file.to_str().unwrap(), "--runs", "20"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("Jin wins"), "{stdout}");
+    assert!(stdout.contains("MISS"), "{stdout}");
+    assert!(stdout.contains("1 target(s) missed."), "{stdout}");
+}
