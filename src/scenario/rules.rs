@@ -115,6 +115,8 @@ rules! {
     desertion_morale: 25.0, 0.0, 100.0;
     /// Share of its men an army under the desertion morale loses each month.
     desertion: 0.05, 0.0, 1.0;
+    /// Share of the gap to 50 that legitimacy and cohesion close each month, whatever else happens.
+    standing_drift: 0.05, 0.0, 1.0;
     /// Legitimacy a faction loses when it loses a province (five times for its capital).
     province_loss_legitimacy: 2.0, 0.0, 100.0;
     /// Legitimacy a faction loses for each battle it loses.

@@ -452,14 +452,30 @@ impl<'a> Validator<'a> {
                 );
             }
         }
-        // Armies and treaties that events bring into the game are ids like any other.
+        // Armies and treaties that events bring into the game are ids like any other; several
+        // options may raise the same army or sign the same treaty (in different ways), but none may
+        // reuse the id of one the scenario starts with.
+        let (start_armies, start_treaties) = (s.armies.len(), s.treaties.len());
+        let mut raised = BTreeSet::new();
         for (i, e) in s.events.iter().enumerate() {
             for (k, o) in e.options.iter().enumerate() {
                 for (j, effect) in o.effects.iter().enumerate() {
                     let loc = Loc::item("events", i).field("options").at(k).field("effects").at(j);
                     match effect {
-                        Effect::SpawnArmy(a) => self.define("army", |v| &mut v.armies, loc, &a.id),
-                        Effect::SignTreaty(t) => self.define("treaty", |v| &mut v.treaties, loc, &t.id),
+                        Effect::SpawnArmy(a) if !raised.contains(&("army", a.id.clone())) => {
+                            let at_start = s.armies.iter().take(start_armies).any(|x| x.id == a.id);
+                            if !at_start {
+                                raised.insert(("army", a.id.clone()));
+                            }
+                            self.define("army", |v| &mut v.armies, loc, &a.id);
+                        }
+                        Effect::SignTreaty(t) if !raised.contains(&("treaty", t.id.clone())) => {
+                            let at_start = s.treaties.iter().take(start_treaties).any(|x| x.id == t.id);
+                            if !at_start {
+                                raised.insert(("treaty", t.id.clone()));
+                            }
+                            self.define("treaty", |v| &mut v.treaties, loc, &t.id);
+                        }
                         _ => {}
                     }
                 }

@@ -125,9 +125,16 @@ fn plan_armies(
             // 1. Stand before an enemy city: besiege it.
             let claims =
                 |province: usize| p.treaties.claimant(ProvinceIx(province as u16), owners[province]) == Some(faction);
+            // ... unless a war plan sends this army elsewhere or forbids this city.
+            let called_away = plans.iter().any(|(f, army, target, weight)| {
+                *f == faction
+                    && ((*army == Some(force.army.ix) && *target != here && *weight >= 10.0)
+                        || (*target == here && *weight <= 0.0 && army.is_none_or(|a| a == force.army.ix)))
+            });
             if (at_war(owners[here.get()]) || claims(here.get()))
                 && force.plan.destination.is_none()
                 && enemy_power_at(here.get()) <= 0.0
+                && !called_away
             {
                 let stance = siege_stance(p, force, here);
                 if force.plan.stance != stance {
@@ -170,7 +177,9 @@ fn plan_armies(
                 let owner = owners[target];
                 let value = if at_war(owner) || claims(target) {
                     let resistance = enemy_power_at(target) + claimed[target];
-                    if force.power * aggression < resistance * p.rules.ai_attack_ratio {
+                    // A war plan's main objective is worth more risk: other armies will follow.
+                    let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
+                    if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
                         continue;
                     }
                     let hold = defences.garrison * (1.0 + defences.walls * p.rules.wall_strength);
@@ -319,7 +328,7 @@ pub fn judge_peace(
 
 /// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
 pub(super) fn diplomacy_plugin(app: &mut App) {
-    app.add_systems(Turn, plan_diplomacy.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
+    app.add_systems(Turn, plan_diplomacy.after(plan_armies).in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -327,11 +336,13 @@ fn plan_diplomacy(
     picture: Picture,
     standings: Query<&super::morale::Standing>,
     treasuries: Query<&super::economy::Treasury>,
+    goals: Res<WarGoals>,
     mut rng: ResMut<super::rng::SimRng>,
     mut orders: MessageWriter<OrderGiven>,
 ) {
     let p = &picture;
     let strength = strengths(&p.data, &p.entities, &p.armies);
+    let owner = |province: ProvinceIx| p.provinces.get(p.entities.province(province)).ok().and_then(|(o, ..)| o.0);
     let nf = p.entities.factions.len();
     let in_play: Vec<bool> = p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)).collect();
     let wealth: Vec<f64> = p.entities.factions.iter().map(|e| treasuries.get(*e).map_or(0.0, |t| t.silver)).collect();
@@ -353,7 +364,9 @@ fn plan_diplomacy(
         if p.calendar.turn % 6 == 0 {
             for &b in &enemies {
                 let losing = capital_besieged(a) || legitimacy < 30.0 || strength[a] < 0.4 * strength[b].max(1.0);
-                if losing {
+                // A faction does not give up a war goal the enemy still holds.
+                let goal_held = goals.unmet(me, |province| owner(province) == Some(FactionIx(b as u16))).is_some();
+                if losing && !goal_held {
                     let indemnity = (wealth[a] * 0.3).floor();
                     orders.write(OrderGiven {
                         faction: me,

@@ -179,9 +179,15 @@ impl StaticData {
         for event in &s.events {
             for option in &event.options {
                 for effect in &option.effects {
+                    // Options of events may raise the same army or sign the same treaty in
+                    // different ways: one id, one slot.
                     match effect {
-                        crate::scenario::Effect::SpawnArmy(a) => army_ids.push(a.id.clone()),
-                        crate::scenario::Effect::SignTreaty(t) => treaty_ids.push(t.id.clone()),
+                        crate::scenario::Effect::SpawnArmy(a) if !army_ids.contains(&a.id) => {
+                            army_ids.push(a.id.clone())
+                        }
+                        crate::scenario::Effect::SignTreaty(t) if !treaty_ids.contains(&t.id) => {
+                            treaty_ids.push(t.id.clone())
+                        }
                         _ => {}
                     }
                 }

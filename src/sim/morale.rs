@@ -137,7 +137,10 @@ fn faction_morale(
     for (i, e) in entities.factions.iter().enumerate() {
         let Ok((mut s, _)) = factions.get_mut(*e) else { continue };
         let traits = data.faction_traits[i];
-        s.legitimacy = (s.legitimacy + change[i] + traits.legitimacy + court[i].0).clamp(0.0, 100.0);
-        s.cohesion = (s.cohesion + traits.cohesion + court[i].1).clamp(0.0, 100.0);
+        // Without news, good or bad, people's feelings about their rulers settle back toward the middle.
+        let settle = |x: f64| rules.standing_drift * (50.0 - x);
+        s.legitimacy =
+            (s.legitimacy + change[i] + traits.legitimacy + court[i].0 + settle(s.legitimacy)).clamp(0.0, 100.0);
+        s.cohesion = (s.cohesion + traits.cohesion + court[i].1 + settle(s.cohesion)).clamp(0.0, 100.0);
     }
 }
