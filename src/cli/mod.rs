@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod bench;
 mod calibrate;
 mod plot;
 mod run;
@@ -26,6 +27,8 @@ enum Command {
     Run(run::Args),
     /// Play a scenario many times (Monte Carlo) and show how the odds of each outcome change.
     Whatif(whatif::Args),
+    /// Measure how many campaigns a second each scenario sweeps, on one thread and on every core.
+    Bench(bench::Args),
     /// Measure the scenarios' calibration targets (the odds the design aims for) over many seeds.
     Calibrate(calibrate::Args),
     /// Check scenario files (or built-in ids) and report every problem with its place.
@@ -44,5 +47,6 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
+        Command::Bench(args) => bench::run(&args),
     }
 }
