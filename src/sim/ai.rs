@@ -103,6 +103,12 @@ fn plan_armies(
         })
         .collect();
     let routes = p.data.routes(p.calendar.is_winter());
+    let mut is_capital = vec![false; n];
+    for (_, capital) in p.factions.iter() {
+        if let Some(c) = capital.0 {
+            is_capital[c.get()] = true;
+        }
+    }
     for (f, faction_entity) in p.entities.factions.iter().enumerate() {
         let faction = FactionIx(f as u16);
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
@@ -110,13 +116,25 @@ fn plan_armies(
             continue;
         }
         let at_war = |other: Option<FactionIx>| other.is_some_and(|o| o != faction && p.relations.at_war(faction, o));
-        let enemy_power_at = |province: usize| -> f64 {
-            forces
-                .iter()
-                .filter(|x| x.army.location.get() == province && at_war(Some(x.army.owner)))
-                .map(|x| x.power)
-                .sum()
-        };
+        // What this faction sees of each province, worked out once rather than per army and target.
+        let mut enemy_power = vec![0.0; n];
+        for x in forces.iter().filter(|x| at_war(Some(x.army.owner))) {
+            enemy_power[x.army.location.get()] += x.power;
+        }
+        let enemy_power_at = |province: usize| -> f64 { enemy_power[province] };
+        let base_worth: Vec<Option<f64>> = (0..n)
+            .map(|target| {
+                let province = ProvinceIx(target as u16);
+                let (_, populace, _) = p.provinces.get(p.entities.provinces[target]).ok()?;
+                let worth = populace.wealth + populace.population / 100_000.0 + 1.0;
+                let worth = if is_capital[target] { worth * 3.0 } else { worth };
+                // Alliance shares: what the treaty promises us is worth twice as much, what it
+                // promises an ally is left to him.
+                Some(worth * war_goal(p, faction, province))
+            })
+            .collect();
+        let faction_plans: Vec<(Option<super::ids::ArmyIx>, ProvinceIx, f64)> =
+            plans.iter().filter(|(f, ..)| *f == faction).map(|(_, a, t, w)| (*a, *t, *w)).collect();
         let aggression = 1.0 + p.data.faction_traits[f].aggression / 10.0;
         let mut claimed = vec![0.0; n];
         for force in forces.iter().filter(|x| x.army.owner == faction) {
@@ -150,6 +168,12 @@ fn plan_armies(
                 continue;
             }
             // 3. The best target worth its distance.
+            let mut planned_for = vec![1.0; n];
+            for (army, target, weight) in &faction_plans {
+                if army.is_none_or(|a| a == force.army.ix) {
+                    planned_for[target.get()] *= weight;
+                }
+            }
             let mut best: Option<(f64, ProvinceIx)> = None;
             for target in 0..n {
                 let province = ProvinceIx(target as u16);
@@ -157,19 +181,9 @@ fn plan_armies(
                 if !days.is_finite() {
                     continue;
                 }
-                let Ok((_, populace, defences)) = p.provinces.get(p.entities.provinces[target]) else { continue };
-                let worth = populace.wealth + populace.population / 100_000.0 + 1.0;
-                let is_capital = p.factions.iter().any(|(_, c)| c.0 == Some(province));
-                let worth = if is_capital { worth * 3.0 } else { worth };
-                // Alliance shares: what the treaty promises us is worth twice as much, what it
-                // promises an ally is left to him.
-                let worth = worth * war_goal(p, faction, province);
-                let planned = plans
-                    .iter()
-                    .filter(|(f, army, target, _)| {
-                        *f == faction && *target == province && army.is_none_or(|a| a == force.army.ix)
-                    })
-                    .fold(1.0, |w, (.., weight)| w * weight);
+                let Some(worth) = base_worth[target] else { continue };
+                let Ok((_, _, defences)) = p.provinces.get(p.entities.provinces[target]) else { continue };
+                let planned = planned_for[target];
                 if planned <= 0.0 {
                     continue;
                 }
