@@ -3,7 +3,7 @@
 //! The simulation refers to factions, provinces, characters and armies by these indices, never by
 //! `Entity`: they are stable across runs, saves and threads, so iteration in index order is the
 //! deterministic order the rules rely on.
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
