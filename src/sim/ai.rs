@@ -164,7 +164,7 @@ fn plan_armies(
             let threatened = |c: ProvinceIx| {
                 forces.iter().any(|x| at_war(Some(x.army.owner)) && routes.days(x.army.location, c) <= 30.0)
             };
-            if capital.0 == Some(here) && threatened(here) && force.plan.destination.is_none() {
+            if capital.0 == Some(here) && threatened(here) && force.plan.destination.is_none() && !called_away {
                 continue;
             }
             // 3. The best target worth its distance.
