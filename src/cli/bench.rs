@@ -4,7 +4,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+use crate::scenario::{ScenarioRef, load_valid};
 use crate::sim::StaticData;
 use crate::sweep::{SweepOptions, sweep};
 
@@ -27,11 +27,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         eprintln!("error: --runs must be at least 1");
         return ExitCode::from(EXIT_INVALID);
     }
-    let names: Vec<String> = if args.scenarios.is_empty() {
-        builtin_scenarios().into_iter().map(|b| b.id).collect()
-    } else {
-        args.scenarios.clone()
-    };
+    let names = super::scenarios_or_builtins(&args.scenarios);
     let cores = std::thread::available_parallelism().map_or(1, usize::from);
     let mut threads = vec![1];
     if cores > 1 {

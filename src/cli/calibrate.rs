@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 
-use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+use crate::scenario::{ScenarioRef, load_valid};
 use crate::sim::StaticData;
 use crate::sweep::{CalibrationOptions, TargetResult, calibrate, cases_per_run};
 
@@ -35,11 +35,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         eprintln!("error: --runs must be at least 1");
         return ExitCode::from(EXIT_INVALID);
     }
-    let names: Vec<String> = if args.scenarios.is_empty() {
-        builtin_scenarios().into_iter().map(|b| b.id).collect()
-    } else {
-        args.scenarios.clone()
-    };
+    let names = super::scenarios_or_builtins(&args.scenarios);
     let mut loaded = Vec::new();
     for name in &names {
         match load_valid(&ScenarioRef::parse(name)) {

@@ -38,6 +38,15 @@ enum Command {
 /// Exit status for a scenario that failed validation (also clap's status for bad arguments).
 pub const EXIT_INVALID: u8 = 2;
 
+/// The scenarios named on the command line, or every built-in one when none is.
+fn scenarios_or_builtins(named: &[String]) -> Vec<String> {
+    if named.is_empty() {
+        crate::scenario::builtin_scenarios().into_iter().map(|b| b.id).collect()
+    } else {
+        named.to_vec()
+    }
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
