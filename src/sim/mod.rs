@@ -188,6 +188,7 @@ impl Sim {
             world.despawn(*e);
         }
         drop_all_messages(world);
+        world.clear_trackers();
         self.start(options);
     }
 
@@ -229,7 +230,11 @@ impl Sim {
 
     /// Plays one month.
     pub fn step(&mut self) {
-        self.app.world_mut().run_schedule(Turn);
+        let world = self.app.world_mut();
+        world.run_schedule(Turn);
+        // No system reads removals, and outside `App::update` nothing clears them: without this,
+        // every despawned army (and every reset) would leave its removal records behind for good.
+        world.clear_trackers();
     }
 
     /// Whether the game has ended.
