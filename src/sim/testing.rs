@@ -61,13 +61,6 @@ pub fn sim_with_humans(scenario: Scenario, seed: u64, humans: &[&str]) -> Sim {
     Sim::new(Arc::new(data), &SimOptions { seed, humans, ..Default::default() })
 }
 
-/// Mutable access to a component of the army with scenario id `id`.
-pub fn army_mut<'a, C: Component<Mutability = bevy_ecs::component::Mutable>>(sim: &'a mut Sim, id: &str) -> Mut<'a, C> {
-    let ix = sim.data().army(id);
-    let e = sim.world().resource::<Entities>().army(ix).expect("army in the field");
-    sim.app.world_mut().get_mut::<C>(e).expect("component")
-}
-
 /// A component of the army with scenario id `id`, if it is in the field.
 pub fn army<'a, C: Component>(sim: &'a Sim, id: &str) -> Option<&'a C> {
     let ix = sim.data().army(id);
