@@ -75,6 +75,8 @@ rules! {
     shelter_walls: 3.0, 0.0, 10.0;
     /// Share of their men the conquerors of a city leave in it as its garrison.
     occupation_garrison: 0.08, 0.0, 1.0;
+    /// Months of rations for that garrison the conquerors bring into a taken city (at least).
+    occupation_stores: 6.0, 0.0, 120.0;
     /// Share of the garrison lost each month of starvation.
     starvation_losses: 0.25, 0.0, 1.0;
     /// Months of starvation a garrison endures before it surrenders.

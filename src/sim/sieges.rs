@@ -204,6 +204,7 @@ fn besiege(
             take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, FallCause::Undefended, 0);
             defences.grain *= 1.0 - rules.sack_share;
             defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
+            stock_for_occupiers(&rules, &mut defences);
             fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
             chronicle.write(Chronicled(format!(
                 "{} takes {} without a fight.",
@@ -328,6 +329,7 @@ fn besiege(
         take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, cause, months);
         defences.grain *= 1.0 - rules.sack_share;
         defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
+        stock_for_occupiers(&rules, &mut defences);
         for i in &inside {
             if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
                 t.lose_share(1.0);
@@ -391,6 +393,13 @@ fn leave_garrison(
     garrison
 }
 
+/// The conquerors bring `occupation_stores` months of rations for the garrison they leave, so a
+/// starved city does not fall back at the first siege.
+fn stock_for_occupiers(rules: &Rules, defences: &mut Defences) {
+    let rations = defences.garrison / 1000.0 * rules.army_ration * rules.occupation_stores;
+    defences.grain = defences.grain.max(rations);
+}
+
 /// Ends the open siege of `province` in the log; false if none was open.
 fn close_record(log: &mut SiegeLog, province: ProvinceIx, date: Date, cause: Option<FallCause>) -> bool {
     let Some(record) = log.0.iter_mut().rev().find(|r| r.province == province && r.end.is_none()) else {
@@ -446,6 +455,21 @@ mod tests {
         assert_eq!(log.0.len(), 1);
         assert_eq!(log.0[0].cause, Some(FallCause::Starvation));
         assert_eq!(log.0[0].months, 4);
+    }
+
+    #[test]
+    fn the_conquerors_garrison_a_taken_city_and_bring_its_rations() {
+        let mut game = blockade(9);
+        let red = game.data().faction("red");
+        for _ in 0..4 {
+            game.step();
+        }
+        assert_eq!(province::<Owner>(&game, "b").0, Some(red));
+        let rules = game.world().resource::<Rules>().clone();
+        let d = *province::<Defences>(&game, "b");
+        assert!(d.garrison > 0.0, "a taken city keeps a garrison");
+        let rations = d.garrison / 1000.0 * rules.army_ration * rules.occupation_stores;
+        assert!(d.grain >= rations - 1e-9, "{} grain for a garrison of {}", d.grain, d.garrison);
     }
 
     #[test]
