@@ -331,13 +331,22 @@ pub fn judge_peace(
     if balance > 2.5 + gain {
         return Answer {
             accept: false,
-            reason: format!("{who} refuses: it is winning ({balance:.1} times as strong) and means to take more"),
+            reason: format!("{who} refuses: it is winning ({}) and means to take more", describe_advantage(balance)),
         };
     }
     if gain < 0.5 && balance > 1.0 {
         return Answer { accept: false, reason: format!("{who} refuses: the terms give it too little") };
     }
     Answer { accept: true, reason: format!("{who} accepts: the terms are worth more than fighting on") }
+}
+
+/// How a chronicle reader should hear a strength ratio: a ratio past ten says nothing a sentence can't.
+fn describe_advantage(balance: f64) -> String {
+    if balance >= 10.0 {
+        "its enemy has next to nothing left in the field".to_string()
+    } else {
+        format!("{balance:.1} times as strong")
+    }
 }
 
 /// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
@@ -438,6 +447,12 @@ impl Picture<'_, '_> {
 #[cfg(test)]
 mod tests {
     use crate::sim::diplomacy::Relations;
+
+    #[test]
+    fn an_overwhelming_advantage_is_told_in_words_not_a_huge_ratio() {
+        assert_eq!(super::describe_advantage(3.04), "3.0 times as strong");
+        assert!(!super::describe_advantage(184_527.6).contains("184"));
+    }
     use crate::sim::testing::{chronicle, scenario, sim};
 
     /// Red and Blue at peace, bound by an old alliance; Red has `red` cavalry, Blue `blue` infantry
