@@ -2,6 +2,8 @@
 //!
 //! [`scenario`] holds the data format and its validation; [`cli`] the `jingkang` command.
 pub mod cli;
+#[cfg(feature = "gui")]
+pub mod gui;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod calibrate;
+mod play;
 mod plot;
 mod run;
 mod scenarios;
@@ -15,12 +16,15 @@ mod whatif;
 #[derive(Debug, Parser)]
 #[command(name = "jingkang", version, about, long_about = None)]
 struct Cli {
+    /// Without a command, the game window opens (`play`).
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Open the game window (the default): the start screen, or straight into a scenario.
+    Play(play::Args),
     /// List the built-in scenarios.
     Scenarios,
     /// Play a scenario headless, the AI for every faction; print the chronicle and outcome.
@@ -50,7 +54,8 @@ fn scenarios_or_builtins(named: &[String]) -> Vec<String> {
 /// Parses the command line and runs the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command {
+    match cli.command.unwrap_or_else(|| Command::Play(play::Args::default())) {
+        Command::Play(args) => play::run(&args),
         Command::Scenarios => scenarios::run(),
         Command::Validate(args) => validate::run(&args),
         Command::Run(args) => run::run(&args),

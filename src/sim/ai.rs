@@ -473,7 +473,7 @@ mod tests {
         s.rules.betrayal_chance = 1.0;
         let mut game = sim(s, 9);
         // The pact is old: move the clock a year on without playing.
-        let mut treaties = game.app.world_mut().resource_mut::<crate::sim::diplomacy::Treaties>();
+        let mut treaties = game.world_mut().resource_mut::<crate::sim::diplomacy::Treaties>();
         if let Some(t) = treaties.0[0].as_mut() {
             t.since = crate::scenario::Date::new(1120, 1);
         }

@@ -130,7 +130,7 @@ fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, m
             | Order::Hold { army }
             | Order::Besiege { army, .. }
             | Order::Raid { army, .. } => *army,
-            Order::Propose { .. } | Order::DeclareWar { .. } => continue,
+            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => continue,
         };
         let Some(Ok((a, mut plan))) = entities.army(army).map(|e| armies.get_mut(e)) else { continue };
         if a.owner != *faction {
@@ -150,7 +150,7 @@ fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, m
                 plan.stance = if *assault { Stance::Assault } else { Stance::Blockade };
             }
             Order::Raid { target, .. } => plan.raid = Some(*target),
-            Order::Propose { .. } | Order::DeclareWar { .. } => {}
+            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => {}
         }
     }
 }

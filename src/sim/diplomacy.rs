@@ -343,6 +343,8 @@ fn conduct_diplomacy(
     mut chronicle: MessageWriter<Chronicled>,
 ) {
     let Judging { treasuries, capitals, sieges, goals, owners, armies } = &judging;
+    // Waiting proposals answered this turn, by index (indices stay put until the turn's end).
+    let mut answered = Vec::new();
     for OrderGiven { faction, order } in given.read() {
         let me = *faction;
         match order {
@@ -387,7 +389,7 @@ fn conduct_diplomacy(
                 }
                 let strength = strengths(&data, &entities, &armies);
                 let (a, b) = (data.faction_name(me), data.faction_name(*to));
-                match proposal {
+                let accept = match proposal {
                     Proposal::Peace { indemnity, ceded } => {
                         if !relations.at_war(me, *to) {
                             continue;
@@ -409,30 +411,7 @@ fn conduct_diplomacy(
                             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
                             answer.reason
                         )));
-                        if !answer.accept {
-                            continue;
-                        }
-                        relations.set_war(me, *to, false);
-                        let ix = treaties.0.len();
-                        treaties.0.push(Some(TreatyState {
-                            ix,
-                            name: format!("Peace between {a} and {b}"),
-                            parties: vec![me, *to],
-                            terms: TreatyTerms::Peace {
-                                payer: Some(me),
-                                payee: *to,
-                                indemnity_left: *indemnity,
-                                instalment: indemnity / 12.0,
-                                hostages: Vec::new(),
-                                ceded: ceded.iter().map(|p| (*p, *to)).collect(),
-                            },
-                            since: calendar.date,
-                            arrears: 0.0,
-                        }));
-                        for p in ceded {
-                            cessions.write(CessionAgreed { province: *p, to: *to });
-                        }
-                        signed.write(PeaceSigned { payer: me, ceded: ceded.len() });
+                        answer.accept
                     }
                     Proposal::Truce { months } => {
                         let balance = strength[to.get()] / strength[me.get()].max(1.0);
@@ -441,19 +420,7 @@ fn conduct_diplomacy(
                             "{a} asks {b} for a truce of {months} months; {b} {}.",
                             if accept { "agrees" } else { "refuses, sensing advantage" }
                         )));
-                        if accept {
-                            relations.set_war(me, *to, false);
-                            let ix = treaties.0.len();
-                            let until = calendar.date.plus_months(i64::from(*months));
-                            treaties.0.push(Some(TreatyState {
-                                ix,
-                                name: format!("Truce between {a} and {b}"),
-                                parties: vec![me, *to],
-                                terms: TreatyTerms::Truce { until },
-                                since: calendar.date,
-                                arrears: 0.0,
-                            }));
-                        }
+                        accept
                     }
                     Proposal::Alliance { against } => {
                         let accept = relations.at_war(*to, *against) && relations.trust(*to, me) > 30.0;
@@ -462,25 +429,112 @@ fn conduct_diplomacy(
                             data.faction_name(*against),
                             if accept { "accepts" } else { "declines" }
                         )));
-                        if accept {
-                            let ix = treaties.0.len();
-                            treaties.0.push(Some(TreatyState {
-                                ix,
-                                name: format!("Alliance of {a} and {b}"),
-                                parties: vec![me, *to],
-                                terms: TreatyTerms::Alliance { against: vec![*against], shares: Vec::new() },
-                                since: calendar.date,
-                                arrears: 0.0,
-                            }));
-                            if !relations.at_war(me, *against) {
-                                relations.set_war(me, *against, true);
-                            }
-                        }
+                        accept
                     }
+                };
+                if accept {
+                    let mut signing = Signing { data: &data, date: calendar.date, relations: &mut relations, treaties: &mut treaties };
+                    signing.sign(me, *to, proposal, &mut cessions, &mut signed);
+                }
+            }
+            Order::AnswerProposal { proposal, accept } => {
+                // Only the faction it was made to answers it, and only once.
+                if answered.contains(proposal) {
+                    continue;
+                }
+                let Some(pending) = proposals.0.get(*proposal).filter(|p| p.to == me).cloned() else { continue };
+                answered.push(*proposal);
+                let (a, b) = (data.faction_name(me), data.faction_name(pending.from));
+                let still_valid = match &pending.proposal {
+                    Proposal::Peace { .. } | Proposal::Truce { .. } => relations.at_war(me, pending.from),
+                    Proposal::Alliance { .. } => !relations.at_war(me, pending.from),
+                };
+                let accept = *accept && still_valid;
+                chronicle.write(Chronicled(format!(
+                    "{a} {} {b}'s {}.",
+                    if accept { "accepts" } else { "refuses" },
+                    describe_proposal(&data, &pending.proposal)
+                )));
+                if accept {
+                    let mut signing = Signing { data: &data, date: calendar.date, relations: &mut relations, treaties: &mut treaties };
+                    signing.sign(pending.from, me, &pending.proposal, &mut cessions, &mut signed);
                 }
             }
             _ => {}
         }
+    }
+    // A proposal waits one month for its answer.
+    let this_month = calendar.date;
+    let mut index = 0;
+    proposals.0.retain(|p| {
+        let keep = p.date >= this_month && !answered.contains(&index);
+        index += 1;
+        keep
+    });
+}
+
+/// A proposal in a few words, for the chronicle and the window.
+pub fn describe_proposal(data: &Data, proposal: &Proposal) -> String {
+    match proposal {
+        Proposal::Peace { indemnity, ceded } if ceded.is_empty() => format!("offer of peace with {indemnity:.0} thousand taels"),
+        Proposal::Peace { indemnity, ceded } => {
+            format!("offer of peace with {indemnity:.0} thousand taels and {} provinces", ceded.len())
+        }
+        Proposal::Truce { months } => format!("request for a truce of {months} months"),
+        Proposal::Alliance { against } => format!("proposal of an alliance against {}", data.faction_name(*against)),
+    }
+}
+
+/// What signing a treaty changes: relations and the treaties in force.
+struct Signing<'a> {
+    data: &'a Data,
+    date: Date,
+    relations: &'a mut Relations,
+    treaties: &'a mut Treaties,
+}
+
+impl Signing<'_> {
+    /// `from`'s proposal to `to` is accepted: the treaty comes into force.
+    fn sign(
+        &mut self,
+        from: FactionIx,
+        to: FactionIx,
+        proposal: &Proposal,
+        cessions: &mut MessageWriter<CessionAgreed>,
+        signed: &mut MessageWriter<PeaceSigned>,
+    ) {
+        let (a, b) = (self.data.faction_name(from), self.data.faction_name(to));
+        let (name, terms) = match proposal {
+            Proposal::Peace { indemnity, ceded } => {
+                self.relations.set_war(from, to, false);
+                for p in ceded {
+                    cessions.write(CessionAgreed { province: *p, to });
+                }
+                signed.write(PeaceSigned { payer: from, ceded: ceded.len() });
+                let terms = TreatyTerms::Peace {
+                    payer: Some(from),
+                    payee: to,
+                    indemnity_left: *indemnity,
+                    instalment: indemnity / 12.0,
+                    hostages: Vec::new(),
+                    ceded: ceded.iter().map(|p| (*p, to)).collect(),
+                };
+                (format!("Peace between {a} and {b}"), terms)
+            }
+            Proposal::Truce { months } => {
+                self.relations.set_war(from, to, false);
+                let until = self.date.plus_months(i64::from(*months));
+                (format!("Truce between {a} and {b}"), TreatyTerms::Truce { until })
+            }
+            Proposal::Alliance { against } => {
+                if !self.relations.at_war(from, *against) {
+                    self.relations.set_war(from, *against, true);
+                }
+                (format!("Alliance of {a} and {b}"), TreatyTerms::Alliance { against: vec![*against], shares: Vec::new() })
+            }
+        };
+        let ix = self.treaties.0.len();
+        self.treaties.0.push(Some(TreatyState { ix, name, parties: vec![from, to], terms, since: self.date, arrears: 0.0 }));
     }
 }
 
@@ -511,5 +565,56 @@ fn drift_relations(calendar: Res<Calendar>, mut relations: ResMut<Relations>, mu
                 relations.add_trust(payee, payer, -2.0);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{scenario, sim_with_humans};
+    use crate::sim::{Order, Proposal};
+
+    const TRUCE: &str = "request for a truce of 6 months";
+
+    /// Red (played by a human) and Blue at war; Blue asks Red for a truce.
+    fn asked_for_a_truce() -> crate::sim::Sim {
+        let mut game = sim_with_humans(scenario("", ""), 3, &["red"]);
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        game.give(blue, Order::Propose { to: red, proposal: Proposal::Truce { months: 6 } });
+        game.step();
+        game
+    }
+
+    #[test]
+    fn a_human_accepts_a_truce_and_it_comes_into_force() {
+        let mut game = asked_for_a_truce();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let view = game.view();
+        let waiting = view.proposals.iter().find(|p| p.text == TRUCE).expect("the proposal waits for Red");
+        assert_eq!((waiting.from, waiting.to), (blue, red));
+        game.give(red, Order::AnswerProposal { proposal: waiting.index, accept: true });
+        game.step();
+        let view = game.view();
+        assert!(!view.relation(red, blue).expect("a relation").at_war);
+        assert!(view.treaties.iter().any(|t| t.name == "Truce between Blue and Red"), "{:?}", view.treaties);
+        assert!(!view.proposals.iter().any(|p| p.text == TRUCE));
+    }
+
+    #[test]
+    fn a_refused_or_unanswered_proposal_changes_nothing_and_expires() {
+        let mut game = asked_for_a_truce();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let index = |game: &crate::sim::Sim| game.view().proposals.iter().find(|p| p.text == TRUCE).map(|p| p.index);
+        let truce = index(&game).expect("the truce is proposed");
+        game.give(red, Order::AnswerProposal { proposal: truce, accept: false });
+        game.step();
+        assert!(game.view().relation(red, blue).expect("a relation").at_war);
+        assert_eq!(index(&game), None);
+        let mut game = asked_for_a_truce();
+        // Blue cannot answer for Red.
+        let truce = index(&game).expect("the truce is proposed");
+        game.give(blue, Order::AnswerProposal { proposal: truce, accept: true });
+        game.step();
+        assert!(game.view().relation(red, blue).expect("a relation").at_war);
+        assert_eq!(index(&game), None, "unanswered for a month, it lapses");
     }
 }

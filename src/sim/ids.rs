@@ -66,6 +66,8 @@ pub struct StaticData {
     /// Starting armies and every army an event may raise (`SpawnArmy`), in that order.
     pub armies: HashMap<String, ArmyIx>,
     pub army_ids: Vec<String>,
+    /// Each army's name, by index (the first option that raises it names it).
+    pub army_names: Vec<String>,
     pub troop_kinds: HashMap<String, usize>,
     pub events: HashMap<String, usize>,
     pub treaties: HashMap<String, usize>,
@@ -175,6 +177,7 @@ impl StaticData {
             .map(|(k, i)| (k, CharacterIx(i as u16)))
             .collect();
         let mut army_ids: Vec<String> = s.armies.iter().map(|a| a.id.clone()).collect();
+        let mut army_names: Vec<String> = s.armies.iter().map(|a| a.name.clone()).collect();
         let mut treaty_ids: Vec<String> = s.treaties.iter().map(|t| t.id.clone()).collect();
         for event in &s.events {
             for option in &event.options {
@@ -183,7 +186,8 @@ impl StaticData {
                     // different ways: one id, one slot.
                     match effect {
                         crate::scenario::Effect::SpawnArmy(a) if !army_ids.contains(&a.id) => {
-                            army_ids.push(a.id.clone())
+                            army_ids.push(a.id.clone());
+                            army_names.push(a.name.clone());
                         }
                         crate::scenario::Effect::SignTreaty(t) if !treaty_ids.contains(&t.id) => {
                             treaty_ids.push(t.id.clone())
@@ -235,6 +239,7 @@ impl StaticData {
             characters,
             armies,
             army_ids,
+            army_names,
             troop_kinds,
             events,
             treaties,

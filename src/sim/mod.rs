@@ -25,6 +25,7 @@ mod supply;
 #[cfg(test)]
 mod testing;
 mod victory;
+mod view;
 mod world;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -43,6 +44,10 @@ pub use report::{ChoiceError, Fall, Report, Summary, resolve_choices};
 pub use rules::Rules;
 pub use snapshot::{SaveError, Snapshot};
 pub use victory::{CheckStatus, GameOver, Outcome};
+pub use view::{
+    ArmyView, CheckView, FactionView, GameView, OutcomeView, ProposalView, ProvinceView, RelationView, Route, SiegeView,
+    TreatyView,
+};
 
 use crate::scenario::ValidScenario;
 
@@ -164,9 +169,10 @@ pub struct SimOptions {
     pub humans: BTreeSet<FactionIx>,
 }
 
-/// A campaign in progress.
+/// A campaign in progress: a world and its [`Turn`] schedule. It holds no `App` (which is not
+/// `Send`), so a campaign can live in a window's resources or move between sweep threads.
 pub struct Sim {
-    app: App,
+    world: World,
 }
 
 impl Sim {
@@ -180,7 +186,7 @@ impl Sim {
     /// Starts the scenario over with new options, keeping the built schedule: much cheaper than
     /// [`Sim::new`] when many campaigns of one scenario are played in a row.
     pub fn reset(&mut self, options: &SimOptions) {
-        let world = self.app.world_mut();
+        let world = self.world_mut();
         // Only the game's own entities: resources live in the world too.
         let entities = world.resource::<world::Entities>().clone();
         let all = entities.factions.iter().chain(&entities.provinces).chain(&entities.characters);
@@ -194,7 +200,7 @@ impl Sim {
 
     /// Puts the scenario's starting state and fresh game records into the world.
     fn start(&mut self, options: &SimOptions) {
-        let world = self.app.world_mut();
+        let world = self.world_mut();
         let data = world.resource::<Data>().clone();
         setup::populate(world, &data);
         world.insert_resource(Chronicle::default());
@@ -225,12 +231,13 @@ impl Sim {
         app.insert_resource(Rules(data.scenario.rules.clone()));
         app.insert_resource(Data(data));
         plugin(&mut app);
-        Self { app }
+        // Only the world is kept: turns run its schedule directly, never `App::update`.
+        Self { world: std::mem::take(app.world_mut()) }
     }
 
     /// Plays one month.
     pub fn step(&mut self) {
-        let world = self.app.world_mut();
+        let world = self.world_mut();
         world.run_schedule(Turn);
         // No system reads removals, and outside `App::update` nothing clears them: without this,
         // every despawned army (and every reset) would leave its removal records behind for good.
@@ -253,7 +260,11 @@ impl Sim {
 
     /// The world, read-only: the GUI and reports read state here.
     pub fn world(&self) -> &World {
-        self.app.world()
+        &self.world
+    }
+
+    fn world_mut(&mut self) -> &mut World {
+        &mut self.world
     }
 
     /// The static data of the scenario being played.
@@ -270,7 +281,7 @@ impl Sim {
     pub fn restore(snapshot: &Snapshot) -> Result<Self, SaveError> {
         let data = Arc::new(snapshot.static_data()?);
         let mut sim = Self::empty(data);
-        snapshot.restore_into(sim.app.world_mut());
+        snapshot.restore_into(sim.world_mut());
         Ok(sim)
     }
 
@@ -281,12 +292,12 @@ impl Sim {
 
     /// Answers an awaiting event; the answer takes effect at the start of the next turn.
     pub fn answer(&mut self, event: usize, option: usize) {
-        self.app.world_mut().resource_mut::<events::EventAnswers>().0.push((event, option));
+        self.world_mut().resource_mut::<events::EventAnswers>().0.push((event, option));
     }
 
     /// Queues an order of `faction` for the next turn.
     pub fn give(&mut self, faction: FactionIx, order: Order) {
-        self.app.world_mut().resource_mut::<PendingOrders>().0.push((faction, order));
+        self.world_mut().resource_mut::<PendingOrders>().0.push((faction, order));
     }
 
     /// The few numbers a sweep keeps of this campaign.

@@ -44,6 +44,8 @@ pub enum Order {
     Propose { to: FactionIx, proposal: Proposal },
     /// Declare war, breaking any treaty with that faction.
     DeclareWar { on: FactionIx },
+    /// Answer a proposal made to this faction (its index among the waiting proposals).
+    AnswerProposal { proposal: usize, accept: bool },
 }
 
 /// An order given this turn by `faction`.

@@ -24,7 +24,7 @@ pub(super) fn plugin(app: &mut App) {
 
 /// Steps from `from` to the nearest province of `faction` that is not besieged, going only
 /// through land not held by an enemy at war; `None` beyond `range`.
-fn supply_steps(
+pub(super) fn supply_steps(
     data: &Data,
     relations: &Relations,
     owners: &[Option<FactionIx>],

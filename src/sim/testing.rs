@@ -80,7 +80,7 @@ pub fn province_mut<'a, C: Component<Mutability = bevy_ecs::component::Mutable>>
     id: &str,
 ) -> Mut<'a, C> {
     let e = sim.world().resource::<Entities>().province(sim.data().province(id));
-    sim.app.world_mut().get_mut::<C>(e).expect("component")
+    sim.world_mut().get_mut::<C>(e).expect("component")
 }
 
 /// A component of the faction with id `id`.

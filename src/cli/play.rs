@@ -1,0 +1,70 @@
+//! `jingkang play`: the game window (the default command). Without the `gui` feature it explains
+//! how to get one.
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Open the game window: the start screen, or straight into SCENARIO.
+#[derive(Debug, Default, clap::Args)]
+pub(super) struct Args {
+    /// A built-in scenario id or a scenario file; without it the start screen lets you pick.
+    #[arg(value_name = "SCENARIO")]
+    scenario: Option<String>,
+    /// A faction to play (its id); repeat for hotseat. Without it you play the first playable one.
+    #[arg(long = "faction", value_name = "ID")]
+    factions: Vec<String>,
+    /// Play no faction: watch the AI play every one.
+    #[arg(long, conflicts_with = "factions")]
+    watch: bool,
+    /// Seed of the campaign's dice.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Events of factions nobody plays follow history.
+    #[arg(long)]
+    historical: bool,
+    /// Continue a saved game.
+    #[arg(long, value_name = "SAVE", conflicts_with = "scenario")]
+    load: Option<PathBuf>,
+    /// Save a picture of the window to this PNG after --frames frames, then quit.
+    #[arg(long, value_name = "PNG")]
+    screenshot: Option<PathBuf>,
+    /// Frames to draw before the screenshot.
+    #[arg(long, default_value_t = 30, requires = "screenshot")]
+    frames: u32,
+}
+
+#[cfg(feature = "gui")]
+pub(super) fn run(args: &Args) -> ExitCode {
+    use crate::scenario::{ScenarioRef, load_valid};
+    let game = match &args.scenario {
+        Some(scenario) => {
+            let factions = if args.watch || !args.factions.is_empty() {
+                args.factions.clone()
+            } else {
+                // The first playable faction, so `jingkang play jingkang` puts you in command.
+                match load_valid(&ScenarioRef::parse(scenario)) {
+                    Ok(valid) => crate::gui::session::playable(valid.scenario()).into_iter().take(1).map(|f| f.0).collect(),
+                    Err(errors) => {
+                        eprintln!("{errors}");
+                        return ExitCode::from(super::EXIT_INVALID);
+                    }
+                }
+            };
+            Some(crate::gui::NewGame { scenario: scenario.clone(), factions, seed: args.seed, historical: args.historical })
+        }
+        None => None,
+    };
+    if args.screenshot.is_some() && game.is_none() && args.load.is_none() {
+        eprintln!("error: --screenshot needs a SCENARIO (or --load) to draw");
+        return ExitCode::from(super::EXIT_INVALID);
+    }
+    crate::gui::run(crate::gui::Launch { game, load: args.load.clone(), screenshot: args.screenshot.clone(), frames: args.frames })
+}
+
+#[cfg(not(feature = "gui"))]
+pub(super) fn run(_args: &Args) -> ExitCode {
+    eprintln!(
+        "this jingkang was built without its window (the `gui` feature); build it with default features, \
+         or use `jingkang run`, `jingkang whatif` or `jingkang calibrate`"
+    );
+    ExitCode::FAILURE
+}

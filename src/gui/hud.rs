@@ -1,0 +1,483 @@
+//! The panels over the map: the top bar (date and era, treasury, grain, legitimacy, End Turn),
+//! the selected army and its orders, the chronicle, tooltips, event dialogs, diplomacy and the
+//! outcome with its divergence from history. Every button writes a [`UiAction`].
+use bevy::prelude::*;
+use bevy_egui::input::egui_wants_any_keyboard_input;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::map::{Hovered, Overlay, strength};
+use super::session::{Session, UiAction};
+use super::Screen;
+use crate::sim::{ArmyView, CheckStatus, FactionIx, Proposal, ProvinceView, Stance};
+
+/// Which optional windows are open.
+#[derive(Resource, Default)]
+struct Windows {
+    diplomacy: bool,
+    /// Peace terms being drafted in the diplomacy window: indemnity offered, thousands of taels.
+    indemnity: f64,
+    truce_months: u32,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.insert_resource(Windows { truce_months: 12, ..default() });
+    app.add_systems(EguiPrimaryContextPass, panels.run_if(in_state(Screen::Playing)).run_if(resource_exists::<Session>));
+    app.add_systems(
+        Update,
+        keys.run_if(in_state(Screen::Playing)).run_if(resource_exists::<Session>).run_if(not(egui_wants_any_keyboard_input)),
+    );
+}
+
+/// Enter ends the turn, Escape drops the selection, O switches the supply overlay, F5 saves.
+fn keys(keys: Res<ButtonInput<KeyCode>>, mut actions: MessageWriter<UiAction>, mut overlay: ResMut<Overlay>) {
+    if keys.just_pressed(KeyCode::Enter) {
+        actions.write(UiAction::EndTurn);
+    }
+    if keys.just_pressed(KeyCode::Escape) {
+        actions.write(UiAction::Select(None));
+    }
+    if keys.just_pressed(KeyCode::KeyO) {
+        *overlay = if *overlay == Overlay::Supply { Overlay::Owners } else { Overlay::Supply };
+    }
+    if keys.just_pressed(KeyCode::F5) {
+        actions.write(UiAction::Save);
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn panels(
+    mut contexts: EguiContexts,
+    session: Res<Session>,
+    hovered: Res<Hovered>,
+    mut overlay: ResMut<Overlay>,
+    mut windows: ResMut<Windows>,
+    mut actions: MessageWriter<UiAction>,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    let mut out = Vec::new();
+    let mut root = root_ui(ctx);
+    top_bar(&mut root, &session, &mut overlay, &mut windows, &mut out);
+    if let Some(notice) = &session.notice {
+        egui::Panel::bottom("notice").show(&mut root, |ui| {
+            ui.label(notice);
+        });
+    }
+    side_panel(&mut root, &session, &mut out);
+    tooltip(ctx, &session, &hovered);
+    event_dialog(ctx, &session, &mut out);
+    proposals_dialog(ctx, &session, &mut out);
+    if windows.diplomacy {
+        diplomacy(ctx, &session, &mut windows, &mut out);
+    }
+    if outcome(ctx, &session) {
+        next.set(Screen::Start);
+    }
+    for action in out {
+        actions.write(action);
+    }
+    Ok(())
+}
+
+/// The date as the player's court counts it: "1126-01 (Jingkang 1, month 1)".
+fn date_line(session: &Session) -> String {
+    let s = &session.sim().data().scenario;
+    let date = session.view.date;
+    let faction = session.player().map(|f| s.factions[f.get()].id.as_str());
+    match s.era_year(date, faction) {
+        Some(era) => format!("{date}  ·  {era}, month {}", date.month),
+        None => date.to_string(),
+    }
+}
+
+/// A Ui spanning the window, for the panels at its edges.
+pub(super) fn root_ui(ctx: &egui::Context) -> egui::Ui {
+    egui::Ui::new(
+        ctx.clone(),
+        "root".into(),
+        egui::UiBuilder::new().layer_id(egui::LayerId::background()).max_rect(ctx.viewport_rect()),
+    )
+}
+
+fn top_bar(root: &mut egui::Ui, session: &Session, overlay: &mut Overlay, windows: &mut Windows, out: &mut Vec<UiAction>) {
+    let s = &session.sim().data().scenario;
+    egui::Panel::top("top").show(root, |ui| {
+        ui.horizontal(|ui| {
+            ui.heading(date_line(session));
+            ui.separator();
+            match session.player() {
+                Some(me) => {
+                    let f = &session.view.factions[me.get()];
+                    let colour = faction_colour32(session, Some(me));
+                    ui.colored_label(colour, egui::RichText::new(&s.factions[me.get()].name).strong());
+                    if session.humans.len() > 1 {
+                        ui.label(format!("(player {} of {})", session.current + 1, session.humans.len()));
+                    }
+                    ui.separator();
+                    ui.label(format!("Silver {} thousand taels", thousands(f.treasury)));
+                    ui.label(format!("Grain {}", thousands(f.grain)));
+                    ui.label(format!("Legitimacy {:.0}", f.legitimacy));
+                    ui.label(format!("Court {:.0}", f.cohesion));
+                    ui.label(format!("Troops {}", strength(f.troops)));
+                }
+                None => {
+                    ui.label("Watching the AI play");
+                }
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                let end = egui::Button::new(egui::RichText::new("End turn (Enter)").strong().size(16.0));
+                if ui.add_enabled(session.view.outcome.is_none(), end).clicked() {
+                    out.push(UiAction::EndTurn);
+                }
+                if ui.button("Load").on_hover_text("Continue your last save (F5 saves)").clicked() {
+                    out.push(UiAction::Load(session.save_path()));
+                }
+                if ui.button("Save").clicked() {
+                    out.push(UiAction::Save);
+                }
+                let supply = *overlay == Overlay::Supply;
+                if ui.selectable_label(supply, "Supply (O)").clicked() {
+                    *overlay = if supply { Overlay::Owners } else { Overlay::Supply };
+                }
+                if ui.selectable_label(windows.diplomacy, "Diplomacy").clicked() {
+                    windows.diplomacy = !windows.diplomacy;
+                }
+            });
+        });
+    });
+}
+
+fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
+    egui::Panel::right("side").exact_size(340.0).show(root, |ui| {
+        if let Some(army) = session.selected.and_then(|a| session.view.army(a)) {
+            army_panel(ui, session, army, out);
+            ui.separator();
+        } else if session.player().is_some() {
+            ui.label("Click one of your armies to give it orders. Drag to pan, wheel to zoom.");
+            ui.separator();
+        }
+        ui.heading("Chronicle");
+        egui::ScrollArea::vertical().show(ui, |ui| {
+            let mut month = session.last_played;
+            let first = session.sim().data().scenario.start;
+            let mut shown = 0;
+            while let Some(date) = month.filter(|d| *d >= first && shown < 24) {
+                let lines = session.chronicle_of(date);
+                if !lines.is_empty() {
+                    ui.label(egui::RichText::new(date.to_string()).strong());
+                    for line in lines {
+                        ui.label(line);
+                    }
+                    ui.add_space(6.0);
+                }
+                month = Some(date.plus_months(-1));
+                shown += 1;
+            }
+            if session.last_played.is_none() {
+                ui.label("Nothing has happened yet: end the turn to play the first month.");
+            }
+        });
+    });
+}
+
+fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut Vec<UiAction>) {
+    let data = session.sim().data();
+    ui.heading(&data.army_names[army.ix.get()]);
+    describe_army(ui, session, army);
+    if !session.commands(army.ix) {
+        return;
+    }
+    ui.horizontal(|ui| {
+        for (stance, name, help) in [
+            (Stance::Hold, "Hold", "Stay and fight what comes"),
+            (Stance::Blockade, "Besiege", "Surround the enemy city here and starve it"),
+            (Stance::Assault, "Assault", "Storm the walls of the enemy city here"),
+        ] {
+            if ui.selectable_label(army.stance == stance, name).on_hover_text(help).clicked() {
+                out.push(UiAction::Stance { army: army.ix, stance });
+            }
+        }
+    });
+    let ordered = session.orders.get(&army.ix);
+    if let Some(order) = ordered {
+        ui.label(format!("Ordered: {}", describe_order(session, order)));
+    }
+    let destination = match ordered {
+        Some(crate::sim::Order::March { to, .. }) => Some(*to),
+        _ => army.destination,
+    };
+    if let Some(to) = destination {
+        if let Some(route) = session.sim().route(army.ix, to) {
+            ui.label(format!("Marching to {}: {} month(s)", data.province_name(to), route.months));
+        }
+    }
+    ui.small("Click a province to march there, an enemy army beside it to raid it by night; right-click to let go.");
+}
+
+fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
+    let data = session.sim().data();
+    match order {
+        crate::sim::Order::March { to, .. } => format!("march to {}", data.province_name(*to)),
+        crate::sim::Order::Hold { .. } => "hold".into(),
+        crate::sim::Order::Besiege { assault: true, .. } => "assault the walls".into(),
+        crate::sim::Order::Besiege { .. } => "besiege".into(),
+        crate::sim::Order::Raid { target, .. } => format!("raid {} by night", data.army_names[target.get()]),
+        _ => "diplomacy".into(),
+    }
+}
+
+fn describe_army(ui: &mut egui::Ui, session: &Session, army: &ArmyView) {
+    let data = session.sim().data();
+    let s = &data.scenario;
+    ui.colored_label(faction_colour32(session, Some(army.owner)), &s.factions[army.owner.get()].name);
+    if let Some(c) = army.commander {
+        ui.label(format!("Commander: {}", data.character_name(c)));
+    }
+    for (men, kind) in army.troops.iter().zip(&s.troop_kinds) {
+        if *men > 0.0 {
+            ui.label(format!("  {}: {:.0}", kind.name, men));
+        }
+    }
+    ui.label(format!("Morale {:.0}  ·  supply {:.0}%  ·  grain carried {:.0}", army.morale, army.supply, army.grain));
+    ui.label(format!("At {}", data.province_name(army.location)));
+}
+
+fn describe_province(ui: &mut egui::Ui, session: &Session, p: &ProvinceView) {
+    let data = session.sim().data();
+    let s = &data.scenario;
+    let owner = p.owner.map_or("nobody", |o| s.factions[o.get()].name.as_str());
+    ui.label(egui::RichText::new(data.province_name(p.ix)).strong());
+    ui.colored_label(faction_colour32(session, p.owner), format!("Held by {owner}"));
+    ui.label(format!("Terrain: {}", data.terrain_of(p.ix).name));
+    ui.label(format!("People {:.0}  ·  wealth {:.0}k a month", p.population, p.wealth));
+    ui.label(format!("Grain in store {:.0}  ·  walls {:.0}/10  ·  garrison {:.0}", p.grain, p.walls, p.garrison));
+    let unrest = match (p.loyal_to, p.owner) {
+        (Some(l), Some(o)) if l != o => format!("Unrest: the people look to {} ({:.0})", s.factions[l.get()].name, p.loyalty),
+        _ => format!("Loyal ({:.0})", p.loyalty),
+    };
+    ui.label(unrest);
+    if let Some(siege) = p.siege {
+        ui.colored_label(
+            egui::Color32::DARK_RED,
+            format!(
+                "Besieged by {} for {} month(s); breach {:.0}%{}",
+                s.factions[siege.besieger.get()].name,
+                siege.months,
+                siege.breach * 100.0,
+                if siege.starving > 0 { format!("; starving {} month(s)", siege.starving) } else { String::new() }
+            ),
+        );
+    }
+}
+
+fn tooltip(ctx: &egui::Context, session: &Session, hovered: &Hovered) {
+    let Some(pointer) = ctx.pointer_hover_pos() else { return };
+    let army = hovered.army.and_then(|a| session.view.army(a));
+    let province = hovered.province.map(|p| &session.view.provinces[p.get()]);
+    if army.is_none() && province.is_none() {
+        return;
+    }
+    egui::Area::new(egui::Id::new("map tooltip"))
+        .fixed_pos(pointer + egui::vec2(16.0, 16.0))
+        .order(egui::Order::Tooltip)
+        .interactable(false)
+        .show(ctx, |ui| {
+            egui::Frame::popup(ui.style()).show(ui, |ui| {
+                ui.set_max_width(320.0);
+                if let Some(army) = army {
+                    ui.label(egui::RichText::new(&session.sim().data().army_names[army.ix.get()]).strong());
+                    describe_army(ui, session, army);
+                } else if let Some(p) = province {
+                    describe_province(ui, session, p);
+                    if let Some(route) = session.selected.filter(|a| session.commands(*a)).and_then(|a| session.sim().route(a, p.ix)) {
+                        ui.label(format!("Your army would need {} month(s) to march here.", route.months));
+                    }
+                }
+            });
+        });
+}
+
+fn event_dialog(ctx: &egui::Context, session: &Session, out: &mut Vec<UiAction>) {
+    let Some(&event) = session.unanswered().first() else { return };
+    let e = &session.sim().data().scenario.events[event];
+    egui::Window::new(&e.title)
+        .collapsible(false)
+        .resizable(false)
+        .default_width(520.0)
+        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(-170.0, 0.0))
+        .show(ctx, |ui| {
+            ui.label(&e.text);
+            ui.add_space(8.0);
+            for (k, option) in e.options.iter().enumerate() {
+                let mut title = egui::RichText::new(&option.name).strong();
+                if option.historical {
+                    title = title.color(egui::Color32::from_rgb(150, 110, 20));
+                }
+                ui.group(|ui| {
+                    ui.set_width(ui.available_width());
+                    if ui.button(title).clicked() {
+                        out.push(UiAction::Answer { event, option: k });
+                    }
+                    if option.historical {
+                        ui.small("What history chose.");
+                    }
+                    if !option.text.is_empty() {
+                        ui.label(&option.text);
+                    }
+                });
+            }
+        });
+}
+
+/// Proposals other courts have sent the player, to accept or refuse this month.
+fn proposals_dialog(ctx: &egui::Context, session: &Session, out: &mut Vec<UiAction>) {
+    let pending = session.pending_proposals();
+    if pending.is_empty() || !session.unanswered().is_empty() {
+        return;
+    }
+    let s = &session.sim().data().scenario;
+    egui::Window::new("Envoys at court").collapsible(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(-170.0, 60.0)).show(ctx, |ui| {
+        for p in pending {
+            ui.horizontal(|ui| {
+                ui.label(format!("{}: {}", s.factions[p.from.get()].name, p.text));
+                if ui.button("Accept").clicked() {
+                    out.push(UiAction::AnswerProposal { proposal: p.index, accept: true });
+                }
+                if ui.button("Refuse").clicked() {
+                    out.push(UiAction::AnswerProposal { proposal: p.index, accept: false });
+                }
+            });
+        }
+        ui.small("Unanswered, a proposal lapses when the month ends.");
+    });
+}
+
+fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out: &mut Vec<UiAction>) {
+    let s = &session.sim().data().scenario;
+    let me = session.player();
+    let mut open = true;
+    egui::Window::new("Diplomacy").open(&mut open).default_width(560.0).show(ctx, |ui| {
+        egui::Grid::new("relations").striped(true).show(ui, |ui| {
+            for h in ["Between", "", "War", "Opinion", "Trust"] {
+                ui.strong(h);
+            }
+            ui.end_row();
+            for r in &session.view.relations {
+                let (a, b) = (&s.factions[r.a.get()], &s.factions[r.b.get()]);
+                if !(session.view.factions[r.a.get()].alive && session.view.factions[r.b.get()].alive) {
+                    continue;
+                }
+                ui.label(&a.name);
+                ui.label(&b.name);
+                ui.label(if r.at_war { "at war" } else { "peace" });
+                ui.label(format!("{:.0} / {:.0}", r.opinion.0, r.opinion.1));
+                ui.label(format!("{:.0} / {:.0}", r.trust.0, r.trust.1));
+                ui.end_row();
+            }
+        });
+        ui.separator();
+        ui.strong("Treaties in force");
+        for t in &session.view.treaties {
+            let parties: Vec<&str> = t.parties.iter().map(|p| s.factions[p.get()].name.as_str()).collect();
+            ui.label(format!("{} ({}, since {}): {}", t.name, parties.join(", "), t.since, t.terms));
+        }
+        let Some(me) = me else { return };
+        ui.separator();
+        ui.strong("Send envoys");
+        ui.horizontal(|ui| {
+            ui.label("Indemnity offered with peace (thousand taels)");
+            ui.add(egui::DragValue::new(&mut windows.indemnity).range(0.0..=100_000.0).speed(100.0));
+            ui.label("Truce months");
+            ui.add(egui::DragValue::new(&mut windows.truce_months).range(1..=60));
+        });
+        for other in session.view.factions.iter().filter(|f| f.ix != me && f.alive) {
+            let at_war = session.view.relation(me, other.ix).is_some_and(|r| r.at_war);
+            ui.horizontal(|ui| {
+                ui.label(&s.factions[other.ix.get()].name);
+                if at_war {
+                    if ui.button("Sue for peace").clicked() {
+                        out.push(propose(other.ix, Proposal::Peace { indemnity: windows.indemnity, ceded: Vec::new() }));
+                    }
+                    if ui.button("Ask for a truce").clicked() {
+                        out.push(propose(other.ix, Proposal::Truce { months: windows.truce_months }));
+                    }
+                } else {
+                    if ui.button("Declare war").clicked() {
+                        out.push(UiAction::DeclareWar { on: other.ix });
+                    }
+                    for enemy in session.view.factions.iter().filter(|e| e.alive && e.ix != me && e.ix != other.ix) {
+                        if session.view.relation(me, enemy.ix).is_some_and(|r| r.at_war)
+                            && ui.button(format!("Alliance against {}", s.factions[enemy.ix.get()].name)).clicked()
+                        {
+                            out.push(propose(other.ix, Proposal::Alliance { against: enemy.ix }));
+                        }
+                    }
+                }
+            });
+        }
+    });
+    windows.diplomacy = open;
+}
+
+fn propose(to: FactionIx, proposal: Proposal) -> UiAction {
+    UiAction::Propose { to, proposal }
+}
+
+/// The end of the campaign: who won and how far the game went from history. Returns whether
+/// the player asked to go back to the start screen.
+fn outcome(ctx: &egui::Context, session: &Session) -> bool {
+    let Some(outcome) = &session.view.outcome else { return false };
+    let mut back = false;
+    egui::Window::new("The end of the campaign").collapsible(false).anchor(egui::Align2::CENTER_CENTER, egui::vec2(-170.0, 0.0)).show(ctx, |ui| {
+        ui.heading(&outcome.description);
+        ui.label(format!("{}", outcome.date));
+        ui.separator();
+        ui.strong("History, check by check");
+        egui::Grid::new("history").striped(true).show(ui, |ui| {
+            for check in &session.view.history {
+                let (mark, colour) = match check.status {
+                    CheckStatus::Matched => ("as history", egui::Color32::DARK_GREEN),
+                    CheckStatus::Diverged => ("diverged", egui::Color32::DARK_RED),
+                    CheckStatus::Pending => ("pending", egui::Color32::GRAY),
+                };
+                ui.label(&check.text);
+                ui.label(format!("by {}", check.expected));
+                ui.colored_label(colour, mark);
+                ui.label(check.happened.map_or("never".to_string(), |d| format!("happened {d}")));
+                ui.end_row();
+            }
+        });
+        if ui.button("Back to the start screen").clicked() {
+            back = true;
+        }
+    });
+    back
+}
+
+/// 80000.4 as "80,000".
+fn thousands(value: f64) -> String {
+    let digits = format!("{:.0}", value.abs());
+    let mut out = String::new();
+    for (k, c) in digits.chars().enumerate() {
+        if k > 0 && (digits.len() - k) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if value < -0.5 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn big_numbers_get_thousands_separators() {
+        assert_eq!(super::thousands(80_000.4), "80,000");
+        assert_eq!(super::thousands(999.0), "999");
+        assert_eq!(super::thousands(-1_234_567.0), "-1,234,567");
+    }
+}
+
+fn faction_colour32(session: &Session, faction: Option<FactionIx>) -> egui::Color32 {
+    let c = super::map::faction_colour(session, faction).to_srgba();
+    egui::Color32::from_rgb((c.red * 255.0) as u8, (c.green * 255.0) as u8, (c.blue * 255.0) as u8)
+}

@@ -1,0 +1,475 @@
+//! The map: provinces as cells around their cities coloured by owner, the sea, coast and rivers,
+//! city markers and names, army counters, sieges, the selected army's road; hovering and clicking.
+use bevy::asset::RenderAssetUsages;
+use bevy::mesh::{Indices, PrimitiveTopology};
+use bevy::prelude::*;
+use bevy::window::PrimaryWindow;
+
+use super::camera::{Cursor, MapClick, fit};
+use super::geometry::{self, Frame, Point, Projection as MapProjection};
+use super::session::{Session, UiAction, click_action};
+use super::Screen;
+use crate::scenario::LineKind;
+use crate::sim::{ArmyIx, FactionIx, ProvinceIx};
+
+/// The drawn map's shapes, computed once per campaign.
+#[derive(Resource)]
+pub struct MapLayout {
+    /// Each province's city, in world units.
+    pub sites: Vec<Vec2>,
+    pub cells: Vec<Vec<Point>>,
+}
+
+impl MapLayout {
+    /// The province whose cell holds `at`.
+    pub fn province_at(&self, at: Vec2) -> Option<ProvinceIx> {
+        let p = [at.x, at.y];
+        self.cells.iter().position(|c| c.len() >= 3 && geometry::contains(c, p)).map(|i| ProvinceIx(i as u16))
+    }
+}
+
+/// What the cursor is over.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq)]
+pub struct Hovered {
+    pub province: Option<ProvinceIx>,
+    pub army: Option<ArmyIx>,
+}
+
+/// How provinces are coloured.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Overlay {
+    #[default]
+    Owners,
+    /// How far each province is from the player's supply (green in supply, red beyond reach).
+    Supply,
+}
+
+/// A province's cell.
+#[derive(Component)]
+struct Cell(ProvinceIx);
+
+/// Something drawn at the same size on screen whatever the zoom, at `anchor` plus `offset` pixels.
+#[derive(Component, Clone, Copy)]
+struct ScreenSized {
+    anchor: Vec2,
+    offset: Vec2,
+}
+
+/// A city's name. Where names would overlap on screen, the more important city's is shown.
+#[derive(Component)]
+struct CityLabel {
+    /// Capitals first, then walled cities, then by people.
+    priority: f64,
+    /// Width and height on screen, in pixels.
+    size: Vec2,
+}
+
+/// Things redrawn when the campaign changes: army counters and siege marks.
+#[derive(Component)]
+struct Transient;
+
+/// An army's counter.
+#[derive(Component)]
+struct Counter(ArmyIx);
+
+/// Cell radius, in degrees: land farther than this from any city is left blank.
+const CELL_RADIUS_DEGREES: f32 = 1.6;
+
+pub(super) fn plugin(app: &mut App) {
+    app.init_resource::<Hovered>().init_resource::<Overlay>();
+    app.add_systems(OnEnter(Screen::Playing), spawn_map);
+    app.add_systems(OnExit(Screen::Playing), |mut commands: Commands| {
+        commands.remove_resource::<MapLayout>();
+        commands.remove_resource::<MapFont>();
+        commands.remove_resource::<Session>();
+    });
+    app.add_systems(
+        Update,
+        (
+            hover,
+            clicks_to_actions,
+            (colour_cells, redraw_counters_and_sieges).run_if(resource_changed::<Session>.or_eager(resource_changed::<Overlay>)),
+            keep_screen_size,
+            draw_selected_road,
+        )
+            .chain()
+            .run_if(in_state(Screen::Playing))
+            .run_if(resource_exists::<MapLayout>)
+            .run_if(resource_exists::<MapFont>),
+    );
+}
+
+/// A faction's colour, from the scenario's `#rrggbb`.
+pub fn faction_colour(session: &Session, faction: Option<FactionIx>) -> Color {
+    faction
+        .and_then(|f| session.sim().data().scenario.factions.get(f.get()))
+        .and_then(|f| Srgba::hex(&f.colour).ok())
+        .map_or(Color::srgb(0.85, 0.82, 0.74), Color::from)
+}
+
+fn mesh_of(vertices: &[Point], indices: Vec<u32>) -> Mesh {
+    let positions: Vec<[f32; 3]> = vertices.iter().map(|p| [p[0], p[1], 0.0]).collect();
+    Mesh::new(PrimitiveTopology::TriangleList, RenderAssetUsages::default())
+        .with_inserted_attribute(Mesh::ATTRIBUTE_POSITION, positions)
+        .with_inserted_indices(Indices::U32(indices))
+}
+
+/// The map's lettering: Ubuntu Light, which the window already carries for its panels.
+#[derive(Resource, Clone)]
+struct MapFont(Handle<Font>);
+
+fn spawn_map(
+    mut commands: Commands,
+    session: Res<Session>,
+    mut fonts: ResMut<Assets<Font>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+    window: Single<&Window, With<PrimaryWindow>>,
+    camera: Single<(&mut Transform, &mut Projection), With<Camera2d>>,
+) {
+    let scenario = &session.sim().data().scenario;
+    let projection = MapProjection::fitting(scenario.provinces.iter().map(|p| p.position));
+    let sites: Vec<Point> = scenario.provinces.iter().map(|p| projection.project(p.position)).collect();
+    let radius = CELL_RADIUS_DEGREES * projection.units_per_degree();
+    let cells = geometry::cells(&sites, radius);
+    let line_points: Vec<Vec<Point>> =
+        scenario.lines.iter().map(|l| l.points.iter().map(|p| projection.project(*p)).collect()).collect();
+    let frame = Frame::around(sites.iter().copied(), radius * 1.5);
+    let scoped = DespawnOnExit(Screen::Playing);
+    let font = MapFont(fonts.add(Font::from_bytes(epaint_default_fonts::UBUNTU_LIGHT.to_vec())));
+    commands.insert_resource(font.clone());
+
+    // Provinces, then their borders.
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.len() < 3 {
+            continue;
+        }
+        let mesh = meshes.add(mesh_of(cell, geometry::fan(cell.len())));
+        let material = materials.add(ColorMaterial::from(Color::WHITE));
+        commands.spawn((Mesh2d(mesh), MeshMaterial2d(material), Transform::from_xyz(0.0, 0.0, 0.0), Cell(ProvinceIx(i as u16)), scoped.clone()));
+        let mut ring = cell.clone();
+        ring.push(cell[0]);
+        let (v, idx) = geometry::thick_line(&ring, 1.6);
+        commands.spawn((
+            Mesh2d(meshes.add(mesh_of(&v, idx))),
+            MeshMaterial2d(materials.add(ColorMaterial::from(Color::srgba(0.2, 0.15, 0.1, 0.55)))),
+            Transform::from_xyz(0.0, 0.0, 1.0),
+            scoped.clone(),
+        ));
+    }
+    // The sea over the cells' seaward parts, then coasts, rivers and borders.
+    let sea_colour = Color::srgb(0.45, 0.6, 0.72);
+    for (line, points) in scenario.lines.iter().zip(&line_points) {
+        if line.kind == LineKind::Coast {
+            let outline = geometry::sea_outline(points, &frame);
+            let triangles = geometry::triangulate(&outline);
+            if !triangles.is_empty() {
+                commands.spawn((
+                    Mesh2d(meshes.add(mesh_of(&outline, triangles))),
+                    MeshMaterial2d(materials.add(ColorMaterial::from(sea_colour))),
+                    Transform::from_xyz(0.0, 0.0, 2.0),
+                    scoped.clone(),
+                ));
+            }
+        }
+        let (width, colour) = match line.kind {
+            LineKind::Coast => (2.5, Color::srgb(0.2, 0.3, 0.4)),
+            LineKind::River => (5.0, Color::srgb(0.25, 0.45, 0.8)),
+            LineKind::Border => (2.0, Color::srgba(0.5, 0.1, 0.1, 0.8)),
+            LineKind::Wall => (3.0, Color::srgb(0.35, 0.3, 0.25)),
+        };
+        let (v, idx) = geometry::thick_line(points, width);
+        commands.spawn((
+            Mesh2d(meshes.add(mesh_of(&v, idx))),
+            MeshMaterial2d(materials.add(ColorMaterial::from(colour))),
+            Transform::from_xyz(0.0, 0.0, 3.0),
+            scoped.clone(),
+        ));
+    }
+    // Cities: a square for walled ones, a dot for the rest; and their names.
+    let capitals: Vec<&str> = scenario.factions.iter().filter_map(|f| f.capital.as_deref()).collect();
+    let square = meshes.add(Rectangle::new(9.0, 9.0));
+    let dot = meshes.add(Circle::new(3.5));
+    let ink = materials.add(ColorMaterial::from(Color::srgb(0.15, 0.1, 0.08)));
+    for (p, site) in scenario.provinces.iter().zip(&sites) {
+        let walled = p.walls >= 5;
+        let anchor = Vec2::from(*site);
+        commands.spawn((
+            Mesh2d(if walled { square.clone() } else { dot.clone() }),
+            MeshMaterial2d(ink.clone()),
+            Transform::from_xyz(site[0], site[1], 4.0),
+            ScreenSized { anchor, offset: Vec2::ZERO },
+            scoped.clone(),
+        ));
+        let name = p.name.split(" (").next().unwrap_or(&p.name).to_string();
+        let capital = capitals.contains(&p.id.as_str());
+        let px: f32 = if capital { 17.0 } else if walled { 15.0 } else { 13.0 };
+        let priority = f64::from(u8::from(capital)) * 1e9 + f64::from(u8::from(walled)) * 1e8 + p.population as f64;
+        // Ubuntu's letters average about half the font size in width.
+        let size = Vec2::new(name.chars().count() as f32 * px * 0.52, px * 1.2);
+        commands.spawn((
+            Text2d::new(name),
+            TextFont { font: font.0.clone().into(), font_size: FontSize::Px(px), ..default() },
+            TextColor(Color::srgb(0.12, 0.08, 0.05)),
+            Transform::from_xyz(site[0], site[1] - 14.0, 5.0),
+            ScreenSized { anchor, offset: Vec2::new(0.0, -14.0) },
+            CityLabel { priority, size },
+            scoped.clone(),
+        ));
+    }
+    // Show the whole map.
+    let (mut transform, mut camera_projection) = camera.into_inner();
+    let centre = Vec2::new((frame.min[0] + frame.max[0]) / 2.0, (frame.min[1] + frame.max[1]) / 2.0);
+    let size = Vec2::new(frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]) * 0.9;
+    // The side panel (340 px) and the top bar (about 30 px) cover part of the window: centre the
+    // map in what is left.
+    let panels = Vec2::new(340.0, 30.0);
+    fit(&mut transform, &mut camera_projection, centre, size, window.size() - panels);
+    if let Projection::Orthographic(o) = &*camera_projection {
+        transform.translation.x += panels.x / 2.0 * o.scale;
+        transform.translation.y += panels.y / 2.0 * o.scale;
+    }
+    commands.insert_resource(MapLayout { sites: sites.iter().map(|s| Vec2::from(*s)).collect(), cells });
+}
+
+fn colour_cells(
+    session: Res<Session>,
+    overlay: Res<Overlay>,
+    cells: Query<(&Cell, &MeshMaterial2d<ColorMaterial>)>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    let reach = match (*overlay, session.player()) {
+        (Overlay::Supply, Some(me)) => Some(session.sim().supply_reach(me)),
+        _ => None,
+    };
+    for (cell, material) in &cells {
+        let p = &session.view.provinces[cell.0.get()];
+        let colour = match &reach {
+            Some(reach) => supply_colour(reach[cell.0.get()]),
+            None => {
+                let base = faction_colour(&session, p.owner);
+                // Besieged cities pale, so the siege catches the eye.
+                if p.siege.is_some() { base.mix(&Color::WHITE, 0.35) } else { base.mix(&Color::srgb(0.9, 0.85, 0.75), 0.25) }
+            }
+        };
+        if let Some(mut m) = materials.get_mut(&material.0) {
+            m.color = colour;
+        }
+    }
+}
+
+/// Green next to supply, yellow at its edge, red beyond its reach.
+fn supply_colour(steps: Option<usize>) -> Color {
+    match steps {
+        Some(0) => Color::srgb(0.35, 0.65, 0.35),
+        Some(1) => Color::srgb(0.6, 0.75, 0.35),
+        Some(2) => Color::srgb(0.85, 0.75, 0.3),
+        Some(_) => Color::srgb(0.9, 0.55, 0.25),
+        None => Color::srgb(0.75, 0.3, 0.25),
+    }
+}
+
+/// Army counters (stacked beside their city) and siege rings, rebuilt when the campaign changes.
+fn redraw_counters_and_sieges(
+    mut commands: Commands,
+    session: Res<Session>,
+    font: Res<MapFont>,
+    layout: Res<MapLayout>,
+    old: Query<Entity, With<Transient>>,
+    mut meshes: ResMut<Assets<Mesh>>,
+    mut materials: ResMut<Assets<ColorMaterial>>,
+) {
+    for e in &old {
+        commands.entity(e).despawn();
+    }
+    let scoped = DespawnOnExit(Screen::Playing);
+    let ring = meshes.add(Annulus::new(11.0, 15.0));
+    let red = materials.add(ColorMaterial::from(Color::srgb(0.75, 0.05, 0.05)));
+    for p in &session.view.provinces {
+        let Some(siege) = p.siege else { continue };
+        let anchor = layout.sites[p.ix.get()];
+        commands.spawn((Mesh2d(ring.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(anchor.x, anchor.y, 6.0), ScreenSized { anchor, offset: Vec2::ZERO }, Transient, scoped.clone()));
+        let hunger = if siege.starving > 0 { ", starving" } else { "" };
+        commands.spawn((
+            Text2d::new(format!("siege {} mo, breach {:.0}%{hunger}", siege.months, siege.breach * 100.0)),
+            TextFont { font: font.0.clone().into(), font_size: FontSize::Px(12.0), ..default() },
+            TextColor(Color::srgb(0.6, 0.0, 0.0)),
+            Transform::from_xyz(anchor.x, anchor.y - 27.0, 6.5),
+            ScreenSized { anchor, offset: Vec2::new(0.0, -27.0) },
+            Transient,
+            scoped.clone(),
+        ));
+    }
+    let box_mesh = meshes.add(Rectangle::new(36.0, 18.0));
+    let frame_mesh = meshes.add(Rectangle::new(40.0, 22.0));
+    let dark = materials.add(ColorMaterial::from(Color::srgb(0.08, 0.06, 0.05)));
+    let gold = materials.add(ColorMaterial::from(Color::srgb(1.0, 0.85, 0.2)));
+    for (province, armies) in armies_by_province(&session) {
+        let anchor = layout.sites[province.get()];
+        let n = armies.len() as f32;
+        for (k, army) in armies.iter().enumerate() {
+            let offset = Vec2::new((k as f32 - (n - 1.0) / 2.0) * 42.0, 22.0);
+            let a = session.view.army(*army).expect("listed from the view");
+            let selected = session.selected == Some(*army);
+            let fill = materials.add(ColorMaterial::from(faction_colour(&session, Some(a.owner))));
+            commands
+                .spawn((
+                    Transform::from_xyz(anchor.x + offset.x, anchor.y + offset.y, 7.0),
+                    Visibility::default(),
+                    ScreenSized { anchor, offset },
+                    Counter(*army),
+                    Transient,
+                    scoped.clone(),
+                ))
+                .with_children(|c| {
+                    c.spawn((Mesh2d(frame_mesh.clone()), MeshMaterial2d(if selected { gold.clone() } else { dark.clone() }), Transform::from_xyz(0.0, 0.0, 0.0)));
+                    c.spawn((Mesh2d(box_mesh.clone()), MeshMaterial2d(fill), Transform::from_xyz(0.0, 0.0, 0.1)));
+                    c.spawn((
+                        Text2d::new(strength(a.men())),
+                        TextFont { font: font.0.clone().into(), font_size: FontSize::Px(13.0), ..default() },
+                        TextColor(Color::WHITE),
+                        Transform::from_xyz(0.0, 0.0, 0.2),
+                    ));
+                });
+        }
+    }
+}
+
+/// The armies in the field grouped by province, both in scenario order.
+fn armies_by_province(session: &Session) -> Vec<(ProvinceIx, Vec<ArmyIx>)> {
+    let mut groups: std::collections::BTreeMap<ProvinceIx, Vec<ArmyIx>> = Default::default();
+    for a in &session.view.armies {
+        groups.entry(a.location).or_default().push(a.ix);
+    }
+    groups.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_names_give_way_to_the_more_important() {
+        let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
+        // The first two overlap: the second matters more and stays; the third is clear of both.
+        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))]), vec![false, true, true]);
+    }
+
+    #[test]
+    fn counters_round_to_thousands() {
+        assert_eq!(strength(45_300.0), "45k");
+        assert_eq!(strength(800.0), "800");
+    }
+}
+
+/// "45k", "800": an army's men as its counter shows them.
+pub fn strength(men: f64) -> String {
+    if men >= 1000.0 { format!("{:.0}k", men / 1000.0) } else { format!("{men:.0}") }
+}
+
+/// Keeps counters, markers and names the same size on screen at any zoom, and shows only the
+/// names that do not overlap a more important one.
+fn keep_screen_size(
+    camera: Single<&Projection, With<Camera2d>>,
+    mut sized: Query<(&ScreenSized, &mut Transform, Option<&CityLabel>, &mut Visibility)>,
+) {
+    let Projection::Orthographic(o) = *camera else { return };
+    let scale = o.scale.clamp(0.4, 2.5);
+    let mut labels = Vec::new();
+    for (s, mut transform, label, _) in &mut sized {
+        let at = s.anchor + s.offset * scale;
+        transform.translation = at.extend(transform.translation.z);
+        transform.scale = Vec3::splat(scale);
+        if let Some(label) = label {
+            // The name's box in world units (it is drawn at `scale`), with a little room around.
+            labels.push((label.priority, Rect::from_center_size(at, (label.size + Vec2::splat(4.0)) * scale)));
+        }
+    }
+    let shown = declutter(&labels);
+    let mut k = 0;
+    for (_, _, label, mut visibility) in &mut sized {
+        if label.is_some() {
+            *visibility = if shown[k] { Visibility::Inherited } else { Visibility::Hidden };
+            k += 1;
+        }
+    }
+}
+
+/// Which boxes to show: the most important first, then each that overlaps none already shown.
+fn declutter(boxes: &[(f64, Rect)]) -> Vec<bool> {
+    let mut order: Vec<usize> = (0..boxes.len()).collect();
+    order.sort_by(|a, b| boxes[*b].0.total_cmp(&boxes[*a].0));
+    let mut shown = vec![false; boxes.len()];
+    let mut kept: Vec<Rect> = Vec::new();
+    for i in order {
+        let r = boxes[i].1;
+        if kept.iter().all(|k| k.intersect(r).is_empty()) {
+            kept.push(r);
+            shown[i] = true;
+        }
+    }
+    shown
+}
+
+fn hover(
+    cursor: Res<Cursor>,
+    layout: Res<MapLayout>,
+    counters: Query<(&Counter, &Transform)>,
+    camera: Single<&Projection, With<Camera2d>>,
+    mut hovered: ResMut<Hovered>,
+) {
+    let Some(at) = cursor.0 else {
+        hovered.set_if_neq(Hovered::default());
+        return;
+    };
+    let scale = match *camera {
+        Projection::Orthographic(o) => o.scale.clamp(0.4, 2.5),
+        _ => 1.0,
+    };
+    let army = counters
+        .iter()
+        .filter(|(_, t)| {
+            let d = (at - t.translation.truncate()).abs();
+            d.x <= 20.0 * scale && d.y <= 11.0 * scale
+        })
+        .map(|(c, _)| c.0)
+        .next();
+    hovered.set_if_neq(Hovered { province: layout.province_at(at), army });
+}
+
+fn clicks_to_actions(
+    mut clicks: MessageReader<MapClick>,
+    hovered: Res<Hovered>,
+    layout: Res<MapLayout>,
+    session: Res<Session>,
+    mut actions: MessageWriter<UiAction>,
+) {
+    for click in clicks.read() {
+        match click.button {
+            MouseButton::Right => {
+                actions.write(UiAction::Select(None));
+            }
+            _ => {
+                if let Some(action) = click_action(&session, layout.province_at(click.at), hovered.army) {
+                    actions.write(action);
+                }
+            }
+        }
+    }
+}
+
+/// The road of the selected army: to its ordered or planned destination, or to the province
+/// under the cursor as a preview.
+fn draw_selected_road(session: Res<Session>, hovered: Res<Hovered>, layout: Res<MapLayout>, mut gizmos: Gizmos) {
+    let Some(army) = session.selected.and_then(|a| session.view.army(a)) else { return };
+    let ordered = match session.orders.get(&army.ix) {
+        Some(crate::sim::Order::March { to, .. }) => Some(*to),
+        _ => army.destination,
+    };
+    for (to, colour) in [(ordered, Color::srgb(1.0, 0.85, 0.2)), (hovered.province, Color::srgba(1.0, 1.0, 1.0, 0.7))] {
+        let Some(route) = to.and_then(|to| session.sim().route(army.ix, to)) else { continue };
+        let points: Vec<Vec2> =
+            std::iter::once(army.location).chain(route.steps.iter().copied()).map(|p| layout.sites[p.get()]).collect();
+        gizmos.linestrip_2d(points, colour);
+    }
+}

@@ -1,0 +1,85 @@
+//! The game window (cargo feature `gui`): a start screen, the map, the panels, and the session that
+//! turns what the player does into orders. It reads the simulation's [`GameView`](crate::sim::GameView)
+//! and never changes the simulation except through [`session::UiAction`].
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use bevy::prelude::*;
+use bevy::window::WindowResolution;
+use bevy_egui::EguiPlugin;
+
+mod camera;
+pub mod geometry;
+mod hud;
+mod map;
+mod screenshot;
+pub mod session;
+mod start;
+
+pub use session::{NewGame, Session, UiAction};
+
+/// The screens of the game.
+#[derive(States, Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Screen {
+    #[default]
+    Start,
+    Playing,
+}
+
+/// What `jingkang play` was asked for.
+#[derive(Resource, Clone, Debug, Default)]
+pub struct Launch {
+    /// Start this campaign at once instead of showing the start screen.
+    pub game: Option<NewGame>,
+    /// Continue this save at once.
+    pub load: Option<PathBuf>,
+    /// Save a screenshot here after `frames` frames of the map, then quit.
+    pub screenshot: Option<PathBuf>,
+    pub frames: u32,
+}
+
+/// Opens the window and plays until it is closed.
+pub fn run(launch: Launch) -> ExitCode {
+    if let Some(reason) = no_display() {
+        eprintln!(
+            "jingkang play needs a graphical display ({reason}); without one, use `jingkang run`, \
+             `jingkang whatif` or `jingkang calibrate`, or start it under Xvfb."
+        );
+        return ExitCode::FAILURE;
+    }
+    let mut app = App::new();
+    app.add_plugins(
+        DefaultPlugins
+            .set(WindowPlugin {
+                primary_window: Some(Window {
+                    title: "Jingkang: the fall of the Northern Song".into(),
+                    resolution: WindowResolution::new(1440, 900),
+                    ..default()
+                }),
+                ..default()
+            })
+            .disable::<bevy::log::LogPlugin>(),
+    );
+    app.add_plugins(EguiPlugin::default());
+    app.insert_resource(launch);
+    plugin(&mut app);
+    match app.run() {
+        AppExit::Success => ExitCode::SUCCESS,
+        AppExit::Error(code) => ExitCode::from(code.get()),
+    }
+}
+
+/// Why no window can open here, if none can: on Linux this build draws on X11 only.
+fn no_display() -> Option<&'static str> {
+    if cfg!(target_os = "linux") && std::env::var_os("DISPLAY").is_none_or(|d| d.is_empty()) {
+        return Some("DISPLAY is not set");
+    }
+    None
+}
+
+/// Every part of the window, composed.
+fn plugin(app: &mut App) {
+    app.init_state::<Screen>();
+    app.insert_resource(ClearColor(Color::srgb(0.76, 0.72, 0.62)));
+    app.add_plugins((session::plugin, start::plugin, camera::plugin, map::plugin, hud::plugin, screenshot::plugin));
+}

@@ -1,0 +1,426 @@
+//! The game being played in the window: the campaign, who plays it, what is selected, and the one
+//! place where the window's actions (select, march, answer, end turn, save) become orders to the
+//! simulation. Nothing here renders, so tests drive it without a window.
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use bevy::prelude::*;
+
+use crate::scenario::{Date, ScenarioRef, load_valid};
+use crate::sim::{ArmyIx, Chronicle, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance};
+
+/// A campaign in the window.
+#[derive(Resource)]
+pub struct Session {
+    sim: Sim,
+    /// What the players see, rebuilt after every change.
+    pub view: GameView,
+    /// Factions played here, in the order they give orders each month (hotseat).
+    pub humans: Vec<FactionIx>,
+    /// Index into `humans` of the player giving orders now.
+    pub current: usize,
+    pub selected: Option<ArmyIx>,
+    /// Events answered this month (answers take effect when the month is played).
+    pub answered: BTreeMap<usize, usize>,
+    /// Proposals answered this month.
+    pub answered_proposals: BTreeSet<usize>,
+    /// Orders given this month, the latest per army, to draw them before they are carried out.
+    pub orders: BTreeMap<ArmyIx, Order>,
+    /// The month played last, whose chronicle the log shows first.
+    pub last_played: Option<Date>,
+    /// Where saves and the autosave go.
+    pub save_dir: PathBuf,
+    /// A line for the status bar: saved, loaded, refused.
+    pub notice: Option<String>,
+}
+
+/// Something a player did in the window.
+#[derive(Message, Clone, Debug, PartialEq)]
+pub enum UiAction {
+    Select(Option<ArmyIx>),
+    March { army: ArmyIx, to: ProvinceIx },
+    Stance { army: ArmyIx, stance: Stance },
+    Raid { army: ArmyIx, target: ArmyIx },
+    Answer { event: usize, option: usize },
+    Propose { to: FactionIx, proposal: crate::sim::Proposal },
+    DeclareWar { on: FactionIx },
+    /// Accept or refuse a proposal made to the player (its index in the view's proposals).
+    AnswerProposal { proposal: usize, accept: bool },
+    EndTurn,
+    Save,
+    Load(PathBuf),
+}
+
+/// How to start a campaign: from the command line or the start screen.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct NewGame {
+    /// A built-in id or a path.
+    pub scenario: String,
+    /// Ids of the factions played here; none watches the AI play.
+    pub factions: Vec<String>,
+    pub seed: u64,
+    /// Events of factions nobody plays here follow history.
+    pub historical: bool,
+}
+
+impl Session {
+    /// A new campaign, or a precise reason why it cannot start.
+    pub fn start(game: &NewGame, save_dir: PathBuf) -> Result<Self, String> {
+        let valid = load_valid(&ScenarioRef::parse(&game.scenario)).map_err(|errors| errors.to_string())?;
+        let s = valid.scenario();
+        let mut humans = Vec::new();
+        for id in &game.factions {
+            let Some(ix) = s.factions.iter().position(|f| &f.id == id) else {
+                let known: Vec<&str> = s.factions.iter().map(|f| f.id.as_str()).collect();
+                return Err(format!("{}: no faction \"{id}\" (the factions are {})", game.scenario, known.join(", ")));
+            };
+            humans.push(FactionIx(ix as u16));
+        }
+        let options = SimOptions {
+            seed: game.seed,
+            historical: game.historical,
+            imposed: Default::default(),
+            humans: humans.iter().copied().collect(),
+        };
+        Ok(Self::around(Sim::from_scenario(&valid, &options), humans, save_dir))
+    }
+
+    /// A saved campaign, continued.
+    pub fn load(path: &Path, save_dir: PathBuf) -> Result<Self, String> {
+        let snapshot = Snapshot::load(path).map_err(|e| e.to_string())?;
+        let sim = Sim::restore(&snapshot).map_err(|e| e.to_string())?;
+        let humans = sim.world().resource::<Players>().humans.iter().copied().collect();
+        let mut session = Self::around(sim, humans, save_dir);
+        session.notice = Some(format!("Loaded {}", path.display()));
+        Ok(session)
+    }
+
+    fn around(sim: Sim, humans: Vec<FactionIx>, save_dir: PathBuf) -> Self {
+        let view = sim.view();
+        Self {
+            sim,
+            view,
+            humans,
+            current: 0,
+            selected: None,
+            answered: BTreeMap::new(),
+            answered_proposals: BTreeSet::new(),
+            orders: BTreeMap::new(),
+            last_played: None,
+            save_dir,
+            notice: None,
+        }
+    }
+
+    /// The campaign, read-only.
+    pub fn sim(&self) -> &Sim {
+        &self.sim
+    }
+
+    /// The faction giving orders now, if a human plays any.
+    pub fn player(&self) -> Option<FactionIx> {
+        self.humans.get(self.current).copied()
+    }
+
+    /// Events of the current player still waiting for an answer, oldest first.
+    pub fn unanswered(&self) -> Vec<usize> {
+        let Some(me) = self.player() else { return Vec::new() };
+        let events = &self.sim.data().scenario.events;
+        let data = self.sim.data();
+        self.view
+            .awaiting
+            .iter()
+            .copied()
+            .filter(|e| !self.answered.contains_key(e) && data.faction(&events[*e].faction) == me)
+            .collect()
+    }
+
+    /// Proposals made to the current player and not yet answered.
+    pub fn pending_proposals(&self) -> Vec<&crate::sim::ProposalView> {
+        let me = self.player();
+        self.view
+            .proposals
+            .iter()
+            .filter(|p| Some(p.to) == me && !self.answered_proposals.contains(&p.index))
+            .collect()
+    }
+
+    /// Whether `army` takes orders from the current player.
+    pub fn commands(&self, army: ArmyIx) -> bool {
+        self.player().is_some_and(|me| self.view.army(army).is_some_and(|a| a.owner == me))
+    }
+
+    /// The chronicle of `date`.
+    pub fn chronicle_of(&self, date: Date) -> Vec<String> {
+        self.sim.world().resource::<Chronicle>().of_month(date).map(|e| e.text.clone()).collect()
+    }
+
+    /// The autosave's path.
+    pub fn autosave_path(&self) -> PathBuf {
+        self.save_dir.join("autosave.json")
+    }
+
+    /// The path of the player's quick save.
+    pub fn save_path(&self) -> PathBuf {
+        self.save_dir.join(format!("{}.json", self.sim.data().scenario.id))
+    }
+
+    /// Carries out one action; returns whether a month was played.
+    pub fn apply(&mut self, action: &UiAction) -> bool {
+        match action {
+            UiAction::Select(army) => self.selected = army.filter(|a| self.view.army(*a).is_some()),
+            UiAction::March { army, to } => self.order(*army, Order::March { army: *army, to: *to }),
+            UiAction::Stance { army, stance } => {
+                let order = match stance {
+                    Stance::Hold => Order::Hold { army: *army },
+                    Stance::Blockade => Order::Besiege { army: *army, assault: false },
+                    Stance::Assault => Order::Besiege { army: *army, assault: true },
+                };
+                self.order(*army, order);
+            }
+            UiAction::Raid { army, target } => self.order(*army, Order::Raid { army: *army, target: *target }),
+            UiAction::Answer { event, option } => self.answer(*event, *option),
+            UiAction::Propose { to, proposal } => self.diplomacy(Order::Propose { to: *to, proposal: proposal.clone() }),
+            UiAction::DeclareWar { on } => self.diplomacy(Order::DeclareWar { on: *on }),
+            UiAction::AnswerProposal { proposal, accept } => {
+                let mine = self.pending_proposals().iter().any(|p| p.index == *proposal);
+                if let (true, Some(me)) = (mine, self.player()) {
+                    self.sim.give(me, Order::AnswerProposal { proposal: *proposal, accept: *accept });
+                    self.answered_proposals.insert(*proposal);
+                }
+            }
+            UiAction::EndTurn => return self.end_turn(),
+            UiAction::Save => self.save(),
+            UiAction::Load(path) => match Self::load(path, self.save_dir.clone()) {
+                Ok(loaded) => *self = loaded,
+                Err(e) => self.notice = Some(format!("Cannot load: {e}")),
+            },
+        }
+        false
+    }
+
+    fn order(&mut self, army: ArmyIx, order: Order) {
+        let Some(me) = self.player().filter(|_| self.commands(army)) else {
+            self.notice = Some("That army is not yours to command.".into());
+            return;
+        };
+        self.sim.give(me, order.clone());
+        self.orders.insert(army, order);
+    }
+
+    fn diplomacy(&mut self, order: Order) {
+        if let Some(me) = self.player() {
+            self.sim.give(me, order);
+            self.notice = Some("Your envoys are on their way; the answer comes with the month.".into());
+        }
+    }
+
+    fn answer(&mut self, event: usize, option: usize) {
+        let valid = self.unanswered().contains(&event)
+            && self.sim.data().scenario.events.get(event).is_some_and(|e| option < e.options.len());
+        if valid {
+            self.sim.answer(event, option);
+            self.answered.insert(event, option);
+        }
+    }
+
+    /// The current player is done: the next one gives orders, or the month is played.
+    fn end_turn(&mut self) -> bool {
+        if self.view.outcome.is_some() {
+            return false;
+        }
+        if let Some(&event) = self.unanswered().first() {
+            let title = &self.sim.data().scenario.events[event].title;
+            self.notice = Some(format!("Answer \"{title}\" before ending the turn."));
+            return false;
+        }
+        self.selected = None;
+        if self.current + 1 < self.humans.len() {
+            self.current += 1;
+            return false;
+        }
+        self.last_played = Some(self.view.date);
+        self.sim.step();
+        self.view = self.sim.view();
+        self.current = 0;
+        self.answered.clear();
+        self.answered_proposals.clear();
+        self.orders.clear();
+        self.notice = match self.sim.snapshot().save(&self.autosave_path()) {
+            Ok(()) => None,
+            Err(e) => Some(format!("Autosave failed: {e}")),
+        };
+        true
+    }
+
+    fn save(&mut self) {
+        let path = self.save_path();
+        self.notice = Some(match self.sim.snapshot().save(&path) {
+            Ok(()) => format!("Saved to {}", path.display()),
+            Err(e) => format!("Cannot save: {e}"),
+        });
+    }
+}
+
+/// What a click on the map means: on one of the player's armies it selects it; with an army of
+/// his selected, on an enemy army it raids it and anywhere else it marches there.
+pub fn click_action(session: &Session, province: Option<ProvinceIx>, army: Option<ArmyIx>) -> Option<UiAction> {
+    if let Some(a) = army.filter(|a| session.commands(*a)) {
+        return Some(UiAction::Select(Some(a)));
+    }
+    let selected = session.selected.filter(|a| session.commands(*a))?;
+    let me = session.player()?;
+    if let Some(target) = army.and_then(|a| session.view.army(a)).filter(|t| t.owner != me) {
+        let at_war = session.view.relation(me, target.owner).is_some_and(|r| r.at_war);
+        let here = session.view.army(selected).map(|a| a.location);
+        if at_war && here.is_some_and(|h| h == target.location || session.sim.data().neighbours[h.get()].iter().any(|(n, _)| *n == target.location)) {
+            return Some(UiAction::Raid { army: selected, target: target.ix });
+        }
+    }
+    province.map(|to| UiAction::March { army: selected, to })
+}
+
+/// Where saves go: `$JINGKANG_SAVE_DIR`, else the user's data folder.
+pub fn default_save_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os("JINGKANG_SAVE_DIR") {
+        return PathBuf::from(dir);
+    }
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join("jingkang/saves")
+}
+
+/// A month was just played.
+#[derive(Message, Clone, Copy, Debug)]
+pub struct MonthPlayed;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_message::<UiAction>().add_message::<MonthPlayed>();
+    app.add_systems(Update, apply_actions.run_if(resource_exists::<Session>));
+}
+
+/// The window's actions, in the order they were made.
+fn apply_actions(mut actions: MessageReader<UiAction>, mut session: ResMut<Session>, mut played: MessageWriter<MonthPlayed>) {
+    for action in actions.read() {
+        if session.apply(action) {
+            played.write(MonthPlayed);
+        }
+    }
+}
+
+/// The factions of a campaign that a human could play, for the start screen.
+pub fn playable(scenario: &crate::scenario::Scenario) -> Vec<(String, String)> {
+    scenario.factions.iter().filter(|f| f.playable).map(|f| (f.id.clone(), f.name.clone())).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn jingkang_as_song(dir: &Path) -> Session {
+        let game = NewGame { scenario: "jingkang".into(), factions: vec!["song".into()], seed: 7, historical: true };
+        Session::start(&game, dir.to_path_buf()).expect("the jingkang scenario starts")
+    }
+
+    #[test]
+    fn a_scripted_player_selects_marches_answers_and_ends_the_turn() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut app = App::new();
+        plugin(&mut app);
+        app.insert_resource(jingkang_as_song(dir.path()));
+        fn session(app: &App) -> &Session {
+            app.world().resource::<Session>()
+        }
+
+        // Select a Song army by clicking it, then click a province to march there.
+        let (army, location) = {
+            let s = session(&app);
+            let song = s.player().expect("Song is played");
+            let a = s.view.armies.iter().find(|a| a.owner == song).expect("Song has an army");
+            (a.ix, a.location)
+        };
+        let click = click_action(session(&app), Some(location), Some(army)).expect("a click on one's army");
+        assert_eq!(click, UiAction::Select(Some(army)));
+        app.world_mut().write_message(click);
+        app.update();
+        assert_eq!(session(&app).selected, Some(army));
+        let data = session(&app).sim().data();
+        let to = data.neighbours[location.get()][0].0;
+        let click = click_action(session(&app), Some(to), None).expect("a march");
+        assert_eq!(click, UiAction::March { army, to });
+        let before = session(&app).view.clone();
+        app.world_mut().write_message(click);
+        app.world_mut().write_message(UiAction::EndTurn);
+        app.update();
+        let s = session(&app);
+        assert_ne!(s.view.date, before.date, "the month was played");
+        assert!(s.autosave_path().exists(), "the month was autosaved");
+        let marched = s.view.army(army).map(|a| (a.location, a.destination));
+        assert!(
+            marched.is_some_and(|(at, dest)| at != location || dest == Some(to)),
+            "the army moved or is on its way: {marched:?}"
+        );
+        assert_ne!(s.view, before);
+    }
+
+    #[test]
+    fn an_event_must_be_answered_before_the_turn_ends_and_the_answer_is_recorded() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        let mut event = None;
+        for _ in 0..30 {
+            if let Some(&e) = s.unanswered().first() {
+                event = Some(e);
+                break;
+            }
+            s.apply(&UiAction::EndTurn);
+        }
+        let event = event.expect("Song gets an event within 30 months");
+        let month = s.view.date;
+        assert!(!s.apply(&UiAction::EndTurn), "the turn does not end with an event unanswered");
+        assert_eq!(s.view.date, month);
+        assert!(s.notice.as_deref().is_some_and(|n| n.starts_with("Answer")));
+        let option = s.sim().data().scenario.events[event].options.len() - 1;
+        s.apply(&UiAction::Answer { event, option });
+        assert!(!s.unanswered().contains(&event));
+        // Other events of the same month get their first option.
+        for other in s.unanswered() {
+            s.apply(&UiAction::Answer { event: other, option: 0 });
+        }
+        assert!(s.apply(&UiAction::EndTurn), "now the month is played");
+        let choices = s.sim().report().choices;
+        let id = &s.sim().data().scenario.events[event].id;
+        let chosen = choices.iter().find(|c| &c.event == id).expect("the choice is recorded");
+        assert_eq!(chosen.option, s.sim().data().scenario.events[event].options[option].id);
+    }
+
+    #[test]
+    fn armies_of_others_take_no_orders_and_unknown_factions_are_named() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        let song = s.player().expect("Song is played");
+        let theirs = s.view.armies.iter().find(|a| a.owner != song).map(|a| (a.ix, a.location)).expect("an enemy army");
+        s.apply(&UiAction::March { army: theirs.0, to: theirs.1 });
+        assert!(s.orders.is_empty());
+        assert_eq!(s.notice.as_deref(), Some("That army is not yours to command."));
+        let game = NewGame { scenario: "jingkang".into(), factions: vec!["sung".into()], seed: 1, historical: false };
+        let e = Session::start(&game, dir.path().to_path_buf()).err().expect("an unknown faction");
+        assert!(e.contains("no faction \"sung\""), "{e}");
+    }
+
+    #[test]
+    fn a_saved_game_loads_back_to_the_same_view() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        s.apply(&UiAction::Save);
+        let saved = s.view.clone();
+        let path = s.save_path();
+        assert!(path.exists());
+        s.apply(&UiAction::EndTurn);
+        s.apply(&UiAction::Load(path));
+        assert_eq!(s.view, saved);
+        assert_eq!(s.humans, vec![s.sim().data().faction("song")]);
+    }
+}

@@ -1,0 +1,172 @@
+//! The start screen: pick a built-in scenario or a file, the factions to play (several for
+//! hotseat), a seed and whether the others follow history; or continue the autosave.
+use bevy::prelude::*;
+use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
+
+use super::session::{NewGame, Session, default_save_dir, playable};
+use super::{Launch, Screen};
+use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+
+/// What the start screen shows and what the player has picked so far.
+#[derive(Resource, Default)]
+struct StartMenu {
+    /// Built-in scenarios: id, name, years, description.
+    builtins: Vec<[String; 4]>,
+    /// The scenario picked: a built-in id or the path typed.
+    scenario: String,
+    path: String,
+    /// Playable factions of the picked scenario (id, name, picked), loaded when the pick changes.
+    factions: Vec<(String, String, bool)>,
+    factions_of: String,
+    seed: String,
+    historical: bool,
+    error: Option<String>,
+}
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Startup, launch_from_command_line);
+    app.add_systems(EguiPrimaryContextPass, start_screen.run_if(in_state(Screen::Start)));
+}
+
+/// `jingkang play SCENARIO` or `--load` skip the start screen.
+fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut next: ResMut<NextState<Screen>>) {
+    let started = match (&launch.load, &launch.game) {
+        (Some(path), _) => Some(Session::load(path, default_save_dir())),
+        (None, Some(game)) => Some(Session::start(game, default_save_dir())),
+        (None, None) => None,
+    };
+    let mut menu = StartMenu { seed: "1".into(), historical: true, ..default() };
+    menu.builtins = builtin_scenarios()
+        .into_iter()
+        .filter_map(|b| {
+            let s = load_valid(&ScenarioRef::Builtin(b.id.clone())).ok()?;
+            let years = format!("{}-{}", s.start.year, s.end.year);
+            Some([b.id, s.name.clone(), years, s.description.clone()])
+        })
+        .collect();
+    menu.scenario = menu.builtins.first().map(|b| b[0].clone()).unwrap_or_default();
+    match started {
+        Some(Ok(session)) => {
+            commands.insert_resource(session);
+            next.set(Screen::Playing);
+        }
+        Some(Err(e)) => menu.error = Some(e),
+        None => {}
+    }
+    commands.insert_resource(menu);
+}
+
+fn start_screen(
+    mut contexts: EguiContexts,
+    mut menu: ResMut<StartMenu>,
+    mut commands: Commands,
+    mut next: ResMut<NextState<Screen>>,
+) -> Result {
+    let ctx = contexts.ctx_mut()?;
+    refresh_factions(&mut menu);
+    let mut start = None;
+    let mut root = super::hud::root_ui(ctx);
+    egui::CentralPanel::default().show(&mut root, |ui| {
+        ui.vertical_centered(|ui| {
+            ui.add_space(24.0);
+            ui.heading(egui::RichText::new("Jingkang").size(40.0));
+            ui.label("The fall of the Northern Song, 1115-1127");
+            ui.add_space(16.0);
+        });
+        ui.columns(2, |cols| {
+            cols[0].heading("Scenario");
+            let builtins = menu.builtins.clone();
+            for [id, name, years, description] in &builtins {
+                let picked = menu.scenario == *id;
+                if cols[0].selectable_label(picked, format!("{name}  ({years})")).clicked() {
+                    menu.scenario = id.clone();
+                }
+                if picked {
+                    cols[0].label(egui::RichText::new(description).italics());
+                }
+            }
+            cols[0].add_space(8.0);
+            cols[0].label("Or a scenario file:");
+            cols[0].horizontal(|ui| {
+                ui.text_edit_singleline(&mut menu.path);
+                if ui.button("Use this file").clicked() && !menu.path.trim().is_empty() {
+                    menu.scenario = menu.path.trim().to_string();
+                }
+            });
+
+            cols[1].heading("Players");
+            if menu.factions.is_empty() {
+                cols[1].label("No playable faction.");
+            }
+            for (_, name, picked) in &mut menu.factions {
+                cols[1].checkbox(picked, name.as_str());
+            }
+            cols[1].label("Tick several for hotseat; none to watch the AI play.");
+            cols[1].add_space(8.0);
+            cols[1].horizontal(|ui| {
+                ui.label("Seed");
+                ui.text_edit_singleline(&mut menu.seed);
+            });
+            cols[1].checkbox(&mut menu.historical, "Factions nobody plays follow history in their choices");
+            cols[1].add_space(16.0);
+            if cols[1].button(egui::RichText::new("Start the campaign").size(20.0)).clicked() {
+                start = Some(new_game(&menu));
+            }
+            if cols[1].button("Continue the autosave").clicked() {
+                start = Some(Ok(NewGame::default()));
+            }
+            if let Some(e) = &menu.error {
+                cols[1].colored_label(egui::Color32::DARK_RED, e);
+            }
+        });
+    });
+    match start {
+        Some(Ok(game)) => {
+            let dir = default_save_dir();
+            let session = if game.scenario.is_empty() {
+                Session::load(&dir.join("autosave.json"), dir)
+            } else {
+                Session::start(&game, dir)
+            };
+            match session {
+                Ok(session) => {
+                    commands.insert_resource(session);
+                    next.set(Screen::Playing);
+                }
+                Err(e) => menu.error = Some(e),
+            }
+        }
+        Some(Err(e)) => menu.error = Some(e),
+        None => {}
+    }
+    Ok(())
+}
+
+/// The campaign the menu describes, or why it cannot be started.
+fn new_game(menu: &StartMenu) -> Result<NewGame, String> {
+    let seed = menu.seed.trim().parse::<u64>().map_err(|_| format!("The seed must be a whole number, not \"{}\".", menu.seed))?;
+    Ok(NewGame {
+        scenario: menu.scenario.clone(),
+        factions: menu.factions.iter().filter(|f| f.2).map(|f| f.0.clone()).collect(),
+        seed,
+        historical: menu.historical,
+    })
+}
+
+/// Reloads the playable factions when another scenario is picked.
+fn refresh_factions(menu: &mut StartMenu) {
+    if menu.factions_of == menu.scenario {
+        return;
+    }
+    menu.factions_of = menu.scenario.clone();
+    match load_valid(&ScenarioRef::parse(&menu.scenario)) {
+        Ok(valid) => {
+            menu.factions = playable(valid.scenario()).into_iter().enumerate().map(|(i, (id, name))| (id, name, i == 0)).collect();
+            menu.error = None;
+        }
+        Err(e) => {
+            menu.factions.clear();
+            menu.error = Some(e.to_string());
+        }
+    }
+}

@@ -1,0 +1,406 @@
+//! A read-only picture of a campaign for front ends: plain data, rebuilt after each turn, so a
+//! window (or a test) never touches the simulation's components.
+use serde::Serialize;
+
+use super::armies::{Army, Plan, Spirit, Troops};
+use super::calendar::Calendar;
+use super::diplomacy::{Relations, Treaties, TreatyTerms};
+use super::economy::Treasury;
+use super::events::EventState;
+use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx};
+use super::map::{Owner, Populace};
+use super::morale::Standing;
+use super::orders::Stance;
+use super::rules::Rules;
+use super::sieges::{Defences, Sieges};
+use super::victory::{CheckStatus, GameOver, HistoryRecord};
+use super::world::Entities;
+use super::Sim;
+use crate::scenario::Date;
+
+/// Everything a player can see of the campaign at the start of a month.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct GameView {
+    /// The month about to be played.
+    pub date: Date,
+    pub turn: u32,
+    pub factions: Vec<FactionView>,
+    /// In scenario order.
+    pub provinces: Vec<ProvinceView>,
+    /// Armies in the field, in scenario order.
+    pub armies: Vec<ArmyView>,
+    /// Every pair of factions once, `a < b`.
+    pub relations: Vec<RelationView>,
+    pub treaties: Vec<TreatyView>,
+    /// Events waiting for a human's answer, in the order they fired.
+    pub awaiting: Vec<usize>,
+    pub history: Vec<CheckView>,
+    /// Proposals waiting for a human's answer, with their index for [`Order::AnswerProposal`](super::Order).
+    pub proposals: Vec<ProposalView>,
+    /// Set when the campaign has ended.
+    pub outcome: Option<OutcomeView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct FactionView {
+    pub ix: FactionIx,
+    /// Still in the game: it holds land or has an army.
+    pub alive: bool,
+    pub treasury: f64,
+    pub grain: f64,
+    pub legitimacy: f64,
+    pub cohesion: f64,
+    pub troops: f64,
+    pub provinces: usize,
+    pub ruler: Option<CharacterIx>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProvinceView {
+    pub ix: ProvinceIx,
+    pub owner: Option<FactionIx>,
+    pub population: f64,
+    pub wealth: f64,
+    /// The faction the people hold legitimate, and how strongly (0-100).
+    pub loyal_to: Option<FactionIx>,
+    pub loyalty: f64,
+    pub walls: f64,
+    pub garrison: f64,
+    pub grain: f64,
+    pub siege: Option<SiegeView>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SiegeView {
+    pub besieger: FactionIx,
+    pub months: u32,
+    /// 0-1: at 1 the walls are breached.
+    pub breach: f64,
+    /// Months the city has gone without grain.
+    pub starving: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ArmyView {
+    pub ix: ArmyIx,
+    pub owner: FactionIx,
+    pub location: ProvinceIx,
+    pub commander: Option<CharacterIx>,
+    /// Men by troop kind, in the scenario's `troop_kinds` order.
+    pub troops: Vec<f64>,
+    pub morale: f64,
+    pub supply: f64,
+    pub grain: f64,
+    pub destination: Option<ProvinceIx>,
+    pub stance: Stance,
+}
+
+impl ArmyView {
+    pub fn men(&self) -> f64 {
+        self.troops.iter().sum()
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct RelationView {
+    pub a: FactionIx,
+    pub b: FactionIx,
+    pub at_war: bool,
+    /// What `a` thinks of `b`, and `b` of `a`.
+    pub opinion: (f64, f64),
+    pub trust: (f64, f64),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TreatyView {
+    pub name: String,
+    pub parties: Vec<FactionIx>,
+    pub since: Date,
+    /// The terms in one line.
+    pub terms: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ProposalView {
+    pub index: usize,
+    pub from: FactionIx,
+    pub to: FactionIx,
+    /// "offer of peace with 500 thousand taels".
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CheckView {
+    pub text: String,
+    pub expected: Date,
+    pub status: CheckStatus,
+    pub happened: Option<Date>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OutcomeView {
+    pub winner: Option<FactionIx>,
+    pub description: String,
+    pub date: Date,
+}
+
+/// The way an army would march to a province, and how long it would take.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Route {
+    /// The provinces entered, in order, ending with the destination.
+    pub steps: Vec<ProvinceIx>,
+    /// Months of march at the army's speed in the current season.
+    pub months: u32,
+}
+
+impl GameView {
+    /// The view of `sim` as it stands.
+    pub fn of(sim: &Sim) -> Self {
+        let world = sim.world();
+        let data = world.resource::<Data>();
+        let entities = world.resource::<Entities>();
+        let calendar = world.resource::<Calendar>();
+        let sieges = world.resource::<Sieges>();
+        let provinces: Vec<ProvinceView> = entities
+            .provinces
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| {
+                let populace = world.get::<Populace>(e);
+                let defences = world.get::<Defences>(e);
+                ProvinceView {
+                    ix: ProvinceIx(i as u16),
+                    owner: world.get::<Owner>(e).and_then(|o| o.0),
+                    population: populace.map_or(0.0, |p| p.population),
+                    wealth: populace.map_or(0.0, |p| p.wealth),
+                    loyal_to: populace.and_then(|p| p.loyal_to),
+                    loyalty: populace.map_or(0.0, |p| p.loyalty),
+                    walls: defences.map_or(0.0, |d| d.walls),
+                    garrison: defences.map_or(0.0, |d| d.garrison),
+                    grain: defences.map_or(0.0, |d| d.grain),
+                    siege: sieges.0.get(i).copied().flatten().map(|s| SiegeView {
+                        besieger: s.besieger,
+                        months: s.months,
+                        breach: s.breach,
+                        starving: s.starving,
+                    }),
+                }
+            })
+            .collect();
+        let armies: Vec<ArmyView> = entities
+            .armies
+            .iter()
+            .flatten()
+            .filter_map(|&e| {
+                let (army, troops) = (world.get::<Army>(e)?, world.get::<Troops>(e)?);
+                let (spirit, plan) = (world.get::<Spirit>(e)?, world.get::<Plan>(e)?);
+                (troops.total() > 0.0).then(|| ArmyView {
+                    ix: army.ix,
+                    owner: army.owner,
+                    location: army.location,
+                    commander: army.commander,
+                    troops: troops.0.clone(),
+                    morale: spirit.morale,
+                    supply: spirit.supply,
+                    grain: spirit.grain,
+                    destination: plan.destination,
+                    stance: plan.stance,
+                })
+            })
+            .collect();
+        let factions = entities
+            .factions
+            .iter()
+            .enumerate()
+            .map(|(i, &e)| {
+                let f = FactionIx(i as u16);
+                let t = world.get::<Treasury>(e).copied().unwrap_or(Treasury { silver: 0.0, grain: 0.0 });
+                let s = world.get::<Standing>(e).copied().unwrap_or(Standing { legitimacy: 0.0, cohesion: 0.0 });
+                let held = provinces.iter().filter(|p| p.owner == Some(f)).count();
+                let troops: f64 = armies.iter().filter(|a| a.owner == f).map(ArmyView::men).sum();
+                FactionView {
+                    ix: f,
+                    alive: held > 0 || troops > 0.0,
+                    treasury: t.silver,
+                    grain: t.grain,
+                    legitimacy: s.legitimacy,
+                    cohesion: s.cohesion,
+                    troops,
+                    provinces: held,
+                    ruler: world.get::<super::characters::Ruler>(e).and_then(|r| r.0),
+                }
+            })
+            .collect();
+        let relations = world.resource::<Relations>();
+        let n = entities.factions.len();
+        let pairs = (0..n).flat_map(|a| (a + 1..n).map(move |b| (FactionIx(a as u16), FactionIx(b as u16))));
+        let relations = pairs
+            .map(|(a, b)| RelationView {
+                a,
+                b,
+                at_war: relations.at_war(a, b),
+                opinion: (relations.opinion(a, b), relations.opinion(b, a)),
+                trust: (relations.trust(a, b), relations.trust(b, a)),
+            })
+            .collect();
+        let treaties = world
+            .resource::<Treaties>()
+            .0
+            .iter()
+            .flatten()
+            .map(|t| TreatyView {
+                name: t.name.clone(),
+                parties: t.parties.clone(),
+                since: t.since,
+                terms: describe_terms(data, &t.terms),
+            })
+            .collect();
+        let history = data
+            .scenario
+            .history
+            .iter()
+            .zip(&world.resource::<HistoryRecord>().0)
+            .map(|(check, state)| CheckView {
+                text: check.text.clone(),
+                expected: check.date,
+                status: state.status,
+                happened: state.happened,
+            })
+            .collect();
+        let outcome = world.resource::<GameOver>().0.as_ref().map(|o| OutcomeView {
+            winner: o.winner,
+            description: o.description.clone(),
+            date: o.date,
+        });
+        Self {
+            date: calendar.date,
+            turn: calendar.turn,
+            factions,
+            provinces,
+            armies,
+            relations,
+            treaties,
+            awaiting: world.resource::<EventState>().awaiting.clone(),
+            history,
+            proposals: world
+                .resource::<super::diplomacy::Proposals>()
+                .0
+                .iter()
+                .enumerate()
+                .map(|(index, p)| ProposalView {
+                    index,
+                    from: p.from,
+                    to: p.to,
+                    text: super::diplomacy::describe_proposal(data, &p.proposal),
+                })
+                .collect(),
+            outcome,
+        }
+    }
+
+    /// The army with index `ix`, if it is in the field.
+    pub fn army(&self, ix: ArmyIx) -> Option<&ArmyView> {
+        self.armies.iter().find(|a| a.ix == ix)
+    }
+
+    /// The relation between two factions.
+    pub fn relation(&self, a: FactionIx, b: FactionIx) -> Option<&RelationView> {
+        self.relations.iter().find(|r| (r.a, r.b) == (a, b) || (r.a, r.b) == (b, a))
+    }
+}
+
+/// One line saying what a treaty binds its parties to.
+fn describe_terms(data: &Data, terms: &TreatyTerms) -> String {
+    let names = |fs: &[FactionIx]| fs.iter().map(|f| data.faction_name(*f)).collect::<Vec<_>>().join(", ");
+    match terms {
+        TreatyTerms::Alliance { against, shares } if against.is_empty() => {
+            format!("alliance; {} shares agreed", shares.len())
+        }
+        TreatyTerms::Alliance { against, .. } => format!("alliance against {}", names(against)),
+        TreatyTerms::Tribute { payer, payee, yearly } => {
+            format!("{} pays {} {yearly:.0} thousand taels a year", data.faction_name(*payer), data.faction_name(*payee))
+        }
+        TreatyTerms::Truce { until } => format!("truce until {until}"),
+        TreatyTerms::Peace { payee, indemnity_left, ceded, .. } => {
+            let mut text = format!("peace; {indemnity_left:.0} thousand taels still owed to {}", data.faction_name(*payee));
+            if !ceded.is_empty() {
+                let places: Vec<&str> = ceded.iter().map(|(p, _)| data.province_name(*p)).collect();
+                text.push_str(&format!("; ceded: {}", places.join(", ")));
+            }
+            text
+        }
+    }
+}
+
+impl Sim {
+    /// What a player sees now.
+    pub fn view(&self) -> GameView {
+        GameView::of(self)
+    }
+
+    /// For each province, how many steps its armies would be from `faction`'s supply (0: in
+    /// supply), or `None` beyond the supply range: the window's supply overlay.
+    pub fn supply_reach(&self, faction: FactionIx) -> Vec<Option<usize>> {
+        let world = self.world();
+        let data = world.resource::<Data>();
+        let rules = world.resource::<Rules>();
+        let relations = world.resource::<Relations>();
+        let entities = world.resource::<Entities>();
+        let sieges = world.resource::<Sieges>();
+        let owners: Vec<Option<FactionIx>> =
+            entities.provinces.iter().map(|e| world.get::<Owner>(*e).and_then(|o| o.0)).collect();
+        let besieged: Vec<bool> = (0..owners.len()).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
+        let range = rules.supply_range.max(0.0) as usize;
+        (0..owners.len())
+            .map(|p| super::supply::supply_steps(data, relations, &owners, &besieged, faction, ProvinceIx(p as u16), range))
+            .collect()
+    }
+
+    /// The road `army` would take to `to` and the months it needs, or `None` if there is no road
+    /// (or the army is not in the field).
+    pub fn route(&self, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
+        let world = self.world();
+        let data = world.resource::<Data>();
+        let rules = world.resource::<Rules>();
+        let winter = world.resource::<Calendar>().is_winter();
+        let e = world.resource::<Entities>().army(army)?;
+        let (from, troops) = (world.get::<Army>(e)?.location, world.get::<Troops>(e)?);
+        let routes = data.routes(winter);
+        let mut steps = Vec::new();
+        let mut at = from;
+        while at != to {
+            at = routes.next_step(at, to)?;
+            steps.push(at);
+        }
+        let season = if winter { rules.winter_march } else { 1.0 };
+        let per_month = (rules.march_days * troops.speed(data) * season).max(0.1);
+        let months = (routes.days(from, to) / per_month).ceil().max(if steps.is_empty() { 0.0 } else { 1.0 });
+        Some(Route { steps, months: months as u32 })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{scenario, sim};
+
+    #[test]
+    fn the_view_shows_owners_armies_and_a_route_with_its_months() {
+        let s = scenario(r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 10000})"#, "");
+        let game = sim(s, 1);
+        let view = game.view();
+        let data = game.data();
+        let red = data.faction("red");
+        let a = view.armies.first().expect("the red army is in the field");
+        assert_eq!((a.owner, a.men()), (red, 10_000.0));
+        assert!(view.provinces.iter().any(|p| p.owner == Some(red)));
+        let far = data.province("c");
+        let route = game.route(a.ix, far).expect("a road to c");
+        assert_eq!(route.steps.last(), Some(&far));
+        assert!(route.months >= 1);
+        assert_eq!(game.route(a.ix, a.location).map(|r| r.months), Some(0));
+        // Red's own province is in supply; the enemy's far capital beyond one step.
+        let reach = game.supply_reach(red);
+        assert_eq!(reach[data.province("a").get()], Some(0));
+        assert!(reach[far.get()].is_none_or(|steps| steps >= 2));
+    }
+}

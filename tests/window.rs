@@ -1,0 +1,124 @@
+//! The game window, checked from outside: `jingkang play --screenshot` under a virtual X display
+//! (Xvfb, with Mesa's software Vulkan) draws a real map, and without a display `play` says so.
+#![cfg(all(feature = "gui", target_os = "linux"))]
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A private X server for one test, stopped when dropped.
+struct VirtualDisplay {
+    server: Child,
+    name: String,
+}
+
+impl VirtualDisplay {
+    fn start() -> Self {
+        // A display number of our own, so parallel test runs do not meet.
+        let number = 100 + std::process::id() % 800;
+        let name = format!(":{number}");
+        let server = Command::new("Xvfb")
+            .args([name.as_str(), "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!("cannot start Xvfb ({e}): the window tests need it; install it with `apt-get install xvfb mesa-vulkan-drivers` (.ci/run does)")
+            });
+        let socket = format!("/tmp/.X11-unix/X{number}");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !Path::new(&socket).exists() {
+            assert!(Instant::now() < deadline, "Xvfb did not open {socket}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        Self { server, name }
+    }
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}
+
+/// Runs the game to a screenshot of `scenario` and returns the picture.
+fn screenshot(scenario: &str, dir: &Path) -> image::RgbImage {
+    let display = VirtualDisplay::start();
+    let out = dir.join(format!("{scenario}.png"));
+    let result = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["play", scenario, "--screenshot"])
+        .arg(&out)
+        .args(["--frames", "20"])
+        .env("DISPLAY", &display.name)
+        .env("JINGKANG_SAVE_DIR", dir)
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the jingkang binary runs");
+    assert!(
+        result.status.success(),
+        "play --screenshot failed: {}\n{}",
+        result.status,
+        String::from_utf8_lossy(&result.stderr)
+    );
+    image::open(&out).expect("the screenshot is a PNG").to_rgb8()
+}
+
+/// The share of the picture's pixels within a small distance of `colour`.
+fn share_near(picture: &image::RgbImage, colour: [u8; 3]) -> f64 {
+    let near = picture
+        .pixels()
+        .filter(|p| p.0.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 6))
+        .count();
+    near as f64 / (picture.width() * picture.height()) as f64
+}
+
+/// A faction's colour as the map paints its provinces: a quarter of the way to parchment.
+fn painted(hex: &str) -> [u8; 3] {
+    let channel = |k: usize| u8::from_str_radix(&hex[1 + 2 * k..3 + 2 * k], 16).expect("hex colour");
+    let parchment = [0.9_f64, 0.85, 0.75];
+    let mut out = [0; 3];
+    for (k, o) in out.iter_mut().enumerate() {
+        // Mixed in sRGB, as `Color::mix` mixes two sRGB colours.
+        let own = f64::from(channel(k)) / 255.0;
+        *o = ((own * 0.75 + parchment[k] * 0.25) * 255.0).round() as u8;
+    }
+    out
+}
+
+#[test]
+fn the_window_draws_a_map_with_every_faction_in_its_colour() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let picture = screenshot("jingkang", dir.path());
+    assert!(picture.width() >= 800 && picture.height() >= 500, "{}x{}", picture.width(), picture.height());
+    // Not a blank frame: many colours, none of them covering nearly everything.
+    let mut counts: BTreeMap<[u8; 3], usize> = BTreeMap::new();
+    for p in picture.pixels() {
+        *counts.entry([p.0[0] >> 4, p.0[1] >> 4, p.0[2] >> 4]).or_default() += 1;
+    }
+    let total = (picture.width() * picture.height()) as usize;
+    let biggest = counts.values().max().copied().unwrap_or(0);
+    assert!(counts.len() > 30, "only {} colours: a blank frame?", counts.len());
+    assert!(biggest < total * 7 / 10, "one colour covers {biggest} of {total} pixels");
+    // Song, Jin and Liao hold land at the start: each shows in its colour.
+    for (faction, hex) in [("Song", "#c0392b"), ("Jin", "#1f3a5f")] {
+        let share = share_near(&picture, painted(hex));
+        assert!(share > 0.005, "{faction}'s colour covers only {:.2}% of the map", share * 100.0);
+    }
+}
+
+#[test]
+fn without_a_display_play_says_so_and_names_the_headless_commands() {
+    let result = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["play", "jingkang"])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("the jingkang binary runs");
+    assert_eq!(result.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("needs a graphical display"), "{stderr}");
+    assert!(stderr.contains("jingkang run"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "one sentence: {stderr}");
+}
