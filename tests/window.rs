@@ -5,7 +5,6 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 /// A private X server for one test, stopped when dropped.
 struct VirtualDisplay {
@@ -14,25 +13,24 @@ struct VirtualDisplay {
 }
 
 impl VirtualDisplay {
+    /// Starts Xvfb on a display number it picks itself (`-displayfd`), so tests running at once
+    /// each get their own, and waits until it is ready.
     fn start() -> Self {
-        // A display number of our own, so parallel test runs do not meet.
-        let number = 100 + std::process::id() % 800;
-        let name = format!(":{number}");
-        let server = Command::new("Xvfb")
-            .args([name.as_str(), "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
-            .stdout(Stdio::null())
+        use std::io::BufRead;
+        let mut server = Command::new("Xvfb")
+            .args(["-displayfd", "1", "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
+            .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
             .unwrap_or_else(|e| {
                 panic!("cannot start Xvfb ({e}): the window tests need it; install it with `apt-get install xvfb mesa-vulkan-drivers` (.ci/run does)")
             });
-        let socket = format!("/tmp/.X11-unix/X{number}");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !Path::new(&socket).exists() {
-            assert!(Instant::now() < deadline, "Xvfb did not open {socket}");
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Self { server, name }
+        let stdout = server.stdout.take().expect("Xvfb's stdout");
+        let mut number = String::new();
+        std::io::BufReader::new(stdout).read_line(&mut number).expect("Xvfb says its display");
+        let number = number.trim();
+        assert!(!number.is_empty() && number.chars().all(|c| c.is_ascii_digit()), "Xvfb said {number:?}");
+        Self { server, name: format!(":{number}") }
     }
 }
 
@@ -43,19 +41,26 @@ impl Drop for VirtualDisplay {
     }
 }
 
-/// Runs the game to a screenshot of `scenario` and returns the picture.
-fn screenshot(scenario: &str, dir: &Path) -> image::RgbImage {
+/// Runs `jingkang play ARGS --screenshot` under a virtual display.
+fn play_to_screenshot(args: &[&str], out: &Path, dir: &Path) -> std::process::Output {
     let display = VirtualDisplay::start();
-    let out = dir.join(format!("{scenario}.png"));
-    let result = Command::new(env!("CARGO_BIN_EXE_jingkang"))
-        .args(["play", scenario, "--screenshot"])
-        .arg(&out)
+    Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .arg("play")
+        .args(args)
+        .arg("--screenshot")
+        .arg(out)
         .args(["--frames", "20"])
         .env("DISPLAY", &display.name)
         .env("JINGKANG_SAVE_DIR", dir)
         .env_remove("WAYLAND_DISPLAY")
         .output()
-        .expect("the jingkang binary runs");
+        .expect("the jingkang binary runs")
+}
+
+/// Runs the game to a screenshot (of `scenario`, or of the start screen) and returns the picture.
+fn screenshot(scenario: Option<&str>, dir: &Path) -> image::RgbImage {
+    let out = dir.join(format!("{}.png", scenario.unwrap_or("start")));
+    let result = play_to_screenshot(scenario.as_slice(), &out, dir);
     assert!(
         result.status.success(),
         "play --screenshot failed: {}\n{}",
@@ -63,6 +68,16 @@ fn screenshot(scenario: &str, dir: &Path) -> image::RgbImage {
         String::from_utf8_lossy(&result.stderr)
     );
     image::open(&out).expect("the screenshot is a PNG").to_rgb8()
+}
+
+/// How many colours (at 4 bits a channel) cover at least 0.1% of the picture.
+fn colours(picture: &image::RgbImage) -> usize {
+    let mut counts: BTreeMap<[u8; 3], usize> = BTreeMap::new();
+    for p in picture.pixels() {
+        *counts.entry([p.0[0] >> 4, p.0[1] >> 4, p.0[2] >> 4]).or_default() += 1;
+    }
+    let total = (picture.width() * picture.height()) as usize;
+    counts.values().filter(|n| **n * 1000 >= total).count()
 }
 
 /// The share of the picture's pixels within a small distance of `colour`.
@@ -90,7 +105,7 @@ fn painted(hex: &str) -> [u8; 3] {
 #[test]
 fn the_window_draws_a_map_with_every_faction_in_its_colour() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let picture = screenshot("jingkang", dir.path());
+    let picture = screenshot(Some("jingkang"), dir.path());
     assert!(picture.width() >= 800 && picture.height() >= 500, "{}x{}", picture.width(), picture.height());
     // Not a blank frame: many colours, none of them covering nearly everything.
     let mut counts: BTreeMap<[u8; 3], usize> = BTreeMap::new();
@@ -106,6 +121,26 @@ fn the_window_draws_a_map_with_every_faction_in_its_colour() {
         let share = share_near(&picture, painted(hex));
         assert!(share > 0.005, "{faction}'s colour covers only {:.2}% of the map", share * 100.0);
     }
+}
+
+#[test]
+fn the_start_screen_opens_without_a_campaign_and_shows_no_map() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let picture = screenshot(None, dir.path());
+    assert!(colours(&picture) >= 2, "a blank frame");
+    assert!(share_near(&picture, painted("#c0392b")) < 0.001, "no map behind the start screen");
+}
+
+#[test]
+fn a_campaign_that_cannot_start_fails_with_its_reason() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("never.png");
+    let result = play_to_screenshot(&["jingkang", "--faction", "sung"], &out, dir.path());
+    assert!(!result.status.success());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("no faction \"sung\""), "{stderr}");
+    assert!(stderr.contains("the campaign did not start"), "{stderr}");
+    assert!(!out.exists());
 }
 
 #[test]

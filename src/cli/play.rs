@@ -24,7 +24,8 @@ pub(super) struct Args {
     /// Continue a saved game.
     #[arg(long, value_name = "SAVE", conflicts_with = "scenario")]
     load: Option<PathBuf>,
-    /// Save a picture of the window to this PNG after --frames frames, then quit.
+    /// Save a picture of the window to this PNG after --frames frames, then quit (the start
+    /// screen's picture when no SCENARIO is named).
     #[arg(long, value_name = "PNG")]
     screenshot: Option<PathBuf>,
     /// Frames to draw before the screenshot.
@@ -53,10 +54,6 @@ pub(super) fn run(args: &Args) -> ExitCode {
         }
         None => None,
     };
-    if args.screenshot.is_some() && game.is_none() && args.load.is_none() {
-        eprintln!("error: --screenshot needs a SCENARIO (or --load) to draw");
-        return ExitCode::from(super::EXIT_INVALID);
-    }
     crate::gui::run(crate::gui::Launch { game, load: args.load.clone(), screenshot: args.screenshot.clone(), frames: args.frames })
 }
 

@@ -147,11 +147,6 @@ impl Frame {
         Self { min: [min[0] - margin, min[1] - margin], max: [max[0] + margin, max[1] + margin] }
     }
 
-    /// The corners, clockwise from the top left (y grows upward).
-    fn corners(&self) -> [Point; 4] {
-        [[self.min[0], self.max[1]], self.max, [self.max[0], self.min[1]], self.min]
-    }
-
     fn perimeter(&self) -> f32 {
         2.0 * (self.max[0] - self.min[0]) + 2.0 * (self.max[1] - self.min[1])
     }
@@ -175,20 +170,37 @@ impl Frame {
 
 /// The sea beside a coast drawn with the land on its left and the sea on its right (the
 /// convention of OpenStreetMap's coastlines): the coast closed by the frame, walking clockwise
-/// from the coast's last point back to its first. Returns the outline.
-pub fn sea_outline(coast: &[Point], frame: &Frame) -> Vec<Point> {
+/// from the coast's last point back to its first. Where the walk follows the frame it is pushed
+/// `reach` further out, so the sea still fills the view when the map is zoomed far out.
+pub fn sea_outline(coast: &[Point], frame: &Frame, reach: f32) -> Vec<Point> {
     let (Some(&first), Some(&last)) = (coast.first(), coast.last()) else { return Vec::new() };
     let (start, t_start) = frame.snap(first);
     let (end, t_end) = frame.snap(last);
     let perimeter = frame.perimeter();
+    let (w, h) = (frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]);
+    // Out through the edge that a point at `t` lies on.
+    let push = |p: Point, t: f32| {
+        let edge = if t < w { 0 } else if t < w + h { 1 } else if t < 2.0 * w + h { 2 } else { 3 };
+        match edge {
+            0 => [p[0], p[1] + reach],
+            1 => [p[0] + reach, p[1]],
+            2 => [p[0], p[1] - reach],
+            _ => [p[0] - reach, p[1]],
+        }
+    };
     let mut outline = coast.to_vec();
     outline.push(end);
+    outline.push(push(end, t_end));
     // Corners met going clockwise from the end to the start.
     let travel = (t_start - t_end).rem_euclid(perimeter);
-    let (w, h) = (frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]);
     let corner_at = [0.0, w, w + h, 2.0 * w + h];
-    let mut passed: Vec<(f32, Point)> = frame
-        .corners()
+    let pushed_corners = [
+        [frame.min[0] - reach, frame.max[1] + reach],
+        [frame.max[0] + reach, frame.max[1] + reach],
+        [frame.max[0] + reach, frame.min[1] - reach],
+        [frame.min[0] - reach, frame.min[1] - reach],
+    ];
+    let mut passed: Vec<(f32, Point)> = pushed_corners
         .iter()
         .zip(corner_at)
         .map(|(&c, t)| ((t - t_end).rem_euclid(perimeter), c))
@@ -196,6 +208,7 @@ pub fn sea_outline(coast: &[Point], frame: &Frame) -> Vec<Point> {
         .collect();
     passed.sort_by(|a, b| a.0.total_cmp(&b.0));
     outline.extend(passed.into_iter().map(|(_, c)| c));
+    outline.push(push(start, t_start));
     outline.push(start);
     outline
 }
@@ -265,11 +278,13 @@ mod tests {
     fn the_sea_lies_right_of_a_coast_walked_with_the_land_on_the_left() {
         let frame = Frame { min: [0.0, 0.0], max: [100.0, 100.0] };
         // A coast running north at x = 60: land on the left (west), sea on the right (east).
-        let sea = sea_outline(&[[60.0, 10.0], [60.0, 90.0]], &frame);
+        let sea = sea_outline(&[[60.0, 10.0], [60.0, 90.0]], &frame, 50.0);
         assert!(contains(&sea, [80.0, 50.0]) && !contains(&sea, [30.0, 50.0]));
+        // Beyond the frame too, on the sea's side only.
+        assert!(contains(&sea, [140.0, 50.0]) && !contains(&sea, [-30.0, 50.0]));
         assert!(signed_area2(&sea) < 0.0, "walked clockwise");
         // The same coast walked south puts the sea in the west.
-        let sea = sea_outline(&[[60.0, 90.0], [60.0, 10.0]], &frame);
+        let sea = sea_outline(&[[60.0, 90.0], [60.0, 10.0]], &frame, 50.0);
         assert!(contains(&sea, [30.0, 50.0]) && !contains(&sea, [80.0, 50.0]));
         assert_eq!(triangulate(&sea).len() % 3, 0);
         assert!(!triangulate(&sea).is_empty());

@@ -477,7 +477,8 @@ mod tests {
     }
 }
 
+/// A faction's colour, lightened to read on the dark panels.
 fn faction_colour32(session: &Session, faction: Option<FactionIx>) -> egui::Color32 {
-    let c = super::map::faction_colour(session, faction).to_srgba();
+    let c = super::map::faction_colour(session, faction).mix(&Color::WHITE, 0.35).to_srgba();
     egui::Color32::from_rgb((c.red * 255.0) as u8, (c.green * 255.0) as u8, (c.blue * 255.0) as u8)
 }

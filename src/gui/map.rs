@@ -88,7 +88,7 @@ pub(super) fn plugin(app: &mut App) {
         (
             hover,
             clicks_to_actions,
-            (colour_cells, redraw_counters_and_sieges).run_if(resource_changed::<Session>.or_eager(resource_changed::<Overlay>)),
+            (colour_cells, redraw_counters_and_sieges).run_if(resource_exists_and_changed::<Session>.or_eager(resource_changed::<Overlay>)),
             keep_screen_size,
             draw_selected_road,
         )
@@ -161,7 +161,7 @@ fn spawn_map(
     let sea_colour = Color::srgb(0.45, 0.6, 0.72);
     for (line, points) in scenario.lines.iter().zip(&line_points) {
         if line.kind == LineKind::Coast {
-            let outline = geometry::sea_outline(points, &frame);
+            let outline = geometry::sea_outline(points, &frame, 40.0 * projection.units_per_degree());
             let triangles = geometry::triangulate(&outline);
             if !triangles.is_empty() {
                 commands.spawn((
@@ -285,13 +285,25 @@ fn redraw_counters_and_sieges(
     let scoped = DespawnOnExit(Screen::Playing);
     let ring = meshes.add(Annulus::new(11.0, 15.0));
     let red = materials.add(ColorMaterial::from(Color::srgb(0.75, 0.05, 0.05)));
+    let parchment = materials.add(ColorMaterial::from(Color::srgba(0.95, 0.92, 0.85, 0.9)));
     for p in &session.view.provinces {
         let Some(siege) = p.siege else { continue };
         let anchor = layout.sites[p.ix.get()];
         commands.spawn((Mesh2d(ring.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(anchor.x, anchor.y, 6.0), ScreenSized { anchor, offset: Vec2::ZERO }, Transient, scoped.clone()));
         let hunger = if siege.starving > 0 { ", starving" } else { "" };
+        let text = format!("siege {} mo, breach {:.0}%{hunger}", siege.months, siege.breach * 100.0);
+        // A pale card under the words, so they read on any faction's colour.
+        let card = meshes.add(Rectangle::new(text.chars().count() as f32 * 6.4 + 8.0, 16.0));
         commands.spawn((
-            Text2d::new(format!("siege {} mo, breach {:.0}%{hunger}", siege.months, siege.breach * 100.0)),
+            Mesh2d(card),
+            MeshMaterial2d(parchment.clone()),
+            Transform::from_xyz(anchor.x, anchor.y - 27.0, 6.4),
+            ScreenSized { anchor, offset: Vec2::new(0.0, -27.0) },
+            Transient,
+            scoped.clone(),
+        ));
+        commands.spawn((
+            Text2d::new(text),
             TextFont { font: font.0.clone().into(), font_size: FontSize::Px(12.0), ..default() },
             TextColor(Color::srgb(0.6, 0.0, 0.0)),
             Transform::from_xyz(anchor.x, anchor.y - 27.0, 6.5),

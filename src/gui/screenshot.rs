@@ -16,17 +16,30 @@ struct Countdown {
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Countdown>();
-    app.add_systems(Update, take_screenshot.run_if(in_state(Screen::Playing)));
-    app.add_systems(Update, give_up_off_the_map.run_if(in_state(Screen::Start)));
+    app.add_systems(Update, take_screenshot);
 }
 
-fn take_screenshot(mut commands: Commands, launch: Res<Launch>, mut countdown: ResMut<Countdown>) {
+/// After the frames asked for: the picture of the map (or of the start screen when no campaign
+/// was named); if a campaign was named but could not start, its error and a failure instead.
+fn take_screenshot(
+    mut commands: Commands,
+    launch: Res<Launch>,
+    screen: Res<State<Screen>>,
+    mut countdown: ResMut<Countdown>,
+    mut exit: MessageWriter<AppExit>,
+) {
     let Some(path) = launch.screenshot.clone() else { return };
     countdown.frames += 1;
     if countdown.asked || countdown.frames < launch.frames.max(1) {
         return;
     }
     countdown.asked = true;
+    let wanted_a_campaign = launch.game.is_some() || launch.load.is_some();
+    if wanted_a_campaign && *screen.get() != Screen::Playing {
+        eprintln!("error: the campaign did not start, so there is no map to take a picture of");
+        exit.write(AppExit::error());
+        return;
+    }
     commands.spawn(Screenshot::primary_window()).observe(save_and_quit(path));
 }
 
@@ -49,18 +62,5 @@ fn save_and_quit(path: PathBuf) -> impl FnMut(On<ScreenshotCaptured>, MessageWri
                 exit.write(AppExit::error());
             }
         }
-    }
-}
-
-/// A screenshot was asked for but the campaign never started (its error is on the start screen):
-/// say so and quit rather than wait for ever.
-fn give_up_off_the_map(launch: Res<Launch>, mut countdown: ResMut<Countdown>, mut exit: MessageWriter<AppExit>) {
-    if launch.screenshot.is_none() {
-        return;
-    }
-    countdown.frames += 1;
-    if countdown.frames > 5 {
-        eprintln!("error: the campaign did not start, so there is no map to take a picture of");
-        exit.write(AppExit::error());
     }
 }

@@ -50,7 +50,11 @@ fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut nex
             commands.insert_resource(session);
             next.set(Screen::Playing);
         }
-        Some(Err(e)) => menu.error = Some(e),
+        Some(Err(e)) => {
+            // Said on the terminal too, for whoever typed the command.
+            eprintln!("error: {e}");
+            menu.error = Some(e);
+        }
         None => {}
     }
     commands.insert_resource(menu);
@@ -78,7 +82,9 @@ fn start_screen(
             let builtins = menu.builtins.clone();
             for [id, name, years, description] in &builtins {
                 let picked = menu.scenario == *id;
-                if cols[0].selectable_label(picked, format!("{name}  ({years})")).clicked() {
+                // Most names already end with their years.
+                let label = if name.contains(years.as_str()) { name.clone() } else { format!("{name} ({years})") };
+                if cols[0].selectable_label(picked, label).clicked() {
                     menu.scenario = id.clone();
                 }
                 if picked {
@@ -124,7 +130,7 @@ fn start_screen(
         Some(Ok(game)) => {
             let dir = default_save_dir();
             let session = if game.scenario.is_empty() {
-                Session::load(&dir.join("autosave.json"), dir)
+                Session::load(&dir.join("autosave.json"), dir).map_err(|e| format!("Cannot continue the autosave: {e}"))
             } else {
                 Session::start(&game, dir)
             };
