@@ -161,7 +161,7 @@ fn spawn_map(
     let sea_colour = Color::srgb(0.45, 0.6, 0.72);
     for (line, points) in scenario.lines.iter().zip(&line_points) {
         if line.kind == LineKind::Coast {
-            let outline = geometry::sea_outline(points, &frame, 40.0 * projection.units_per_degree());
+            let outline = sea_beside(points, &frame, &sites, 40.0 * projection.units_per_degree());
             let triangles = geometry::triangulate(&outline);
             if !triangles.is_empty() {
                 commands.spawn((
@@ -230,6 +230,18 @@ fn spawn_map(
         transform.translation.y += panels.y / 2.0 * o.scale;
     }
     commands.insert_resource(MapLayout { sites: sites.iter().map(|s| Vec2::from(*s)).collect(), cells });
+}
+
+/// The sea beside a coast; a coast drawn the wrong way round (its "sea" would drown most of the
+/// cities) is read the other way, so one slip in a mod does not flood the map.
+fn sea_beside(coast: &[Point], frame: &Frame, cities: &[Point], reach: f32) -> Vec<Point> {
+    let outline = geometry::sea_outline(coast, frame, reach);
+    let drowned = cities.iter().filter(|c| geometry::contains(&outline, **c)).count();
+    if drowned * 2 <= cities.len() {
+        return outline;
+    }
+    let reversed: Vec<Point> = coast.iter().rev().copied().collect();
+    geometry::sea_outline(&reversed, frame, reach)
 }
 
 fn colour_cells(
@@ -365,6 +377,18 @@ mod tests {
         let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
         // The first two overlap: the second matters more and stays; the third is clear of both.
         assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))]), vec![false, true, true]);
+    }
+
+    #[test]
+    fn a_coast_drawn_the_wrong_way_round_does_not_drown_the_cities() {
+        let frame = Frame { min: [0.0, 0.0], max: [100.0, 100.0] };
+        let cities = [[20.0, 50.0], [30.0, 20.0], [40.0, 80.0]];
+        let right_way = sea_beside(&[[60.0, 10.0], [60.0, 90.0]], &frame, &cities, 10.0);
+        let wrong_way = sea_beside(&[[60.0, 90.0], [60.0, 10.0]], &frame, &cities, 10.0);
+        for sea in [right_way, wrong_way] {
+            assert!(cities.iter().all(|c| !geometry::contains(&sea, *c)));
+            assert!(geometry::contains(&sea, [80.0, 50.0]));
+        }
     }
 
     #[test]

@@ -325,7 +325,7 @@ mod tests {
     }
 
     #[test]
-    fn a_scripted_player_selects_marches_answers_and_ends_the_turn() {
+    fn a_scripted_player_selects_an_army_orders_a_march_and_ends_the_turn() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut app = App::new();
         plugin(&mut app);
@@ -408,6 +408,33 @@ mod tests {
         let game = NewGame { scenario: "jingkang".into(), factions: vec!["sung".into()], seed: 1, historical: false };
         let e = Session::start(&game, dir.path().to_path_buf()).err().expect("an unknown faction");
         assert!(e.contains("no faction \"sung\""), "{e}");
+    }
+
+    #[test]
+    fn in_hotseat_each_player_ends_his_turn_and_the_month_is_played_after_the_last() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let game = NewGame { scenario: "hebei_1125".into(), factions: vec!["song".into(), "jin".into()], seed: 2, historical: false };
+        let mut s = Session::start(&game, dir.path().to_path_buf()).expect("hebei starts");
+        let (song, jin) = (s.sim().data().faction("song"), s.sim().data().faction("jin"));
+        let month = s.view.date;
+        assert_eq!(s.player(), Some(song));
+        let answer_all = |s: &mut Session| {
+            for e in s.unanswered() {
+                s.apply(&UiAction::Answer { event: e, option: 0 });
+            }
+        };
+        answer_all(&mut s);
+        assert!(!s.apply(&UiAction::EndTurn), "Song is done; Jin's turn, same month");
+        assert_eq!((s.player(), s.view.date), (Some(jin), month));
+        // Jin cannot move Song's armies.
+        let song_army = s.view.armies.iter().find(|a| a.owner == song).map(|a| a.ix);
+        if let Some(a) = song_army {
+            assert_eq!(click_action(&s, None, Some(a)), None);
+        }
+        answer_all(&mut s);
+        assert!(s.apply(&UiAction::EndTurn), "after Jin the month is played");
+        assert_eq!(s.player(), Some(song));
+        assert_eq!(s.view.date, month.plus_months(1));
     }
 
     #[test]
