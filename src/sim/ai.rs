@@ -103,6 +103,21 @@ fn plan_armies(
         })
         .collect();
     let routes = p.data.routes(p.calendar.is_winter());
+    // Each province's worth and defences, and who claims it by a peace, read once for the month.
+    let cities: Vec<Option<City>> = p
+        .entities
+        .provinces
+        .iter()
+        .map(|e| {
+            let (_, populace, defences) = p.provinces.get(*e).ok()?;
+            Some(City {
+                worth: populace.wealth + populace.population / 100_000.0 + 1.0,
+                hold: defences.garrison * (1.0 + defences.walls * p.rules.wall_strength),
+            })
+        })
+        .collect();
+    let claimants: Vec<Option<FactionIx>> =
+        (0..n).map(|province| p.treaties.claimant(ProvinceIx(province as u16), owners[province])).collect();
     let mut is_capital = vec![false; n];
     for (_, capital) in p.factions.iter() {
         if let Some(c) = capital.0 {
@@ -122,15 +137,14 @@ fn plan_armies(
             enemy_power[x.army.location.get()] += x.power;
         }
         let enemy_power_at = |province: usize| -> f64 { enemy_power[province] };
+        // Alliance shares: what the treaty promises us is worth twice as much, what it promises an
+        // ally is left to him.
+        let goal = war_goals(p, faction, n);
         let base_worth: Vec<Option<f64>> = (0..n)
             .map(|target| {
-                let province = ProvinceIx(target as u16);
-                let (_, populace, _) = p.provinces.get(p.entities.provinces[target]).ok()?;
-                let worth = populace.wealth + populace.population / 100_000.0 + 1.0;
+                let worth = cities[target]?.worth;
                 let worth = if is_capital[target] { worth * 3.0 } else { worth };
-                // Alliance shares: what the treaty promises us is worth twice as much, what it
-                // promises an ally is left to him.
-                Some(worth * war_goal(p, faction, province))
+                Some(worth * goal[target])
             })
             .collect();
         let faction_plans: Vec<(Option<super::ids::ArmyIx>, ProvinceIx, f64)> =
@@ -141,8 +155,7 @@ fn plan_armies(
             let here = force.army.location;
             let order = |order: Order| OrderGiven { faction, order };
             // 1. Stand before an enemy city: besiege it.
-            let claims =
-                |province: usize| p.treaties.claimant(ProvinceIx(province as u16), owners[province]) == Some(faction);
+            let claims = |province: usize| claimants[province] == Some(faction);
             // ... unless a war plan sends this army elsewhere or forbids this city.
             let called_away = plans.iter().any(|(f, army, target, weight)| {
                 *f == faction
@@ -181,8 +194,7 @@ fn plan_armies(
                 if !days.is_finite() {
                     continue;
                 }
-                let Some(worth) = base_worth[target] else { continue };
-                let Ok((_, _, defences)) = p.provinces.get(p.entities.provinces[target]) else { continue };
+                let (Some(worth), Some(city)) = (base_worth[target], cities[target]) else { continue };
                 let planned = planned_for[target];
                 if planned <= 0.0 {
                     continue;
@@ -196,8 +208,7 @@ fn plan_armies(
                     if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
                         continue;
                     }
-                    let hold = defences.garrison * (1.0 + defences.walls * p.rules.wall_strength);
-                    worth / (1.0 + hold / force.power.max(1.0))
+                    worth / (1.0 + city.hold / force.power.max(1.0))
                 } else if owner == Some(faction) && p.sieges.0[target].is_some_and(|s| at_war(Some(s.besieger))) {
                     let besiegers = enemy_power_at(target);
                     if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
@@ -244,21 +255,34 @@ fn plan_armies(
     }
 }
 
-/// How an alliance in force weighs a target: 2 if promised to `faction`, 0 if promised to an ally,
-/// 1 otherwise.
-fn war_goal(p: &Picture, faction: FactionIx, province: ProvinceIx) -> f64 {
+/// What a province's capture is worth before its distance, and what holds it.
+#[derive(Clone, Copy)]
+struct City {
+    worth: f64,
+    /// The garrison, multiplied by the walls.
+    hold: f64,
+}
+
+/// How the alliances in force weigh each province for `faction`: 2 if promised to it, 0 if
+/// promised to an ally, 1 otherwise; the first treaty (in treaty order) that shares a province
+/// out decides.
+fn war_goals(p: &Picture, faction: FactionIx, n: usize) -> Vec<f64> {
+    let mut goal: Vec<Option<f64>> = vec![None; n];
     for t in p.treaties.0.iter().flatten() {
         let super::diplomacy::TreatyTerms::Alliance { shares, .. } = &t.terms else { continue };
         if !t.parties.contains(&faction) {
             continue;
         }
         for (who, provinces) in shares {
-            if provinces.contains(&province) {
-                return if *who == faction { 2.0 } else { 0.0 };
+            for province in provinces {
+                let slot = &mut goal[province.get()];
+                if slot.is_none() {
+                    *slot = Some(if *who == faction { 2.0 } else { 0.0 });
+                }
             }
         }
     }
-    1.0
+    goal.into_iter().map(|g| g.unwrap_or(1.0)).collect()
 }
 
 /// Storm when the odds are overwhelming, else blockade.
