@@ -82,10 +82,7 @@ fn colours(picture: &image::RgbImage) -> usize {
 
 /// The share of the picture's pixels within a small distance of `colour`.
 fn share_near(picture: &image::RgbImage, colour: [u8; 3]) -> f64 {
-    let near = picture
-        .pixels()
-        .filter(|p| p.0.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 6))
-        .count();
+    let near = picture.pixels().filter(|p| p.0.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 6)).count();
     near as f64 / (picture.width() * picture.height()) as f64
 }
 

@@ -43,18 +43,30 @@ pub(super) fn run(args: &Args) -> ExitCode {
             } else {
                 // The first playable faction, so `jingkang play jingkang` puts you in command.
                 match load_valid(&ScenarioRef::parse(scenario)) {
-                    Ok(valid) => crate::gui::session::playable(valid.scenario()).into_iter().take(1).map(|f| f.0).collect(),
+                    Ok(valid) => {
+                        crate::gui::session::playable(valid.scenario()).into_iter().take(1).map(|f| f.0).collect()
+                    }
                     Err(errors) => {
                         eprintln!("{errors}");
                         return ExitCode::from(super::EXIT_INVALID);
                     }
                 }
             };
-            Some(crate::gui::NewGame { scenario: scenario.clone(), factions, seed: args.seed, historical: args.historical })
+            Some(crate::gui::NewGame {
+                scenario: scenario.clone(),
+                factions,
+                seed: args.seed,
+                historical: args.historical,
+            })
         }
         None => None,
     };
-    crate::gui::run(crate::gui::Launch { game, load: args.load.clone(), screenshot: args.screenshot.clone(), frames: args.frames })
+    crate::gui::run(crate::gui::Launch {
+        game,
+        load: args.load.clone(),
+        screenshot: args.screenshot.clone(),
+        frames: args.frames,
+    })
 }
 
 #[cfg(not(feature = "gui"))]

@@ -66,10 +66,7 @@ fn track_cursor(
 ) {
     let over_panel = contexts.ctx_mut().is_ok_and(|ctx| ctx.is_pointer_over_egui());
     let (camera, at) = *camera;
-    cursor.0 = window
-        .cursor_position()
-        .filter(|_| !over_panel)
-        .and_then(|p| camera.viewport_to_world_2d(at, p).ok());
+    cursor.0 = window.cursor_position().filter(|_| !over_panel).and_then(|p| camera.viewport_to_world_2d(at, p).ok());
 }
 
 fn drag_and_click(

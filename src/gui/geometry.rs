@@ -180,7 +180,15 @@ pub fn sea_outline(coast: &[Point], frame: &Frame, reach: f32) -> Vec<Point> {
     let (w, h) = (frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]);
     // Out through the edge that a point at `t` lies on.
     let push = |p: Point, t: f32| {
-        let edge = if t < w { 0 } else if t < w + h { 1 } else if t < 2.0 * w + h { 2 } else { 3 };
+        let edge = if t < w {
+            0
+        } else if t < w + h {
+            1
+        } else if t < 2.0 * w + h {
+            2
+        } else {
+            3
+        };
         match edge {
             0 => [p[0], p[1] + reach],
             1 => [p[0] + reach, p[1]],

@@ -5,9 +5,9 @@ use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::Screen;
 use super::map::{Hovered, Overlay, strength};
 use super::session::{Session, UiAction};
-use super::Screen;
 use crate::sim::{ArmyView, CheckStatus, FactionIx, Proposal, ProvinceView, Stance};
 
 /// Which optional windows are open.
@@ -21,10 +21,15 @@ struct Windows {
 
 pub(super) fn plugin(app: &mut App) {
     app.insert_resource(Windows { truce_months: 12, ..default() });
-    app.add_systems(EguiPrimaryContextPass, panels.run_if(in_state(Screen::Playing)).run_if(resource_exists::<Session>));
+    app.add_systems(
+        EguiPrimaryContextPass,
+        panels.run_if(in_state(Screen::Playing)).run_if(resource_exists::<Session>),
+    );
     app.add_systems(
         Update,
-        keys.run_if(in_state(Screen::Playing)).run_if(resource_exists::<Session>).run_if(not(egui_wants_any_keyboard_input)),
+        keys.run_if(in_state(Screen::Playing))
+            .run_if(resource_exists::<Session>)
+            .run_if(not(egui_wants_any_keyboard_input)),
     );
 }
 
@@ -99,7 +104,13 @@ pub(super) fn root_ui(ctx: &egui::Context) -> egui::Ui {
     )
 }
 
-fn top_bar(root: &mut egui::Ui, session: &Session, overlay: &mut Overlay, windows: &mut Windows, out: &mut Vec<UiAction>) {
+fn top_bar(
+    root: &mut egui::Ui,
+    session: &Session,
+    overlay: &mut Overlay,
+    windows: &mut Windows,
+    out: &mut Vec<UiAction>,
+) {
     let s = &session.sim().data().scenario;
     egui::Panel::top("top").show(root, |ui| {
         ui.horizontal(|ui| {
@@ -252,7 +263,9 @@ fn describe_province(ui: &mut egui::Ui, session: &Session, p: &ProvinceView) {
     ui.label(format!("People {:.0}  ·  wealth {:.0}k a month", p.population, p.wealth));
     ui.label(format!("Grain in store {:.0}  ·  walls {:.0}/10  ·  garrison {:.0}", p.grain, p.walls, p.garrison));
     let unrest = match (p.loyal_to, p.owner) {
-        (Some(l), Some(o)) if l != o => format!("Unrest: the people look to {} ({:.0})", s.factions[l.get()].name, p.loyalty),
+        (Some(l), Some(o)) if l != o => {
+            format!("Unrest: the people look to {} ({:.0})", s.factions[l.get()].name, p.loyalty)
+        }
         _ => format!("Loyal ({:.0})", p.loyalty),
     };
     ui.label(unrest);
@@ -289,7 +302,9 @@ fn tooltip(ctx: &egui::Context, session: &Session, hovered: &Hovered) {
                     describe_army(ui, session, army);
                 } else if let Some(p) = province {
                     describe_province(ui, session, p);
-                    if let Some(route) = session.selected.filter(|a| session.commands(*a)).and_then(|a| session.sim().route(a, p.ix)) {
+                    if let Some(route) =
+                        session.selected.filter(|a| session.commands(*a)).and_then(|a| session.sim().route(a, p.ix))
+                    {
                         ui.label(format!("Your army would need {} month(s) to march here.", route.months));
                     }
                 }
@@ -336,20 +351,23 @@ fn proposals_dialog(ctx: &egui::Context, session: &Session, out: &mut Vec<UiActi
         return;
     }
     let s = &session.sim().data().scenario;
-    egui::Window::new("Envoys at court").collapsible(false).anchor(egui::Align2::CENTER_TOP, egui::vec2(-170.0, 60.0)).show(ctx, |ui| {
-        for p in pending {
-            ui.horizontal(|ui| {
-                ui.label(format!("{}: {}", s.factions[p.from.get()].name, p.text));
-                if ui.button("Accept").clicked() {
-                    out.push(UiAction::AnswerProposal { proposal: p.index, accept: true });
-                }
-                if ui.button("Refuse").clicked() {
-                    out.push(UiAction::AnswerProposal { proposal: p.index, accept: false });
-                }
-            });
-        }
-        ui.small("Unanswered, a proposal lapses when the month ends.");
-    });
+    egui::Window::new("Envoys at court")
+        .collapsible(false)
+        .anchor(egui::Align2::CENTER_TOP, egui::vec2(-170.0, 60.0))
+        .show(ctx, |ui| {
+            for p in pending {
+                ui.horizontal(|ui| {
+                    ui.label(format!("{}: {}", s.factions[p.from.get()].name, p.text));
+                    if ui.button("Accept").clicked() {
+                        out.push(UiAction::AnswerProposal { proposal: p.index, accept: true });
+                    }
+                    if ui.button("Refuse").clicked() {
+                        out.push(UiAction::AnswerProposal { proposal: p.index, accept: false });
+                    }
+                });
+            }
+            ui.small("Unanswered, a proposal lapses when the month ends.");
+        });
 }
 
 fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out: &mut Vec<UiAction>) {
@@ -396,7 +414,10 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
                 ui.label(&s.factions[other.ix.get()].name);
                 if at_war {
                     if ui.button("Sue for peace").clicked() {
-                        out.push(propose(other.ix, Proposal::Peace { indemnity: windows.indemnity, ceded: Vec::new() }));
+                        out.push(propose(
+                            other.ix,
+                            Proposal::Peace { indemnity: windows.indemnity, ceded: Vec::new() },
+                        ));
                     }
                     if ui.button("Ask for a truce").clicked() {
                         out.push(propose(other.ix, Proposal::Truce { months: windows.truce_months }));
@@ -428,29 +449,32 @@ fn propose(to: FactionIx, proposal: Proposal) -> UiAction {
 fn outcome(ctx: &egui::Context, session: &Session) -> bool {
     let Some(outcome) = &session.view.outcome else { return false };
     let mut back = false;
-    egui::Window::new("The end of the campaign").collapsible(false).anchor(egui::Align2::CENTER_CENTER, egui::vec2(-170.0, 0.0)).show(ctx, |ui| {
-        ui.heading(&outcome.description);
-        ui.label(format!("{}", outcome.date));
-        ui.separator();
-        ui.strong("History, check by check");
-        egui::Grid::new("history").striped(true).show(ui, |ui| {
-            for check in &session.view.history {
-                let (mark, colour) = match check.status {
-                    CheckStatus::Matched => ("as history", egui::Color32::DARK_GREEN),
-                    CheckStatus::Diverged => ("diverged", egui::Color32::DARK_RED),
-                    CheckStatus::Pending => ("pending", egui::Color32::GRAY),
-                };
-                ui.label(&check.text);
-                ui.label(format!("by {}", check.expected));
-                ui.colored_label(colour, mark);
-                ui.label(check.happened.map_or("never".to_string(), |d| format!("happened {d}")));
-                ui.end_row();
+    egui::Window::new("The end of the campaign")
+        .collapsible(false)
+        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(-170.0, 0.0))
+        .show(ctx, |ui| {
+            ui.heading(&outcome.description);
+            ui.label(format!("{}", outcome.date));
+            ui.separator();
+            ui.strong("History, check by check");
+            egui::Grid::new("history").striped(true).show(ui, |ui| {
+                for check in &session.view.history {
+                    let (mark, colour) = match check.status {
+                        CheckStatus::Matched => ("as history", egui::Color32::DARK_GREEN),
+                        CheckStatus::Diverged => ("diverged", egui::Color32::DARK_RED),
+                        CheckStatus::Pending => ("pending", egui::Color32::GRAY),
+                    };
+                    ui.label(&check.text);
+                    ui.label(format!("by {}", check.expected));
+                    ui.colored_label(colour, mark);
+                    ui.label(check.happened.map_or("never".to_string(), |d| format!("happened {d}")));
+                    ui.end_row();
+                }
+            });
+            if ui.button("Back to the start screen").clicked() {
+                back = true;
             }
         });
-        if ui.button("Back to the start screen").clicked() {
-            back = true;
-        }
-    });
     back
 }
 

@@ -5,10 +5,10 @@ use bevy::mesh::{Indices, PrimitiveTopology};
 use bevy::prelude::*;
 use bevy::window::PrimaryWindow;
 
+use super::Screen;
 use super::camera::{Cursor, MapClick, fit};
 use super::geometry::{self, Frame, Point, Projection as MapProjection};
 use super::session::{Session, UiAction, click_action};
-use super::Screen;
 use crate::scenario::LineKind;
 use crate::sim::{ArmyIx, FactionIx, ProvinceIx};
 
@@ -88,7 +88,8 @@ pub(super) fn plugin(app: &mut App) {
         (
             hover,
             clicks_to_actions,
-            (colour_cells, redraw_counters_and_sieges).run_if(resource_exists_and_changed::<Session>.or_eager(resource_changed::<Overlay>)),
+            (colour_cells, redraw_counters_and_sieges)
+                .run_if(resource_exists_and_changed::<Session>.or_eager(resource_changed::<Overlay>)),
             keep_screen_size,
             draw_selected_road,
         )
@@ -146,7 +147,13 @@ fn spawn_map(
         }
         let mesh = meshes.add(mesh_of(cell, geometry::fan(cell.len())));
         let material = materials.add(ColorMaterial::from(Color::WHITE));
-        commands.spawn((Mesh2d(mesh), MeshMaterial2d(material), Transform::from_xyz(0.0, 0.0, 0.0), Cell(ProvinceIx(i as u16)), scoped.clone()));
+        commands.spawn((
+            Mesh2d(mesh),
+            MeshMaterial2d(material),
+            Transform::from_xyz(0.0, 0.0, 0.0),
+            Cell(ProvinceIx(i as u16)),
+            scoped.clone(),
+        ));
         let mut ring = cell.clone();
         ring.push(cell[0]);
         let (v, idx) = geometry::thick_line(&ring, 1.6);
@@ -203,7 +210,13 @@ fn spawn_map(
         ));
         let name = p.name.split(" (").next().unwrap_or(&p.name).to_string();
         let capital = capitals.contains(&p.id.as_str());
-        let px: f32 = if capital { 17.0 } else if walled { 15.0 } else { 13.0 };
+        let px: f32 = if capital {
+            17.0
+        } else if walled {
+            15.0
+        } else {
+            13.0
+        };
         let priority = f64::from(u8::from(capital)) * 1e9 + f64::from(u8::from(walled)) * 1e8 + p.population as f64;
         // Ubuntu's letters average about half the font size in width.
         let size = Vec2::new(name.chars().count() as f32 * px * 0.52, px * 1.2);
@@ -261,7 +274,11 @@ fn colour_cells(
             None => {
                 let base = faction_colour(&session, p.owner);
                 // Besieged cities pale, so the siege catches the eye.
-                if p.siege.is_some() { base.mix(&Color::WHITE, 0.35) } else { base.mix(&Color::srgb(0.9, 0.85, 0.75), 0.25) }
+                if p.siege.is_some() {
+                    base.mix(&Color::WHITE, 0.35)
+                } else {
+                    base.mix(&Color::srgb(0.9, 0.85, 0.75), 0.25)
+                }
             }
         };
         if let Some(mut m) = materials.get_mut(&material.0) {
@@ -301,7 +318,14 @@ fn redraw_counters_and_sieges(
     for p in &session.view.provinces {
         let Some(siege) = p.siege else { continue };
         let anchor = layout.sites[p.ix.get()];
-        commands.spawn((Mesh2d(ring.clone()), MeshMaterial2d(red.clone()), Transform::from_xyz(anchor.x, anchor.y, 6.0), ScreenSized { anchor, offset: Vec2::ZERO }, Transient, scoped.clone()));
+        commands.spawn((
+            Mesh2d(ring.clone()),
+            MeshMaterial2d(red.clone()),
+            Transform::from_xyz(anchor.x, anchor.y, 6.0),
+            ScreenSized { anchor, offset: Vec2::ZERO },
+            Transient,
+            scoped.clone(),
+        ));
         let hunger = if siege.starving > 0 { ", starving" } else { "" };
         let text = format!("siege {} mo, breach {:.0}%{hunger}", siege.months, siege.breach * 100.0);
         // A pale card under the words, so they read on any faction's colour.
@@ -346,7 +370,11 @@ fn redraw_counters_and_sieges(
                     scoped.clone(),
                 ))
                 .with_children(|c| {
-                    c.spawn((Mesh2d(frame_mesh.clone()), MeshMaterial2d(if selected { gold.clone() } else { dark.clone() }), Transform::from_xyz(0.0, 0.0, 0.0)));
+                    c.spawn((
+                        Mesh2d(frame_mesh.clone()),
+                        MeshMaterial2d(if selected { gold.clone() } else { dark.clone() }),
+                        Transform::from_xyz(0.0, 0.0, 0.0),
+                    ));
                     c.spawn((Mesh2d(box_mesh.clone()), MeshMaterial2d(fill), Transform::from_xyz(0.0, 0.0, 0.1)));
                     c.spawn((
                         Text2d::new(strength(a.men())),

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use bevy::prelude::*;
 
 use crate::scenario::{Date, ScenarioRef, load_valid};
-use crate::sim::{ArmyIx, Chronicle, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance};
+use crate::sim::{
+    ArmyIx, Chronicle, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance,
+};
 
 /// A campaign in the window.
 #[derive(Resource)]
@@ -38,14 +40,34 @@ pub struct Session {
 #[derive(Message, Clone, Debug, PartialEq)]
 pub enum UiAction {
     Select(Option<ArmyIx>),
-    March { army: ArmyIx, to: ProvinceIx },
-    Stance { army: ArmyIx, stance: Stance },
-    Raid { army: ArmyIx, target: ArmyIx },
-    Answer { event: usize, option: usize },
-    Propose { to: FactionIx, proposal: crate::sim::Proposal },
-    DeclareWar { on: FactionIx },
+    March {
+        army: ArmyIx,
+        to: ProvinceIx,
+    },
+    Stance {
+        army: ArmyIx,
+        stance: Stance,
+    },
+    Raid {
+        army: ArmyIx,
+        target: ArmyIx,
+    },
+    Answer {
+        event: usize,
+        option: usize,
+    },
+    Propose {
+        to: FactionIx,
+        proposal: crate::sim::Proposal,
+    },
+    DeclareWar {
+        on: FactionIx,
+    },
     /// Accept or refuse a proposal made to the player (its index in the view's proposals).
-    AnswerProposal { proposal: usize, accept: bool },
+    AnswerProposal {
+        proposal: usize,
+        accept: bool,
+    },
     EndTurn,
     Save,
     Load(PathBuf),
@@ -138,11 +160,7 @@ impl Session {
     /// Proposals made to the current player and not yet answered.
     pub fn pending_proposals(&self) -> Vec<&crate::sim::ProposalView> {
         let me = self.player();
-        self.view
-            .proposals
-            .iter()
-            .filter(|p| Some(p.to) == me && !self.answered_proposals.contains(&p.index))
-            .collect()
+        self.view.proposals.iter().filter(|p| Some(p.to) == me && !self.answered_proposals.contains(&p.index)).collect()
     }
 
     /// Whether `army` takes orders from the current player.
@@ -180,7 +198,9 @@ impl Session {
             }
             UiAction::Raid { army, target } => self.order(*army, Order::Raid { army: *army, target: *target }),
             UiAction::Answer { event, option } => self.answer(*event, *option),
-            UiAction::Propose { to, proposal } => self.diplomacy(Order::Propose { to: *to, proposal: proposal.clone() }),
+            UiAction::Propose { to, proposal } => {
+                self.diplomacy(Order::Propose { to: *to, proposal: proposal.clone() })
+            }
             UiAction::DeclareWar { on } => self.diplomacy(Order::DeclareWar { on: *on }),
             UiAction::AnswerProposal { proposal, accept } => {
                 let mine = self.pending_proposals().iter().any(|p| p.index == *proposal);
@@ -273,7 +293,12 @@ pub fn click_action(session: &Session, province: Option<ProvinceIx>, army: Optio
     if let Some(target) = army.and_then(|a| session.view.army(a)).filter(|t| t.owner != me) {
         let at_war = session.view.relation(me, target.owner).is_some_and(|r| r.at_war);
         let here = session.view.army(selected).map(|a| a.location);
-        if at_war && here.is_some_and(|h| h == target.location || session.sim.data().neighbours[h.get()].iter().any(|(n, _)| *n == target.location)) {
+        if at_war
+            && here.is_some_and(|h| {
+                h == target.location
+                    || session.sim.data().neighbours[h.get()].iter().any(|(n, _)| *n == target.location)
+            })
+        {
             return Some(UiAction::Raid { army: selected, target: target.ix });
         }
     }
@@ -302,7 +327,11 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The window's actions, in the order they were made.
-fn apply_actions(mut actions: MessageReader<UiAction>, mut session: ResMut<Session>, mut played: MessageWriter<MonthPlayed>) {
+fn apply_actions(
+    mut actions: MessageReader<UiAction>,
+    mut session: ResMut<Session>,
+    mut played: MessageWriter<MonthPlayed>,
+) {
     for action in actions.read() {
         if session.apply(action) {
             played.write(MonthPlayed);
@@ -413,7 +442,12 @@ mod tests {
     #[test]
     fn in_hotseat_each_player_ends_his_turn_and_the_month_is_played_after_the_last() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let game = NewGame { scenario: "hebei_1125".into(), factions: vec!["song".into(), "jin".into()], seed: 2, historical: false };
+        let game = NewGame {
+            scenario: "hebei_1125".into(),
+            factions: vec!["song".into(), "jin".into()],
+            seed: 2,
+            historical: false,
+        };
         let mut s = Session::start(&game, dir.path().to_path_buf()).expect("hebei starts");
         let (song, jin) = (s.sim().data().faction("song"), s.sim().data().faction("jin"));
         let month = s.view.date;

@@ -150,7 +150,11 @@ fn start_screen(
 
 /// The campaign the menu describes, or why it cannot be started.
 fn new_game(menu: &StartMenu) -> Result<NewGame, String> {
-    let seed = menu.seed.trim().parse::<u64>().map_err(|_| format!("The seed must be a whole number, not \"{}\".", menu.seed))?;
+    let seed = menu
+        .seed
+        .trim()
+        .parse::<u64>()
+        .map_err(|_| format!("The seed must be a whole number, not \"{}\".", menu.seed))?;
     Ok(NewGame {
         scenario: menu.scenario.clone(),
         factions: menu.factions.iter().filter(|f| f.2).map(|f| f.0.clone()).collect(),
@@ -167,7 +171,8 @@ fn refresh_factions(menu: &mut StartMenu) {
     menu.factions_of = menu.scenario.clone();
     match load_valid(&ScenarioRef::parse(&menu.scenario)) {
         Ok(valid) => {
-            menu.factions = playable(valid.scenario()).into_iter().enumerate().map(|(i, (id, name))| (id, name, i == 0)).collect();
+            menu.factions =
+                playable(valid.scenario()).into_iter().enumerate().map(|(i, (id, name))| (id, name, i == 0)).collect();
             menu.error = None;
         }
         Err(e) => {

@@ -13,7 +13,7 @@ use super::battles::field_power;
 use super::calendar::Calendar;
 use super::diplomacy::{InPlay, Relations};
 use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx};
+use super::ids::{Data, FactionIx, ProvinceIx, WarPlan};
 use super::map::{Capital, Owner, Populace};
 use super::orders::{Order, OrderGiven, Stance};
 use super::rules::Rules;
@@ -39,6 +39,8 @@ struct Picture<'w, 's> {
     sieges: Res<'w, Sieges>,
     treaties: Res<'w, super::diplomacy::Treaties>,
     provinces: Query<'w, 's, (&'static Owner, &'static Populace, &'static Defences)>,
+    /// The same, by index, for reading every province at once.
+    cities: Query<'w, 's, (&'static ProvinceIx, &'static Owner, &'static Populace, &'static Defences)>,
     factions: Query<'w, 's, (&'static InPlay, &'static Capital)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
 }
@@ -70,25 +72,13 @@ fn plan_armies(
     mut orders: MessageWriter<OrderGiven>,
 ) {
     let p = &picture;
+    // The scenario's war plans in force this month.
+    let plans: Vec<&WarPlan> = p.data.tests.war_plans.iter().filter(|plan| view.holds(&plan.when)).collect();
     goals.0 = vec![Vec::new(); p.entities.factions.len()];
-    for plan in p.data.scenario.war_plans.iter().filter(|plan| plan.goal && view.holds(&plan.when)) {
-        goals.0[p.data.faction(&plan.faction).get()].push(p.data.province(&plan.target));
+    for plan in plans.iter().filter(|plan| plan.goal) {
+        goals.0[plan.faction.get()].push(plan.target);
     }
-    // The scenario's war plans in force this month: (faction, army, target, weight).
-    let plans: Vec<(FactionIx, Option<super::ids::ArmyIx>, ProvinceIx, f64)> = p
-        .data
-        .scenario
-        .war_plans
-        .iter()
-        .filter(|plan| view.holds(&plan.when))
-        .map(|plan| {
-            let army = plan.army.as_deref().map(|a| p.data.army(a));
-            (p.data.faction(&plan.faction), army, p.data.province(&plan.target), plan.weight)
-        })
-        .collect();
     let n = p.entities.provinces.len();
-    let owners: Vec<Option<FactionIx>> =
-        p.entities.provinces.iter().map(|e| p.provinces.get(*e).ok().and_then(|(o, ..)| o.0)).collect();
     let forces: Vec<Force> = p
         .entities
         .armies
@@ -103,21 +93,17 @@ fn plan_armies(
         })
         .collect();
     let routes = p.data.routes(p.calendar.is_winter());
-    // Each province's worth and defences, and who claims it by a peace, read once for the month.
-    let cities: Vec<Option<City>> = p
-        .entities
-        .provinces
-        .iter()
-        .map(|e| {
-            let (_, populace, defences) = p.provinces.get(*e).ok()?;
-            Some(City {
-                worth: populace.wealth + populace.population / 100_000.0 + 1.0,
-                hold: defences.garrison * (1.0 + defences.walls * p.rules.wall_strength),
-            })
-        })
-        .collect();
-    let claimants: Vec<Option<FactionIx>> =
-        (0..n).map(|province| p.treaties.claimant(ProvinceIx(province as u16), owners[province])).collect();
+    // Each province's owner, worth and defences, and who claims it by a peace, read once for the month.
+    let mut owners: Vec<Option<FactionIx>> = vec![None; n];
+    let mut cities: Vec<Option<City>> = vec![None; n];
+    for (province, owner, populace, defences) in p.cities.iter() {
+        owners[province.get()] = owner.0;
+        cities[province.get()] = Some(City {
+            worth: populace.wealth + populace.population / 100_000.0 + 1.0,
+            hold: defences.garrison * (1.0 + defences.walls * p.rules.wall_strength),
+        });
+    }
+    let claimants = p.treaties.claimants(&owners);
     let mut is_capital = vec![false; n];
     for (_, capital) in p.factions.iter() {
         if let Some(c) = capital.0 {
@@ -127,7 +113,7 @@ fn plan_armies(
     for (f, faction_entity) in p.entities.factions.iter().enumerate() {
         let faction = FactionIx(f as u16);
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
-        if !in_play.0 || p.players.is_human(faction) {
+        if !in_play.0 || p.players.is_human(faction) || !forces.iter().any(|x| x.army.owner == faction) {
             continue;
         }
         let at_war = |other: Option<FactionIx>| other.is_some_and(|o| o != faction && p.relations.at_war(faction, o));
@@ -147,20 +133,35 @@ fn plan_armies(
                 Some(worth * goal[target])
             })
             .collect();
-        let faction_plans: Vec<(Option<super::ids::ArmyIx>, ProvinceIx, f64)> =
-            plans.iter().filter(|(f, ..)| *f == faction).map(|(_, a, t, w)| (*a, *t, *w)).collect();
+        let faction_plans: Vec<&WarPlan> = plans.iter().copied().filter(|plan| plan.faction == faction).collect();
         let aggression = 1.0 + p.data.faction_traits[f].aggression / 10.0;
         let mut claimed = vec![0.0; n];
+        let claims = |province: usize| claimants[province] == Some(faction);
+        // The only provinces worth a march: enemy or claimed cities, own cities under siege, and
+        // cities a plan of this faction names; in province order, as the scores' ties require.
+        let mut candidate = vec![false; n];
+        for plan in &faction_plans {
+            candidate[plan.target.get()] = true;
+        }
+        let targets: Vec<usize> = (0..n)
+            .filter(|&t| {
+                let owner = owners[t];
+                base_worth[t].is_some()
+                    && (candidate[t]
+                        || at_war(owner)
+                        || claims(t)
+                        || (owner == Some(faction) && p.sieges.0[t].is_some_and(|s| at_war(Some(s.besieger)))))
+            })
+            .collect();
+        let mut planned_for = vec![1.0; n];
         for force in forces.iter().filter(|x| x.army.owner == faction) {
             let here = force.army.location;
             let order = |order: Order| OrderGiven { faction, order };
-            // 1. Stand before an enemy city: besiege it.
-            let claims = |province: usize| claimants[province] == Some(faction);
-            // ... unless a war plan sends this army elsewhere or forbids this city.
-            let called_away = plans.iter().any(|(f, army, target, weight)| {
-                *f == faction
-                    && ((*army == Some(force.army.ix) && *target != here && *weight >= 10.0)
-                        || (*target == here && *weight <= 0.0 && army.is_none_or(|a| a == force.army.ix)))
+            // 1. Stand before an enemy city: besiege it, unless a war plan sends this army
+            // elsewhere or forbids this city.
+            let called_away = faction_plans.iter().any(|plan| {
+                (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
+                    || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
             });
             if (at_war(owners[here.get()]) || claims(here.get()))
                 && force.plan.destination.is_none()
@@ -181,14 +182,14 @@ fn plan_armies(
                 continue;
             }
             // 3. The best target worth its distance.
-            let mut planned_for = vec![1.0; n];
-            for (army, target, weight) in &faction_plans {
-                if army.is_none_or(|a| a == force.army.ix) {
-                    planned_for[target.get()] *= weight;
+            planned_for.fill(1.0);
+            for plan in &faction_plans {
+                if plan.army.is_none_or(|a| a == force.army.ix) {
+                    planned_for[plan.target.get()] *= plan.weight;
                 }
             }
             let mut best: Option<(f64, ProvinceIx)> = None;
-            for target in 0..n {
+            for &target in &targets {
                 let province = ProvinceIx(target as u16);
                 let days = routes.days(here, province);
                 if !days.is_finite() {

@@ -158,7 +158,12 @@ fn field_battles(
             (t.total() > 0.0 && !inside_walls(a, plan)).then_some((i, *a))
         })
         .collect();
-    for p in 0..entities.provinces.len() {
+    // Only a province with two armies or more can see a battle.
+    let mut crowded = vec![0u8; entities.provinces.len()];
+    for (_, a) in &present {
+        crowded[a.location.get()] = crowded[a.location.get()].saturating_add(1);
+    }
+    for p in (0..entities.provinces.len()).filter(|p| crowded[*p] >= 2) {
         let province = ProvinceIx(p as u16);
         let here: Vec<&(usize, Army)> = present.iter().filter(|(_, a)| a.location == province).collect();
         let owner = owners.get(entities.province(province)).ok().and_then(|o| o.0);

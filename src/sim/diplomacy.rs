@@ -148,6 +148,22 @@ impl Treaties {
         })
     }
 
+    /// [`Treaties::claimant`] of every province at once, `owners` giving each province's owner.
+    pub fn claimants(&self, owners: &[Option<FactionIx>]) -> Vec<Option<FactionIx>> {
+        let mut claimants = vec![None; owners.len()];
+        // The first treaty, and within it the first cession, that claims a province decides.
+        for t in self.0.iter().flatten() {
+            let TreatyTerms::Peace { ceded, .. } = &t.terms else { continue };
+            for &(p, to) in ceded {
+                let slot = &mut claimants[p.get()];
+                if slot.is_none() && Some(to) != owners[p.get()] {
+                    *slot = Some(to);
+                }
+            }
+        }
+        claimants
+    }
+
     /// Whether `a` and `b` may fight in `province`: at war, or one claims it from the other.
     pub fn contested(
         &self,
@@ -433,7 +449,12 @@ fn conduct_diplomacy(
                     }
                 };
                 if accept {
-                    let mut signing = Signing { data: &data, date: calendar.date, relations: &mut relations, treaties: &mut treaties };
+                    let mut signing = Signing {
+                        data: &data,
+                        date: calendar.date,
+                        relations: &mut relations,
+                        treaties: &mut treaties,
+                    };
                     signing.sign(me, *to, proposal, &mut cessions, &mut signed);
                 }
             }
@@ -456,7 +477,12 @@ fn conduct_diplomacy(
                     describe_proposal(&data, &pending.proposal)
                 )));
                 if accept {
-                    let mut signing = Signing { data: &data, date: calendar.date, relations: &mut relations, treaties: &mut treaties };
+                    let mut signing = Signing {
+                        data: &data,
+                        date: calendar.date,
+                        relations: &mut relations,
+                        treaties: &mut treaties,
+                    };
                     signing.sign(pending.from, me, &pending.proposal, &mut cessions, &mut signed);
                 }
             }
@@ -476,7 +502,9 @@ fn conduct_diplomacy(
 /// A proposal in a few words, for the chronicle and the window.
 pub fn describe_proposal(data: &Data, proposal: &Proposal) -> String {
     match proposal {
-        Proposal::Peace { indemnity, ceded } if ceded.is_empty() => format!("offer of peace with {indemnity:.0} thousand taels"),
+        Proposal::Peace { indemnity, ceded } if ceded.is_empty() => {
+            format!("offer of peace with {indemnity:.0} thousand taels")
+        }
         Proposal::Peace { indemnity, ceded } => {
             format!("offer of peace with {indemnity:.0} thousand taels and {} provinces", ceded.len())
         }
@@ -530,11 +558,21 @@ impl Signing<'_> {
                 if !self.relations.at_war(from, *against) {
                     self.relations.set_war(from, *against, true);
                 }
-                (format!("Alliance of {a} and {b}"), TreatyTerms::Alliance { against: vec![*against], shares: Vec::new() })
+                (
+                    format!("Alliance of {a} and {b}"),
+                    TreatyTerms::Alliance { against: vec![*against], shares: Vec::new() },
+                )
             }
         };
         let ix = self.treaties.0.len();
-        self.treaties.0.push(Some(TreatyState { ix, name, parties: vec![from, to], terms, since: self.date, arrears: 0.0 }));
+        self.treaties.0.push(Some(TreatyState {
+            ix,
+            name,
+            parties: vec![from, to],
+            terms,
+            since: self.date,
+            arrears: 0.0,
+        }));
     }
 }
 

@@ -7,7 +7,7 @@ use super::armies::{Army, Spirit, Troops};
 use super::diplomacy::{Treaties, TreatyTerms};
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::{Data, FactionIx};
+use super::ids::{Data, FactionIx, ProvinceIx};
 use super::map::{Owner, Populace};
 use super::rules::Rules;
 use super::sieges::Defences;
@@ -88,17 +88,22 @@ fn collect_income(
     rules: Res<Rules>,
     players: Res<Players>,
     entities: Res<Entities>,
-    provinces: Query<(&Owner, &Populace)>,
+    provinces: Query<(&ProvinceIx, &Owner, &Populace)>,
     mut treasuries: Query<&mut Treasury>,
 ) {
-    let mut income = vec![(0.0, 0.0); entities.factions.len()];
-    for &e in &entities.provinces {
-        let Ok((owner, populace)) = provinces.get(e) else { continue };
+    // Each province's yield, gathered by index and then added up in province order.
+    let mut yields: Vec<Option<(FactionIx, f64, f64)>> = vec![None; entities.provinces.len()];
+    for (province, owner, populace) in &provinces {
         if let Some(f) = owner.0 {
             let share = populace.yield_share(f, &rules);
-            income[f.get()].0 += populace.wealth * share;
-            income[f.get()].1 += populace.population / 1000.0 * rules.grain_tax * share;
+            yields[province.get()] =
+                Some((f, populace.wealth * share, populace.population / 1000.0 * rules.grain_tax * share));
         }
+    }
+    let mut income = vec![(0.0, 0.0); entities.factions.len()];
+    for (f, silver, grain) in yields.into_iter().flatten() {
+        income[f.get()].0 += silver;
+        income[f.get()].1 += grain;
     }
     for (i, &e) in entities.factions.iter().enumerate() {
         let faction = FactionIx(i as u16);

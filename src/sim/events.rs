@@ -126,7 +126,7 @@ fn fire_events(
         if (state.fired[ix] && !event.repeatable && !forced) || state.awaiting.contains(&ix) {
             continue;
         }
-        if !forced && !(view.holds(&event.trigger) && rng.chance(event.chance / 100.0)) {
+        if !forced && !(view.holds(&data.tests.triggers[ix]) && rng.chance(event.chance / 100.0)) {
             continue;
         }
         state.fired[ix] = true;
@@ -150,10 +150,14 @@ fn choose_option(view: &View, rng: &mut SimRng, ix: usize, event: &Event) -> usi
             return option;
         }
     }
+    let tests = &view.data.tests.factors[ix];
     let weights: Vec<f64> = event
         .options
         .iter()
-        .map(|o| o.ai.factors.iter().filter(|f| view.holds(&f.when)).fold(o.ai.base, |w, f| w * f.times))
+        .zip(tests)
+        .map(|(o, tests)| {
+            o.ai.factors.iter().zip(tests).filter(|(_, t)| view.holds(t)).fold(o.ai.base, |w, (f, _)| w * f.times)
+        })
         .collect();
     rng.weighted(&weights).unwrap_or(0)
 }

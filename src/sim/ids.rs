@@ -9,6 +9,7 @@ use std::sync::Arc;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::conditions::Test;
 use crate::scenario::{Scenario, ValidScenario};
 
 macro_rules! index_type {
@@ -82,6 +83,63 @@ pub struct StaticData {
     pub terrain_ix: Vec<usize>,
     /// Shortest routes between provinces, outside winter and in winter (frozen rivers).
     pub routes: [Routes; 2],
+    /// The scenario's conditions with their ids resolved.
+    pub tests: Tests,
+}
+
+/// Every condition of the scenario compiled to a [`Test`], in the order of the lists they come from.
+#[derive(Debug, Default)]
+pub struct Tests {
+    /// The war plans, ids resolved.
+    pub war_plans: Vec<WarPlan>,
+    /// Each event's trigger.
+    pub triggers: Vec<Test>,
+    /// Each event's options' AI weight factors: `factors[event][option][factor]`.
+    pub factors: Vec<Vec<Vec<Test>>>,
+    /// Each history check's condition.
+    pub checks: Vec<Test>,
+    /// Each victory's condition.
+    pub victories: Vec<Test>,
+}
+
+/// A war plan with its ids resolved.
+#[derive(Debug)]
+pub struct WarPlan {
+    pub faction: FactionIx,
+    pub army: Option<ArmyIx>,
+    pub target: ProvinceIx,
+    pub weight: f64,
+    pub goal: bool,
+    pub when: Test,
+}
+
+impl Tests {
+    fn compile(d: &StaticData) -> Self {
+        let s = &d.scenario;
+        let test = |c| Test::compile(c, d);
+        Self {
+            war_plans: s
+                .war_plans
+                .iter()
+                .map(|p| WarPlan {
+                    faction: d.faction(&p.faction),
+                    army: p.army.as_deref().map(|a| d.army(a)),
+                    target: d.province(&p.target),
+                    weight: p.weight,
+                    goal: p.goal,
+                    when: test(&p.when),
+                })
+                .collect(),
+            triggers: s.events.iter().map(|e| test(&e.trigger)).collect(),
+            factors: s
+                .events
+                .iter()
+                .map(|e| e.options.iter().map(|o| o.ai.factors.iter().map(|f| test(&f.when)).collect()).collect())
+                .collect(),
+            checks: s.history.iter().map(|c| test(&c.condition)).collect(),
+            victories: s.victory.iter().map(|v| test(&v.condition)).collect(),
+        }
+    }
 }
 
 /// All-pairs shortest marches: `days[a][b]` at speed 1.0 and the first step from `a` toward `b`.
@@ -249,7 +307,9 @@ impl StaticData {
             character_traits,
             faction_traits,
             routes: [Routes { days: Vec::new(), next: Vec::new() }, Routes { days: Vec::new(), next: Vec::new() }],
+            tests: Tests::default(),
         };
+        data.tests = Tests::compile(&data);
         for winter in [false, true] {
             let routes = Routes::build(&data.neighbours, |c, to| data.step_days(c, to, winter));
             data.routes[usize::from(winter)] = routes;

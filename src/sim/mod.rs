@@ -37,16 +37,17 @@ use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 
 pub use calendar::Calendar;
 pub use chronicle::{Chronicle, Entry};
+pub use conditions::Test;
 pub use events::Players;
-pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData};
+pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData, Tests, WarPlan};
 pub use orders::{Order, PendingOrders, Proposal, Stance};
 pub use report::{ChoiceError, Fall, Report, Summary, resolve_choices};
 pub use rules::Rules;
 pub use snapshot::{SaveError, Snapshot};
 pub use victory::{CheckStatus, GameOver, Outcome};
 pub use view::{
-    ArmyView, CheckView, FactionView, GameView, OutcomeView, ProposalView, ProvinceView, RelationView, Route, SiegeView,
-    TreatyView,
+    ArmyView, CheckView, FactionView, GameView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,
+    SiegeView, TreatyView,
 };
 
 use crate::scenario::ValidScenario;

@@ -39,6 +39,7 @@ pub fn populate(world: &mut World, data: &Data) {
         let e = world
             .spawn((
                 Province,
+                data.province(&p.id),
                 Owner(owner),
                 Populace {
                     population: p.population as f64,

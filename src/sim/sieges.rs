@@ -158,7 +158,7 @@ fn besiege(
     mut sieges: ResMut<Sieges>,
     mut log: ResMut<SiegeLog>,
     mut rng: ResMut<SimRng>,
-    mut provinces: Query<(&Owner, &Populace, &mut Defences)>,
+    mut provinces: Query<(&ProvinceIx, &Owner, &Populace, &mut Defences)>,
     mut armies: Query<(&Army, &mut Troops, &Spirit, &Plan)>,
     mut fell: MessageWriter<CityFell>,
     mut chronicle: MessageWriter<Chronicled>,
@@ -171,9 +171,22 @@ fn besiege(
             Some((*a, t.total(), plan.stance, plan.destination.is_none()))
         })
         .collect();
-    for p in 0..entities.provinces.len() {
+    // A province no army stands in and no siege holds only refills its stores.
+    let mut occupied = vec![false; entities.provinces.len()];
+    for (a, men, ..) in positions.iter().flatten() {
+        if *men > 0.0 {
+            occupied[a.location.get()] = true;
+        }
+    }
+    let busy: Vec<bool> = occupied.iter().zip(&sieges.0).map(|(o, s)| *o || s.is_some()).collect();
+    for (&province, _, populace, mut defences) in provinces.iter_mut() {
+        if !busy[province.get()] {
+            refill_stores(&data, &rules, province, populace, &mut defences);
+        }
+    }
+    for p in (0..entities.provinces.len()).filter(|p| busy[*p]) {
         let province = ProvinceIx(p as u16);
-        let Ok((owner, populace, mut defences)) = provinces.get_mut(entities.provinces[p]) else { continue };
+        let Ok((_, owner, populace, mut defences)) = provinces.get_mut(entities.provinces[p]) else { continue };
         let owner = owner.0;
         let claimant = treaties.claimant(province, owner);
         let hostile = |f: FactionIx| owner.is_none_or(|o| relations.at_war(o, f)) || claimant == Some(f);

@@ -13,7 +13,7 @@ use super::chronicle::Chronicle;
 use super::diplomacy::{InPlay, Proposals, Relations, Treaties};
 use super::economy::{Payroll, Treasury};
 use super::events::{Choices, EventAnswers, EventState, Flags, Players};
-use super::ids::{Data, StaticData};
+use super::ids::{Data, ProvinceIx, StaticData};
 use super::map::{Capital, FirstTransfers, Owner, Populace, Province};
 use super::morale::Standing;
 use super::orders::PendingOrders;
@@ -258,8 +258,8 @@ impl Snapshot {
                 .id();
             entities.factions.push(e);
         }
-        for p in &self.provinces {
-            let e = world.spawn((Province, p.owner, p.populace, p.defences)).id();
+        for (ix, p) in self.provinces.iter().enumerate() {
+            let e = world.spawn((Province, ProvinceIx(ix as u16), p.owner, p.populace, p.defences)).id();
             entities.provinces.push(e);
         }
         for c in &self.characters {

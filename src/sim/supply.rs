@@ -35,6 +35,9 @@ pub(super) fn supply_steps(
 ) -> Option<usize> {
     let friendly = |p: usize| owners[p] == Some(faction) && !besieged[p];
     let passable = |p: usize| owners[p].is_none_or(|o| o == faction || !relations.at_war(o, faction));
+    if friendly(from.get()) {
+        return Some(0);
+    }
     let mut frontier = vec![from.get()];
     let mut seen = vec![false; owners.len()];
     seen[from.get()] = true;
@@ -70,6 +73,7 @@ fn feed_armies(
     sieges: Res<Sieges>,
     mut foraged: ResMut<Foraged>,
     provinces: Query<(&Owner, &Populace, &Defences)>,
+    indexed: Query<(&ProvinceIx, &Owner)>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
     let n = entities.provinces.len();
@@ -79,8 +83,10 @@ fn feed_armies(
     for f in &mut foraged.0 {
         *f *= 2.0 / 3.0;
     }
-    let owners: Vec<Option<FactionIx>> =
-        entities.provinces.iter().map(|e| provinces.get(*e).ok().and_then(|(o, ..)| o.0)).collect();
+    let mut owners: Vec<Option<FactionIx>> = vec![None; n];
+    for (province, owner) in &indexed {
+        owners[province.get()] = owner.0;
+    }
     let besieged: Vec<bool> = (0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
     let range = rules.supply_range.max(0.0) as usize;
     for e in entities.armies.iter().flatten() {

@@ -54,11 +54,12 @@ pub(super) fn plugin(app: &mut App) {
 
 fn check_history(view: View, mut record: ResMut<HistoryRecord>) {
     let now = view.calendar.date;
-    for (check, state) in view.data.scenario.history.iter().zip(record.0.iter_mut()) {
+    let data = &view.data;
+    for ((check, test), state) in data.scenario.history.iter().zip(&data.tests.checks).zip(record.0.iter_mut()) {
         if state.status == CheckStatus::Matched {
             continue;
         }
-        let holds = view.holds(&check.condition);
+        let holds = view.holds(test);
         if holds && state.happened.is_none() {
             state.happened = Some(now);
         }
@@ -78,8 +79,8 @@ fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: MessageW
     }
     let data = &view.data;
     let last = view.calendar.is_last_month();
-    for (ix, v) in data.scenario.victory.iter().enumerate() {
-        if (v.at_end && !last) || !view.holds(&v.condition) {
+    for (ix, (v, test)) in data.scenario.victory.iter().zip(&data.tests.victories).enumerate() {
+        if (v.at_end && !last) || !view.holds(test) {
             continue;
         }
         let winner = data.faction(&v.faction);

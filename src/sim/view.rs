@@ -2,6 +2,7 @@
 //! window (or a test) never touches the simulation's components.
 use serde::Serialize;
 
+use super::Sim;
 use super::armies::{Army, Plan, Spirit, Troops};
 use super::calendar::Calendar;
 use super::diplomacy::{Relations, Treaties, TreatyTerms};
@@ -15,7 +16,6 @@ use super::rules::Rules;
 use super::sieges::{Defences, Sieges};
 use super::victory::{CheckStatus, GameOver, HistoryRecord};
 use super::world::Entities;
-use super::Sim;
 use crate::scenario::Date;
 
 /// Everything a player can see of the campaign at the start of a month.
@@ -318,11 +318,16 @@ fn describe_terms(data: &Data, terms: &TreatyTerms) -> String {
         }
         TreatyTerms::Alliance { against, .. } => format!("alliance against {}", names(against)),
         TreatyTerms::Tribute { payer, payee, yearly } => {
-            format!("{} pays {} {yearly:.0} thousand taels a year", data.faction_name(*payer), data.faction_name(*payee))
+            format!(
+                "{} pays {} {yearly:.0} thousand taels a year",
+                data.faction_name(*payer),
+                data.faction_name(*payee)
+            )
         }
         TreatyTerms::Truce { until } => format!("truce until {until}"),
         TreatyTerms::Peace { payee, indemnity_left, ceded, .. } => {
-            let mut text = format!("peace; {indemnity_left:.0} thousand taels still owed to {}", data.faction_name(*payee));
+            let mut text =
+                format!("peace; {indemnity_left:.0} thousand taels still owed to {}", data.faction_name(*payee));
             if !ceded.is_empty() {
                 let places: Vec<&str> = ceded.iter().map(|(p, _)| data.province_name(*p)).collect();
                 text.push_str(&format!("; ceded: {}", places.join(", ")));
@@ -352,7 +357,9 @@ impl Sim {
         let besieged: Vec<bool> = (0..owners.len()).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
         let range = rules.supply_range.max(0.0) as usize;
         (0..owners.len())
-            .map(|p| super::supply::supply_steps(data, relations, &owners, &besieged, faction, ProvinceIx(p as u16), range))
+            .map(|p| {
+                super::supply::supply_steps(data, relations, &owners, &besieged, faction, ProvinceIx(p as u16), range)
+            })
             .collect()
     }
 
@@ -385,7 +392,10 @@ mod tests {
 
     #[test]
     fn the_view_shows_owners_armies_and_a_route_with_its_months() {
-        let s = scenario(r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 10000})"#, "");
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 10000})"#,
+            "",
+        );
         let game = sim(s, 1);
         let view = game.view();
         let data = game.data();
