@@ -77,11 +77,13 @@ fn drift_loyalty(
     standings: Query<&Standing>,
     mut people: Query<&mut Person>,
 ) {
-    for e in &entities.characters {
-        let Ok(mut p) = people.get_mut(*e) else { continue };
+    let legitimacy: Vec<f64> =
+        entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)).collect();
+    // Each character's loyalty moves on its own: the order does not matter.
+    for mut p in &mut people {
         let (Some(f), true) = (p.faction, p.is_active()) else { continue };
-        let legitimacy = standings.get(entities.faction(f)).map_or(50.0, |s| s.legitimacy);
-        let drift = data.character_traits[p.ix.get()].loyalty + rules.loyalty_drift * (legitimacy - 50.0) / 10.0;
+        let drift =
+            data.character_traits[p.ix.get()].loyalty + rules.loyalty_drift * (legitimacy[f.get()] - 50.0) / 10.0;
         p.loyalty = (p.loyalty + drift).clamp(0.0, 100.0);
     }
 }

@@ -11,7 +11,7 @@ use super::diplomacy::PeaceSigned;
 use super::economy::Payroll;
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::Data;
+use super::ids::{Data, FactionIx};
 use super::map::{Capital, ProvinceTransferred};
 use super::rules::Rules;
 use super::sieges::Sieges;
@@ -124,12 +124,18 @@ fn faction_morale(
     for peace in peaces.read() {
         change[peace.payer.get()] -= 5.0 + 3.0 * peace.ceded as f64;
     }
-    let mut court = vec![(0.0, 0.0); entities.factions.len()];
-    for e in &entities.characters {
-        let Ok(p) = people.get(*e) else { continue };
+    // Ministers' and rulers' traits, gathered by character and added up in character order.
+    let mut counsel: Vec<Option<FactionIx>> = vec![None; entities.characters.len()];
+    for p in &people {
         let (Some(f), true) = (p.faction, p.is_active()) else { continue };
         if p.roles.contains(&Role::Minister) || p.roles.contains(&Role::Ruler) {
-            let t = data.character_traits[p.ix.get()];
+            counsel[p.ix.get()] = Some(f);
+        }
+    }
+    let mut court = vec![(0.0, 0.0); entities.factions.len()];
+    for (c, f) in counsel.iter().enumerate() {
+        if let Some(f) = f {
+            let t = data.character_traits[c];
             court[f.get()].0 += t.legitimacy;
             court[f.get()].1 += t.cohesion;
         }
