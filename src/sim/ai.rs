@@ -110,13 +110,16 @@ fn plan_armies(
             is_capital[c.get()] = true;
         }
     }
+    let nf = p.entities.factions.len();
     for (f, faction_entity) in p.entities.factions.iter().enumerate() {
         let faction = FactionIx(f as u16);
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
         if !in_play.0 || p.players.is_human(faction) || !forces.iter().any(|x| x.army.owner == faction) {
             continue;
         }
-        let at_war = |other: Option<FactionIx>| other.is_some_and(|o| o != faction && p.relations.at_war(faction, o));
+        let enemies: Vec<bool> =
+            (0..nf).map(|o| o != f && p.relations.at_war(faction, FactionIx(o as u16))).collect();
+        let at_war = |other: Option<FactionIx>| other.is_some_and(|o| enemies[o.get()]);
         // What this faction sees of each province, worked out once rather than per army and target.
         let mut enemy_power = vec![0.0; n];
         for x in forces.iter().filter(|x| at_war(Some(x.army.owner))) {
@@ -137,6 +140,11 @@ fn plan_armies(
         let aggression = 1.0 + p.data.faction_traits[f].aggression / 10.0;
         let mut claimed = vec![0.0; n];
         let claims = |province: usize| claimants[province] == Some(faction);
+        // Enemy or claimed cities to take, and own cities an enemy besieges, to relieve.
+        let hostile: Vec<bool> = (0..n).map(|t| at_war(owners[t]) || claims(t)).collect();
+        let relieve: Vec<bool> = (0..n)
+            .map(|t| owners[t] == Some(faction) && p.sieges.0[t].is_some_and(|s| at_war(Some(s.besieger))))
+            .collect();
         // The only provinces worth a march: enemy or claimed cities, own cities under siege, and
         // cities a plan of this faction names; in province order, as the scores' ties require.
         let mut candidate = vec![false; n];
@@ -144,14 +152,7 @@ fn plan_armies(
             candidate[plan.target.get()] = true;
         }
         let targets: Vec<usize> = (0..n)
-            .filter(|&t| {
-                let owner = owners[t];
-                base_worth[t].is_some()
-                    && (candidate[t]
-                        || at_war(owner)
-                        || claims(t)
-                        || (owner == Some(faction) && p.sieges.0[t].is_some_and(|s| at_war(Some(s.besieger)))))
-            })
+            .filter(|&t| base_worth[t].is_some() && (candidate[t] || hostile[t] || relieve[t]))
             .collect();
         let mut planned_for = vec![1.0; n];
         for force in forces.iter().filter(|x| x.army.owner == faction) {
@@ -163,7 +164,7 @@ fn plan_armies(
                 (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
                     || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
             });
-            if (at_war(owners[here.get()]) || claims(here.get()))
+            if hostile[here.get()]
                 && force.plan.destination.is_none()
                 && enemy_power_at(here.get()) <= 0.0
                 && !called_away
@@ -201,8 +202,7 @@ fn plan_armies(
                     continue;
                 }
                 let worth = worth * planned;
-                let owner = owners[target];
-                let value = if at_war(owner) || claims(target) {
+                let value = if hostile[target] {
                     let resistance = enemy_power_at(target) + claimed[target];
                     // A war plan's main objective is worth more risk: other armies will follow.
                     let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
@@ -210,13 +210,13 @@ fn plan_armies(
                         continue;
                     }
                     worth / (1.0 + city.hold / force.power.max(1.0))
-                } else if owner == Some(faction) && p.sieges.0[target].is_some_and(|s| at_war(Some(s.besieger))) {
+                } else if relieve[target] {
                     let besiegers = enemy_power_at(target);
                     if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
                         continue;
                     }
                     worth * 2.0
-                } else if owner == Some(faction) && planned > 1.0 {
+                } else if owners[target] == Some(faction) && planned > 1.0 {
                     // A plan to stand in one's own province: go there and hold it.
                     worth
                 } else {
