@@ -111,6 +111,11 @@ fn plan_armies(
         }
     }
     let nf = p.entities.factions.len();
+    // Scratch space for each faction in turn.
+    let mut enemy_power = vec![0.0; n];
+    let mut claimed = vec![0.0; n];
+    let mut candidate = vec![false; n];
+    let mut goal: Vec<Option<f64>> = vec![None; n];
     for (f, faction_entity) in p.entities.factions.iter().enumerate() {
         let faction = FactionIx(f as u16);
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
@@ -121,40 +126,43 @@ fn plan_armies(
             (0..nf).map(|o| o != f && p.relations.at_war(faction, FactionIx(o as u16))).collect();
         let at_war = |other: Option<FactionIx>| other.is_some_and(|o| enemies[o.get()]);
         // What this faction sees of each province, worked out once rather than per army and target.
-        let mut enemy_power = vec![0.0; n];
+        enemy_power.fill(0.0);
         for x in forces.iter().filter(|x| at_war(Some(x.army.owner))) {
             enemy_power[x.army.location.get()] += x.power;
         }
         let enemy_power_at = |province: usize| -> f64 { enemy_power[province] };
-        // Alliance shares: what the treaty promises us is worth twice as much, what it promises an
-        // ally is left to him.
-        let goal = war_goals(p, faction, n);
-        let base_worth: Vec<Option<f64>> = (0..n)
-            .map(|target| {
-                let worth = cities[target]?.worth;
-                let worth = if is_capital[target] { worth * 3.0 } else { worth };
-                Some(worth * goal[target])
-            })
-            .collect();
         let faction_plans: Vec<&WarPlan> = plans.iter().copied().filter(|plan| plan.faction == faction).collect();
         let aggression = 1.0 + p.data.faction_traits[f].aggression / 10.0;
-        let mut claimed = vec![0.0; n];
+        claimed.fill(0.0);
         let claims = |province: usize| claimants[province] == Some(faction);
         // Enemy or claimed cities to take, and own cities an enemy besieges, to relieve.
-        let hostile: Vec<bool> = (0..n).map(|t| at_war(owners[t]) || claims(t)).collect();
-        let relieve: Vec<bool> = (0..n)
-            .map(|t| owners[t] == Some(faction) && p.sieges.0[t].is_some_and(|s| at_war(Some(s.besieger))))
-            .collect();
-        // The only provinces worth a march: enemy or claimed cities, own cities under siege, and
-        // cities a plan of this faction names; in province order, as the scores' ties require.
-        let mut candidate = vec![false; n];
+        let hostile = |t: usize| at_war(owners[t]) || claims(t);
+        let relieve = |t: usize| owners[t] == Some(faction) && p.sieges.0[t].is_some_and(|s| at_war(Some(s.besieger)));
+        candidate.fill(false);
         for plan in &faction_plans {
             candidate[plan.target.get()] = true;
         }
-        let targets: Vec<usize> = (0..n)
-            .filter(|&t| base_worth[t].is_some() && (candidate[t] || hostile[t] || relieve[t]))
+        // Alliance shares: what the treaty promises us is worth twice as much, what it promises an
+        // ally is left to him.
+        war_goals(p, faction, &mut goal);
+        // The only provinces worth a march: enemy or claimed cities, own cities under siege, and
+        // own cities a plan of this faction names; in province order, as the scores' ties require.
+        let targets: Vec<Target> = (0..n)
+            .filter_map(|t| {
+                let city = cities[t]?;
+                let aim = if hostile(t) {
+                    Aim::Take
+                } else if relieve(t) {
+                    Aim::Relieve
+                } else if candidate[t] && owners[t] == Some(faction) {
+                    Aim::Hold
+                } else {
+                    return None;
+                };
+                let worth = if is_capital[t] { city.worth * 3.0 } else { city.worth };
+                Some(Target { province: t, worth: worth * goal[t].unwrap_or(1.0), hold: city.hold, aim })
+            })
             .collect();
-        let mut planned_for = vec![1.0; n];
         for force in forces.iter().filter(|x| x.army.owner == faction) {
             let here = force.army.location;
             let order = |order: Order| OrderGiven { faction, order };
@@ -164,10 +172,7 @@ fn plan_armies(
                 (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
                     || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
             });
-            if hostile[here.get()]
-                && force.plan.destination.is_none()
-                && enemy_power_at(here.get()) <= 0.0
-                && !called_away
+            if hostile(here.get()) && force.plan.destination.is_none() && enemy_power_at(here.get()) <= 0.0 && !called_away
             {
                 let stance = siege_stance(p, force, here);
                 if force.plan.stance != stance {
@@ -183,48 +188,49 @@ fn plan_armies(
                 continue;
             }
             // 3. The best target worth its distance.
-            planned_for.fill(1.0);
-            for plan in &faction_plans {
-                if plan.army.is_none_or(|a| a == force.army.ix) {
-                    planned_for[plan.target.get()] *= plan.weight;
-                }
-            }
             let mut best: Option<(f64, ProvinceIx)> = None;
-            for &target in &targets {
-                let province = ProvinceIx(target as u16);
-                let days = routes.days(here, province);
+            let days_from = &routes.days[here.get()];
+            for target in &targets {
+                let t = target.province;
+                let days = days_from[t];
                 if !days.is_finite() {
                     continue;
                 }
-                let (Some(worth), Some(city)) = (base_worth[target], cities[target]) else { continue };
-                let planned = planned_for[target];
+                // The war plans' weights, multiplied in plan order.
+                let mut planned = 1.0;
+                for plan in &faction_plans {
+                    if plan.target.get() == t && plan.army.is_none_or(|a| a == force.army.ix) {
+                        planned *= plan.weight;
+                    }
+                }
                 if planned <= 0.0 {
                     continue;
                 }
-                let worth = worth * planned;
-                let value = if hostile[target] {
-                    let resistance = enemy_power_at(target) + claimed[target];
-                    // A war plan's main objective is worth more risk: other armies will follow.
-                    let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
-                    if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
-                        continue;
+                let worth = target.worth * planned;
+                let value = match target.aim {
+                    Aim::Take => {
+                        let resistance = enemy_power_at(t) + claimed[t];
+                        // A war plan's main objective is worth more risk: other armies will follow.
+                        let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
+                        if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
+                            continue;
+                        }
+                        worth / (1.0 + target.hold / force.power.max(1.0))
                     }
-                    worth / (1.0 + city.hold / force.power.max(1.0))
-                } else if relieve[target] {
-                    let besiegers = enemy_power_at(target);
-                    if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
-                        continue;
+                    Aim::Relieve => {
+                        let besiegers = enemy_power_at(t);
+                        if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
+                            continue;
+                        }
+                        worth * 2.0
                     }
-                    worth * 2.0
-                } else if owners[target] == Some(faction) && planned > 1.0 {
                     // A plan to stand in one's own province: go there and hold it.
-                    worth
-                } else {
-                    continue;
+                    Aim::Hold if planned > 1.0 => worth,
+                    Aim::Hold => continue,
                 };
                 let score = value / (1.0 + days / 30.0);
                 if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, province));
+                    best = Some((score, ProvinceIx(t as u16)));
                 }
             }
             match best {
@@ -256,6 +262,27 @@ fn plan_armies(
     }
 }
 
+/// A province an army of the faction may march on, with what the faction sees of it this month.
+struct Target {
+    province: usize,
+    /// Its worth to the faction before plans and distance.
+    worth: f64,
+    /// Its garrison, multiplied by the walls.
+    hold: f64,
+    aim: Aim,
+}
+
+/// Why a province is a target.
+#[derive(Clone, Copy)]
+enum Aim {
+    /// An enemy's or a claimed city, to take.
+    Take,
+    /// An own city an enemy besieges.
+    Relieve,
+    /// An own city a war plan names, to stand in.
+    Hold,
+}
+
 /// What a province's capture is worth before its distance, and what holds it.
 #[derive(Clone, Copy)]
 struct City {
@@ -264,11 +291,11 @@ struct City {
     hold: f64,
 }
 
-/// How the alliances in force weigh each province for `faction`: 2 if promised to it, 0 if
-/// promised to an ally, 1 otherwise; the first treaty (in treaty order) that shares a province
-/// out decides.
-fn war_goals(p: &Picture, faction: FactionIx, n: usize) -> Vec<f64> {
-    let mut goal: Vec<Option<f64>> = vec![None; n];
+/// How the alliances in force weigh each province for `faction`, into `goal`: 2 if promised to
+/// it, 0 if promised to an ally, `None` (read as 1) otherwise; the first treaty (in treaty order)
+/// that shares a province out decides.
+fn war_goals(p: &Picture, faction: FactionIx, goal: &mut [Option<f64>]) {
+    goal.fill(None);
     for t in p.treaties.0.iter().flatten() {
         let super::diplomacy::TreatyTerms::Alliance { shares, .. } = &t.terms else { continue };
         if !t.parties.contains(&faction) {
@@ -283,7 +310,6 @@ fn war_goals(p: &Picture, faction: FactionIx, n: usize) -> Vec<f64> {
             }
         }
     }
-    goal.into_iter().map(|g| g.unwrap_or(1.0)).collect()
 }
 
 /// Storm when the odds are overwhelming, else blockade.
