@@ -88,8 +88,7 @@ fn night_raids(
 ) {
     for i in 0..entities.armies.len() {
         let Some(raider_entity) = entities.armies[i] else { continue };
-        let Ok((raider, ..)) = armies.get(raider_entity) else { continue };
-        let Ok((_, _, _, plan)) = armies.get(raider_entity) else { continue };
+        let Ok((raider, _, _, plan)) = armies.get(raider_entity) else { continue };
         let Some(target_ix) = plan.raid else { continue };
         let raider = *raider;
         let Some(target_entity) = entities.army(target_ix) else { continue };
