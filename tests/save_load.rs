@@ -72,3 +72,21 @@ fn a_missing_save_names_the_file() {
     let e = Snapshot::load(std::path::Path::new("/nonexistent/save.json")).unwrap_err();
     assert!(e.to_string().starts_with("/nonexistent/save.json: "), "{e}");
 }
+
+#[test]
+fn a_save_tells_its_scenario_and_month_without_being_restored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("game.json");
+    let mut game = new_game(1);
+    game.run(Some(2));
+    game.snapshot().save(&path).unwrap();
+    let header = Snapshot::peek(&path).expect("a save");
+    assert_eq!(header.scenario, game.data().scenario.name);
+    assert_eq!(header.date, game.data().scenario.start.plus_months(2));
+
+    std::fs::write(&path, "{\"hello\": 1}").unwrap();
+    assert!(matches!(Snapshot::peek(&path), Err(SaveError::NotASave(_))));
+    let text = serde_json::to_string(&game.snapshot()).unwrap().replacen("\"version\":1", "\"version\":99", 1);
+    std::fs::write(&path, text).unwrap();
+    assert!(matches!(Snapshot::peek(&path), Err(SaveError::Version { found: 99, .. })));
+}

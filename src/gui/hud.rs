@@ -140,9 +140,17 @@ fn top_bar(
                 if ui.add_enabled(session.view.outcome.is_none(), end).clicked() {
                     out.push(UiAction::EndTurn);
                 }
-                if ui.button("Load").on_hover_text("Continue your last save (F5 saves)").clicked() {
-                    out.push(UiAction::Load(session.save_path()));
-                }
+                ui.menu_button("Load", |ui| {
+                    if session.saves.is_empty() {
+                        ui.label("No saves yet: Save (or F5) keeps one, and every month is autosaved.");
+                    }
+                    for save in &session.saves {
+                        if ui.button(&save.label).clicked() {
+                            out.push(UiAction::Load(save.path.clone()));
+                            ui.close();
+                        }
+                    }
+                });
                 if ui.button("Save").clicked() {
                     out.push(UiAction::Save);
                 }

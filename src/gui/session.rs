@@ -34,6 +34,36 @@ pub struct Session {
     pub save_dir: PathBuf,
     /// A line for the status bar: saved, loaded, refused.
     pub notice: Option<String>,
+    /// The saves in `save_dir`, newest first, for the Load menu; listed again after every save.
+    pub saves: Vec<SaveEntry>,
+}
+
+/// A saved game in the save folder, as the load menus show it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SaveEntry {
+    pub path: PathBuf,
+    /// Which save, of what and when: "Autosave: The Jingkang Sieges, 1125-1127 (1126-03)".
+    pub label: String,
+}
+
+/// The saves in `dir`, newest first; other files are left out, and a missing folder has none.
+pub fn list_saves(dir: &Path) -> Vec<SaveEntry> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut saves: Vec<(std::time::SystemTime, SaveEntry)> = entries
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|x| x == "json"))
+        .filter_map(|path| {
+            let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+            let header = Snapshot::peek(&path).ok()?;
+            let stem = path.file_stem()?.to_string_lossy().into_owned();
+            let which = if stem == "autosave" { "Autosave".to_string() } else { stem };
+            let label = format!("{which}: {} ({})", header.scenario, header.date);
+            Some((modified, SaveEntry { path, label }))
+        })
+        .collect();
+    saves.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.path.cmp(&b.1.path)));
+    saves.into_iter().map(|(_, save)| save).collect()
 }
 
 /// Something a player did in the window.
@@ -129,6 +159,7 @@ impl Session {
             answered_proposals: BTreeSet::new(),
             orders: BTreeMap::new(),
             last_played: None,
+            saves: list_saves(&save_dir),
             save_dir,
             notice: None,
         }
@@ -270,6 +301,7 @@ impl Session {
             Ok(()) => None,
             Err(e) => Some(format!("Autosave failed: {e}")),
         };
+        self.saves = list_saves(&self.save_dir);
         true
     }
 
@@ -279,6 +311,7 @@ impl Session {
             Ok(()) => format!("Saved to {}", path.display()),
             Err(e) => format!("Cannot save: {e}"),
         });
+        self.saves = list_saves(&self.save_dir);
     }
 }
 
@@ -483,5 +516,29 @@ mod tests {
         s.apply(&UiAction::Load(path));
         assert_eq!(s.view, saved);
         assert_eq!(s.humans, vec![s.sim().data().faction("song")]);
+    }
+
+    #[test]
+    fn the_load_menu_lists_saves_newest_first_and_leaves_other_files_out() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("notes.json"), "{\"not\": \"a save\"}").expect("written");
+        std::fs::write(dir.path().join("readme.txt"), "hello").expect("written");
+        let mut s = jingkang_as_song(dir.path());
+        assert!(s.saves.is_empty(), "{:?}", s.saves);
+        s.apply(&UiAction::Save);
+        let name = s.sim().data().scenario.name.clone();
+        let start = s.view.date;
+        assert_eq!(s.saves.len(), 1);
+        assert_eq!(s.saves[0].label, format!("jingkang: {name} ({start})"));
+        // The quick save is an hour old when the month's autosave is written.
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        std::fs::File::options().write(true).open(s.save_path()).and_then(|f| f.set_modified(hour_ago)).expect("touched");
+        s.apply(&UiAction::EndTurn);
+        let labels: Vec<&str> = s.saves.iter().map(|e| e.label.as_str()).collect();
+        let autosave = format!("Autosave: {name} ({})", start.plus_months(1));
+        let quick = format!("jingkang: {name} ({start})");
+        assert_eq!(labels, vec![autosave.as_str(), quick.as_str()]);
+        assert_eq!(s.saves[0].path, s.autosave_path());
+        assert!(list_saves(&dir.path().join("missing")).is_empty());
     }
 }

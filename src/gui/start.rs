@@ -1,9 +1,9 @@
 //! The start screen: pick a built-in scenario or a file, the factions to play (several for
-//! hotseat), a seed and whether the others follow history; or continue the autosave.
+//! hotseat), a seed and whether the others follow history; or continue a saved game.
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
-use super::session::{NewGame, Session, default_save_dir, playable};
+use super::session::{NewGame, SaveEntry, Session, default_save_dir, list_saves, playable};
 use super::{Launch, Screen};
 use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
 
@@ -20,7 +20,15 @@ struct StartMenu {
     factions_of: String,
     seed: String,
     historical: bool,
+    /// The saves in the save folder, newest first.
+    saves: Vec<SaveEntry>,
     error: Option<String>,
+}
+
+/// What the start screen's buttons begin.
+enum Begin {
+    New(NewGame),
+    Load(std::path::PathBuf),
 }
 
 pub(super) fn plugin(app: &mut App) {
@@ -45,6 +53,7 @@ fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut nex
         })
         .collect();
     menu.scenario = menu.builtins.first().map(|b| b[0].clone()).unwrap_or_default();
+    menu.saves = list_saves(&default_save_dir());
     match started {
         Some(Ok(session)) => {
             commands.insert_resource(session);
@@ -116,10 +125,16 @@ fn start_screen(
             cols[1].checkbox(&mut menu.historical, "Factions nobody plays follow history in their choices");
             cols[1].add_space(16.0);
             if cols[1].button(egui::RichText::new("Start the campaign").size(20.0)).clicked() {
-                start = Some(new_game(&menu));
+                start = Some(new_game(&menu).map(Begin::New));
             }
-            if cols[1].button("Continue the autosave").clicked() {
-                start = Some(Ok(NewGame::default()));
+            if !menu.saves.is_empty() {
+                cols[1].add_space(16.0);
+                cols[1].heading("Saved games");
+                for save in menu.saves.iter().take(8) {
+                    if cols[1].button(&save.label).clicked() {
+                        start = Some(Ok(Begin::Load(save.path.clone())));
+                    }
+                }
             }
             if let Some(e) = &menu.error {
                 cols[1].colored_label(egui::Color32::DARK_RED, e);
@@ -127,12 +142,11 @@ fn start_screen(
         });
     });
     match start {
-        Some(Ok(game)) => {
+        Some(Ok(begin)) => {
             let dir = default_save_dir();
-            let session = if game.scenario.is_empty() {
-                Session::load(&dir.join("autosave.json"), dir).map_err(|e| format!("Cannot continue the autosave: {e}"))
-            } else {
-                Session::start(&game, dir)
+            let session = match begin {
+                Begin::New(game) => Session::start(&game, dir),
+                Begin::Load(path) => Session::load(&path, dir).map_err(|e| format!("Cannot load: {e}")),
             };
             match session {
                 Ok(session) => {

@@ -43,7 +43,7 @@ pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData, Test
 pub use orders::{Order, PendingOrders, Proposal, Stance};
 pub use report::{ChoiceError, Fall, Report, Summary, resolve_choices};
 pub use rules::Rules;
-pub use snapshot::{SaveError, Snapshot};
+pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use victory::{CheckStatus, GameOver, Outcome};
 pub use view::{
     ArmyView, CheckView, FactionView, GameView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,

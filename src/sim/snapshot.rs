@@ -340,6 +340,51 @@ impl Snapshot {
     }
 }
 
+/// What a save holds, read without restoring it: enough to list saves for a player to pick from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaveHeader {
+    /// The scenario's display name.
+    pub scenario: String,
+    /// The month the game stands at.
+    pub date: crate::scenario::Date,
+}
+
+impl Snapshot {
+    /// The header of the save at `path`; an error if it is not a save of this version.
+    pub fn peek(path: &Path) -> Result<SaveHeader, SaveError> {
+        #[derive(Deserialize)]
+        struct Header {
+            format: String,
+            version: u32,
+            scenario: Named,
+            calendar: Dated,
+        }
+        #[derive(Deserialize)]
+        struct Named {
+            name: String,
+        }
+        #[derive(Deserialize)]
+        struct Dated {
+            date: crate::scenario::Date,
+        }
+        let shown = path.display().to_string();
+        let io = |e: std::io::Error| SaveError::Io { path: shown.clone(), message: e.to_string() };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_SAVE_BYTES {
+            return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
+        }
+        let bytes = std::fs::read(path).map_err(io)?;
+        let header: Header = serde_json::from_slice(&bytes).map_err(|_| SaveError::NotASave(shown.clone()))?;
+        if header.format != SAVE_FORMAT {
+            return Err(SaveError::NotASave(shown));
+        }
+        if header.version != SAVE_VERSION {
+            return Err(SaveError::Version { path: shown, found: header.version, expected: SAVE_VERSION });
+        }
+        Ok(SaveHeader { scenario: header.scenario.name, date: header.calendar.date })
+    }
+}
+
 /// A new file in `dir` with a unique name.
 fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
     for attempt in 0..100u32 {
