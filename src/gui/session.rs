@@ -532,7 +532,11 @@ mod tests {
         assert_eq!(s.saves[0].label, format!("jingkang: {name} ({start})"));
         // The quick save is an hour old when the month's autosave is written.
         let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        std::fs::File::options().write(true).open(s.save_path()).and_then(|f| f.set_modified(hour_ago)).expect("touched");
+        std::fs::File::options()
+            .write(true)
+            .open(s.save_path())
+            .and_then(|f| f.set_modified(hour_ago))
+            .expect("touched");
         s.apply(&UiAction::EndTurn);
         let labels: Vec<&str> = s.saves.iter().map(|e| e.label.as_str()).collect();
         let autosave = format!("Autosave: {name} ({})", start.plus_months(1));

@@ -122,8 +122,7 @@ fn plan_armies(
         if !in_play.0 || p.players.is_human(faction) || !forces.iter().any(|x| x.army.owner == faction) {
             continue;
         }
-        let enemies: Vec<bool> =
-            (0..nf).map(|o| o != f && p.relations.at_war(faction, FactionIx(o as u16))).collect();
+        let enemies: Vec<bool> = (0..nf).map(|o| o != f && p.relations.at_war(faction, FactionIx(o as u16))).collect();
         let at_war = |other: Option<FactionIx>| other.is_some_and(|o| enemies[o.get()]);
         // What this faction sees of each province, worked out once rather than per army and target.
         enemy_power.fill(0.0);
@@ -172,7 +171,10 @@ fn plan_armies(
                 (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
                     || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
             });
-            if hostile(here.get()) && force.plan.destination.is_none() && enemy_power_at(here.get()) <= 0.0 && !called_away
+            if hostile(here.get())
+                && force.plan.destination.is_none()
+                && enemy_power_at(here.get()) <= 0.0
+                && !called_away
             {
                 let stance = siege_stance(p, force, here);
                 if force.plan.stance != stance {

@@ -128,7 +128,10 @@ pub fn plugin(app: &mut App) {
         (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(TurnSystems::Orders),
     );
     // Most months no effect is due: one check then spares every domain's effect system.
-    app.configure_sets(Turn, TurnSystems::Effects.run_if(bevy_ecs::schedule::common_conditions::on_message::<effects::ApplyEffect>));
+    app.configure_sets(
+        Turn,
+        TurnSystems::Effects.run_if(bevy_ecs::schedule::common_conditions::on_message::<effects::ApplyEffect>),
+    );
     app.add_message::<effects::ApplyEffect>();
     app.add_systems(Turn, bevy_ecs::message::message_update_system.in_set(TurnSystems::Begin));
     app.add_plugins((
