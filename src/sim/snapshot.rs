@@ -318,12 +318,7 @@ impl Snapshot {
     /// Reads a save, checking that it is one, of this version, and consistent.
     pub fn load(path: &Path) -> Result<Self, SaveError> {
         let shown = path.display().to_string();
-        let io = |e: std::io::Error| SaveError::Io { path: shown.clone(), message: e.to_string() };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_SAVE_BYTES {
-            return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_save_bytes(path)?;
         let header: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|_| SaveError::NotASave(shown.clone()))?;
         if header.get("format").and_then(|f| f.as_str()) != Some(SAVE_FORMAT) {
@@ -368,12 +363,7 @@ impl Snapshot {
             date: crate::scenario::Date,
         }
         let shown = path.display().to_string();
-        let io = |e: std::io::Error| SaveError::Io { path: shown.clone(), message: e.to_string() };
-        let size = std::fs::metadata(path).map_err(io)?.len();
-        if size > MAX_SAVE_BYTES {
-            return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
-        }
-        let bytes = std::fs::read(path).map_err(io)?;
+        let bytes = read_save_bytes(path)?;
         let header: Header = serde_json::from_slice(&bytes).map_err(|_| SaveError::NotASave(shown.clone()))?;
         if header.format != SAVE_FORMAT {
             return Err(SaveError::NotASave(shown));
@@ -383,6 +373,17 @@ impl Snapshot {
         }
         Ok(SaveHeader { scenario: header.scenario.name, date: header.calendar.date })
     }
+}
+
+/// The bytes of the file at `path`, refusing one too large to be a save.
+fn read_save_bytes(path: &Path) -> Result<Vec<u8>, SaveError> {
+    let shown = path.display().to_string();
+    let io = |e: std::io::Error| SaveError::Io { path: shown.clone(), message: e.to_string() };
+    let size = std::fs::metadata(path).map_err(io)?.len();
+    if size > MAX_SAVE_BYTES {
+        return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
+    }
+    std::fs::read(path).map_err(io)
 }
 
 /// A new file in `dir` with a unique name.
