@@ -13,7 +13,7 @@ use super::battles::field_power;
 use super::calendar::Calendar;
 use super::diplomacy::{InPlay, Relations};
 use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx, WarPlan};
+use super::ids::{Data, FactionIx, ProvinceIx};
 use super::map::{Capital, Owner, Populace};
 use super::orders::{Order, OrderGiven, Stance};
 use super::rules::Rules;
@@ -65,203 +65,318 @@ struct Force {
     plan: Plan,
 }
 
+/// What the AI reads of the whole map once a month, before any faction plans.
+#[derive(Default)]
+struct Month {
+    /// The war plans in force, as indices into the scenario's war plans.
+    plans: Vec<usize>,
+    forces: Vec<Force>,
+    owners: Vec<Option<FactionIx>>,
+    cities: Vec<Option<City>>,
+    /// Each faction's provinces, in province order.
+    by_owner: Vec<Vec<usize>>,
+    /// Who claims each province by a peace.
+    claimants: Vec<Option<FactionIx>>,
+    is_capital: Vec<bool>,
+    /// Provinces under siege, with their besieger.
+    besieged: Vec<(usize, FactionIx)>,
+}
+
+/// What one faction sees of the map, worked out once rather than per army and target.
+#[derive(Default)]
+struct Sight {
+    /// The faction's war plans in force, as indices into the scenario's war plans.
+    plans: Vec<usize>,
+    enemies: Vec<bool>,
+    enemy_power: Vec<f64>,
+    /// Power the faction's armies already sent to each province will bring (negative).
+    claimed: Vec<f64>,
+    /// Provinces one of its plans names.
+    named: Vec<bool>,
+    /// Provinces that may be targets: enemy, claimed, besieged or named ones.
+    wanted: Vec<bool>,
+    /// Alliance shares (see [`war_goals`]).
+    goal: Vec<Option<f64>>,
+    targets: Vec<Target>,
+}
+
+/// Planning space kept from month to month, so that planning allocates nothing once warmed up.
+#[derive(Default)]
+struct Scratch {
+    month: Month,
+    sight: Sight,
+}
+
 fn plan_armies(
     picture: Picture,
     view: super::conditions::View,
     mut goals: ResMut<WarGoals>,
     mut orders: MessageWriter<OrderGiven>,
+    mut scratch: Local<Scratch>,
 ) {
     let p = &picture;
-    // The scenario's war plans in force this month.
-    let plans: Vec<&WarPlan> = p.data.tests.war_plans.iter().filter(|plan| view.holds(&plan.when)).collect();
-    goals.0 = vec![Vec::new(); p.entities.factions.len()];
-    for plan in plans.iter().filter(|plan| plan.goal) {
+    let Scratch { month, sight } = &mut *scratch;
+    let war_plans = &p.data.tests.war_plans;
+    month.plans.clear();
+    month.plans.extend((0..war_plans.len()).filter(|i| view.holds(&war_plans[*i].when)));
+    let nf = p.entities.factions.len();
+    goals.0.resize_with(nf, Vec::new);
+    goals.0.iter_mut().for_each(Vec::clear);
+    for plan in month.plans.iter().map(|i| &war_plans[*i]).filter(|plan| plan.goal) {
         goals.0[plan.faction.get()].push(plan.target);
     }
-    let n = p.entities.provinces.len();
-    let forces: Vec<Force> = p
-        .entities
-        .armies
-        .iter()
-        .flatten()
-        .filter_map(|e| p.armies.get(*e).ok())
-        .filter(|(_, t, ..)| t.total() > 0.0)
-        .map(|(a, t, s, plan)| Force {
-            army: *a,
-            power: field_power(&p.data, &p.rules, a, t, s, a.location),
-            plan: *plan,
-        })
-        .collect();
-    let routes = p.data.routes(p.calendar.is_winter());
-    // Each province's owner, worth and defences, and who claims it by a peace, read once for the month.
-    let mut owners: Vec<Option<FactionIx>> = vec![None; n];
-    let mut cities: Vec<Option<City>> = vec![None; n];
-    for (province, owner, populace, defences) in p.cities.iter() {
-        owners[province.get()] = owner.0;
-        cities[province.get()] = Some(City {
-            worth: populace.wealth + populace.population / 100_000.0 + 1.0,
-            hold: defences.garrison * (1.0 + defences.walls * p.rules.wall_strength),
-        });
-    }
-    let claimants = p.treaties.claimants(&owners);
-    let mut is_capital = vec![false; n];
-    for (_, capital) in p.factions.iter() {
-        if let Some(c) = capital.0 {
-            is_capital[c.get()] = true;
-        }
-    }
-    let nf = p.entities.factions.len();
-    // Scratch space for each faction in turn.
-    let mut enemy_power = vec![0.0; n];
-    let mut claimed = vec![0.0; n];
-    let mut candidate = vec![false; n];
-    let mut goal: Vec<Option<f64>> = vec![None; n];
+    month.read(p);
     for (f, faction_entity) in p.entities.factions.iter().enumerate() {
         let faction = FactionIx(f as u16);
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
-        if !in_play.0 || p.players.is_human(faction) || !forces.iter().any(|x| x.army.owner == faction) {
+        if !in_play.0 || p.players.is_human(faction) || !month.forces.iter().any(|x| x.army.owner == faction) {
             continue;
         }
-        let enemies: Vec<bool> = (0..nf).map(|o| o != f && p.relations.at_war(faction, FactionIx(o as u16))).collect();
-        let at_war = |other: Option<FactionIx>| other.is_some_and(|o| enemies[o.get()]);
-        // What this faction sees of each province, worked out once rather than per army and target.
-        enemy_power.fill(0.0);
-        for x in forces.iter().filter(|x| at_war(Some(x.army.owner))) {
-            enemy_power[x.army.location.get()] += x.power;
-        }
-        let enemy_power_at = |province: usize| -> f64 { enemy_power[province] };
-        let faction_plans: Vec<&WarPlan> = plans.iter().copied().filter(|plan| plan.faction == faction).collect();
-        let aggression = 1.0 + p.data.faction_traits[f].aggression / 10.0;
-        claimed.fill(0.0);
-        let claims = |province: usize| claimants[province] == Some(faction);
-        // Enemy or claimed cities to take, and own cities an enemy besieges, to relieve.
-        let hostile = |t: usize| at_war(owners[t]) || claims(t);
-        let relieve = |t: usize| owners[t] == Some(faction) && p.sieges.0[t].is_some_and(|s| at_war(Some(s.besieger)));
-        candidate.fill(false);
-        for plan in &faction_plans {
-            candidate[plan.target.get()] = true;
-        }
-        // Alliance shares: what the treaty promises us is worth twice as much, what it promises an
-        // ally is left to him.
-        war_goals(p, faction, &mut goal);
-        // The only provinces worth a march: enemy or claimed cities, own cities under siege, and
-        // own cities a plan of this faction names; in province order, as the scores' ties require.
-        let targets: Vec<Target> = (0..n)
-            .filter_map(|t| {
-                let city = cities[t]?;
-                let aim = if hostile(t) {
-                    Aim::Take
-                } else if relieve(t) {
-                    Aim::Relieve
-                } else if candidate[t] && owners[t] == Some(faction) {
-                    Aim::Hold
-                } else {
-                    return None;
-                };
-                let worth = if is_capital[t] { city.worth * 3.0 } else { city.worth };
-                Some(Target { province: t, worth: worth * goal[t].unwrap_or(1.0), hold: city.hold, aim })
-            })
-            .collect();
-        for force in forces.iter().filter(|x| x.army.owner == faction) {
-            let here = force.army.location;
-            let order = |order: Order| OrderGiven { faction, order };
-            // 1. Stand before an enemy city: besiege it, unless a war plan sends this army
-            // elsewhere or forbids this city.
-            let called_away = faction_plans.iter().any(|plan| {
-                (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
-                    || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
-            });
-            if hostile(here.get())
-                && force.plan.destination.is_none()
-                && enemy_power_at(here.get()) <= 0.0
-                && !called_away
-            {
-                let stance = siege_stance(p, force, here);
-                if force.plan.stance != stance {
-                    orders.write(order(Order::Besiege { army: force.army.ix, assault: stance == Stance::Assault }));
-                }
-                continue;
-            }
-            // 2. Guard a threatened capital.
-            let threatened = |c: ProvinceIx| {
-                forces.iter().any(|x| at_war(Some(x.army.owner)) && routes.days(x.army.location, c) <= 30.0)
-            };
-            if capital.0 == Some(here) && threatened(here) && force.plan.destination.is_none() && !called_away {
-                continue;
-            }
-            // 3. The best target worth its distance.
-            let mut best: Option<(f64, ProvinceIx)> = None;
-            let days_from = &routes.days[here.get()];
-            for target in &targets {
-                let t = target.province;
-                let days = days_from[t];
-                if !days.is_finite() {
-                    continue;
-                }
-                // The war plans' weights, multiplied in plan order.
-                let mut planned = 1.0;
-                for plan in &faction_plans {
-                    if plan.target.get() == t && plan.army.is_none_or(|a| a == force.army.ix) {
-                        planned *= plan.weight;
-                    }
-                }
-                if planned <= 0.0 {
-                    continue;
-                }
-                let worth = target.worth * planned;
-                let value = match target.aim {
-                    Aim::Take => {
-                        let resistance = enemy_power_at(t) + claimed[t];
-                        // A war plan's main objective is worth more risk: other armies will follow.
-                        let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
-                        if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
-                            continue;
-                        }
-                        worth / (1.0 + target.hold / force.power.max(1.0))
-                    }
-                    Aim::Relieve => {
-                        let besiegers = enemy_power_at(t);
-                        if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
-                            continue;
-                        }
-                        worth * 2.0
-                    }
-                    // A plan to stand in one's own province: go there and hold it.
-                    Aim::Hold if planned > 1.0 => worth,
-                    Aim::Hold => continue,
-                };
-                let score = value / (1.0 + days / 30.0);
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, ProvinceIx(t as u16)));
-                }
-            }
-            match best {
-                Some((_, target)) => {
-                    claimed[target.get()] -= force.power;
-                    if target == here {
-                        continue;
-                    }
-                    if force.plan.destination != Some(target) {
-                        orders.write(order(Order::March { army: force.army.ix, to: target }));
-                    }
-                }
-                None => {
-                    // Nothing worth attacking: go home, or hold.
-                    let home = capital.0.filter(|c| *c != here && owners[c.get()] == Some(faction));
-                    let stay = owners[here.get()] == Some(faction);
-                    match home {
-                        Some(c) if !stay && force.plan.destination != Some(c) => {
-                            orders.write(order(Order::March { army: force.army.ix, to: c }));
-                        }
-                        _ if stay && force.plan.destination.is_some() => {
-                            orders.write(order(Order::Hold { army: force.army.ix }));
-                        }
-                        _ => {}
-                    }
-                }
+        sight.look(p, month, faction);
+        for force in month.forces.iter().filter(|x| x.army.owner == faction) {
+            if let Some(order) = army_order(p, month, sight, faction, capital.0, force) {
+                orders.write(OrderGiven { faction, order });
             }
         }
     }
+}
+
+impl Month {
+    /// Reads the armies in the field and each province's owner, worth, defences and claimant.
+    fn read(&mut self, p: &Picture) {
+        self.forces.clear();
+        for e in p.entities.armies.iter().flatten() {
+            let Ok((a, t, s, plan)) = p.armies.get(*e) else { continue };
+            if t.total() > 0.0 {
+                let power = field_power(&p.data, &p.rules, a, t, s, a.location);
+                self.forces.push(Force { army: *a, power, plan: *plan });
+            }
+        }
+        let n = p.entities.provinces.len();
+        reset(&mut self.owners, n, None);
+        reset(&mut self.cities, n, None);
+        for (province, owner, populace, defences) in p.cities.iter() {
+            self.owners[province.get()] = owner.0;
+            self.cities[province.get()] = Some(City {
+                worth: populace.wealth + populace.population / 100_000.0 + 1.0,
+                hold: defences.garrison * (1.0 + defences.walls * p.rules.wall_strength),
+            });
+        }
+        self.by_owner.resize_with(p.entities.factions.len(), Vec::new);
+        self.by_owner.iter_mut().for_each(Vec::clear);
+        for (t, owner) in self.owners.iter().enumerate() {
+            if let Some(o) = owner {
+                self.by_owner[o.get()].push(t);
+            }
+        }
+        p.treaties.claimants(&self.owners, &mut self.claimants);
+        reset(&mut self.is_capital, n, false);
+        for (_, capital) in p.factions.iter() {
+            if let Some(c) = capital.0 {
+                self.is_capital[c.get()] = true;
+            }
+        }
+        self.besieged.clear();
+        self.besieged.extend(p.sieges.0.iter().enumerate().filter_map(|(t, s)| Some((t, s.as_ref()?.besieger))));
+    }
+}
+
+/// Empties `v` and refills it with `n` copies of `value`, keeping its allocation.
+fn reset<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
+}
+
+impl Sight {
+    /// What `faction` sees this month: its enemies and their power in each province, its plans,
+    /// and the provinces worth a march.
+    fn look(&mut self, p: &Picture, month: &Month, faction: FactionIx) {
+        let n = month.owners.len();
+        let war_plans = &p.data.tests.war_plans;
+        let nf = p.entities.factions.len();
+        self.enemies.clear();
+        self.enemies.extend((0..nf).map(|o| o != faction.get() && p.relations.at_war(faction, FactionIx(o as u16))));
+        reset(&mut self.enemy_power, n, 0.0);
+        for x in month.forces.iter().filter(|x| self.enemies[x.army.owner.get()]) {
+            self.enemy_power[x.army.location.get()] += x.power;
+        }
+        self.plans.clear();
+        self.plans.extend(month.plans.iter().copied().filter(|i| war_plans[*i].faction == faction));
+        reset(&mut self.claimed, n, 0.0);
+        reset(&mut self.named, n, false);
+        for i in &self.plans {
+            self.named[war_plans[*i].target.get()] = true;
+        }
+        // Alliance shares: what the treaty promises us is worth twice as much, what it promises an
+        // ally is left to him.
+        self.goal.resize(n, None);
+        war_goals(p, faction, &mut self.goal);
+        self.mark_wanted(month, faction);
+        self.targets.clear();
+        // In province order, as the scores' ties require.
+        for t in (0..n).filter(|t| self.wanted[*t]) {
+            let Some(city) = month.cities[t] else { continue };
+            let aim = if self.hostile(month, faction, t) {
+                Aim::Take
+            } else if self.relieve(month, faction, t) {
+                Aim::Relieve
+            } else if self.named[t] && month.owners[t] == Some(faction) {
+                Aim::Hold
+            } else {
+                continue;
+            };
+            let worth = if month.is_capital[t] { city.worth * 3.0 } else { city.worth };
+            self.targets.push(Target { province: t, worth: worth * self.goal[t].unwrap_or(1.0), hold: city.hold, aim });
+        }
+    }
+
+    /// Marks the only provinces worth a march: enemy or claimed cities, own cities under siege,
+    /// and cities a plan of the faction names.
+    fn mark_wanted(&mut self, month: &Month, faction: FactionIx) {
+        reset(&mut self.wanted, month.owners.len(), false);
+        for (e, provinces) in month.by_owner.iter().enumerate() {
+            if self.enemies[e] {
+                provinces.iter().for_each(|t| self.wanted[*t] = true);
+            }
+        }
+        for (t, claimant) in month.claimants.iter().enumerate() {
+            if *claimant == Some(faction) {
+                self.wanted[t] = true;
+            }
+        }
+        for (t, _) in &month.besieged {
+            self.wanted[*t] = true;
+        }
+        for (wanted, named) in self.wanted.iter_mut().zip(&self.named) {
+            *wanted |= named;
+        }
+    }
+
+    fn at_war(&self, other: Option<FactionIx>) -> bool {
+        other.is_some_and(|o| self.enemies[o.get()])
+    }
+
+    /// An enemy's city, or one a peace promises the faction.
+    fn hostile(&self, month: &Month, faction: FactionIx, t: usize) -> bool {
+        self.at_war(month.owners[t]) || month.claimants[t] == Some(faction)
+    }
+
+    /// An own city an enemy besieges.
+    fn relieve(&self, month: &Month, faction: FactionIx, t: usize) -> bool {
+        month.owners[t] == Some(faction)
+            && month.besieged.iter().any(|(b, besieger)| *b == t && self.enemies[besieger.get()])
+    }
+}
+
+/// The order for one army of `faction`, if it needs a new one.
+fn army_order(
+    p: &Picture,
+    month: &Month,
+    sight: &mut Sight,
+    faction: FactionIx,
+    capital: Option<ProvinceIx>,
+    force: &Force,
+) -> Option<Order> {
+    let war_plans = &p.data.tests.war_plans;
+    let here = force.army.location;
+    let plans = || sight.plans.iter().map(|i| &war_plans[*i]);
+    // 1. Stand before an enemy city: besiege it, unless a war plan sends this army elsewhere or
+    // forbids this city.
+    let called_away = plans().any(|plan| {
+        (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
+            || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
+    });
+    if sight.hostile(month, faction, here.get())
+        && force.plan.destination.is_none()
+        && sight.enemy_power[here.get()] <= 0.0
+        && !called_away
+    {
+        let stance = siege_stance(p, force, here);
+        return (force.plan.stance != stance)
+            .then_some(Order::Besiege { army: force.army.ix, assault: stance == Stance::Assault });
+    }
+    // 2. Guard a threatened capital.
+    let routes = p.data.routes(p.calendar.is_winter());
+    let threatened = |c: ProvinceIx| {
+        month.forces.iter().any(|x| sight.enemies[x.army.owner.get()] && routes.days(x.army.location, c) <= 30.0)
+    };
+    if capital == Some(here) && threatened(here) && force.plan.destination.is_none() && !called_away {
+        return None;
+    }
+    // 3. The best target worth its distance.
+    match best_target(p, sight, routes.days_from(here), force) {
+        Some(target) => {
+            sight.claimed[target.get()] -= force.power;
+            (target != here && force.plan.destination != Some(target))
+                .then_some(Order::March { army: force.army.ix, to: target })
+        }
+        None => {
+            // Nothing worth attacking: go home, or hold.
+            let home = capital.filter(|c| *c != here && month.owners[c.get()] == Some(faction));
+            let stay = month.owners[here.get()] == Some(faction);
+            match home {
+                Some(c) if !stay && force.plan.destination != Some(c) => {
+                    Some(Order::March { army: force.army.ix, to: c })
+                }
+                _ if stay && force.plan.destination.is_some() => Some(Order::Hold { army: force.army.ix }),
+                _ => None,
+            }
+        }
+    }
+}
+
+/// The target with the best worth for its distance that `force` can hope to win, if any; the
+/// first in province order on a tie.
+fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> Option<ProvinceIx> {
+    let war_plans = &p.data.tests.war_plans;
+    let aggression = 1.0 + p.data.faction_traits[force.army.owner.get()].aggression / 10.0;
+    let mut best: Option<(f64, ProvinceIx)> = None;
+    for target in &sight.targets {
+        let t = target.province;
+        let days = days_from[t];
+        if !days.is_finite() {
+            continue;
+        }
+        // The war plans' weights, multiplied in plan order.
+        let mut planned = 1.0;
+        if sight.named[t] {
+            for plan in sight.plans.iter().map(|i| &war_plans[*i]) {
+                if plan.target.get() == t && plan.army.is_none_or(|a| a == force.army.ix) {
+                    planned *= plan.weight;
+                }
+            }
+        }
+        if planned <= 0.0 {
+            continue;
+        }
+        let worth = target.worth * planned;
+        let value = match target.aim {
+            Aim::Take => {
+                let resistance = sight.enemy_power[t] + sight.claimed[t];
+                // A war plan's main objective is worth more risk: other armies will follow.
+                let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
+                if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
+                    continue;
+                }
+                worth / (1.0 + target.hold / force.power.max(1.0))
+            }
+            Aim::Relieve => {
+                let besiegers = sight.enemy_power[t];
+                if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
+                    continue;
+                }
+                worth * 2.0
+            }
+            // A plan to stand in one's own province: go there and hold it.
+            Aim::Hold if planned > 1.0 => worth,
+            Aim::Hold => continue,
+        };
+        let score = value / (1.0 + days / 30.0);
+        if best.is_none_or(|(s, _)| score > s) {
+            best = Some((score, ProvinceIx(t as u16)));
+        }
+    }
+    best.map(|(_, t)| t)
 }
 
 /// A province an army of the faction may march on, with what the faction sees of it this month.

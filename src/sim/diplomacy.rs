@@ -148,9 +148,11 @@ impl Treaties {
         })
     }
 
-    /// [`Treaties::claimant`] of every province at once, `owners` giving each province's owner.
-    pub fn claimants(&self, owners: &[Option<FactionIx>]) -> Vec<Option<FactionIx>> {
-        let mut claimants = vec![None; owners.len()];
+    /// [`Treaties::claimant`] of every province at once, into `claimants`, `owners` giving each
+    /// province's owner.
+    pub fn claimants(&self, owners: &[Option<FactionIx>], claimants: &mut Vec<Option<FactionIx>>) {
+        claimants.clear();
+        claimants.resize(owners.len(), None);
         // The first treaty, and within it the first cession, that claims a province decides.
         for t in self.0.iter().flatten() {
             let TreatyTerms::Peace { ceded, .. } = &t.terms else { continue };
@@ -161,7 +163,6 @@ impl Treaties {
                 }
             }
         }
-        claimants
     }
 
     /// Whether `a` and `b` may fight in `province`: at war, or one claims it from the other.

@@ -190,6 +190,11 @@ impl Routes {
     pub fn days(&self, from: ProvinceIx, to: ProvinceIx) -> f64 {
         self.days[from.get()][to.get()]
     }
+
+    /// Days of march from `from` to every province, by province index.
+    pub fn days_from(&self, from: ProvinceIx) -> &[f64] {
+        &self.days[from.get()]
+    }
 }
 
 impl StaticData {
