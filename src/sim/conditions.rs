@@ -48,7 +48,7 @@ impl View<'_, '_> {
             T::Holds { faction, province } => self.owner_of(province.get()) == Some(faction.get()),
             T::AtWar { a, b } => self.relations.at_war(*a, *b),
             T::TreatyInForce(t) => self.treaties.in_force(*t),
-            T::Flag(f) => self.flags.0.contains(f),
+            T::Flag(f) => self.flags.is_set(*f),
             T::Chose { event, option } => self.choices.chose(*event, *option),
             T::Alive(c) => self.person(*c).is_some_and(Person::is_active),
             T::Serves { character, faction } => {
@@ -119,7 +119,8 @@ pub enum Test {
     Holds { faction: FactionIx, province: ProvinceIx },
     AtWar { a: FactionIx, b: FactionIx },
     TreatyInForce(usize),
-    Flag(String),
+    /// A flag, by its index in [`StaticData::flags`].
+    Flag(usize),
     Chose { event: usize, option: usize },
     Alive(CharacterIx),
     Serves { character: CharacterIx, faction: FactionIx },
@@ -141,10 +142,32 @@ pub enum Test {
 }
 
 impl Test {
+    /// Roughly how much testing costs: 1 for a field, 2 for a component lookup, more for lists
+    /// and scans of every army or province.
+    fn cost(&self) -> u32 {
+        use Test as T;
+        match self {
+            T::Always | T::Never | T::After(_) | T::Before(_) | T::Flag(_) | T::Besieged(_) | T::SiegeMonths { .. } => 1,
+            T::AtWar { .. } | T::Opinion { .. } | T::HumanPlays(_) | T::TreatyInForce(_) => 1,
+            T::Holds { .. } | T::Alive(_) | T::Serves { .. } | T::Rules { .. } | T::HasRole { .. } => 2,
+            T::FactionActive(_) | T::Treasury { .. } | T::Grain { .. } | T::Legitimacy { .. } => 2,
+            T::Cohesion { .. } | T::ProvinceGrain { .. } | T::Chose { .. } => 2,
+            T::ArmyIn { .. } | T::Troops { .. } | T::Provinces { .. } => 8,
+            T::Not(inner) => inner.cost(),
+            T::All(list) | T::Any(list) => list.iter().map(Self::cost).sum(),
+        }
+    }
+
     /// Resolves the ids of a validated condition.
     pub fn compile(condition: &Condition, d: &StaticData) -> Self {
         use Condition as C;
-        let list = |items: &[Condition]| items.iter().map(|c| Self::compile(c, d)).collect();
+        // Tests have no side effects, so a list may be tested in any order: the cheap tests first
+        // spare the dear ones whenever they decide.
+        let list = |items: &[Condition]| {
+            let mut tests: Vec<Self> = items.iter().map(|c| Self::compile(c, d)).collect();
+            tests.sort_by_key(Self::cost);
+            tests
+        };
         match condition {
             C::Always => Self::Always,
             C::Never => Self::Never,
@@ -158,7 +181,8 @@ impl Test {
             }
             C::AtWar { a, b } => Self::AtWar { a: d.faction(a), b: d.faction(b) },
             C::TreatyInForce(t) => Self::TreatyInForce(d.treaties[t]),
-            C::Flag(f) => Self::Flag(f.clone()),
+            // A flag no effect sets is never set.
+            C::Flag(f) => d.flags.get(f).map_or(Self::Never, |f| Self::Flag(*f)),
             C::Chose { event, option } => {
                 let e = d.events[event];
                 match d.scenario.events[e].options.iter().position(|o| &o.id == option) {

@@ -14,9 +14,36 @@ use super::rng::SimRng;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Date, Effect, Event};
 
-/// Flags set by effects.
-#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Flags(pub BTreeSet<String>);
+/// Flags set by effects, by their index in [`super::StaticData::flags`].
+#[derive(Resource, Clone, Debug, Default, PartialEq, Eq)]
+pub struct Flags(Vec<bool>);
+
+impl Flags {
+    pub fn is_set(&self, flag: usize) -> bool {
+        self.0.get(flag).copied().unwrap_or(false)
+    }
+
+    fn set(&mut self, flag: usize, on: bool) {
+        if self.0.len() <= flag {
+            self.0.resize(flag + 1, false);
+        }
+        self.0[flag] = on;
+    }
+
+    /// The names of the flags set, for saves: they outlive any numbering.
+    pub fn names(&self, data: &super::StaticData) -> BTreeSet<String> {
+        data.flags.iter().filter(|(_, f)| self.is_set(**f)).map(|(name, _)| name.clone()).collect()
+    }
+
+    /// The flags of `names`; names no effect of the scenario sets are left out.
+    pub fn from_names(names: &BTreeSet<String>, data: &super::StaticData) -> Self {
+        let mut flags = Self::default();
+        for f in names.iter().filter_map(|name| data.flags.get(name)) {
+            flags.set(*f, true);
+        }
+        flags
+    }
+}
 
 /// An answer given to an event.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -170,16 +197,16 @@ fn record_choices(mut made: MessageReader<ChoiceMade>, mut choices: ResMut<Choic
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
+    data: Res<Data>,
     mut flags: ResMut<Flags>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
     for ApplyEffect(effect) in effects.read() {
         match effect {
-            Effect::SetFlag(f) => {
-                flags.0.insert(f.clone());
-            }
-            Effect::ClearFlag(f) => {
-                flags.0.remove(f);
+            Effect::SetFlag(f) | Effect::ClearFlag(f) => {
+                if let Some(flag) = data.flags.get(f) {
+                    flags.set(*flag, matches!(effect, Effect::SetFlag(_)));
+                }
             }
             Effect::Chronicle(text) => {
                 chronicle.write(Chronicled(text.clone()));
@@ -222,7 +249,8 @@ mod tests {
         game.answer(0, 0);
         game.step();
         assert!(game.awaiting().is_empty());
-        assert!(game.world().resource::<super::Flags>().0.contains("fight"));
+        let fight = game.data().flags["fight"];
+        assert!(game.world().resource::<super::Flags>().is_set(fight));
         assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Fight.")));
         assert_eq!(game.report().choices.len(), 1);
     }

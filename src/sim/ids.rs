@@ -73,6 +73,8 @@ pub struct StaticData {
     pub events: HashMap<String, usize>,
     pub treaties: HashMap<String, usize>,
     pub treaty_ids: Vec<String>,
+    /// Every flag an effect may set or clear, by name: conditions test flags by index.
+    pub flags: HashMap<String, usize>,
     /// For each province, its neighbours with the connection's index, sorted by neighbour index.
     pub neighbours: Vec<Vec<(ProvinceIx, usize)>>,
     /// Each character's skills with the modifiers of his traits.
@@ -242,6 +244,7 @@ impl StaticData {
         let mut army_ids: Vec<String> = s.armies.iter().map(|a| a.id.clone()).collect();
         let mut army_names: Vec<String> = s.armies.iter().map(|a| a.name.clone()).collect();
         let mut treaty_ids: Vec<String> = s.treaties.iter().map(|t| t.id.clone()).collect();
+        let mut flags: HashMap<String, usize> = HashMap::default();
         for event in &s.events {
             for option in &event.options {
                 for effect in &option.effects {
@@ -254,6 +257,10 @@ impl StaticData {
                         }
                         crate::scenario::Effect::SignTreaty(t) if !treaty_ids.contains(&t.id) => {
                             treaty_ids.push(t.id.clone())
+                        }
+                        crate::scenario::Effect::SetFlag(f) | crate::scenario::Effect::ClearFlag(f) => {
+                            let next = flags.len();
+                            flags.entry(f.clone()).or_insert(next);
                         }
                         _ => {}
                     }
@@ -307,6 +314,7 @@ impl StaticData {
             events,
             treaties,
             treaty_ids,
+            flags,
             neighbours,
             terrain_ix,
             character_traits,

@@ -1,4 +1,5 @@
 //! The whole game state as plain data: saves, loads and the state hash.
+use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
@@ -70,7 +71,8 @@ pub struct Snapshot {
     pub rng: RngState,
     pub calendar: Calendar,
     pub players: Players,
-    pub flags: Flags,
+    /// The names of the flags set.
+    pub flags: BTreeSet<String>,
     pub choices: Choices,
     pub events: EventState,
     pub relations: Relations,
@@ -162,7 +164,7 @@ impl Snapshot {
             rng: world.resource::<SimRng>().state(),
             calendar: *world.resource::<Calendar>(),
             players: world.resource::<Players>().clone(),
-            flags: world.resource::<Flags>().clone(),
+            flags: world.resource::<Flags>().names(data),
             choices: world.resource::<Choices>().clone(),
             events: world.resource::<EventState>().clone(),
             relations: world.resource::<Relations>().clone(),
@@ -273,7 +275,7 @@ impl Snapshot {
         world.insert_resource(Seed(self.seed));
         world.insert_resource(self.calendar);
         world.insert_resource(self.players.clone());
-        world.insert_resource(self.flags.clone());
+        world.insert_resource(Flags::from_names(&self.flags, &data));
         world.insert_resource(self.choices.clone());
         world.insert_resource(self.events.clone());
         world.insert_resource(self.relations.clone());
