@@ -13,10 +13,9 @@ use super::battles::field_power;
 use super::calendar::Calendar;
 use super::diplomacy::{InPlay, Relations};
 use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx};
+use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::map::{Capital, Owner, Populace};
 use super::orders::{Order, OrderGiven, Stance};
-use super::rules::Rules;
 use super::sieges::{Defences, Sieges, assault_power, city_defence};
 use super::world::Entities;
 use super::{OrderSystems, Turn, TurnSystems};
@@ -30,8 +29,7 @@ pub(super) fn plugin(app: &mut App) {
 /// What the AI reads.
 #[derive(SystemParam)]
 struct Picture<'w, 's> {
-    data: Res<'w, Data>,
-    rules: Res<'w, Rules>,
+    data: Static<'s>,
     calendar: Res<'w, Calendar>,
     players: Res<'w, Players>,
     relations: Res<'w, Relations>,
@@ -148,7 +146,7 @@ impl Month {
         for e in p.entities.armies.iter().flatten() {
             let Ok((a, t, s, plan)) = p.armies.get(*e) else { continue };
             if t.total() > 0.0 {
-                let power = field_power(&p.data, &p.rules, a, t, s, a.location);
+                let power = field_power(&p.data, &p.data.rules(), a, t, s, a.location);
                 self.forces.push(Force { army: *a, power, plan: *plan });
             }
         }
@@ -159,7 +157,7 @@ impl Month {
             self.owners[province.get()] = owner.0;
             self.cities[province.get()] = Some(City {
                 worth: populace.wealth + populace.population / 100_000.0 + 1.0,
-                hold: defences.garrison * (1.0 + defences.walls * p.rules.wall_strength),
+                hold: defences.garrison * (1.0 + defences.walls * p.data.rules().wall_strength),
             });
         }
         self.by_owner.resize_with(p.entities.factions.len(), Vec::new);
@@ -355,14 +353,14 @@ fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> 
                 let resistance = sight.enemy_power[t] + sight.claimed[t];
                 // A war plan's main objective is worth more risk: other armies will follow.
                 let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
-                if force.power * aggression < resistance * p.rules.ai_attack_ratio * nerve {
+                if force.power * aggression < resistance * p.data.rules().ai_attack_ratio * nerve {
                     continue;
                 }
                 worth / (1.0 + target.hold / force.power.max(1.0))
             }
             Aim::Relieve => {
                 let besiegers = sight.enemy_power[t];
-                if force.power * aggression < besiegers / p.rules.ai_attack_ratio {
+                if force.power * aggression < besiegers / p.data.rules().ai_attack_ratio {
                     continue;
                 }
                 worth * 2.0
@@ -435,9 +433,9 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
         return Stance::Blockade;
     };
     let Ok((_, _, defences)) = p.provinces.get(p.entities.province(province)) else { return Stance::Blockade };
-    let attack = assault_power(&p.data, &p.rules, army, troops, spirit);
-    let defence = city_defence(&p.rules, defences, defences.garrison, 5.0, false);
-    if attack > p.rules.ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
+    let attack = assault_power(&p.data, &p.data.rules(), army, troops, spirit);
+    let defence = city_defence(&p.data.rules(), defences, defences.garrison, 5.0, false);
+    if attack > p.data.rules().ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
 }
 
 /// Each AI faction's men under arms, weighted by their kind's field power.
@@ -579,10 +577,10 @@ fn plan_diplomacy(
             if b == a || !in_play[b] || truce_between(p, me, other) {
                 continue;
             }
-            let weak = strength[b] < p.rules.betrayal_ratio * strength[a];
+            let weak = strength[b] < p.data.rules().betrayal_ratio * strength[a];
             let rich = wealth[b] > wealth[a];
             let distrust = p.relations.trust(me, other) < 70.0;
-            if weak && rich && distrust && rng.chance(p.rules.betrayal_chance * aggression) {
+            if weak && rich && distrust && rng.chance(p.data.rules().betrayal_chance * aggression) {
                 orders.write(OrderGiven { faction: me, order: Order::DeclareWar { on: other } });
                 break;
             }

@@ -7,9 +7,8 @@ use super::calendar::Calendar;
 use super::chronicle::Chronicled;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
-use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx};
+use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, Static};
 use super::orders::{Order, OrderGiven, Stance};
-use super::rules::Rules;
 use super::world::Entities;
 use super::{EffectOrder, OrderSystems, Turn, TurnSystems};
 use crate::scenario::{self, Effect};
@@ -158,13 +157,13 @@ fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, m
 /// Marches every army with a destination along the shortest road, in army order, as far as its
 /// days allow; an army stops when it walks into an enemy army.
 fn march(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     calendar: Res<Calendar>,
     relations: Res<Relations>,
     entities: Res<Entities>,
     mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
 ) {
+    let rules = data.rules();
     let winter = calendar.is_winter();
     let routes = data.routes(winter);
     let mut positions: Vec<Option<(FactionIx, ProvinceIx)>> = entities
@@ -217,7 +216,7 @@ fn march(
 fn apply_effects(
     mut commands: Commands,
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     mut entities: ResMut<Entities>,
     mut armies: Query<(&mut Army, &mut Troops, &mut Spirit)>,
     mut chronicle: MessageWriter<Chronicled>,

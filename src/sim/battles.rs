@@ -10,10 +10,10 @@ use bevy_ecs::prelude::*;
 use super::armies::{Army, Plan, Spirit, Troops};
 use super::chronicle::Chronicled;
 use super::diplomacy::Relations;
-use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx};
+use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, Static};
 use super::map::Owner;
 use super::rng::SimRng;
-use super::rules::Rules;
+use crate::scenario::Rules;
 use super::world::Entities;
 use super::{Turn, TurnSystems};
 
@@ -78,14 +78,14 @@ type ArmyItem<'a> = (&'a mut Army, &'a mut Troops, &'a mut Spirit, &'a mut Plan)
 /// Raids ordered this turn, in army order.
 #[allow(clippy::too_many_arguments)]
 fn night_raids(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     relations: Res<Relations>,
     entities: Res<Entities>,
     mut rng: ResMut<SimRng>,
     mut armies: Query<ArmyItem>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    let rules = data.rules();
     for i in 0..entities.armies.len() {
         let Some(raider_entity) = entities.armies[i] else { continue };
         let Ok((raider, _, _, plan)) = armies.get(raider_entity) else { continue };
@@ -128,8 +128,7 @@ fn night_raids(
 /// In each province, in order, the first two factions at war there fight.
 #[allow(clippy::too_many_arguments)]
 fn field_battles(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     relations: Res<Relations>,
     treaties: Res<super::diplomacy::Treaties>,
     entities: Res<Entities>,
@@ -141,6 +140,7 @@ fn field_battles(
     mut captured: MessageWriter<CommanderCaptured>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    let rules = data.rules();
     // Armies that stayed in their own walled city are inside the walls: they defend in the siege,
     // not in the field.
     let inside_walls = |a: &Army, plan: &Plan| {

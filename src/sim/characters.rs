@@ -9,10 +9,9 @@ use super::chronicle::Chronicled;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
 use super::ids::ProvinceIx;
-use super::ids::{CharacterIx, Data, FactionIx};
+use super::ids::{CharacterIx, FactionIx, Static};
 use super::morale::Standing;
 use super::rng::SimRng;
-use super::rules::Rules;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Effect, Role};
@@ -71,12 +70,12 @@ fn take_prisoners(
 
 /// Loyalty follows the faction's fortunes (its legitimacy) and the character's own traits.
 fn drift_loyalty(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     entities: Res<Entities>,
     standings: Query<&Standing>,
     mut people: Query<&mut Person>,
 ) {
+    let rules = data.rules();
     let legitimacy: Vec<f64> =
         entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)).collect();
     // Each character's loyalty moves on its own: the order does not matter.
@@ -91,8 +90,7 @@ fn drift_loyalty(
 /// A disloyal commander facing an enemy nearby may go over to it with his army (next month).
 #[allow(clippy::too_many_arguments)]
 fn consider_defection(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     relations: Res<Relations>,
     entities: Res<Entities>,
     people: Query<&Person>,
@@ -100,6 +98,7 @@ fn consider_defection(
     mut rng: ResMut<SimRng>,
     mut defect: MessageWriter<ApplyEffect>,
 ) {
+    let rules = data.rules();
     let present: Vec<(Army, f64)> =
         entities.armies.iter().flatten().filter_map(|e| armies.get(*e).ok()).map(|(a, t)| (*a, t.total())).collect();
     for (army, men) in &present {
@@ -127,7 +126,7 @@ fn consider_defection(
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     mut people: Query<&mut Person>,
     mut rulers: Query<&mut Ruler>,

@@ -8,7 +8,7 @@ use super::characters::{Person, Ruler};
 use super::diplomacy::{InPlay, Relations, Treaties};
 use super::economy::Treasury;
 use super::events::{Choices, Flags, Players};
-use super::ids::{CharacterIx, Data, FactionIx, ProvinceIx, StaticData};
+use super::ids::{CharacterIx, FactionIx, ProvinceIx, Static, StaticData};
 use super::map::Owner;
 use super::morale::Standing;
 use super::sieges::{Defences, Sieges};
@@ -18,7 +18,7 @@ use crate::scenario::{Compare, Condition, Date, Role};
 /// Read-only access to everything a condition may ask about.
 #[derive(SystemParam)]
 pub struct View<'w, 's> {
-    pub data: Res<'w, Data>,
+    pub data: Static<'s>,
     pub entities: Res<'w, Entities>,
     pub calendar: Res<'w, Calendar>,
     pub flags: Res<'w, Flags>,

@@ -10,7 +10,7 @@ use super::chronicle::Chronicled;
 use super::economy::Treasury;
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx};
+use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::orders::{Order, OrderGiven, Proposal};
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
@@ -228,7 +228,7 @@ pub(super) fn plugin(app: &mut App) {
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
     mut cessions: MessageWriter<CessionAgreed>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     calendar: Res<Calendar>,
     mut relations: ResMut<Relations>,
@@ -347,7 +347,7 @@ struct Judging<'w, 's> {
 #[allow(clippy::too_many_arguments)]
 fn conduct_diplomacy(
     mut given: MessageReader<OrderGiven>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     calendar: Res<Calendar>,
     players: Res<Players>,

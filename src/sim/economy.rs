@@ -7,9 +7,8 @@ use super::armies::{Army, Spirit, Troops};
 use super::diplomacy::{Treaties, TreatyTerms};
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx};
+use super::ids::{FactionIx, ProvinceIx, Static};
 use super::map::{Owner, Populace};
-use super::rules::Rules;
 use super::sieges::Defences;
 use super::world::Entities;
 use super::{Turn, TurnSystems};
@@ -35,7 +34,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     mut treasuries: Query<&mut Treasury>,
     provinces: Query<(&Populace, &Defences)>,
@@ -84,13 +83,13 @@ fn apply_effects(
 
 /// Each owned province yields its wealth in silver and a share of its people's grain.
 fn collect_income(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     players: Res<Players>,
     entities: Res<Entities>,
     provinces: Query<(&ProvinceIx, &Owner, &Populace)>,
     mut treasuries: Query<&mut Treasury>,
 ) {
+    let rules = data.rules();
     // Each province's yield, gathered by index and then added up in province order.
     let mut yields: Vec<Option<(FactionIx, f64, f64)>> = vec![None; entities.provinces.len()];
     for (province, owner, populace) in &provinces {
@@ -120,12 +119,12 @@ fn collect_income(
 /// Armies are paid in silver by troop kind and fed from the granary as far as their supply line
 /// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
 fn pay_armies(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     entities: Res<Entities>,
     armies: Query<(&Army, &Troops, &Spirit)>,
     mut treasuries: Query<(&mut Treasury, &mut Payroll)>,
 ) {
+    let rules = data.rules();
     let mut pay = vec![(0.0, 0.0); entities.factions.len()];
     for e in entities.armies.iter().flatten() {
         let Ok((army, troops, spirit)) = armies.get(*e) else { continue };
@@ -144,7 +143,7 @@ fn pay_armies(
 /// Tribute treaties move a twelfth of the yearly sum each month; peace indemnities are paid
 /// in monthly instalments until paid off.
 fn pay_tribute(
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     mut treaties: ResMut<Treaties>,
     mut treasuries: Query<&mut Treasury>,

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::chronicle::Chronicled;
 use super::conditions::View;
 use super::effects::ApplyEffect;
-use super::ids::{Data, FactionIx};
+use super::ids::{Data, FactionIx, Static};
 use super::rng::SimRng;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Date, Effect, Event};
@@ -197,7 +197,7 @@ fn record_choices(mut made: MessageReader<ChoiceMade>, mut choices: ResMut<Choic
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     mut flags: ResMut<Flags>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {

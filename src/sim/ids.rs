@@ -55,6 +55,18 @@ impl std::ops::Deref for Data {
     }
 }
 
+/// Taken from the [`Data`] resource, which every campaign's world holds from its creation.
+impl FromWorld for Data {
+    fn from_world(world: &mut World) -> Self {
+        world.resource::<Data>().clone()
+    }
+}
+
+/// The static data as a system reads it: taken from the [`Data`] resource once, when the system
+/// is first run, and kept by the system. Static data never changes during a campaign (a restored
+/// save gets a new world), so this costs nothing a month where a `Res<Data>` costs a lookup.
+pub type Static<'s> = Local<'s, Data>;
+
 /// Lookups from ids to indices, plus the map graph.
 #[derive(Debug)]
 pub struct StaticData {
@@ -224,6 +236,11 @@ impl StaticData {
 }
 
 impl StaticData {
+    /// The rule parameters of the scenario: its `rules` over the defaults.
+    pub fn rules(&self) -> &crate::scenario::Rules {
+        &self.scenario.rules
+    }
+
     /// Builds the lookups of a validated scenario.
     pub fn new(valid: &ValidScenario) -> Self {
         let s = valid.scenario().clone();

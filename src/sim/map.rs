@@ -7,8 +7,8 @@ use super::calendar::Calendar;
 use super::chronicle::Chronicled;
 use super::diplomacy::CessionAgreed;
 use super::effects::ApplyEffect;
-use super::ids::{Data, FactionIx, ProvinceIx};
-use super::rules::Rules;
+use super::ids::{Data, FactionIx, ProvinceIx, Static};
+use crate::scenario::Rules;
 use super::sieges::{CityFell, MilitiaRaised};
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
@@ -119,14 +119,14 @@ fn cede(
 #[allow(clippy::too_many_arguments)]
 fn apply_cessions(
     mut agreed: MessageReader<CessionAgreed>,
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &Populace)>,
     mut transferred: MessageWriter<ProvinceTransferred>,
     mut militia: MessageWriter<MilitiaRaised>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    let rules = data.rules();
     for c in agreed.read() {
         let Ok((mut owner, populace)) = provinces.get_mut(entities.province(c.province)) else { continue };
         cede(&data, &rules, c.province, c.to, &mut owner, populace, &mut transferred, &mut militia, &mut chronicle);
@@ -136,11 +136,12 @@ fn apply_cessions(
 /// A fallen city passes to its conqueror, who sacks it.
 fn take_fallen_cities(
     mut fell: MessageReader<CityFell>,
-    rules: Res<Rules>,
+    data: Static,
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &mut Populace)>,
     mut transferred: MessageWriter<ProvinceTransferred>,
 ) {
+    let rules = data.rules();
     for f in fell.read() {
         let Ok((mut owner, mut populace)) = provinces.get_mut(entities.province(f.province)) else { continue };
         owner.0 = Some(f.to);
@@ -152,15 +153,15 @@ fn take_fallen_cities(
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &mut Populace)>,
     mut capitals: Query<&mut Capital>,
-    rules: Res<Rules>,
     mut transferred: MessageWriter<ProvinceTransferred>,
     mut militia: MessageWriter<MilitiaRaised>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    let rules = data.rules();
     for ApplyEffect(effect) in effects.read() {
         match effect {
             Effect::Cede { province, to } => {

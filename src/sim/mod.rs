@@ -17,7 +17,6 @@ mod morale;
 mod orders;
 mod report;
 mod rng;
-mod rules;
 mod setup;
 mod sieges;
 mod snapshot;
@@ -42,7 +41,6 @@ pub use events::Players;
 pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData, Tests, WarPlan};
 pub use orders::{Order, PendingOrders, Proposal, Stance};
 pub use report::{ChoiceError, Fall, Report, Summary, resolve_choices};
-pub use rules::Rules;
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use victory::{CheckStatus, GameOver, Outcome};
 pub use view::{
@@ -234,7 +232,6 @@ impl Sim {
     /// An app with the schedule and the static data, but no game state yet.
     fn empty(data: Arc<StaticData>) -> Self {
         let mut app = App::empty();
-        app.insert_resource(Rules(data.scenario.rules.clone()));
         app.insert_resource(Data(data));
         plugin(&mut app);
         // Only the world is kept: turns run its schedule directly, never `App::update`.

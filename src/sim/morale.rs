@@ -11,9 +11,8 @@ use super::diplomacy::PeaceSigned;
 use super::economy::Payroll;
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::{Data, FactionIx};
+use super::ids::{FactionIx, Static};
 use super::map::{Capital, ProvinceTransferred};
-use super::rules::Rules;
 use super::sieges::Sieges;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
@@ -33,7 +32,7 @@ pub(super) fn plugin(app: &mut App) {
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     mut standings: Query<&mut Standing>,
 ) {
@@ -62,8 +61,7 @@ pub(super) fn systems_plugin(app: &mut App) {
 
 #[allow(clippy::too_many_arguments)]
 fn army_morale(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     players: Res<Players>,
     entities: Res<Entities>,
     payrolls: Query<&Payroll>,
@@ -71,6 +69,7 @@ fn army_morale(
     calendar: Res<Calendar>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
+    let rules = data.rules();
     for e in entities.armies.iter().flatten() {
         let Ok((army, mut troops, mut spirit)) = armies.get_mut(*e) else { continue };
         if troops.total() <= 0.0 {
@@ -100,8 +99,7 @@ fn army_morale(
 
 #[allow(clippy::too_many_arguments)]
 fn faction_morale(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     entities: Res<Entities>,
     mut battles: MessageReader<BattleFought>,
     mut transfers: MessageReader<ProvinceTransferred>,
@@ -109,6 +107,7 @@ fn faction_morale(
     people: Query<&Person>,
     mut factions: Query<(&mut Standing, &Capital)>,
 ) {
+    let rules = data.rules();
     let mut change = vec![0.0; entities.factions.len()];
     for b in battles.read() {
         change[b.loser.get()] -= rules.defeat_legitimacy * if b.rout { 1.5 } else { 1.0 };

@@ -10,11 +10,11 @@ use super::calendar::Calendar;
 use super::chronicle::Chronicled;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
-use super::ids::{Data, FactionIx, ProvinceIx};
+use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::map::{Owner, Populace};
 use super::orders::Stance;
 use super::rng::SimRng;
-use super::rules::Rules;
+use crate::scenario::Rules;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Date, Effect};
@@ -92,7 +92,7 @@ pub struct SiegeSystems;
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Res<Data>,
+    data: Static,
     entities: Res<Entities>,
     mut defences: Query<&mut Defences>,
 ) {
@@ -149,8 +149,7 @@ pub fn city_defence(rules: &Rules, defences: &Defences, defence_men: f64, defend
 /// defenders; a starved, breached or stormed city falls.
 #[allow(clippy::too_many_arguments)]
 fn besiege(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     calendar: Res<Calendar>,
     relations: Res<Relations>,
     treaties: Res<super::diplomacy::Treaties>,
@@ -163,6 +162,7 @@ fn besiege(
     mut fell: MessageWriter<CityFell>,
     mut chronicle: MessageWriter<Chronicled>,
 ) {
+    let rules = data.rules();
     let positions: Vec<Option<(Army, f64, Stance, bool)>> = entities
         .armies
         .iter()

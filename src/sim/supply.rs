@@ -7,9 +7,8 @@ use serde::{Deserialize, Serialize};
 use super::armies::{Army, Spirit, Troops};
 use super::calendar::Calendar;
 use super::diplomacy::Relations;
-use super::ids::{Data, FactionIx, ProvinceIx};
+use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::map::{Owner, Populace};
-use super::rules::Rules;
 use super::sieges::{Defences, Sieges};
 use super::world::Entities;
 use super::{Turn, TurnSystems};
@@ -65,8 +64,7 @@ pub(super) fn supply_steps(
 /// still missing is hunger, which costs men and morale (twice as much in winter).
 #[allow(clippy::too_many_arguments)]
 fn feed_armies(
-    data: Res<Data>,
-    rules: Res<Rules>,
+    data: Static,
     calendar: Res<Calendar>,
     relations: Res<Relations>,
     entities: Res<Entities>,
@@ -76,6 +74,7 @@ fn feed_armies(
     indexed: Query<(&ProvinceIx, &Owner)>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
+    let rules = data.rules();
     let n = entities.provinces.len();
     if foraged.0.len() != n {
         foraged.0 = vec![0.0; n];

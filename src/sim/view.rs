@@ -12,7 +12,6 @@ use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx};
 use super::map::{Owner, Populace};
 use super::morale::Standing;
 use super::orders::Stance;
-use super::rules::Rules;
 use super::sieges::{Defences, Sieges};
 use super::victory::{CheckStatus, GameOver, HistoryRecord};
 use super::world::Entities;
@@ -348,7 +347,7 @@ impl Sim {
     pub fn supply_reach(&self, faction: FactionIx) -> Vec<Option<usize>> {
         let world = self.world();
         let data = world.resource::<Data>();
-        let rules = world.resource::<Rules>();
+        let rules = data.rules();
         let relations = world.resource::<Relations>();
         let entities = world.resource::<Entities>();
         let sieges = world.resource::<Sieges>();
@@ -368,7 +367,7 @@ impl Sim {
     pub fn route(&self, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
         let world = self.world();
         let data = world.resource::<Data>();
-        let rules = world.resource::<Rules>();
+        let rules = data.rules();
         let winter = world.resource::<Calendar>().is_winter();
         let e = world.resource::<Entities>().army(army)?;
         let (from, troops) = (world.get::<Army>(e)?.location, world.get::<Troops>(e)?);
