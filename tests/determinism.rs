@@ -2,7 +2,7 @@
 use std::sync::Arc;
 
 use jingkang::scenario::{ScenarioRef, load_valid};
-use jingkang::sim::{Sim, SimOptions, StaticData, resolve_choices};
+use jingkang::sim::{Chronicle, Sim, SimOptions, StaticData, resolve_choices};
 
 fn data() -> Arc<StaticData> {
     let valid = load_valid(&ScenarioRef::Builtin("hebei_1125".into())).expect("built-in scenario is valid");
@@ -85,5 +85,20 @@ fn a_reset_campaign_plays_exactly_like_a_new_one() {
         let mut fresh = Sim::new(data.clone(), &options);
         fresh.run(None);
         assert_eq!(reused.report(), fresh.report(), "seed {seed}");
+    }
+}
+
+#[test]
+fn a_quiet_campaign_writes_no_chronicle_and_ends_exactly_the_same() {
+    let data = data();
+    for seed in [3, 4, 5] {
+        let options = SimOptions { seed, ..Default::default() };
+        let mut told = Sim::new(data.clone(), &options);
+        let mut quiet = Sim::quiet(data.clone(), &options);
+        told.run(None);
+        quiet.run(None);
+        assert_eq!(quiet.summary(), told.summary(), "seed {seed}");
+        assert!(!told.world().resource::<Chronicle>().0.is_empty(), "seed {seed}");
+        assert!(quiet.world().resource::<Chronicle>().0.is_empty(), "seed {seed}");
     }
 }

@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
 use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, Static};
@@ -219,7 +219,7 @@ fn apply_effects(
     data: Static,
     mut entities: ResMut<Entities>,
     mut armies: Query<(&mut Army, &mut Troops, &mut Spirit)>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     for ApplyEffect(effect) in effects.read() {
         match effect {
@@ -230,11 +230,11 @@ fn apply_effects(
                 }
                 let e = commands.spawn(ArmyBundle::from_scenario(&data, a)).id();
                 entities.armies[ix.get()] = Some(e);
-                chronicle.write(Chronicled(format!(
+                chronicle.write(|| format!(
                     "{} takes the field at {}.",
                     a.name,
                     data.province_name(data.province(&a.location))
-                )));
+                ));
             }
             Effect::DisbandArmy(id) => {
                 let ix = data.army(id);

@@ -8,7 +8,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 
 use super::armies::{Army, Plan, Spirit, Troops};
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::diplomacy::Relations;
 use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, Static};
 use super::map::Owner;
@@ -83,7 +83,7 @@ fn night_raids(
     entities: Res<Entities>,
     mut rng: ResMut<SimRng>,
     mut armies: Query<ArmyItem>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let rules = data.rules();
     for i in 0..entities.armies.len() {
@@ -117,11 +117,11 @@ fn night_raids(
             spirit.morale = (spirit.morale + target_morale).clamp(0.0, 100.0);
         }
         let (raider_name, target_name) = (army_name(&data, raider.ix), army_name(&data, target.ix));
-        chronicle.write(Chronicled(if success {
+        chronicle.write(|| if success {
             format!("A night raid by the {raider_name} throws the {target_name} into confusion.")
         } else {
             format!("The {raider_name}'s night raid on the {target_name} fails with heavy losses.")
-        }));
+        });
     }
 }
 
@@ -138,7 +138,7 @@ fn field_battles(
     mut armies: Query<ArmyItem>,
     mut fought: MessageWriter<BattleFought>,
     mut captured: MessageWriter<CommanderCaptured>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let rules = data.rules();
     // Armies that stayed in their own walled city are inside the walls: they defend in the siege,
@@ -208,7 +208,7 @@ fn field_battles(
                 if rng.chance(rules.capture_chance * if rout { 2.0 } else { 1.0 }) {
                     army.commander = None;
                     captured.write(CommanderCaptured { character: c, by: winner });
-                    chronicle.write(Chronicled(format!("{} is taken prisoner.", data.character_name(c))));
+                    chronicle.write(|| format!("{} is taken prisoner.", data.character_name(c)));
                 }
             }
             *plan = Plan::default();
@@ -219,7 +219,7 @@ fn field_battles(
             }
         }
         fought.write(BattleFought { province, winner, loser, rout, winner_losses, loser_losses });
-        chronicle.write(Chronicled(format!(
+        chronicle.write(|| format!(
             "Battle at {}: {} {} {} ({:.0} men lost against {:.0}).",
             data.province_name(province),
             data.faction_name(winner),
@@ -227,7 +227,7 @@ fn field_battles(
             data.faction_name(loser),
             loser_losses,
             winner_losses
-        )));
+        ));
     }
 }
 
@@ -318,7 +318,7 @@ mod tests {
         );
         let game = sim(s, 1);
         let data = game.data();
-        let rules = game.world().resource::<Rules>();
+        let rules = game.data().rules();
         let mut army = *army::<Army>(&game, "red_army").unwrap();
         let spirit = Spirit { morale: 70.0, supply: 100.0, grain: 0.0 };
         let small = field_power(data, rules, &army, &Troops(vec![1000.0, 0.0]), &spirit, army.location);

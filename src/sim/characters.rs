@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::armies::{Army, Troops};
 use super::battles::CommanderCaptured;
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
 use super::ids::ProvinceIx;
@@ -130,7 +130,7 @@ fn apply_effects(
     entities: Res<Entities>,
     mut people: Query<&mut Person>,
     mut rulers: Query<&mut Ruler>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     for ApplyEffect(effect) in effects.read() {
         let person = |id: &str| entities.character(data.character(id));
@@ -153,7 +153,7 @@ fn apply_effects(
                     p.status = if exiled { Status::Exiled } else { Status::Dead };
                     p.roles.clear();
                     let verb = if exiled { "is sent into exile" } else { "is put to death" };
-                    chronicle.write(Chronicled(format!("{} {verb}.", data.character_name(p.ix))));
+                    chronicle.write(|| format!("{} {verb}.", data.character_name(p.ix)));
                 }
             }
             Effect::Activate(character) => {
@@ -168,11 +168,11 @@ fn apply_effects(
                     let to = data.faction(to);
                     p.faction = Some(to);
                     p.loyalty = 60.0;
-                    chronicle.write(Chronicled(format!(
+                    chronicle.write(|| format!(
                         "{} goes over to {}.",
                         data.character_name(p.ix),
                         data.faction_name(to)
-                    )));
+                    ));
                 }
             }
             Effect::SetRuler { faction, character } => {
@@ -192,7 +192,7 @@ fn apply_effects(
                         p.roles.push(Role::Ruler);
                     }
                 }
-                chronicle.write(Chronicled(format!("{} now rules {}.", data.character_name(c), data.faction_name(f))));
+                chronicle.write(|| format!("{} now rules {}.", data.character_name(c), data.faction_name(f)));
             }
             Effect::Loyalty { character, add } => {
                 if let Ok(mut p) = people.get_mut(person(character)) {

@@ -1,6 +1,7 @@
 //! The chronicle: what happened, in dated sentences, gathered from every system's messages.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
@@ -10,6 +11,36 @@ use crate::scenario::Date;
 /// A sentence for the chronicle, written by any system during the turn.
 #[derive(Message, Clone, Debug)]
 pub struct Chronicled(pub String);
+
+/// Whether the campaign keeps a chronicle: sweeps keep only summaries (see [`super::Sim::quiet`]).
+#[derive(Resource, Clone, Copy, Debug)]
+pub struct Chronicling(pub bool);
+
+/// [`Chronicling`] as a system read it when it first ran: it is set when the campaign is created
+/// and never changes.
+pub struct Kept(bool);
+
+impl FromWorld for Kept {
+    fn from_world(world: &mut World) -> Self {
+        Self(world.get_resource::<Chronicling>().is_none_or(|c| c.0))
+    }
+}
+
+/// Writes sentences for the chronicle; a campaign that keeps none never puts them into words.
+#[derive(SystemParam)]
+pub struct ChronicleWriter<'w, 's> {
+    lines: MessageWriter<'w, Chronicled>,
+    kept: Local<'s, Kept>,
+}
+
+impl ChronicleWriter<'_, '_> {
+    /// Writes the sentence `line` makes, if the chronicle is kept.
+    pub fn write(&mut self, line: impl FnOnce() -> String) {
+        if self.kept.0 {
+            self.lines.write(Chronicled(line()));
+        }
+    }
+}
 
 /// One dated line of the chronicle.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::ai::{PeaceOffer, WarGoals, judge_peace, strengths};
 use super::armies::{Army, Plan, Spirit, Troops};
 use super::calendar::Calendar;
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::economy::Treasury;
 use super::effects::ApplyEffect;
 use super::events::Players;
@@ -234,7 +234,7 @@ fn apply_effects(
     mut relations: ResMut<Relations>,
     mut treaties: ResMut<Treaties>,
     mut in_play: Query<&mut InPlay>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     for ApplyEffect(effect) in effects.read() {
         match effect {
@@ -251,22 +251,22 @@ fn apply_effects(
                     relations.add_opinion(d, a, -30.0);
                     relations.add_trust(d, a, -30.0);
                     end_treaties_between(&mut treaties, a, d);
-                    chronicle.write(Chronicled(format!(
+                    chronicle.write(|| format!(
                         "{} declares war on {}.",
                         data.faction_name(a),
                         data.faction_name(d)
-                    )));
+                    ));
                 }
             }
             Effect::MakePeace { a, b } => {
                 let (a, b) = (data.faction(a), data.faction(b));
                 if relations.at_war(a, b) {
                     relations.set_war(a, b, false);
-                    chronicle.write(Chronicled(format!(
+                    chronicle.write(|| format!(
                         "{} and {} make peace.",
                         data.faction_name(a),
                         data.faction_name(b)
-                    )));
+                    ));
                 }
             }
             Effect::SignTreaty(t) => {
@@ -278,12 +278,12 @@ fn apply_effects(
                 let state = Treaties::resolve(&data, t, calendar.date);
                 let ix = state.ix;
                 treaties.0[ix] = Some(state);
-                chronicle.write(Chronicled(format!("{} is signed.", t.name)));
+                chronicle.write(|| format!("{} is signed.", t.name));
             }
             Effect::EndTreaty(id) => {
                 let ix = data.treaties[id];
                 if let Some(t) = treaties.0[ix].take() {
-                    chronicle.write(Chronicled(format!("{} ends.", t.name)));
+                    chronicle.write(|| format!("{} ends.", t.name));
                 }
             }
             Effect::ActivateFaction(f) => {
@@ -357,7 +357,7 @@ fn conduct_diplomacy(
     judging: Judging,
     mut cessions: MessageWriter<CessionAgreed>,
     mut signed: MessageWriter<PeaceSigned>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let Judging { treasuries, capitals, sieges, goals, owners, armies } = &judging;
     // Waiting proposals answered this turn, by index (indices stay put until the turn's end).
@@ -388,11 +388,11 @@ fn conduct_diplomacy(
                     }
                 }
                 let (a, b) = (data.faction_name(me), data.faction_name(*on));
-                chronicle.write(Chronicled(if broken.is_empty() {
+                chronicle.write(|| if broken.is_empty() {
                     format!("{a} declares war on {b}.")
                 } else {
                     format!("{a} judges {b} weak and rich, breaks the {} and turns on it.", broken.join(" and the "))
-                }));
+                });
             }
             Order::Propose { to, proposal } => {
                 if players.is_human(*to) {
@@ -423,29 +423,29 @@ fn conduct_diplomacy(
                             unmet_goal: goals.unmet(*to, held_by_me),
                         };
                         let answer = judge_peace(&data, &relations, *to, me, &strength, treasury, offer);
-                        chronicle.write(Chronicled(format!(
+                        chronicle.write(|| format!(
                             "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
                             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
                             answer.reason
-                        )));
+                        ));
                         answer.accept
                     }
                     Proposal::Truce { months } => {
                         let balance = strength[to.get()] / strength[me.get()].max(1.0);
                         let accept = relations.at_war(me, *to) && balance < 1.5;
-                        chronicle.write(Chronicled(format!(
+                        chronicle.write(|| format!(
                             "{a} asks {b} for a truce of {months} months; {b} {}.",
                             if accept { "agrees" } else { "refuses, sensing advantage" }
-                        )));
+                        ));
                         accept
                     }
                     Proposal::Alliance { against } => {
                         let accept = relations.at_war(*to, *against) && relations.trust(*to, me) > 30.0;
-                        chronicle.write(Chronicled(format!(
+                        chronicle.write(|| format!(
                             "{a} proposes an alliance against {} to {b}; {b} {}.",
                             data.faction_name(*against),
                             if accept { "accepts" } else { "declines" }
-                        )));
+                        ));
                         accept
                     }
                 };
@@ -472,11 +472,11 @@ fn conduct_diplomacy(
                     Proposal::Alliance { .. } => !relations.at_war(me, pending.from),
                 };
                 let accept = *accept && still_valid;
-                chronicle.write(Chronicled(format!(
+                chronicle.write(|| format!(
                     "{a} {} {b}'s {}.",
                     if accept { "accepts" } else { "refuses" },
                     describe_proposal(&data, &pending.proposal)
-                )));
+                ));
                 if accept {
                     let mut signing = Signing {
                         data: &data,

@@ -6,7 +6,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::conditions::View;
 use super::effects::ApplyEffect;
 use super::ids::{Data, FactionIx, Static};
@@ -119,14 +119,14 @@ fn fire_events(
     mut rng: ResMut<SimRng>,
     mut made: MessageWriter<ChoiceMade>,
     mut effects: MessageWriter<ApplyEffect>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let data = view.data.clone();
     let mut resolve = |state: &mut EventState, ix: usize, option: usize| {
         let event = &data.scenario.events[ix];
         let chosen = &event.options[option];
         let faction = data.faction(&event.faction);
-        chronicle.write(Chronicled(format!("{} ({}): {}.", event.title, data.faction_name(faction), chosen.name)));
+        chronicle.write(|| format!("{} ({}): {}.", event.title, data.faction_name(faction), chosen.name));
         made.write(ChoiceMade(ChoiceRecord {
             date: view.calendar.date,
             event: ix,
@@ -199,7 +199,7 @@ fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
     data: Static,
     mut flags: ResMut<Flags>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     for ApplyEffect(effect) in effects.read() {
         match effect {
@@ -209,7 +209,7 @@ fn apply_effects(
                 }
             }
             Effect::Chronicle(text) => {
-                chronicle.write(Chronicled(text.clone()));
+                chronicle.write(|| text.clone());
             }
             _ => {}
         }

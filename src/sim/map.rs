@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::diplomacy::CessionAgreed;
 use super::effects::ApplyEffect;
 use super::ids::{Data, FactionIx, ProvinceIx, Static};
@@ -92,7 +92,7 @@ fn cede(
     populace: &Populace,
     transferred: &mut MessageWriter<ProvinceTransferred>,
     militia: &mut MessageWriter<MilitiaRaised>,
-    chronicle: &mut MessageWriter<Chronicled>,
+    chronicle: &mut ChronicleWriter,
 ) {
     if owner.0 == Some(to) {
         return;
@@ -103,16 +103,16 @@ fn cede(
         && populace.loyalty >= rules.refuse_cession_loyalty;
     if refuses {
         militia.write(MilitiaRaised { province: p, men: populace.population * rules.militia_share });
-        chronicle.write(Chronicled(format!(
+        chronicle.write(|| format!(
             "The people of {} refuse to submit to {} and take up arms.",
             data.province_name(p),
             data.faction_name(to)
-        )));
+        ));
         return;
     }
     let from = owner.0.replace(to);
     transferred.write(ProvinceTransferred { province: p, from, to });
-    chronicle.write(Chronicled(format!("{} passes to {}.", data.province_name(p), data.faction_name(to))));
+    chronicle.write(|| format!("{} passes to {}.", data.province_name(p), data.faction_name(to)));
 }
 
 /// Provinces a treaty hands over.
@@ -124,7 +124,7 @@ fn apply_cessions(
     mut provinces: Query<(&mut Owner, &Populace)>,
     mut transferred: MessageWriter<ProvinceTransferred>,
     mut militia: MessageWriter<MilitiaRaised>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let rules = data.rules();
     for c in agreed.read() {
@@ -159,7 +159,7 @@ fn apply_effects(
     mut capitals: Query<&mut Capital>,
     mut transferred: MessageWriter<ProvinceTransferred>,
     mut militia: MessageWriter<MilitiaRaised>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let rules = data.rules();
     for ApplyEffect(effect) in effects.read() {

@@ -182,7 +182,16 @@ pub struct Sim {
 impl Sim {
     /// A campaign of `data` at its first month.
     pub fn new(data: Arc<StaticData>, options: &SimOptions) -> Self {
-        let mut sim = Self::empty(data);
+        let mut sim = Self::empty(data, true);
+        sim.start(options);
+        sim
+    }
+
+    /// A campaign that keeps no chronicle, for sweeps: they keep only each run's [`Summary`], and
+    /// putting a month's happenings into words would cost more than some of its rules. Every
+    /// outcome is the same as with [`Sim::new`].
+    pub fn quiet(data: Arc<StaticData>, options: &SimOptions) -> Self {
+        let mut sim = Self::empty(data, false);
         sim.start(options);
         sim
     }
@@ -230,9 +239,10 @@ impl Sim {
     }
 
     /// An app with the schedule and the static data, but no game state yet.
-    fn empty(data: Arc<StaticData>) -> Self {
+    fn empty(data: Arc<StaticData>, chronicle: bool) -> Self {
         let mut app = App::empty();
         app.insert_resource(Data(data));
+        app.insert_resource(chronicle::Chronicling(chronicle));
         plugin(&mut app);
         // Only the world is kept: turns run its schedule directly, never `App::update`.
         Self { world: std::mem::take(app.world_mut()) }
@@ -283,7 +293,7 @@ impl Sim {
     /// A campaign continued from a snapshot.
     pub fn restore(snapshot: &Snapshot) -> Result<Self, SaveError> {
         let data = Arc::new(snapshot.static_data()?);
-        let mut sim = Self::empty(data);
+        let mut sim = Self::empty(data, true);
         snapshot.restore_into(sim.world_mut());
         Ok(sim)
     }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::armies::{Army, Plan, Spirit, Troops};
 use super::battles::command_skill;
 use super::calendar::Calendar;
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
 use super::ids::{Data, FactionIx, ProvinceIx, Static};
@@ -160,7 +160,7 @@ fn besiege(
     mut provinces: Query<(&ProvinceIx, &Owner, &Populace, &mut Defences)>,
     mut armies: Query<(&Army, &mut Troops, &Spirit, &Plan)>,
     mut fell: MessageWriter<CityFell>,
-    mut chronicle: MessageWriter<Chronicled>,
+    mut chronicle: ChronicleWriter,
 ) {
     let rules = data.rules();
     let positions: Vec<Option<(Army, f64, Stance, bool)>> = entities
@@ -202,11 +202,11 @@ fn besiege(
         let Some(&first) = besiegers.first() else {
             if let Some(siege) = sieges.0[p].take() {
                 close_record(&mut log, province, calendar.date, None);
-                chronicle.write(Chronicled(format!(
+                chronicle.write(|| format!(
                     "The siege of {} is lifted after {}.",
                     data.province_name(province),
                     months(siege.months)
-                )));
+                ));
             }
             refill_stores(&data, &rules, province, populace, &mut defences);
             continue;
@@ -219,11 +219,11 @@ fn besiege(
             defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
             stock_for_occupiers(&rules, &mut defences);
             fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
-            chronicle.write(Chronicled(format!(
+            chronicle.write(|| format!(
                 "{} takes {} without a fight.",
                 data.faction_name(besieger),
                 data.province_name(province)
-            )));
+            ));
             continue;
         }
         let siege = sieges.0[p].get_or_insert_with(|| {
@@ -236,11 +236,11 @@ fn besiege(
                 months: 0,
                 cause: None,
             });
-            chronicle.write(Chronicled(format!(
+            chronicle.write(|| format!(
                 "{} lays siege to {}.",
                 data.faction_name(besieger),
                 data.province_name(province)
-            )));
+            ));
             Siege { besieger, since: calendar.date, months: 0, breach: 0.0, starving: 0 }
         });
         siege.months += 1;
@@ -300,10 +300,10 @@ fn besiege(
                 }
             }
             siege.breach = 0.0;
-            chronicle.write(Chronicled(format!(
+            chronicle.write(|| format!(
                 "The garrison of {} sallies out and falls on the besiegers.",
                 data.province_name(province)
-            )));
+            ));
             continue;
         }
         let mut cause = None;
@@ -319,10 +319,10 @@ fn besiege(
                 cause = Some(FallCause::Assault);
             } else {
                 defences.garrison *= 1.0 - (rules.assault_losses * 0.5 * odds.sqrt()).min(0.5);
-                chronicle.write(Chronicled(format!(
+                chronicle.write(|| format!(
                     "An assault on {} is thrown back from the walls.",
                     data.province_name(province)
-                )));
+                ));
             }
         } else {
             siege.breach += rules.breach_rate * odds;
@@ -355,12 +355,12 @@ fn besiege(
             FallCause::Breach => "through a breach in its walls",
             FallCause::Undefended => "undefended",
         };
-        chronicle.write(Chronicled(format!(
+        chronicle.write(|| format!(
             "{} falls to {}, {how}, after {} of siege.",
             data.province_name(province),
             data.faction_name(besieger),
             self::months(months)
-        )));
+        ));
     }
 }
 
@@ -478,7 +478,7 @@ mod tests {
             game.step();
         }
         assert_eq!(province::<Owner>(&game, "b").0, Some(red));
-        let rules = game.world().resource::<Rules>().clone();
+        let rules = game.data().rules().clone();
         let d = *province::<Defences>(&game, "b");
         assert!(d.garrison > 0.0, "a taken city keeps a garrison");
         let rations = d.garrison / 1000.0 * rules.army_ration * rules.occupation_stores;

@@ -3,7 +3,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::chronicle::Chronicled;
+use super::chronicle::ChronicleWriter;
 use super::conditions::View;
 use super::ids::FactionIx;
 use super::{Turn, TurnSystems};
@@ -73,7 +73,7 @@ fn check_history(view: View, mut record: ResMut<HistoryRecord>) {
     }
 }
 
-fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: MessageWriter<Chronicled>) {
+fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: ChronicleWriter) {
     if over.0.is_some() {
         return;
     }
@@ -84,7 +84,7 @@ fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: MessageW
             continue;
         }
         let winner = data.faction(&v.faction);
-        chronicle.write(Chronicled(format!("{} wins: {}", data.faction_name(winner), v.description)));
+        chronicle.write(|| format!("{} wins: {}", data.faction_name(winner), v.description));
         over.0 = Some(Outcome {
             winner: Some(winner),
             victory: Some(ix),
@@ -95,7 +95,7 @@ fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: MessageW
     }
     if last {
         let description = "The scenario ends with no decisive result.".to_string();
-        chronicle.write(Chronicled(description.clone()));
+        chronicle.write(|| description.clone());
         over.0 = Some(Outcome { winner: None, victory: None, description, date: view.calendar.date });
     }
 }

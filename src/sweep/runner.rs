@@ -54,7 +54,7 @@ fn play(data: &Arc<StaticData>, options: &SweepOptions, run: u64) -> Summary {
         let mut slot = cell.borrow_mut();
         match slot.as_mut() {
             Some((id, sim)) if *id == data.id => sim.reset(&sim_options),
-            _ => *slot = Some((data.id, Sim::new(data.clone(), &sim_options))),
+            _ => *slot = Some((data.id, Sim::quiet(data.clone(), &sim_options))),
         }
         let (_, sim) = slot.as_mut().expect("just set");
         sim.run(None);
