@@ -230,11 +230,9 @@ fn apply_effects(
                 }
                 let e = commands.spawn(ArmyBundle::from_scenario(&data, a)).id();
                 entities.armies[ix.get()] = Some(e);
-                chronicle.write(|| format!(
-                    "{} takes the field at {}.",
-                    a.name,
-                    data.province_name(data.province(&a.location))
-                ));
+                chronicle.write(|| {
+                    format!("{} takes the field at {}.", a.name, data.province_name(data.province(&a.location)))
+                });
             }
             Effect::DisbandArmy(id) => {
                 let ix = data.army(id);

@@ -13,9 +13,9 @@ use super::diplomacy::Relations;
 use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, Static};
 use super::map::Owner;
 use super::rng::SimRng;
-use crate::scenario::Rules;
 use super::world::Entities;
 use super::{Turn, TurnSystems};
+use crate::scenario::Rules;
 
 /// A battle was fought.
 #[derive(Message, Clone, Copy, Debug, PartialEq)]
@@ -117,10 +117,12 @@ fn night_raids(
             spirit.morale = (spirit.morale + target_morale).clamp(0.0, 100.0);
         }
         let (raider_name, target_name) = (army_name(&data, raider.ix), army_name(&data, target.ix));
-        chronicle.write(|| if success {
-            format!("A night raid by the {raider_name} throws the {target_name} into confusion.")
-        } else {
-            format!("The {raider_name}'s night raid on the {target_name} fails with heavy losses.")
+        chronicle.write(|| {
+            if success {
+                format!("A night raid by the {raider_name} throws the {target_name} into confusion.")
+            } else {
+                format!("The {raider_name}'s night raid on the {target_name} fails with heavy losses.")
+            }
         });
     }
 }
@@ -219,15 +221,17 @@ fn field_battles(
             }
         }
         fought.write(BattleFought { province, winner, loser, rout, winner_losses, loser_losses });
-        chronicle.write(|| format!(
-            "Battle at {}: {} {} {} ({:.0} men lost against {:.0}).",
-            data.province_name(province),
-            data.faction_name(winner),
-            if rout { "routs" } else { "defeats" },
-            data.faction_name(loser),
-            loser_losses,
-            winner_losses
-        ));
+        chronicle.write(|| {
+            format!(
+                "Battle at {}: {} {} {} ({:.0} men lost against {:.0}).",
+                data.province_name(province),
+                data.faction_name(winner),
+                if rout { "routs" } else { "defeats" },
+                data.faction_name(loser),
+                loser_losses,
+                winner_losses
+            )
+        });
     }
 }
 

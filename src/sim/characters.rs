@@ -69,12 +69,7 @@ fn take_prisoners(
 }
 
 /// Loyalty follows the faction's fortunes (its legitimacy) and the character's own traits.
-fn drift_loyalty(
-    data: Static,
-    entities: Res<Entities>,
-    standings: Query<&Standing>,
-    mut people: Query<&mut Person>,
-) {
+fn drift_loyalty(data: Static, entities: Res<Entities>, standings: Query<&Standing>, mut people: Query<&mut Person>) {
     let rules = data.rules();
     let legitimacy: Vec<f64> =
         entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)).collect();
@@ -168,11 +163,8 @@ fn apply_effects(
                     let to = data.faction(to);
                     p.faction = Some(to);
                     p.loyalty = 60.0;
-                    chronicle.write(|| format!(
-                        "{} goes over to {}.",
-                        data.character_name(p.ix),
-                        data.faction_name(to)
-                    ));
+                    chronicle
+                        .write(|| format!("{} goes over to {}.", data.character_name(p.ix), data.faction_name(to)));
                 }
             }
             Effect::SetRuler { faction, character } => {

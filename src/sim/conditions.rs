@@ -116,28 +116,77 @@ pub enum Test {
     Not(Box<Test>),
     After(Date),
     Before(Date),
-    Holds { faction: FactionIx, province: ProvinceIx },
-    AtWar { a: FactionIx, b: FactionIx },
+    Holds {
+        faction: FactionIx,
+        province: ProvinceIx,
+    },
+    AtWar {
+        a: FactionIx,
+        b: FactionIx,
+    },
     TreatyInForce(usize),
     /// A flag, by its index in [`StaticData::flags`].
     Flag(usize),
-    Chose { event: usize, option: usize },
+    Chose {
+        event: usize,
+        option: usize,
+    },
     Alive(CharacterIx),
-    Serves { character: CharacterIx, faction: FactionIx },
-    Rules { character: CharacterIx, faction: FactionIx },
-    HasRole { character: CharacterIx, role: Role },
+    Serves {
+        character: CharacterIx,
+        faction: FactionIx,
+    },
+    Rules {
+        character: CharacterIx,
+        faction: FactionIx,
+    },
+    HasRole {
+        character: CharacterIx,
+        role: Role,
+    },
     FactionActive(FactionIx),
-    ArmyIn { faction: FactionIx, province: ProvinceIx },
+    ArmyIn {
+        faction: FactionIx,
+        province: ProvinceIx,
+    },
     Besieged(ProvinceIx),
-    SiegeMonths { province: ProvinceIx, is: Compare },
-    Treasury { faction: FactionIx, is: Compare },
-    Grain { faction: FactionIx, is: Compare },
-    Legitimacy { faction: FactionIx, is: Compare },
-    Cohesion { faction: FactionIx, is: Compare },
-    Troops { faction: FactionIx, is: Compare },
-    Provinces { faction: FactionIx, is: Compare },
-    Opinion { of: FactionIx, towards: FactionIx, is: Compare },
-    ProvinceGrain { province: ProvinceIx, is: Compare },
+    SiegeMonths {
+        province: ProvinceIx,
+        is: Compare,
+    },
+    Treasury {
+        faction: FactionIx,
+        is: Compare,
+    },
+    Grain {
+        faction: FactionIx,
+        is: Compare,
+    },
+    Legitimacy {
+        faction: FactionIx,
+        is: Compare,
+    },
+    Cohesion {
+        faction: FactionIx,
+        is: Compare,
+    },
+    Troops {
+        faction: FactionIx,
+        is: Compare,
+    },
+    Provinces {
+        faction: FactionIx,
+        is: Compare,
+    },
+    Opinion {
+        of: FactionIx,
+        towards: FactionIx,
+        is: Compare,
+    },
+    ProvinceGrain {
+        province: ProvinceIx,
+        is: Compare,
+    },
     HumanPlays(FactionIx),
 }
 
@@ -147,7 +196,9 @@ impl Test {
     fn cost(&self) -> u32 {
         use Test as T;
         match self {
-            T::Always | T::Never | T::After(_) | T::Before(_) | T::Flag(_) | T::Besieged(_) | T::SiegeMonths { .. } => 1,
+            T::Always | T::Never | T::After(_) | T::Before(_) | T::Flag(_) | T::Besieged(_) | T::SiegeMonths { .. } => {
+                1
+            }
             T::AtWar { .. } | T::Opinion { .. } | T::HumanPlays(_) | T::TreatyInForce(_) => 1,
             T::Holds { .. } | T::Alive(_) | T::Serves { .. } | T::Rules { .. } | T::HasRole { .. } => 2,
             T::FactionActive(_) | T::Treasury { .. } | T::Grain { .. } | T::Legitimacy { .. } => 2,

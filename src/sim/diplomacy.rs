@@ -251,22 +251,14 @@ fn apply_effects(
                     relations.add_opinion(d, a, -30.0);
                     relations.add_trust(d, a, -30.0);
                     end_treaties_between(&mut treaties, a, d);
-                    chronicle.write(|| format!(
-                        "{} declares war on {}.",
-                        data.faction_name(a),
-                        data.faction_name(d)
-                    ));
+                    chronicle.write(|| format!("{} declares war on {}.", data.faction_name(a), data.faction_name(d)));
                 }
             }
             Effect::MakePeace { a, b } => {
                 let (a, b) = (data.faction(a), data.faction(b));
                 if relations.at_war(a, b) {
                     relations.set_war(a, b, false);
-                    chronicle.write(|| format!(
-                        "{} and {} make peace.",
-                        data.faction_name(a),
-                        data.faction_name(b)
-                    ));
+                    chronicle.write(|| format!("{} and {} make peace.", data.faction_name(a), data.faction_name(b)));
                 }
             }
             Effect::SignTreaty(t) => {
@@ -388,10 +380,15 @@ fn conduct_diplomacy(
                     }
                 }
                 let (a, b) = (data.faction_name(me), data.faction_name(*on));
-                chronicle.write(|| if broken.is_empty() {
-                    format!("{a} declares war on {b}.")
-                } else {
-                    format!("{a} judges {b} weak and rich, breaks the {} and turns on it.", broken.join(" and the "))
+                chronicle.write(|| {
+                    if broken.is_empty() {
+                        format!("{a} declares war on {b}.")
+                    } else {
+                        format!(
+                            "{a} judges {b} weak and rich, breaks the {} and turns on it.",
+                            broken.join(" and the ")
+                        )
+                    }
                 });
             }
             Order::Propose { to, proposal } => {
@@ -423,29 +420,39 @@ fn conduct_diplomacy(
                             unmet_goal: goals.unmet(*to, held_by_me),
                         };
                         let answer = judge_peace(&data, &relations, *to, me, &strength, treasury, offer);
-                        chronicle.write(|| format!(
-                            "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
-                            if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
-                            answer.reason
-                        ));
+                        chronicle.write(|| {
+                            format!(
+                                "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
+                                if ceded.is_empty() {
+                                    String::new()
+                                } else {
+                                    format!(" and {} provinces", ceded.len())
+                                },
+                                answer.reason
+                            )
+                        });
                         answer.accept
                     }
                     Proposal::Truce { months } => {
                         let balance = strength[to.get()] / strength[me.get()].max(1.0);
                         let accept = relations.at_war(me, *to) && balance < 1.5;
-                        chronicle.write(|| format!(
-                            "{a} asks {b} for a truce of {months} months; {b} {}.",
-                            if accept { "agrees" } else { "refuses, sensing advantage" }
-                        ));
+                        chronicle.write(|| {
+                            format!(
+                                "{a} asks {b} for a truce of {months} months; {b} {}.",
+                                if accept { "agrees" } else { "refuses, sensing advantage" }
+                            )
+                        });
                         accept
                     }
                     Proposal::Alliance { against } => {
                         let accept = relations.at_war(*to, *against) && relations.trust(*to, me) > 30.0;
-                        chronicle.write(|| format!(
-                            "{a} proposes an alliance against {} to {b}; {b} {}.",
-                            data.faction_name(*against),
-                            if accept { "accepts" } else { "declines" }
-                        ));
+                        chronicle.write(|| {
+                            format!(
+                                "{a} proposes an alliance against {} to {b}; {b} {}.",
+                                data.faction_name(*against),
+                                if accept { "accepts" } else { "declines" }
+                            )
+                        });
                         accept
                     }
                 };
@@ -472,11 +479,13 @@ fn conduct_diplomacy(
                     Proposal::Alliance { .. } => !relations.at_war(me, pending.from),
                 };
                 let accept = *accept && still_valid;
-                chronicle.write(|| format!(
-                    "{a} {} {b}'s {}.",
-                    if accept { "accepts" } else { "refuses" },
-                    describe_proposal(&data, &pending.proposal)
-                ));
+                chronicle.write(|| {
+                    format!(
+                        "{a} {} {b}'s {}.",
+                        if accept { "accepts" } else { "refuses" },
+                        describe_proposal(&data, &pending.proposal)
+                    )
+                });
                 if accept {
                     let mut signing = Signing {
                         data: &data,

@@ -8,10 +8,10 @@ use super::chronicle::ChronicleWriter;
 use super::diplomacy::CessionAgreed;
 use super::effects::ApplyEffect;
 use super::ids::{Data, FactionIx, ProvinceIx, Static};
-use crate::scenario::Rules;
 use super::sieges::{CityFell, MilitiaRaised};
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
+use crate::scenario::Rules;
 use crate::scenario::{Date, Effect};
 
 /// Marks a province entity (its index is its place in `Entities::provinces`).
@@ -103,11 +103,13 @@ fn cede(
         && populace.loyalty >= rules.refuse_cession_loyalty;
     if refuses {
         militia.write(MilitiaRaised { province: p, men: populace.population * rules.militia_share });
-        chronicle.write(|| format!(
-            "The people of {} refuse to submit to {} and take up arms.",
-            data.province_name(p),
-            data.faction_name(to)
-        ));
+        chronicle.write(|| {
+            format!(
+                "The people of {} refuse to submit to {} and take up arms.",
+                data.province_name(p),
+                data.faction_name(to)
+            )
+        });
         return;
     }
     let from = owner.0.replace(to);

@@ -14,9 +14,9 @@ use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::map::{Owner, Populace};
 use super::orders::Stance;
 use super::rng::SimRng;
-use crate::scenario::Rules;
 use super::world::Entities;
 use super::{EffectOrder, Turn, TurnSystems};
+use crate::scenario::Rules;
 use crate::scenario::{Date, Effect};
 
 /// A city's defences and the grain in its stores.
@@ -202,11 +202,9 @@ fn besiege(
         let Some(&first) = besiegers.first() else {
             if let Some(siege) = sieges.0[p].take() {
                 close_record(&mut log, province, calendar.date, None);
-                chronicle.write(|| format!(
-                    "The siege of {} is lifted after {}.",
-                    data.province_name(province),
-                    months(siege.months)
-                ));
+                chronicle.write(|| {
+                    format!("The siege of {} is lifted after {}.", data.province_name(province), months(siege.months))
+                });
             }
             refill_stores(&data, &rules, province, populace, &mut defences);
             continue;
@@ -219,11 +217,9 @@ fn besiege(
             defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
             stock_for_occupiers(&rules, &mut defences);
             fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
-            chronicle.write(|| format!(
-                "{} takes {} without a fight.",
-                data.faction_name(besieger),
-                data.province_name(province)
-            ));
+            chronicle.write(|| {
+                format!("{} takes {} without a fight.", data.faction_name(besieger), data.province_name(province))
+            });
             continue;
         }
         let siege = sieges.0[p].get_or_insert_with(|| {
@@ -236,11 +232,8 @@ fn besiege(
                 months: 0,
                 cause: None,
             });
-            chronicle.write(|| format!(
-                "{} lays siege to {}.",
-                data.faction_name(besieger),
-                data.province_name(province)
-            ));
+            chronicle
+                .write(|| format!("{} lays siege to {}.", data.faction_name(besieger), data.province_name(province)));
             Siege { besieger, since: calendar.date, months: 0, breach: 0.0, starving: 0 }
         });
         siege.months += 1;
@@ -300,10 +293,9 @@ fn besiege(
                 }
             }
             siege.breach = 0.0;
-            chronicle.write(|| format!(
-                "The garrison of {} sallies out and falls on the besiegers.",
-                data.province_name(province)
-            ));
+            chronicle.write(|| {
+                format!("The garrison of {} sallies out and falls on the besiegers.", data.province_name(province))
+            });
             continue;
         }
         let mut cause = None;
@@ -319,10 +311,8 @@ fn besiege(
                 cause = Some(FallCause::Assault);
             } else {
                 defences.garrison *= 1.0 - (rules.assault_losses * 0.5 * odds.sqrt()).min(0.5);
-                chronicle.write(|| format!(
-                    "An assault on {} is thrown back from the walls.",
-                    data.province_name(province)
-                ));
+                chronicle
+                    .write(|| format!("An assault on {} is thrown back from the walls.", data.province_name(province)));
             }
         } else {
             siege.breach += rules.breach_rate * odds;
@@ -355,12 +345,14 @@ fn besiege(
             FallCause::Breach => "through a breach in its walls",
             FallCause::Undefended => "undefended",
         };
-        chronicle.write(|| format!(
-            "{} falls to {}, {how}, after {} of siege.",
-            data.province_name(province),
-            data.faction_name(besieger),
-            self::months(months)
-        ));
+        chronicle.write(|| {
+            format!(
+                "{} falls to {}, {how}, after {} of siege.",
+                data.province_name(province),
+                data.faction_name(besieger),
+                self::months(months)
+            )
+        });
     }
 }
 
