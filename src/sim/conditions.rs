@@ -106,7 +106,8 @@ impl View<'_, '_> {
 }
 
 /// A scenario condition with every id resolved to its index, once, when the scenario is loaded:
-/// a turn evaluates many conditions and never looks a name up.
+/// a turn evaluates many conditions and never looks a name up. A flag is its index in
+/// [`StaticData::flags`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum Test {
     Always,
@@ -116,77 +117,27 @@ pub enum Test {
     Not(Box<Test>),
     After(Date),
     Before(Date),
-    Holds {
-        faction: FactionIx,
-        province: ProvinceIx,
-    },
-    AtWar {
-        a: FactionIx,
-        b: FactionIx,
-    },
+    Holds { faction: FactionIx, province: ProvinceIx },
+    AtWar { a: FactionIx, b: FactionIx },
     TreatyInForce(usize),
-    /// A flag, by its index in [`StaticData::flags`].
     Flag(usize),
-    Chose {
-        event: usize,
-        option: usize,
-    },
+    Chose { event: usize, option: usize },
     Alive(CharacterIx),
-    Serves {
-        character: CharacterIx,
-        faction: FactionIx,
-    },
-    Rules {
-        character: CharacterIx,
-        faction: FactionIx,
-    },
-    HasRole {
-        character: CharacterIx,
-        role: Role,
-    },
+    Serves { character: CharacterIx, faction: FactionIx },
+    Rules { character: CharacterIx, faction: FactionIx },
+    HasRole { character: CharacterIx, role: Role },
     FactionActive(FactionIx),
-    ArmyIn {
-        faction: FactionIx,
-        province: ProvinceIx,
-    },
+    ArmyIn { faction: FactionIx, province: ProvinceIx },
     Besieged(ProvinceIx),
-    SiegeMonths {
-        province: ProvinceIx,
-        is: Compare,
-    },
-    Treasury {
-        faction: FactionIx,
-        is: Compare,
-    },
-    Grain {
-        faction: FactionIx,
-        is: Compare,
-    },
-    Legitimacy {
-        faction: FactionIx,
-        is: Compare,
-    },
-    Cohesion {
-        faction: FactionIx,
-        is: Compare,
-    },
-    Troops {
-        faction: FactionIx,
-        is: Compare,
-    },
-    Provinces {
-        faction: FactionIx,
-        is: Compare,
-    },
-    Opinion {
-        of: FactionIx,
-        towards: FactionIx,
-        is: Compare,
-    },
-    ProvinceGrain {
-        province: ProvinceIx,
-        is: Compare,
-    },
+    SiegeMonths { province: ProvinceIx, is: Compare },
+    Treasury { faction: FactionIx, is: Compare },
+    Grain { faction: FactionIx, is: Compare },
+    Legitimacy { faction: FactionIx, is: Compare },
+    Cohesion { faction: FactionIx, is: Compare },
+    Troops { faction: FactionIx, is: Compare },
+    Provinces { faction: FactionIx, is: Compare },
+    Opinion { of: FactionIx, towards: FactionIx, is: Compare },
+    ProvinceGrain { province: ProvinceIx, is: Compare },
     HumanPlays(FactionIx),
 }
 
