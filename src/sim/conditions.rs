@@ -147,10 +147,8 @@ impl Test {
     fn cost(&self) -> u32 {
         use Test as T;
         match self {
-            T::Always | T::Never | T::After(_) | T::Before(_) | T::Flag(_) | T::Besieged(_) | T::SiegeMonths { .. } => {
-                1
-            }
-            T::AtWar { .. } | T::Opinion { .. } | T::HumanPlays(_) | T::TreatyInForce(_) => 1,
+            T::Always | T::Never | T::After(_) | T::Before(_) | T::Flag(_) | T::Besieged(_) => 1,
+            T::SiegeMonths { .. } | T::AtWar { .. } | T::Opinion { .. } | T::HumanPlays(_) | T::TreatyInForce(_) => 1,
             T::Holds { .. } | T::Alive(_) | T::Serves { .. } | T::Rules { .. } | T::HasRole { .. } => 2,
             T::FactionActive(_) | T::Treasury { .. } | T::Grain { .. } | T::Legitimacy { .. } => 2,
             T::Cohesion { .. } | T::ProvinceGrain { .. } | T::Chose { .. } => 2,
