@@ -71,13 +71,11 @@ struct Month {
     forces: Vec<Force>,
     owners: Vec<Option<FactionIx>>,
     cities: Vec<Option<City>>,
-    /// Each faction's provinces, in province order.
-    by_owner: Vec<Vec<usize>>,
     /// Who claims each province by a peace.
     claimants: Vec<Option<FactionIx>>,
     is_capital: Vec<bool>,
-    /// Provinces under siege, with their besieger.
-    besieged: Vec<(usize, FactionIx)>,
+    /// The besieger of each province, if any.
+    besiegers: Vec<Option<FactionIx>>,
 }
 
 /// What one faction sees of the map, worked out once rather than per army and target.
@@ -91,8 +89,6 @@ struct Sight {
     claimed: Vec<f64>,
     /// Provinces one of its plans names.
     named: Vec<bool>,
-    /// Provinces that may be targets: enemy, claimed, besieged or named ones.
-    wanted: Vec<bool>,
     /// Alliance shares (see [`war_goals`]).
     goal: Vec<Option<f64>>,
     targets: Vec<Target>,
@@ -160,13 +156,6 @@ impl Month {
                 hold: defences.garrison * (1.0 + defences.walls * p.data.rules().wall_strength),
             });
         }
-        self.by_owner.resize_with(p.entities.factions.len(), Vec::new);
-        self.by_owner.iter_mut().for_each(Vec::clear);
-        for (t, owner) in self.owners.iter().enumerate() {
-            if let Some(o) = owner {
-                self.by_owner[o.get()].push(t);
-            }
-        }
         p.treaties.claimants(&self.owners, &mut self.claimants);
         reset(&mut self.is_capital, n, false);
         for (_, capital) in p.factions.iter() {
@@ -174,8 +163,8 @@ impl Month {
                 self.is_capital[c.get()] = true;
             }
         }
-        self.besieged.clear();
-        self.besieged.extend(p.sieges.0.iter().enumerate().filter_map(|(t, s)| Some((t, s.as_ref()?.besieger))));
+        self.besiegers.clear();
+        self.besiegers.extend(p.sieges.0.iter().map(|s| s.map(|s| s.besieger)));
     }
 }
 
@@ -209,44 +198,24 @@ impl Sight {
         // ally is left to him.
         self.goal.resize(n, None);
         war_goals(p, faction, &mut self.goal);
-        self.mark_wanted(month, faction);
         self.targets.clear();
-        // In province order, as the scores' ties require.
-        for t in (0..n).filter(|t| self.wanted[*t]) {
-            let Some(city) = month.cities[t] else { continue };
+        // The only provinces worth a march: enemy or claimed cities, own cities an enemy
+        // besieges, and own cities a plan names; in province order, as the scores' ties require.
+        for t in 0..n {
             let aim = if self.hostile(month, faction, t) {
                 Aim::Take
-            } else if self.relieve(month, faction, t) {
+            } else if month.owners[t] != Some(faction) {
+                continue;
+            } else if self.at_war(month.besiegers[t]) {
                 Aim::Relieve
-            } else if self.named[t] && month.owners[t] == Some(faction) {
+            } else if self.named[t] {
                 Aim::Hold
             } else {
                 continue;
             };
+            let Some(city) = month.cities[t] else { continue };
             let worth = if month.is_capital[t] { city.worth * 3.0 } else { city.worth };
             self.targets.push(Target { province: t, worth: worth * self.goal[t].unwrap_or(1.0), hold: city.hold, aim });
-        }
-    }
-
-    /// Marks the only provinces worth a march: enemy or claimed cities, own cities under siege,
-    /// and cities a plan of the faction names.
-    fn mark_wanted(&mut self, month: &Month, faction: FactionIx) {
-        reset(&mut self.wanted, month.owners.len(), false);
-        for (e, provinces) in month.by_owner.iter().enumerate() {
-            if self.enemies[e] {
-                provinces.iter().for_each(|t| self.wanted[*t] = true);
-            }
-        }
-        for (t, claimant) in month.claimants.iter().enumerate() {
-            if *claimant == Some(faction) {
-                self.wanted[t] = true;
-            }
-        }
-        for (t, _) in &month.besieged {
-            self.wanted[*t] = true;
-        }
-        for (wanted, named) in self.wanted.iter_mut().zip(&self.named) {
-            *wanted |= named;
         }
     }
 
@@ -257,12 +226,6 @@ impl Sight {
     /// An enemy's city, or one a peace promises the faction.
     fn hostile(&self, month: &Month, faction: FactionIx, t: usize) -> bool {
         self.at_war(month.owners[t]) || month.claimants[t] == Some(faction)
-    }
-
-    /// An own city an enemy besieges.
-    fn relieve(&self, month: &Month, faction: FactionIx, t: usize) -> bool {
-        month.owners[t] == Some(faction)
-            && month.besieged.iter().any(|(b, besieger)| *b == t && self.enemies[besieger.get()])
     }
 }
 
