@@ -22,8 +22,24 @@ use super::{OrderSystems, Turn, TurnSystems};
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<WarGoals>();
-    app.add_systems(Turn, plan_armies.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
-    diplomacy_plugin(app);
+    app.add_systems(Turn, plan.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
+}
+
+/// The AI's month: orders for the armies, then diplomacy (which reads the war goals the armies'
+/// plans set). One system, as both read the whole game through one [`Picture`].
+#[allow(clippy::too_many_arguments)]
+fn plan(
+    picture: Picture,
+    view: super::conditions::View,
+    mut goals: ResMut<WarGoals>,
+    standings: Query<&super::morale::Standing>,
+    treasuries: Query<&super::economy::Treasury>,
+    mut rng: ResMut<super::rng::SimRng>,
+    mut orders: MessageWriter<OrderGiven>,
+    mut scratch: Local<Scratch>,
+) {
+    plan_armies(&picture, &view, &mut goals, &mut orders, &mut scratch);
+    plan_diplomacy(&picture, &standings, &treasuries, &goals, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
@@ -102,14 +118,13 @@ struct Scratch {
 }
 
 fn plan_armies(
-    picture: Picture,
-    view: super::conditions::View,
-    mut goals: ResMut<WarGoals>,
-    mut orders: MessageWriter<OrderGiven>,
-    mut scratch: Local<Scratch>,
+    p: &Picture,
+    view: &super::conditions::View,
+    goals: &mut WarGoals,
+    orders: &mut MessageWriter<OrderGiven>,
+    scratch: &mut Scratch,
 ) {
-    let p = &picture;
-    let Scratch { month, sight } = &mut *scratch;
+    let Scratch { month, sight } = scratch;
     let war_plans = &p.data.tests.war_plans;
     month.plans.clear();
     month.plans.extend((0..war_plans.len()).filter(|i| view.holds(&war_plans[*i].when)));
@@ -479,20 +494,14 @@ fn describe_advantage(balance: f64) -> String {
 }
 
 /// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
-pub(super) fn diplomacy_plugin(app: &mut App) {
-    app.add_systems(Turn, plan_diplomacy.after(plan_armies).in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
-}
-
-#[allow(clippy::too_many_arguments)]
 fn plan_diplomacy(
-    picture: Picture,
-    standings: Query<&super::morale::Standing>,
-    treasuries: Query<&super::economy::Treasury>,
-    goals: Res<WarGoals>,
-    mut rng: ResMut<super::rng::SimRng>,
-    mut orders: MessageWriter<OrderGiven>,
+    p: &Picture,
+    standings: &Query<&super::morale::Standing>,
+    treasuries: &Query<&super::economy::Treasury>,
+    goals: &WarGoals,
+    rng: &mut super::rng::SimRng,
+    orders: &mut MessageWriter<OrderGiven>,
 ) {
-    let p = &picture;
     let strength = strengths(&p.data, &p.entities, &p.armies);
     let owner = |province: ProvinceIx| p.provinces.get(p.entities.province(province)).ok().and_then(|(o, ..)| o.0);
     let nf = p.entities.factions.len();

@@ -49,10 +49,17 @@ pub struct HistoryRecord(pub Vec<CheckState>);
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<GameOver>();
-    app.add_systems(Turn, (check_history, check_victory).chain().in_set(TurnSystems::Victory));
+    app.add_systems(Turn, judge_month.in_set(TurnSystems::Victory));
 }
 
-fn check_history(view: View, mut record: ResMut<HistoryRecord>) {
+/// The month against history, then against the victory conditions: one system, as both read the
+/// whole game through one [`View`].
+fn judge_month(view: View, mut record: ResMut<HistoryRecord>, over: ResMut<GameOver>, mut chronicle: ChronicleWriter) {
+    check_history(&view, &mut record);
+    check_victory(&view, over, &mut chronicle);
+}
+
+fn check_history(view: &View, record: &mut HistoryRecord) {
     let now = view.calendar.date;
     let data = &view.data;
     for ((check, test), state) in data.scenario.history.iter().zip(&data.tests.checks).zip(record.0.iter_mut()) {
@@ -73,7 +80,7 @@ fn check_history(view: View, mut record: ResMut<HistoryRecord>) {
     }
 }
 
-fn check_victory(view: View, mut over: ResMut<GameOver>, mut chronicle: ChronicleWriter) {
+fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut ChronicleWriter) {
     if over.0.is_some() {
         return;
     }
