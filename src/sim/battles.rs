@@ -38,7 +38,38 @@ pub struct CommanderCaptured {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<BattleFought>().add_message::<CommanderCaptured>();
-    app.add_systems(Turn, (night_raids, field_battles).chain().in_set(TurnSystems::Battles).in_set(BattleSystems));
+    app.add_systems(Turn, fight.in_set(TurnSystems::Battles).in_set(BattleSystems));
+}
+
+/// The month's fighting: night raids, then field battles. One system, as both move the same
+/// armies.
+#[allow(clippy::too_many_arguments)]
+fn fight(
+    data: Static,
+    relations: Res<Relations>,
+    treaties: Res<super::diplomacy::Treaties>,
+    entities: Res<Entities>,
+    owners: Query<&'static Owner>,
+    walls: Query<&'static super::sieges::Defences>,
+    mut rng: ResMut<SimRng>,
+    mut armies: Query<ArmyItem>,
+    mut fought: MessageWriter<BattleFought>,
+    mut captured: MessageWriter<CommanderCaptured>,
+    mut chronicle: ChronicleWriter,
+) {
+    night_raids(&data, &relations, &entities, &mut rng, &mut armies, &mut chronicle);
+    let board = Battlefield { data: &data, relations: &relations, treaties: &treaties, entities: &entities, owners: &owners, walls: &walls };
+    field_battles(&board, &mut rng, &mut armies, &mut fought, &mut captured, &mut chronicle);
+}
+
+/// What the field battles read.
+struct Battlefield<'a, 'w, 's> {
+    data: &'a Data,
+    relations: &'a Relations,
+    treaties: &'a super::diplomacy::Treaties,
+    entities: &'a Entities,
+    owners: &'a Query<'w, 's, &'static Owner>,
+    walls: &'a Query<'w, 's, &'static super::sieges::Defences>,
 }
 
 /// The battle systems, which the taking of prisoners follows.
@@ -78,12 +109,12 @@ type ArmyItem<'a> = (&'a mut Army, &'a mut Troops, &'a mut Spirit, &'a mut Plan)
 /// Raids ordered this turn, in army order.
 #[allow(clippy::too_many_arguments)]
 fn night_raids(
-    data: Static,
-    relations: Res<Relations>,
-    entities: Res<Entities>,
-    mut rng: ResMut<SimRng>,
-    mut armies: Query<ArmyItem>,
-    mut chronicle: ChronicleWriter,
+    data: &Data,
+    relations: &Relations,
+    entities: &Entities,
+    rng: &mut SimRng,
+    armies: &mut Query<ArmyItem>,
+    chronicle: &mut ChronicleWriter,
 ) {
     let rules = data.rules();
     for i in 0..entities.armies.len() {
@@ -130,18 +161,14 @@ fn night_raids(
 /// In each province, in order, the first two factions at war there fight.
 #[allow(clippy::too_many_arguments)]
 fn field_battles(
-    data: Static,
-    relations: Res<Relations>,
-    treaties: Res<super::diplomacy::Treaties>,
-    entities: Res<Entities>,
-    owners: Query<&Owner>,
-    walls: Query<&super::sieges::Defences>,
-    mut rng: ResMut<SimRng>,
-    mut armies: Query<ArmyItem>,
-    mut fought: MessageWriter<BattleFought>,
-    mut captured: MessageWriter<CommanderCaptured>,
-    mut chronicle: ChronicleWriter,
+    board: &Battlefield,
+    rng: &mut SimRng,
+    armies: &mut Query<ArmyItem>,
+    fought: &mut MessageWriter<BattleFought>,
+    captured: &mut MessageWriter<CommanderCaptured>,
+    chronicle: &mut ChronicleWriter,
 ) {
+    let Battlefield { data, relations, treaties, entities, owners, walls } = *board;
     let rules = data.rules();
     // Armies that stayed in their own walled city are inside the walls: they defend in the siege,
     // not in the field.

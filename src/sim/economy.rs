@@ -7,7 +7,7 @@ use super::armies::{Army, Spirit, Troops};
 use super::diplomacy::{Treaties, TreatyTerms};
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::{FactionIx, ProvinceIx, Static};
+use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::map::{Owner, Populace};
 use super::sieges::Defences;
 use super::world::Entities;
@@ -29,7 +29,27 @@ pub struct Treasury {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).before(super::EffectOrder::Others));
-    app.add_systems(Turn, (collect_income, pay_armies, pay_tribute).chain().in_set(TurnSystems::Economy));
+    app.add_systems(Turn, settle_accounts.in_set(TurnSystems::Economy));
+}
+
+/// The faction's purse and whether it paid its armies this month.
+type Accounts<'w, 's> = Query<'w, 's, (&'static mut Treasury, &'static mut Payroll)>;
+
+/// The month's accounts, in order: income, the armies' pay, then tributes and indemnities. One
+/// system, as all three move the same treasuries.
+#[allow(clippy::too_many_arguments)]
+fn settle_accounts(
+    data: Static,
+    players: Res<Players>,
+    entities: Res<Entities>,
+    mut treaties: ResMut<Treaties>,
+    provinces: Query<(&ProvinceIx, &Owner, &Populace)>,
+    armies: Query<(&Army, &Troops, &Spirit)>,
+    mut accounts: Accounts,
+) {
+    collect_income(&data, &players, &entities, &provinces, &mut accounts);
+    pay_armies(&data, &entities, &armies, &mut accounts);
+    pay_tribute(&entities, &mut treaties, &mut accounts);
 }
 
 fn apply_effects(
@@ -83,18 +103,18 @@ fn apply_effects(
 
 /// Each owned province yields its wealth in silver and a share of its people's grain.
 fn collect_income(
-    data: Static,
-    players: Res<Players>,
-    entities: Res<Entities>,
-    provinces: Query<(&ProvinceIx, &Owner, &Populace)>,
-    mut treasuries: Query<&mut Treasury>,
+    data: &Data,
+    players: &Players,
+    entities: &Entities,
+    provinces: &Query<(&ProvinceIx, &Owner, &Populace)>,
+    accounts: &mut Accounts,
 ) {
     let rules = data.rules();
     // Each province's yield, gathered by index and then added up in province order.
     let mut yields: Vec<Option<(FactionIx, f64, f64)>> = vec![None; entities.provinces.len()];
-    for (province, owner, populace) in &provinces {
+    for (province, owner, populace) in provinces {
         if let Some(f) = owner.0 {
-            let share = populace.yield_share(f, &rules);
+            let share = populace.yield_share(f, rules);
             yields[province.get()] =
                 Some((f, populace.wealth * share, populace.population / 1000.0 * rules.grain_tax * share));
         }
@@ -109,7 +129,7 @@ fn collect_income(
         // The court's own traits (corruption, good administration), and the difficulty for the AI.
         let court = (1.0 + data.faction_traits[i].income).max(0.0);
         let bonus = if players.is_human(faction) { 1.0 } else { rules.ai_bonus };
-        if let Ok(mut t) = treasuries.get_mut(e) {
+        if let Ok((mut t, _)) = accounts.get_mut(e) {
             t.silver += income[i].0 * court * bonus;
             t.grain += income[i].1 * bonus;
         }
@@ -118,21 +138,16 @@ fn collect_income(
 
 /// Armies are paid in silver by troop kind and fed from the granary as far as their supply line
 /// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
-fn pay_armies(
-    data: Static,
-    entities: Res<Entities>,
-    armies: Query<(&Army, &Troops, &Spirit)>,
-    mut treasuries: Query<(&mut Treasury, &mut Payroll)>,
-) {
+fn pay_armies(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, accounts: &mut Accounts) {
     let rules = data.rules();
     let mut pay = vec![(0.0, 0.0); entities.factions.len()];
     for e in entities.armies.iter().flatten() {
         let Ok((army, troops, spirit)) = armies.get(*e) else { continue };
-        pay[army.owner.get()].0 += troops.upkeep(&data);
+        pay[army.owner.get()].0 += troops.upkeep(data);
         pay[army.owner.get()].1 += troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0;
     }
     for (i, &e) in entities.factions.iter().enumerate() {
-        if let Ok((mut t, mut payroll)) = treasuries.get_mut(e) {
+        if let Ok((mut t, mut payroll)) = accounts.get_mut(e) {
             payroll.unpaid = t.silver < pay[i].0 || t.grain < pay[i].1;
             t.silver = (t.silver - pay[i].0).max(0.0);
             t.grain = (t.grain - pay[i].1).max(0.0);
@@ -142,12 +157,7 @@ fn pay_armies(
 
 /// Tribute treaties move a twelfth of the yearly sum each month; peace indemnities are paid
 /// in monthly instalments until paid off.
-fn pay_tribute(
-    data: Static,
-    entities: Res<Entities>,
-    mut treaties: ResMut<Treaties>,
-    mut treasuries: Query<&mut Treasury>,
-) {
+fn pay_tribute(entities: &Entities, treaties: &mut Treaties, accounts: &mut Accounts) {
     for treaty in treaties.in_force_mut() {
         let (payer, payee, due) = match &mut treaty.terms {
             TreatyTerms::Tribute { payer, payee, yearly } => (*payer, *payee, *yearly / 12.0),
@@ -161,28 +171,22 @@ fn pay_tribute(
         if due <= 0.0 {
             continue;
         }
-        let paid = transfer(&entities, &mut treasuries, payer, payee, due);
+        let paid = transfer(entities, accounts, payer, payee, due);
         treaty.arrears += due - paid;
     }
-    let _ = &data;
 }
 
-fn transfer(
-    entities: &Entities,
-    treasuries: &mut Query<&mut Treasury>,
-    from: FactionIx,
-    to: FactionIx,
-    amount: f64,
-) -> f64 {
-    let paid = match treasuries.get_mut(entities.faction(from)) {
-        Ok(mut t) => {
+/// Moves up to `amount` silver from `from` to `to`; what was paid.
+fn transfer(entities: &Entities, accounts: &mut Accounts, from: FactionIx, to: FactionIx, amount: f64) -> f64 {
+    let paid = match accounts.get_mut(entities.faction(from)) {
+        Ok((mut t, _)) => {
             let paid = t.silver.min(amount);
             t.silver -= paid;
             paid
         }
         Err(_) => 0.0,
     };
-    if let Ok(mut t) = treasuries.get_mut(entities.faction(to)) {
+    if let Ok((mut t, _)) = accounts.get_mut(entities.faction(to)) {
         t.silver += paid;
     }
     paid
