@@ -216,14 +216,15 @@ impl Sight {
         self.targets.clear();
         // The only provinces worth a march: enemy or claimed cities, own cities an enemy
         // besieges, and own cities a plan names; in province order, as the scores' ties require.
-        for t in 0..n {
-            let aim = if self.hostile(month, faction, t) {
+        let provinces = month.owners.iter().zip(&month.claimants).zip(&month.besiegers).zip(&self.named);
+        for (t, (((owner, claimant), besieger), named)) in provinces.enumerate() {
+            let aim = if self.at_war(*owner) || *claimant == Some(faction) {
                 Aim::Take
-            } else if month.owners[t] != Some(faction) {
+            } else if *owner != Some(faction) {
                 continue;
-            } else if self.at_war(month.besiegers[t]) {
+            } else if self.at_war(*besieger) {
                 Aim::Relieve
-            } else if self.named[t] {
+            } else if *named {
                 Aim::Hold
             } else {
                 continue;
