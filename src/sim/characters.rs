@@ -9,7 +9,7 @@ use super::chronicle::ChronicleWriter;
 use super::diplomacy::Relations;
 use super::effects::ApplyEffect;
 use super::ids::ProvinceIx;
-use super::ids::{CharacterIx, FactionIx, Static};
+use super::ids::{CharacterIx, Data, FactionIx, Static};
 use super::morale::Standing;
 use super::rng::SimRng;
 use super::world::Entities;
@@ -53,7 +53,7 @@ pub struct Ruler(pub Option<CharacterIx>);
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
     app.add_systems(Turn, take_prisoners.in_set(TurnSystems::Battles).after(super::battles::BattleSystems));
-    app.add_systems(Turn, (drift_loyalty, consider_defection).chain().in_set(TurnSystems::Morale));
+    app.add_systems(Turn, court_month.in_set(TurnSystems::Morale).after(super::morale::MoraleSystems));
 }
 
 fn take_prisoners(
@@ -68,13 +68,30 @@ fn take_prisoners(
     }
 }
 
+/// The characters' month: loyalties drift, then disloyal commanders consider going over. One
+/// system, as both read the same people.
+#[allow(clippy::too_many_arguments)]
+fn court_month(
+    data: Static,
+    relations: Res<Relations>,
+    entities: Res<Entities>,
+    standings: Query<&Standing>,
+    mut people: Query<&mut Person>,
+    armies: Query<(&Army, &Troops)>,
+    mut rng: ResMut<SimRng>,
+    mut defect: MessageWriter<ApplyEffect>,
+) {
+    drift_loyalty(&data, &entities, &standings, &mut people);
+    consider_defection(&data, &relations, &entities, &people, &armies, &mut rng, &mut defect);
+}
+
 /// Loyalty follows the faction's fortunes (its legitimacy) and the character's own traits.
-fn drift_loyalty(data: Static, entities: Res<Entities>, standings: Query<&Standing>, mut people: Query<&mut Person>) {
+fn drift_loyalty(data: &Data, entities: &Entities, standings: &Query<&Standing>, people: &mut Query<&mut Person>) {
     let rules = data.rules();
     let legitimacy: Vec<f64> =
         entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)).collect();
     // Each character's loyalty moves on its own: the order does not matter.
-    for mut p in &mut people {
+    for mut p in people.iter_mut() {
         let (Some(f), true) = (p.faction, p.is_active()) else { continue };
         let drift =
             data.character_traits[p.ix.get()].loyalty + rules.loyalty_drift * (legitimacy[f.get()] - 50.0) / 10.0;
@@ -85,13 +102,13 @@ fn drift_loyalty(data: Static, entities: Res<Entities>, standings: Query<&Standi
 /// A disloyal commander facing an enemy nearby may go over to it with his army (next month).
 #[allow(clippy::too_many_arguments)]
 fn consider_defection(
-    data: Static,
-    relations: Res<Relations>,
-    entities: Res<Entities>,
-    people: Query<&Person>,
-    armies: Query<(&Army, &Troops)>,
-    mut rng: ResMut<SimRng>,
-    mut defect: MessageWriter<ApplyEffect>,
+    data: &Data,
+    relations: &Relations,
+    entities: &Entities,
+    people: &Query<&mut Person>,
+    armies: &Query<(&Army, &Troops)>,
+    rng: &mut SimRng,
+    defect: &mut MessageWriter<ApplyEffect>,
 ) {
     let rules = data.rules();
     let present: Vec<(Army, f64)> =

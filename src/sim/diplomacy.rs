@@ -320,7 +320,7 @@ pub struct PeaceSigned {
 pub(super) fn systems_plugin(app: &mut App) {
     app.add_message::<PeaceSigned>();
     app.init_resource::<Proposals>();
-    app.add_systems(Turn, (conduct_diplomacy, drift_relations).chain().in_set(TurnSystems::Diplomacy));
+    app.add_systems(Turn, conduct_diplomacy.in_set(TurnSystems::Diplomacy));
 }
 
 /// What an AI reads to judge a proposal.
@@ -335,7 +335,8 @@ struct Judging<'w, 's> {
 }
 
 /// War declarations and proposals given this turn, in order; AI factions answer at once, with
-/// their reasons, and human factions find proposals waiting.
+/// their reasons, and human factions find proposals waiting. Then opinions drift and treaties run
+/// out ([`drift_relations`]).
 #[allow(clippy::too_many_arguments)]
 fn conduct_diplomacy(
     mut given: MessageReader<OrderGiven>,
@@ -507,6 +508,8 @@ fn conduct_diplomacy(
         index += 1;
         keep
     });
+    // In the same system, as both change relations and treaties.
+    drift_relations(&calendar, &mut relations, &mut treaties);
 }
 
 /// A proposal in a few words, for the chronicle and the window.
@@ -587,7 +590,7 @@ impl Signing<'_> {
 }
 
 /// Opinions fade toward indifference (and sour in war); truces run out; unpaid dues cost trust.
-fn drift_relations(calendar: Res<Calendar>, mut relations: ResMut<Relations>, mut treaties: ResMut<Treaties>) {
+fn drift_relations(calendar: &Calendar, relations: &mut Relations, treaties: &mut Treaties) {
     let n = relations.size();
     for a in 0..n {
         for b in 0..n {

@@ -11,7 +11,7 @@ use super::diplomacy::PeaceSigned;
 use super::economy::Payroll;
 use super::effects::ApplyEffect;
 use super::events::Players;
-use super::ids::{FactionIx, Static};
+use super::ids::{Data, FactionIx, Static};
 use super::map::{Capital, ProvinceTransferred};
 use super::sieges::Sieges;
 use super::world::Entities;
@@ -56,18 +56,49 @@ fn apply_effects(
 /// Army morale: drift toward what its leadership sustains, pay, desertion. Faction legitimacy:
 /// defeats, lost provinces (the capital above all), and the court's traits.
 pub(super) fn systems_plugin(app: &mut App) {
-    app.add_systems(Turn, (army_morale, faction_morale).in_set(TurnSystems::Morale));
+    app.add_systems(Turn, morale_month.in_set(TurnSystems::Morale).in_set(MoraleSystems));
+}
+
+/// The morale system, which the characters' loyalty follows: it reads the month's legitimacy.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct MoraleSystems;
+
+/// The month's spirits: each army's morale, then each faction's standing. One system: they touch
+/// different things, so the order is free, and one system costs less than two.
+#[allow(clippy::too_many_arguments)]
+fn morale_month(
+    data: Static,
+    players: Res<Players>,
+    entities: Res<Entities>,
+    sieges: Res<Sieges>,
+    calendar: Res<Calendar>,
+    payrolls: Query<&Payroll>,
+    mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
+    mut news: News,
+    people: Query<&Person>,
+    mut factions: Query<(&mut Standing, &Capital)>,
+) {
+    army_morale(&data, &players, &entities, &payrolls, &sieges, &calendar, &mut armies);
+    faction_morale(&data, &entities, &mut news, &people, &mut factions);
+}
+
+/// What moved a faction's standing this month.
+#[derive(bevy_ecs::system::SystemParam)]
+struct News<'w, 's> {
+    battles: MessageReader<'w, 's, BattleFought>,
+    transfers: MessageReader<'w, 's, ProvinceTransferred>,
+    peaces: MessageReader<'w, 's, PeaceSigned>,
 }
 
 #[allow(clippy::too_many_arguments)]
 fn army_morale(
-    data: Static,
-    players: Res<Players>,
-    entities: Res<Entities>,
-    payrolls: Query<&Payroll>,
-    sieges: Res<Sieges>,
-    calendar: Res<Calendar>,
-    mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
+    data: &Data,
+    players: &Players,
+    entities: &Entities,
+    payrolls: &Query<&Payroll>,
+    sieges: &Sieges,
+    calendar: &Calendar,
+    armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
     let rules = data.rules();
     for e in entities.armies.iter().flatten() {
@@ -99,14 +130,13 @@ fn army_morale(
 
 #[allow(clippy::too_many_arguments)]
 fn faction_morale(
-    data: Static,
-    entities: Res<Entities>,
-    mut battles: MessageReader<BattleFought>,
-    mut transfers: MessageReader<ProvinceTransferred>,
-    mut peaces: MessageReader<PeaceSigned>,
-    people: Query<&Person>,
-    mut factions: Query<(&mut Standing, &Capital)>,
+    data: &Data,
+    entities: &Entities,
+    news: &mut News,
+    people: &Query<&Person>,
+    factions: &mut Query<(&mut Standing, &Capital)>,
 ) {
+    let News { battles, transfers, peaces } = news;
     let rules = data.rules();
     let mut change = vec![0.0; entities.factions.len()];
     for b in battles.read() {
@@ -125,7 +155,7 @@ fn faction_morale(
     }
     // Ministers' and rulers' traits, gathered by character and added up in character order.
     let mut counsel: Vec<Option<FactionIx>> = vec![None; entities.characters.len()];
-    for p in &people {
+    for p in people {
         let (Some(f), true) = (p.faction, p.is_active()) else { continue };
         if p.roles.contains(&Role::Minister) || p.roles.contains(&Role::Ruler) {
             counsel[p.ix.get()] = Some(f);
