@@ -58,7 +58,14 @@ fn fight(
     mut chronicle: ChronicleWriter,
 ) {
     night_raids(&data, &relations, &entities, &mut rng, &mut armies, &mut chronicle);
-    let board = Battlefield { data: &data, relations: &relations, treaties: &treaties, entities: &entities, owners: &owners, walls: &walls };
+    let board = Battlefield {
+        data: &data,
+        relations: &relations,
+        treaties: &treaties,
+        entities: &entities,
+        owners: &owners,
+        walls: &walls,
+    };
     field_battles(&board, &mut rng, &mut armies, &mut fought, &mut captured, &mut chronicle);
 }
 

@@ -83,7 +83,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<CityFell>().add_message::<MilitiaRaised>();
     app.init_resource::<SiegeLog>();
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
-    app.add_systems(Turn, (besiege, raise_militia).chain().in_set(TurnSystems::Sieges).in_set(SiegeSystems));
+    app.add_systems(Turn, besiege.in_set(TurnSystems::Sieges).in_set(SiegeSystems));
 }
 
 /// The siege systems, which the map's transfer of fallen cities follows.
@@ -115,17 +115,16 @@ fn apply_effects(
     }
 }
 
-fn raise_militia(
-    mut raised: MessageReader<MilitiaRaised>,
-    entities: Res<Entities>,
-    mut defences: Query<&mut Defences>,
-) {
+/// Men who took up arms join their province's garrison.
+fn raise_militia(raised: &mut MessageReader<MilitiaRaised>, entities: &Entities, provinces: &mut Query<ProvinceItem>) {
     for m in raised.read() {
-        if let Ok(mut d) = defences.get_mut(entities.province(m.province)) {
+        if let Ok((.., mut d)) = provinces.get_mut(entities.province(m.province)) {
             d.garrison += m.men;
         }
     }
 }
+
+type ProvinceItem<'a> = (&'a ProvinceIx, &'a Owner, &'a Populace, &'a mut Defences);
 
 /// An army's power against walls.
 pub fn assault_power(data: &Data, rules: &Rules, army: &Army, troops: &Troops, spirit: &Spirit) -> f64 {
@@ -146,7 +145,8 @@ pub fn city_defence(rules: &Rules, defences: &Defences, defence_men: f64, defend
 }
 
 /// Each province in order: hostile armies that stopped there besiege it; its stores feed its
-/// defenders; a starved, breached or stormed city falls.
+/// defenders; a starved, breached or stormed city falls. Then the month's militia join their
+/// garrisons ([`raise_militia`]).
 #[allow(clippy::too_many_arguments)]
 fn besiege(
     data: Static,
@@ -157,10 +157,11 @@ fn besiege(
     mut sieges: ResMut<Sieges>,
     mut log: ResMut<SiegeLog>,
     mut rng: ResMut<SimRng>,
-    mut provinces: Query<(&ProvinceIx, &Owner, &Populace, &mut Defences)>,
+    mut provinces: Query<ProvinceItem>,
     mut armies: Query<(&Army, &mut Troops, &Spirit, &Plan)>,
     mut fell: MessageWriter<CityFell>,
     mut chronicle: ChronicleWriter,
+    mut raised: MessageReader<MilitiaRaised>,
 ) {
     let rules = data.rules();
     let positions: Vec<Option<(Army, f64, Stance, bool)>> = entities
@@ -354,6 +355,7 @@ fn besiege(
             )
         });
     }
+    raise_militia(&mut raised, &entities, &mut provinces);
 }
 
 #[allow(clippy::too_many_arguments)]
