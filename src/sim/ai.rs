@@ -154,13 +154,14 @@ impl Month {
     /// Reads the armies in the field and each province's owner, worth, defences and claimant.
     fn read(&mut self, p: &Picture) {
         self.forces.clear();
-        for e in p.entities.armies.iter().flatten() {
-            let Ok((a, t, s, plan)) = p.armies.get(*e) else { continue };
+        for (a, t, s, plan) in p.armies.iter() {
             if t.total() > 0.0 {
-                let power = field_power(&p.data, &p.data.rules(), a, t, s, a.location);
+                let power = field_power(&p.data, p.data.rules(), a, t, s, a.location);
                 self.forces.push(Force { army: *a, power, plan: *plan });
             }
         }
+        // In army order, which sums and orders depend on.
+        self.forces.sort_unstable_by_key(|f| f.army.ix);
         let n = p.entities.provinces.len();
         reset(&mut self.owners, n, None);
         reset(&mut self.cities, n, None);
@@ -419,12 +420,15 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
 
 /// Each AI faction's men under arms, weighted by their kind's field power.
 pub fn strengths(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit, &Plan)>) -> Vec<f64> {
+    let mut each: Vec<(Army, f64)> = armies
+        .iter()
+        .map(|(a, t, ..)| (*a, t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum::<f64>()))
+        .collect();
+    // Added up in army order.
+    each.sort_unstable_by_key(|(a, _)| a.ix);
     let mut strength = vec![0.0; entities.factions.len()];
-    for e in entities.armies.iter().flatten() {
-        if let Ok((a, t, ..)) = armies.get(*e) {
-            strength[a.owner.get()] +=
-                t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum::<f64>();
-        }
+    for (a, men) in each {
+        strength[a.owner.get()] += men;
     }
     strength
 }

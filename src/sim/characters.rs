@@ -111,8 +111,8 @@ fn consider_defection(
     defect: &mut MessageWriter<ApplyEffect>,
 ) {
     let rules = data.rules();
-    let present: Vec<(Army, f64)> =
-        entities.armies.iter().flatten().filter_map(|e| armies.get(*e).ok()).map(|(a, t)| (*a, t.total())).collect();
+    let mut present: Vec<(Army, f64)> = armies.iter().map(|(a, t)| (*a, t.total())).collect();
+    present.sort_unstable_by_key(|(a, _)| a.ix);
     for (army, men) in &present {
         let Some(c) = army.commander else { continue };
         let Ok(p) = people.get(entities.character(c)) else { continue };

@@ -140,11 +140,18 @@ fn collect_income(
 /// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
 fn pay_armies(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, accounts: &mut Accounts) {
     let rules = data.rules();
+    let mut each: Vec<(Army, f64, f64)> = armies
+        .iter()
+        .map(|(army, troops, spirit)| {
+            (*army, troops.upkeep(data), troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0)
+        })
+        .collect();
+    // Added up in army order.
+    each.sort_unstable_by_key(|(a, ..)| a.ix);
     let mut pay = vec![(0.0, 0.0); entities.factions.len()];
-    for e in entities.armies.iter().flatten() {
-        let Ok((army, troops, spirit)) = armies.get(*e) else { continue };
-        pay[army.owner.get()].0 += troops.upkeep(data);
-        pay[army.owner.get()].1 += troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0;
+    for (army, silver, grain) in each {
+        pay[army.owner.get()].0 += silver;
+        pay[army.owner.get()].1 += grain;
     }
     for (i, &e) in entities.factions.iter().enumerate() {
         if let Ok((mut t, mut payroll)) = accounts.get_mut(e) {

@@ -101,8 +101,8 @@ fn army_morale(
     armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
     let rules = data.rules();
-    for e in entities.armies.iter().flatten() {
-        let Ok((army, mut troops, mut spirit)) = armies.get_mut(*e) else { continue };
+    // Each army's morale moves on its own: the order does not matter.
+    for (army, mut troops, mut spirit) in armies.iter_mut() {
         if troops.total() <= 0.0 {
             continue;
         }

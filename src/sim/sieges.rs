@@ -164,14 +164,11 @@ fn besiege(
     mut raised: MessageReader<MilitiaRaised>,
 ) {
     let rules = data.rules();
-    let positions: Vec<Option<(Army, f64, Stance, bool)>> = entities
-        .armies
-        .iter()
-        .map(|e| {
-            let (a, t, _, plan) = armies.get((*e)?).ok()?;
-            Some((*a, t.total(), plan.stance, plan.destination.is_none()))
-        })
-        .collect();
+    // Each army by its index.
+    let mut positions: Vec<Option<(Army, f64, Stance, bool)>> = vec![None; entities.armies.len()];
+    for (a, t, _, plan) in armies.iter() {
+        positions[a.ix.get()] = Some((*a, t.total(), plan.stance, plan.destination.is_none()));
+    }
     // A province no army stands in and no siege holds only refills its stores.
     let mut occupied = vec![false; entities.provinces.len()];
     for (a, men, ..) in positions.iter().flatten() {

@@ -88,8 +88,10 @@ fn feed_armies(
     }
     let besieged: Vec<bool> = (0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
     let range = rules.supply_range.max(0.0) as usize;
-    for e in entities.armies.iter().flatten() {
-        let Ok((army, mut troops, mut spirit)) = armies.get_mut(*e) else { continue };
+    // In army order: the first army in a province forages first.
+    let mut in_order: Vec<_> = armies.iter_mut().collect();
+    in_order.sort_unstable_by_key(|(army, ..)| army.ix);
+    for (army, mut troops, mut spirit) in in_order {
         let men = troops.total();
         if men <= 0.0 {
             continue;
