@@ -166,17 +166,18 @@ fn march(
     let rules = data.rules();
     let winter = calendar.is_winter();
     let routes = data.routes(winter);
-    let mut positions: Vec<Option<(FactionIx, ProvinceIx)>> = entities
-        .armies
-        .iter()
-        .map(|e| {
-            e.and_then(|e| armies.get(e).ok())
-                .filter(|(_, t, _)| t.total() > 0.0)
-                .map(|(a, _, _)| (a.owner, a.location))
-        })
-        .collect();
-    for (i, e) in entities.armies.iter().enumerate() {
-        let Some(Ok((mut army, troops, mut plan))) = e.map(|e| armies.get_mut(e)) else { continue };
+    // Where each army in the field stands, by army index.
+    let mut positions: Vec<Option<(FactionIx, ProvinceIx)>> = vec![None; entities.armies.len()];
+    for (a, t, _) in armies.iter() {
+        if t.total() > 0.0 {
+            positions[a.ix.get()] = Some((a.owner, a.location));
+        }
+    }
+    // In army order: an army stops where one that marched before it now stands.
+    let mut in_order: Vec<_> = armies.iter_mut().collect();
+    in_order.sort_unstable_by_key(|(army, ..)| army.ix);
+    for (mut army, troops, mut plan) in in_order {
+        let i = army.ix.get();
         plan.marched = false;
         let Some(destination) = plan.destination else { continue };
         if troops.total() <= 0.0 {
