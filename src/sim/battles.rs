@@ -124,8 +124,11 @@ fn night_raids(
     chronicle: &mut ChronicleWriter,
 ) {
     let rules = data.rules();
-    for i in 0..entities.armies.len() {
-        let Some(raider_entity) = entities.armies[i] else { continue };
+    // Raids only ever end: the armies with a raid ordered now are all that may raid.
+    let mut raiders: Vec<ArmyIx> = armies.iter().filter(|(.., plan)| plan.raid.is_some()).map(|(a, ..)| a.ix).collect();
+    raiders.sort_unstable();
+    for raider_ix in raiders {
+        let Some(raider_entity) = entities.army(raider_ix) else { continue };
         let Ok((raider, _, _, plan)) = armies.get(raider_entity) else { continue };
         let Some(target_ix) = plan.raid else { continue };
         let raider = *raider;
@@ -184,15 +187,12 @@ fn field_battles(
             && owners.get(entities.province(a.location)).ok().and_then(|o| o.0) == Some(a.owner)
             && walls.get(entities.province(a.location)).is_ok_and(|d| d.walls >= rules.shelter_walls)
     };
-    let present: Vec<(usize, Army)> = entities
-        .armies
+    let mut present: Vec<(usize, Army)> = armies
         .iter()
-        .enumerate()
-        .filter_map(|(i, e)| {
-            let (a, t, _, plan) = armies.get((*e)?).ok()?;
-            (t.total() > 0.0 && !inside_walls(a, plan)).then_some((i, *a))
-        })
+        .filter(|(a, t, _, plan)| t.total() > 0.0 && !inside_walls(a, plan))
+        .map(|(a, ..)| (a.ix.get(), *a))
         .collect();
+    present.sort_unstable_by_key(|(i, _)| *i);
     // Only a province with two armies or more can see a battle.
     let mut crowded = vec![0u8; entities.provinces.len()];
     for (_, a) in &present {
