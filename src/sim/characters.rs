@@ -1,6 +1,7 @@
 //! Characters: rulers, ministers and commanders, their allegiance, roles, loyalty and fate.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::common_conditions::on_message;
 use serde::{Deserialize, Serialize};
 
 use super::armies::{Army, Troops};
@@ -52,7 +53,13 @@ pub struct Ruler(pub Option<CharacterIx>);
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
-    app.add_systems(Turn, take_prisoners.in_set(TurnSystems::Battles).after(super::battles::BattleSystems));
+    app.add_systems(
+        Turn,
+        take_prisoners
+            .in_set(TurnSystems::Battles)
+            .after(super::battles::BattleSystems)
+            .run_if(on_message::<CommanderCaptured>),
+    );
     app.add_systems(Turn, court_month.in_set(TurnSystems::Morale).after(super::morale::MoraleSystems));
 }
 

@@ -1,6 +1,7 @@
 //! The chronicle: what happened, in dated sentences, gathered from every system's messages.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::common_conditions::on_message;
 use bevy_ecs::system::SystemParam;
 use serde::{Deserialize, Serialize};
 
@@ -63,7 +64,8 @@ impl Chronicle {
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<Chronicled>();
     app.init_resource::<Chronicle>();
-    app.add_systems(Turn, record.in_set(TurnSystems::Chronicle));
+    // A quiet campaign's chronicle has nothing to record, ever.
+    app.add_systems(Turn, record.in_set(TurnSystems::Chronicle).run_if(on_message::<Chronicled>));
 }
 
 fn record(mut lines: MessageReader<Chronicled>, calendar: Res<Calendar>, mut chronicle: ResMut<Chronicle>) {

@@ -4,6 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::common_conditions::on_message;
 use serde::{Deserialize, Serialize};
 
 use super::chronicle::ChronicleWriter;
@@ -101,7 +102,10 @@ pub(super) fn plugin(app: &mut App) {
     app.add_message::<ChoiceMade>();
     app.init_resource::<EventAnswers>();
     app.init_resource::<Flags>().init_resource::<Choices>().init_resource::<EventState>().init_resource::<Players>();
-    app.add_systems(Turn, (fire_events, record_choices).chain().in_set(TurnSystems::Events));
+    app.add_systems(
+        Turn,
+        (fire_events, record_choices.run_if(on_message::<ChoiceMade>)).chain().in_set(TurnSystems::Events),
+    );
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
 }
 

@@ -1,6 +1,7 @@
 //! The map: who owns each province, its people, and each faction's capital.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::common_conditions::on_message;
 use serde::{Deserialize, Serialize};
 
 use super::calendar::Calendar;
@@ -64,9 +65,16 @@ pub struct ProvinceTransferred {
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<ProvinceTransferred>();
     app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
-    app.add_systems(Turn, apply_cessions.in_set(TurnSystems::Diplomacy));
-    app.add_systems(Turn, record_transfers.in_set(TurnSystems::Chronicle));
-    app.add_systems(Turn, take_fallen_cities.in_set(TurnSystems::Sieges).after(super::sieges::SiegeSystems));
+    // These react to the month's messages, and most months bring none.
+    app.add_systems(Turn, apply_cessions.in_set(TurnSystems::Diplomacy).run_if(on_message::<CessionAgreed>));
+    app.add_systems(Turn, record_transfers.in_set(TurnSystems::Chronicle).run_if(on_message::<ProvinceTransferred>));
+    app.add_systems(
+        Turn,
+        take_fallen_cities
+            .in_set(TurnSystems::Sieges)
+            .after(super::sieges::SiegeSystems)
+            .run_if(on_message::<CityFell>),
+    );
 }
 
 fn record_transfers(

@@ -62,7 +62,15 @@ pub struct PendingOrders(pub Vec<(FactionIx, Order)>);
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<OrderGiven>();
     app.init_resource::<PendingOrders>();
-    app.add_systems(Turn, issue_player_orders.in_set(TurnSystems::Orders).in_set(super::OrderSystems::Players));
+    app.add_systems(
+        Turn,
+        issue_player_orders.in_set(TurnSystems::Orders).in_set(super::OrderSystems::Players).run_if(orders_pending),
+    );
+}
+
+/// Whether a player has given orders since the last month: without them there is nothing to issue.
+fn orders_pending(pending: Res<PendingOrders>) -> bool {
+    !pending.0.is_empty()
 }
 
 fn issue_player_orders(mut pending: ResMut<PendingOrders>, mut given: MessageWriter<OrderGiven>) {
