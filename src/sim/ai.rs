@@ -10,13 +10,12 @@ use bevy_ecs::system::SystemParam;
 
 use super::armies::{Army, Plan, Spirit, Troops};
 use super::battles::field_power;
-use super::calendar::Calendar;
+use super::conditions::View;
 use super::diplomacy::{InPlay, Relations};
-use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx, Static};
+use super::ids::{Data, FactionIx, ProvinceIx};
 use super::map::{Capital, Owner, Populace};
 use super::orders::{Order, OrderGiven, Stance};
-use super::sieges::{Defences, Sieges, assault_power, city_defence};
+use super::sieges::{Defences, assault_power, city_defence};
 use super::world::Entities;
 use super::{OrderSystems, Turn, TurnSystems};
 
@@ -30,7 +29,6 @@ pub(super) fn plugin(app: &mut App) {
 #[allow(clippy::too_many_arguments)]
 fn plan(
     picture: Picture,
-    view: super::conditions::View,
     mut goals: ResMut<WarGoals>,
     standings: Query<&super::morale::Standing>,
     treasuries: Query<&super::economy::Treasury>,
@@ -38,25 +36,27 @@ fn plan(
     mut orders: MessageWriter<OrderGiven>,
     mut scratch: Local<Scratch>,
 ) {
-    plan_armies(&picture, &view, &mut goals, &mut orders, &mut scratch);
+    plan_armies(&picture, &picture.view, &mut goals, &mut orders, &mut scratch);
     plan_diplomacy(&picture, &standings, &treasuries, &goals, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
 #[derive(SystemParam)]
 struct Picture<'w, 's> {
-    data: Static<'s>,
-    calendar: Res<'w, Calendar>,
-    players: Res<'w, Players>,
-    relations: Res<'w, Relations>,
-    entities: Res<'w, Entities>,
-    sieges: Res<'w, Sieges>,
-    treaties: Res<'w, super::diplomacy::Treaties>,
+    /// The game as conditions see it: the AI reads the same resources.
+    view: View<'w, 's>,
     provinces: Query<'w, 's, (&'static Owner, &'static Populace, &'static Defences)>,
     /// The same, by index, for reading every province at once.
     cities: Query<'w, 's, (&'static ProvinceIx, &'static Owner, &'static Populace, &'static Defences)>,
     factions: Query<'w, 's, (&'static InPlay, &'static Capital)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
+}
+
+impl<'w, 's> std::ops::Deref for Picture<'w, 's> {
+    type Target = View<'w, 's>;
+    fn deref(&self) -> &View<'w, 's> {
+        &self.view
+    }
 }
 
 /// Each faction's war goals in force this month (war plans marked `goal`): it makes no peace with
@@ -119,7 +119,7 @@ struct Scratch {
 
 fn plan_armies(
     p: &Picture,
-    view: &super::conditions::View,
+    view: &View,
     goals: &mut WarGoals,
     orders: &mut MessageWriter<OrderGiven>,
     scratch: &mut Scratch,
