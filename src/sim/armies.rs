@@ -116,7 +116,7 @@ impl ArmyBundle {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Armies));
     app.add_systems(Turn, apply_orders.in_set(TurnSystems::Orders).in_set(OrderSystems::Apply));
     app.add_systems(Turn, march.in_set(TurnSystems::Movement));
 }

@@ -52,7 +52,7 @@ impl Person {
 pub struct Ruler(pub Option<CharacterIx>);
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Characters));
     app.add_systems(
         Turn,
         take_prisoners

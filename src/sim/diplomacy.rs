@@ -221,7 +221,7 @@ impl Treaties {
 pub(super) fn plugin(app: &mut App) {
     systems_plugin(app);
     app.add_message::<CessionAgreed>();
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Diplomacy));
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -320,8 +320,12 @@ pub struct PeaceSigned {
 pub(super) fn systems_plugin(app: &mut App) {
     app.add_message::<PeaceSigned>();
     app.init_resource::<Proposals>();
-    app.add_systems(Turn, conduct_diplomacy.in_set(TurnSystems::Diplomacy));
+    app.add_systems(Turn, conduct_diplomacy.in_set(TurnSystems::Diplomacy).in_set(DiplomacySystems));
 }
+
+/// The diplomacy system, whose agreed cessions the map carries out the same month.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct DiplomacySystems;
 
 /// What an AI reads to judge a proposal.
 #[derive(bevy_ecs::system::SystemParam)]

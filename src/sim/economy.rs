@@ -28,7 +28,7 @@ pub struct Treasury {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).before(super::EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(super::EffectOrder::Economy));
     app.add_systems(Turn, settle_accounts.in_set(TurnSystems::Economy));
 }
 

@@ -106,7 +106,7 @@ pub(super) fn plugin(app: &mut App) {
         Turn,
         (fire_events, record_choices.run_if(on_message::<ChoiceMade>)).chain().in_set(TurnSystems::Events),
     );
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Events));
 }
 
 /// Answers human players have given to events awaiting them: event index to option index.

@@ -64,9 +64,15 @@ pub struct ProvinceTransferred {
 
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<ProvinceTransferred>();
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Map));
     // These react to the month's messages, and most months bring none.
-    app.add_systems(Turn, apply_cessions.in_set(TurnSystems::Diplomacy).run_if(on_message::<CessionAgreed>));
+    app.add_systems(
+        Turn,
+        apply_cessions
+            .in_set(TurnSystems::Diplomacy)
+            .after(super::diplomacy::DiplomacySystems)
+            .run_if(on_message::<CessionAgreed>),
+    );
     app.add_systems(Turn, record_transfers.in_set(TurnSystems::Chronicle).run_if(on_message::<ProvinceTransferred>));
     app.add_systems(
         Turn,

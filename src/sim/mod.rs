@@ -88,11 +88,20 @@ pub(crate) enum OrderSystems {
     Apply,
 }
 
-/// Within [`TurnSystems::Effects`]: the economy reads what looting takes before the map and the
-/// sieges strip the province.
+/// Within [`TurnSystems::Effects`], each domain's part of the month's effects, in this order: the
+/// economy reads what looting takes before the map and the sieges strip the province; the rest
+/// have a fixed order so that their chronicle lines (and anything else they share) always come the
+/// same way.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub(crate) enum EffectOrder {
-    Others,
+    Economy,
+    Map,
+    Sieges,
+    Morale,
+    Armies,
+    Characters,
+    Diplomacy,
+    Events,
 }
 
 /// Registers the turn schedule, orders its phases (once, here) and adds every domain's plugin.
@@ -124,6 +133,21 @@ pub fn plugin(app: &mut App) {
     app.configure_sets(
         Turn,
         (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(TurnSystems::Orders),
+    );
+    app.configure_sets(
+        Turn,
+        (
+            EffectOrder::Economy,
+            EffectOrder::Map,
+            EffectOrder::Sieges,
+            EffectOrder::Morale,
+            EffectOrder::Armies,
+            EffectOrder::Characters,
+            EffectOrder::Diplomacy,
+            EffectOrder::Events,
+        )
+            .chain()
+            .in_set(TurnSystems::Effects),
     );
     // Most months no effect is due: one check then spares every domain's effect system.
     app.configure_sets(
@@ -321,5 +345,36 @@ impl Sim {
     /// What happened, for printing or JSON.
     pub fn report(&self) -> Report {
         Report::of(self)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use bevy_ecs::schedule::Schedules;
+
+    use super::Turn;
+    use super::testing::{scenario, sim};
+
+    /// Every pair of turn systems that may touch the same state with no order set between them.
+    fn unordered_conflicts() -> Vec<String> {
+        let mut game = sim(scenario("", ""), 1);
+        game.step();
+        let schedule = game.world().resource::<Schedules>().get(Turn).expect("the turn schedule");
+        let names: std::collections::HashMap<_, _> =
+            schedule.systems().expect("the schedule has run").map(|(key, s)| (key, s.name().to_string())).collect();
+        let name = |key| names.get(&key).cloned().unwrap_or_default();
+        schedule
+            .graph()
+            .conflicting_systems()
+            .0
+            .iter()
+            .map(|(a, b, _)| format!("{} / {}", name(*a), name(*b)))
+            .collect()
+    }
+
+    #[test]
+    fn systems_that_touch_the_same_state_run_in_a_set_order() {
+        let conflicts = unordered_conflicts();
+        assert!(conflicts.is_empty(), "{conflicts:#?}");
     }
 }

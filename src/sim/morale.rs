@@ -26,7 +26,7 @@ pub struct Standing {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Morale));
     systems_plugin(app);
 }
 

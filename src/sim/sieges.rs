@@ -82,7 +82,7 @@ pub struct MilitiaRaised {
 pub(super) fn plugin(app: &mut App) {
     app.add_message::<CityFell>().add_message::<MilitiaRaised>();
     app.init_resource::<SiegeLog>();
-    app.add_systems(Turn, apply_effects.in_set(TurnSystems::Effects).in_set(EffectOrder::Others));
+    app.add_systems(Turn, apply_effects.in_set(EffectOrder::Sieges));
     app.add_systems(Turn, besiege.in_set(TurnSystems::Sieges).in_set(SiegeSystems));
 }
 
