@@ -63,11 +63,11 @@ pub(super) fn run(args: &Args) -> ExitCode {
         Err(code) => return code,
     };
     sim.run(args.turns);
-    if let Some(path) = &args.save {
-        if let Err(e) = sim.snapshot().save(path) {
-            eprintln!("error: cannot save: {e}");
-            return ExitCode::FAILURE;
-        }
+    if let Some(path) = &args.save
+        && let Err(e) = sim.snapshot().save(path)
+    {
+        eprintln!("error: cannot save: {e}");
+        return ExitCode::FAILURE;
     }
     let report = sim.report();
     if args.json {

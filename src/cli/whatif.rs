@@ -115,10 +115,10 @@ fn whatif(args: &Args) -> Result<(), Failure> {
         let tick = || bar.inc(1);
         sweep(&data, &arm.options, &tick, |run, summary| {
             arm.aggregate.add(&data, summary);
-            if let Some(w) = csv.as_mut() {
-                if let Err(e) = w.row(&data, arm_index, &arm.label, run, derive_seed(arm.options.seed, run), summary) {
-                    csv_error.get_or_insert(e);
-                }
+            if let Some(w) = csv.as_mut()
+                && let Err(e) = w.row(&data, arm_index, &arm.label, run, derive_seed(arm.options.seed, run), summary)
+            {
+                csv_error.get_or_insert(e);
             }
         })
         .map_err(|e| failed(format!("error: cannot start worker threads: {e}")))?;

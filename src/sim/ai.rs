@@ -413,8 +413,8 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
         return Stance::Blockade;
     };
     let Ok((_, _, defences)) = p.provinces.get(p.entities.province(province)) else { return Stance::Blockade };
-    let attack = assault_power(&p.data, &p.data.rules(), army, troops, spirit);
-    let defence = city_defence(&p.data.rules(), defences, defences.garrison, 5.0, false);
+    let attack = assault_power(&p.data, p.data.rules(), army, troops, spirit);
+    let defence = city_defence(p.data.rules(), defences, defences.garrison, 5.0, false);
     if attack > p.data.rules().ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
 }
 
@@ -527,7 +527,7 @@ fn plan_diplomacy(
         let enemies: Vec<usize> = (0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx(*b as u16))).collect();
         let legitimacy = standings.get(p.entities.factions[a]).map_or(50.0, |s| s.legitimacy);
         // Losing: sue for peace, every six months at most.
-        if p.calendar.turn % 6 == 0 {
+        if p.calendar.turn.is_multiple_of(6) {
             for &b in &enemies {
                 let losing = capital_besieged(a) || legitimacy < 30.0 || strength[a] < 0.4 * strength[b].max(1.0);
                 // A faction does not give up a war goal the enemy still holds.

@@ -263,10 +263,10 @@ fn apply_effects(
             Effect::Defect { character, to, with_army: true } => {
                 let (c, to) = (data.character(character), data.faction(to));
                 for e in entities.armies.iter().flatten() {
-                    if let Ok((mut a, _, _)) = armies.get_mut(*e) {
-                        if a.commander == Some(c) {
-                            a.owner = to;
-                        }
+                    if let Ok((mut a, _, _)) = armies.get_mut(*e)
+                        && a.commander == Some(c)
+                    {
+                        a.owner = to;
                     }
                 }
             }
@@ -276,10 +276,10 @@ fn apply_effects(
                 // A commander who leaves his army leaves it leaderless.
                 let c = data.character(character);
                 for e in entities.armies.iter().flatten() {
-                    if let Ok((mut a, _, _)) = armies.get_mut(*e) {
-                        if a.commander == Some(c) {
-                            a.commander = None;
-                        }
+                    if let Ok((mut a, _, _)) = armies.get_mut(*e)
+                        && a.commander == Some(c)
+                    {
+                        a.commander = None;
                     }
                 }
             }

@@ -143,7 +143,7 @@ fn night_raids(
             }
             continue;
         }
-        let edge = command_skill(&data, raider.commander) - command_skill(&data, target.commander);
+        let edge = command_skill(data, raider.commander) - command_skill(data, target.commander);
         let success = rng.chance(rules.raid_success * (1.0 + 0.1 * edge));
         let (raider_loss, raider_morale, target_loss, target_morale) =
             if success { (0.02, 5.0, 0.08, -15.0) } else { (0.15, -20.0, 0.01, 5.0) };
@@ -157,7 +157,7 @@ fn night_raids(
             troops.lose_share(target_loss * jitter);
             spirit.morale = (spirit.morale + target_morale).clamp(0.0, 100.0);
         }
-        let (raider_name, target_name) = (army_name(&data, raider.ix), army_name(&data, target.ix));
+        let (raider_name, target_name) = (army_name(data, raider.ix), army_name(data, target.ix));
         chronicle.write(|| {
             if success {
                 format!("A night raid by the {raider_name} throws the {target_name} into confusion.")
@@ -202,7 +202,7 @@ fn field_battles(
         let province = ProvinceIx(p as u16);
         let here: Vec<&(usize, Army)> = present.iter().filter(|(_, a)| a.location == province).collect();
         let owner = owners.get(entities.province(province)).ok().and_then(|o| o.0);
-        let Some((a, b)) = hostile_pair(&here, |a, b| treaties.contested(&relations, province, owner, a, b)) else {
+        let Some((a, b)) = hostile_pair(&here, |a, b| treaties.contested(relations, province, owner, a, b)) else {
             continue;
         };
         let side =
@@ -211,13 +211,13 @@ fn field_battles(
         let power = |ids: &[usize], armies: &Query<ArmyItem>| -> f64 {
             ids.iter()
                 .filter_map(|i| armies.get(entities.armies[*i]?).ok())
-                .map(|(army, troops, spirit, _)| field_power(&data, &rules, army, troops, spirit, province))
+                .map(|(army, troops, spirit, _)| field_power(data, rules, army, troops, spirit, province))
                 .sum()
         };
         let terrain = data.terrain_of(province).defence;
         let home = |f: FactionIx| if owner == Some(f) { terrain } else { 1.0 };
-        let pa = power(&side_a, &armies) * home(a) * rng.jitter(rules.battle_luck);
-        let pb = power(&side_b, &armies) * home(b) * rng.jitter(rules.battle_luck);
+        let pa = power(&side_a, armies) * home(a) * rng.jitter(rules.battle_luck);
+        let pb = power(&side_b, armies) * home(b) * rng.jitter(rules.battle_luck);
         if pa <= 0.0 && pb <= 0.0 {
             continue;
         }
@@ -240,15 +240,15 @@ fn field_battles(
             loser_losses += troops.lose_share(loser_share);
             let blow = if rout { 2.0 * rules.battle_morale } else { rules.battle_morale };
             spirit.morale = (spirit.morale - blow).max(0.0);
-            if let Some(c) = army.commander {
-                if rng.chance(rules.capture_chance * if rout { 2.0 } else { 1.0 }) {
-                    army.commander = None;
-                    captured.write(CommanderCaptured { character: c, by: winner });
-                    chronicle.write(|| format!("{} is taken prisoner.", data.character_name(c)));
-                }
+            if let Some(c) = army.commander
+                && rng.chance(rules.capture_chance * if rout { 2.0 } else { 1.0 })
+            {
+                army.commander = None;
+                captured.write(CommanderCaptured { character: c, by: winner });
+                chronicle.write(|| format!("{} is taken prisoner.", data.character_name(c)));
             }
             *plan = Plan::default();
-            match retreat(&data, &entities, &owners, &relations, army.owner, province) {
+            match retreat(data, entities, owners, relations, army.owner, province) {
                 Some(to) => army.location = to,
                 // Nowhere to flee: the army surrenders.
                 None => loser_losses += troops.lose_share(1.0),

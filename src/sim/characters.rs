@@ -155,10 +155,10 @@ fn apply_effects(
         let person = |id: &str| entities.character(data.character(id));
         match effect {
             Effect::Appoint { character, role } => {
-                if let Ok(mut p) = people.get_mut(person(character)) {
-                    if !p.roles.contains(role) {
-                        p.roles.push(*role);
-                    }
+                if let Ok(mut p) = people.get_mut(person(character))
+                    && !p.roles.contains(role)
+                {
+                    p.roles.push(*role);
                 }
             }
             Effect::Dismiss { character, role } => {
@@ -176,10 +176,10 @@ fn apply_effects(
                 }
             }
             Effect::Activate(character) => {
-                if let Ok(mut p) = people.get_mut(person(character)) {
-                    if p.status == Status::Waiting {
-                        p.status = Status::Active;
-                    }
+                if let Ok(mut p) = people.get_mut(person(character))
+                    && p.status == Status::Waiting
+                {
+                    p.status = Status::Active;
                 }
             }
             Effect::Defect { character, to, .. } => {
@@ -195,10 +195,10 @@ fn apply_effects(
                 let (f, c) = (data.faction(faction), data.character(character));
                 if let Ok(mut r) = rulers.get_mut(entities.faction(f)) {
                     let old = r.0.replace(c);
-                    if let Some(old) = old.filter(|o| *o != c) {
-                        if let Ok(mut p) = people.get_mut(entities.character(old)) {
-                            p.roles.retain(|r| *r != Role::Ruler);
-                        }
+                    if let Some(old) = old.filter(|o| *o != c)
+                        && let Ok(mut p) = people.get_mut(entities.character(old))
+                    {
+                        p.roles.retain(|r| *r != Role::Ruler);
                     }
                 }
                 if let Ok(mut p) = people.get_mut(entities.character(c)) {

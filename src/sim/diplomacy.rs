@@ -406,7 +406,7 @@ fn conduct_diplomacy(
                     });
                     continue;
                 }
-                let strength = strengths(&data, &entities, &armies);
+                let strength = strengths(&data, &entities, armies);
                 let (a, b) = (data.faction_name(me), data.faction_name(*to));
                 let accept = match proposal {
                     Proposal::Peace { indemnity, ceded } => {
@@ -615,10 +615,10 @@ fn drift_relations(calendar: &Calendar, relations: &mut Relations, treaties: &mu
         }
     }
     for t in treaties.0.iter_mut().flatten() {
-        if t.arrears > 0.0 {
-            if let (Some(&payer), Some(&payee)) = (t.parties.first(), t.parties.get(1)) {
-                relations.add_trust(payee, payer, -2.0);
-            }
+        if t.arrears > 0.0
+            && let (Some(&payer), Some(&payee)) = (t.parties.first(), t.parties.get(1))
+        {
+            relations.add_trust(payee, payer, -2.0);
         }
     }
 }

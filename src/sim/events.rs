@@ -176,10 +176,10 @@ fn choose_option(view: &View, rng: &mut SimRng, ix: usize, event: &Event) -> usi
     if let Some(&option) = view.players.imposed.get(&ix) {
         return option;
     }
-    if view.players.historical {
-        if let Some(option) = event.options.iter().position(|o| o.historical) {
-            return option;
-        }
+    if view.players.historical
+        && let Some(option) = event.options.iter().position(|o| o.historical)
+    {
+        return option;
     }
     let tests = &view.data.tests.factors[ix];
     let weights: Vec<f64> = event

@@ -145,7 +145,7 @@ fn apply_cessions(
     let rules = data.rules();
     for c in agreed.read() {
         let Ok((mut owner, populace)) = provinces.get_mut(entities.province(c.province)) else { continue };
-        cede(&data, &rules, c.province, c.to, &mut owner, populace, &mut transferred, &mut militia, &mut chronicle);
+        cede(&data, rules, c.province, c.to, &mut owner, populace, &mut transferred, &mut militia, &mut chronicle);
     }
 }
 
@@ -167,6 +167,7 @@ fn take_fallen_cities(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
     data: Static,
@@ -183,7 +184,7 @@ fn apply_effects(
             Effect::Cede { province, to } => {
                 let (p, to) = (data.province(province), data.faction(to));
                 let Ok((mut owner, populace)) = provinces.get_mut(entities.province(p)) else { continue };
-                cede(&data, &rules, p, to, &mut owner, &populace, &mut transferred, &mut militia, &mut chronicle);
+                cede(&data, rules, p, to, &mut owner, &populace, &mut transferred, &mut militia, &mut chronicle);
             }
             Effect::SetCapital { faction, province } => {
                 if let Ok(mut c) = capitals.get_mut(entities.faction(data.faction(faction))) {

@@ -179,7 +179,7 @@ fn besiege(
     let busy: Vec<bool> = occupied.iter().zip(&sieges.0).map(|(o, s)| *o || s.is_some()).collect();
     for (&province, _, populace, mut defences) in provinces.iter_mut() {
         if !busy[province.get()] {
-            refill_stores(&data, &rules, province, populace, &mut defences);
+            refill_stores(&data, rules, province, populace, &mut defences);
         }
     }
     for p in (0..entities.provinces.len()).filter(|p| busy[*p]) {
@@ -204,16 +204,16 @@ fn besiege(
                     format!("The siege of {} is lifted after {}.", data.province_name(province), months(siege.months))
                 });
             }
-            refill_stores(&data, &rules, province, populace, &mut defences);
+            refill_stores(&data, rules, province, populace, &mut defences);
             continue;
         };
         let besieger = positions[first].map(|(a, ..)| a.owner).unwrap_or(FactionIx(0));
         if defences.garrison < 1.0 || owner.is_none() {
             sieges.0[p] = None;
-            take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, FallCause::Undefended, 0);
+            take_city(&data, rules, &calendar, &mut log, province, owner, besieger, FallCause::Undefended, 0);
             defences.grain *= 1.0 - rules.sack_share;
-            defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
-            stock_for_occupiers(&rules, &mut defences);
+            defences.garrison = leave_garrison(rules, &entities, &besiegers, &mut armies);
+            stock_for_occupiers(rules, &mut defences);
             fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
             chronicle.write(|| {
                 format!("{} takes {} without a fight.", data.faction_name(besieger), data.province_name(province))
@@ -267,12 +267,12 @@ fn besiege(
             siege.starving += 1;
             defences.garrison *= 1.0 - rules.starvation_losses;
         }
-        let defence = city_defence(&rules, &defences, defence_men, defender_skill, siege.starving > 0);
+        let defence = city_defence(rules, &defences, defence_men, defender_skill, siege.starving > 0);
         let mut attack = 0.0;
         let mut storm = false;
         for i in &besiegers {
             if let Some(Ok((a, t, s, plan))) = entities.armies[*i].map(|e| armies.get(e)) {
-                attack += assault_power(&data, &rules, a, t, s);
+                attack += assault_power(&data, rules, a, t, s);
                 storm |= plan.stance == Stance::Assault;
             }
         }
@@ -327,10 +327,10 @@ fn besiege(
         let Some(cause) = cause else { continue };
         let months = siege.months;
         sieges.0[p] = None;
-        take_city(&data, &rules, &calendar, &mut log, province, owner, besieger, cause, months);
+        take_city(&data, rules, &calendar, &mut log, province, owner, besieger, cause, months);
         defences.grain *= 1.0 - rules.sack_share;
-        defences.garrison = leave_garrison(&rules, &entities, &besiegers, &mut armies);
-        stock_for_occupiers(&rules, &mut defences);
+        defences.garrison = leave_garrison(rules, &entities, &besiegers, &mut armies);
+        stock_for_occupiers(rules, &mut defences);
         for i in &inside {
             if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
                 t.lose_share(1.0);
