@@ -37,7 +37,8 @@ fn plan(
     mut scratch: Local<Scratch>,
 ) {
     plan_armies(&picture, &picture.view, &mut goals, &mut orders, &mut scratch);
-    plan_diplomacy(&picture, &standings, &treasuries, &goals, &mut rng, &mut orders);
+    let strength = scratch.month.strengths(picture.entities.factions.len());
+    plan_diplomacy(&picture, &standings, &treasuries, &goals, &strength, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
@@ -76,6 +77,8 @@ impl WarGoals {
 struct Force {
     army: Army,
     power: f64,
+    /// Men weighted by their kind's field power, as [`strengths`] counts them.
+    men: f64,
     plan: Plan,
 }
 
@@ -154,33 +157,45 @@ impl Month {
     /// Reads the armies in the field and each province's owner, worth, defences and claimant.
     fn read(&mut self, p: &Picture) {
         self.forces.clear();
-        for (a, t, s, plan) in p.armies.iter() {
+        p.armies.iter().for_each(|(a, t, s, plan)| {
             if t.total() > 0.0 {
                 let power = field_power(&p.data, p.data.rules(), a, t, s, a.location);
-                self.forces.push(Force { army: *a, power, plan: *plan });
+                self.forces.push(Force { army: *a, power, men: weighted_men(&p.data, t), plan: *plan });
             }
-        }
+        });
         // In army order, which sums and orders depend on.
         self.forces.sort_unstable_by_key(|f| f.army.ix);
         let n = p.entities.provinces.len();
         reset(&mut self.owners, n, None);
         reset(&mut self.cities, n, None);
-        for (province, owner, populace, defences) in p.cities.iter() {
+        let wall_strength = p.data.rules().wall_strength;
+        p.cities.iter().for_each(|(province, owner, populace, defences)| {
             self.owners[province.get()] = owner.0;
             self.cities[province.get()] = Some(City {
                 worth: populace.wealth + populace.population / 100_000.0 + 1.0,
-                hold: defences.garrison * (1.0 + defences.walls * p.data.rules().wall_strength),
+                hold: defences.garrison * (1.0 + defences.walls * wall_strength),
             });
-        }
+        });
         p.treaties.claimants(&self.owners, &mut self.claimants);
         reset(&mut self.is_capital, n, false);
-        for (_, capital) in p.factions.iter() {
+        p.factions.iter().for_each(|(_, capital)| {
             if let Some(c) = capital.0 {
                 self.is_capital[c.get()] = true;
             }
-        }
+        });
         self.besiegers.clear();
         self.besiegers.extend(p.sieges.0.iter().map(|s| s.map(|s| s.besieger)));
+    }
+}
+
+impl Month {
+    /// Each faction's men under arms as [`strengths`] counts them: armies without men add nothing.
+    fn strengths(&self, factions: usize) -> Vec<f64> {
+        let mut strength = vec![0.0; factions];
+        for x in &self.forces {
+            strength[x.army.owner.get()] += x.men;
+        }
+        strength
     }
 }
 
@@ -420,10 +435,7 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
 
 /// Each AI faction's men under arms, weighted by their kind's field power.
 pub fn strengths(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit, &Plan)>) -> Vec<f64> {
-    let mut each: Vec<(Army, f64)> = armies
-        .iter()
-        .map(|(a, t, ..)| (*a, t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum::<f64>()))
-        .collect();
+    let mut each = super::world::gather(armies.iter().map(|(a, t, ..)| (*a, weighted_men(data, t))));
     // Added up in army order.
     each.sort_unstable_by_key(|(a, _)| a.ix);
     let mut strength = vec![0.0; entities.factions.len()];
@@ -431,6 +443,11 @@ pub fn strengths(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troop
         strength[a.owner.get()] += men;
     }
     strength
+}
+
+/// An army's men, each weighted by its kind's field power.
+fn weighted_men(data: &Data, troops: &Troops) -> f64 {
+    troops.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum()
 }
 
 /// What an AI faction thinks of a proposal, and why.
@@ -504,10 +521,10 @@ fn plan_diplomacy(
     standings: &Query<&super::morale::Standing>,
     treasuries: &Query<&super::economy::Treasury>,
     goals: &WarGoals,
+    strength: &[f64],
     rng: &mut super::rng::SimRng,
     orders: &mut MessageWriter<OrderGiven>,
 ) {
-    let strength = strengths(&p.data, &p.entities, &p.armies);
     let owner = |province: ProvinceIx| p.provinces.get(p.entities.province(province)).ok().and_then(|(o, ..)| o.0);
     let nf = p.entities.factions.len();
     let in_play: Vec<bool> = p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)).collect();

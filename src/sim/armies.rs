@@ -168,13 +168,13 @@ fn march(
     let routes = data.routes(winter);
     // Where each army in the field stands, by army index.
     let mut positions: Vec<Option<(FactionIx, ProvinceIx)>> = vec![None; entities.armies.len()];
-    for (a, t, _) in armies.iter() {
+    armies.iter().for_each(|(a, t, _)| {
         if t.total() > 0.0 {
             positions[a.ix.get()] = Some((a.owner, a.location));
         }
-    }
+    });
     // In army order: an army stops where one that marched before it now stands.
-    let mut in_order: Vec<_> = armies.iter_mut().collect();
+    let mut in_order = super::world::gather(armies.iter_mut());
     in_order.sort_unstable_by_key(|(army, ..)| army.ix);
     for (mut army, troops, mut plan) in in_order {
         let i = army.ix.get();

@@ -125,7 +125,7 @@ fn night_raids(
 ) {
     let rules = data.rules();
     // Raids only ever end: the armies with a raid ordered now are all that may raid.
-    let mut raiders: Vec<ArmyIx> = armies.iter().filter(|(.., plan)| plan.raid.is_some()).map(|(a, ..)| a.ix).collect();
+    let mut raiders = super::world::gather(armies.iter().filter(|(.., plan)| plan.raid.is_some()).map(|(a, ..)| a.ix));
     raiders.sort_unstable();
     for raider_ix in raiders {
         let Some(raider_entity) = entities.army(raider_ix) else { continue };
@@ -187,11 +187,12 @@ fn field_battles(
             && owners.get(entities.province(a.location)).ok().and_then(|o| o.0) == Some(a.owner)
             && walls.get(entities.province(a.location)).is_ok_and(|d| d.walls >= rules.shelter_walls)
     };
-    let mut present: Vec<(usize, Army)> = armies
-        .iter()
-        .filter(|(a, t, _, plan)| t.total() > 0.0 && !inside_walls(a, plan))
-        .map(|(a, ..)| (a.ix.get(), *a))
-        .collect();
+    let mut present = super::world::gather(
+        armies
+            .iter()
+            .filter(|(a, t, _, plan)| t.total() > 0.0 && !inside_walls(a, plan))
+            .map(|(a, ..)| (a.ix.get(), *a)),
+    );
     present.sort_unstable_by_key(|(i, _)| *i);
     // Only a province with two armies or more can see a battle.
     let mut crowded = vec![0u8; entities.provinces.len()];

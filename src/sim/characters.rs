@@ -98,12 +98,12 @@ fn drift_loyalty(data: &Data, entities: &Entities, standings: &Query<&Standing>,
     let legitimacy: Vec<f64> =
         entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)).collect();
     // Each character's loyalty moves on its own: the order does not matter.
-    for mut p in people.iter_mut() {
-        let (Some(f), true) = (p.faction, p.is_active()) else { continue };
+    people.iter_mut().for_each(|mut p| {
+        let (Some(f), true) = (p.faction, p.is_active()) else { return };
         let drift =
             data.character_traits[p.ix.get()].loyalty + rules.loyalty_drift * (legitimacy[f.get()] - 50.0) / 10.0;
         p.loyalty = (p.loyalty + drift).clamp(0.0, 100.0);
-    }
+    });
 }
 
 /// A disloyal commander facing an enemy nearby may go over to it with his army (next month).
@@ -118,7 +118,7 @@ fn consider_defection(
     defect: &mut MessageWriter<ApplyEffect>,
 ) {
     let rules = data.rules();
-    let mut present: Vec<(Army, f64)> = armies.iter().map(|(a, t)| (*a, t.total())).collect();
+    let mut present = super::world::gather(armies.iter().map(|(a, t)| (*a, t.total())));
     present.sort_unstable_by_key(|(a, _)| a.ix);
     for (army, men) in &present {
         let Some(c) = army.commander else { continue };

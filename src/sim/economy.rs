@@ -112,13 +112,13 @@ fn collect_income(
     let rules = data.rules();
     // Each province's yield, gathered by index and then added up in province order.
     let mut yields: Vec<Option<(FactionIx, f64, f64)>> = vec![None; entities.provinces.len()];
-    for (province, owner, populace) in provinces {
+    provinces.iter().for_each(|(province, owner, populace)| {
         if let Some(f) = owner.0 {
             let share = populace.yield_share(f, rules);
             yields[province.get()] =
                 Some((f, populace.wealth * share, populace.population / 1000.0 * rules.grain_tax * share));
         }
-    }
+    });
     let mut income = vec![(0.0, 0.0); entities.factions.len()];
     for (f, silver, grain) in yields.into_iter().flatten() {
         income[f.get()].0 += silver;
@@ -140,12 +140,9 @@ fn collect_income(
 /// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
 fn pay_armies(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, accounts: &mut Accounts) {
     let rules = data.rules();
-    let mut each: Vec<(Army, f64, f64)> = armies
-        .iter()
-        .map(|(army, troops, spirit)| {
-            (*army, troops.upkeep(data), troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0)
-        })
-        .collect();
+    let mut each = super::world::gather(armies.iter().map(|(army, troops, spirit)| {
+        (*army, troops.upkeep(data), troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0)
+    }));
     // Added up in army order.
     each.sort_unstable_by_key(|(a, ..)| a.ix);
     let mut pay = vec![(0.0, 0.0); entities.factions.len()];

@@ -201,6 +201,10 @@ pub struct SimOptions {
 /// `Send`), so a campaign can live in a window's resources or move between sweep threads.
 pub struct Sim {
     world: World,
+    /// The [`Turn`] schedule, kept out of the world's [`Schedules`](bevy_ecs::schedule::Schedules):
+    /// a sweep plays millions of months, and taking a schedule out of the world and putting it
+    /// back each month costs more than some of its rules.
+    turn: Schedule,
 }
 
 impl Sim {
@@ -268,14 +272,19 @@ impl Sim {
         app.insert_resource(Data(data));
         app.insert_resource(chronicle::Chronicling(chronicle));
         plugin(&mut app);
-        // Only the world is kept: turns run its schedule directly, never `App::update`.
-        Self { world: std::mem::take(app.world_mut()) }
+        // Only the world and the turn are kept: turns run the schedule directly, never `App::update`.
+        let mut world = std::mem::take(app.world_mut());
+        let turn = world
+            .resource_mut::<bevy_ecs::schedule::Schedules>()
+            .remove(Turn)
+            .expect("the turn plugin adds the turn schedule");
+        Self { world, turn }
     }
 
     /// Plays one month.
     pub fn step(&mut self) {
+        self.turn.run(&mut self.world);
         let world = self.world_mut();
-        world.run_schedule(Turn);
         // No system reads removals, and outside `App::update` nothing clears them: without this,
         // every despawned army (and every reset) would leave its removal records behind for good.
         world.clear_trackers();
@@ -350,16 +359,13 @@ impl Sim {
 
 #[cfg(test)]
 mod tests {
-    use bevy_ecs::schedule::Schedules;
-
-    use super::Turn;
     use super::testing::{scenario, sim};
 
     /// Every pair of turn systems that may touch the same state with no order set between them.
     fn unordered_conflicts() -> Vec<String> {
         let mut game = sim(scenario("", ""), 1);
         game.step();
-        let schedule = game.world().resource::<Schedules>().get(Turn).expect("the turn schedule");
+        let schedule = &game.turn;
         let names: std::collections::HashMap<_, _> =
             schedule.systems().expect("the schedule has run").map(|(key, s)| (key, s.name().to_string())).collect();
         let name = |key| names.get(&key).cloned().unwrap_or_default();

@@ -177,11 +177,11 @@ fn besiege(
         }
     }
     let busy: Vec<bool> = occupied.iter().zip(&sieges.0).map(|(o, s)| *o || s.is_some()).collect();
-    for (&province, _, populace, mut defences) in provinces.iter_mut() {
+    provinces.iter_mut().for_each(|(&province, _, populace, mut defences)| {
         if !busy[province.get()] {
             refill_stores(&data, rules, province, populace, &mut defences);
         }
-    }
+    });
     for p in (0..entities.provinces.len()).filter(|p| busy[*p]) {
         let province = ProvinceIx(p as u16);
         let Ok((_, owner, populace, mut defences)) = provinces.get_mut(entities.provinces[p]) else { continue };

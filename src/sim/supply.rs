@@ -83,13 +83,11 @@ fn feed_armies(
         *f *= 2.0 / 3.0;
     }
     let mut owners: Vec<Option<FactionIx>> = vec![None; n];
-    for (province, owner) in &indexed {
-        owners[province.get()] = owner.0;
-    }
+    indexed.iter().for_each(|(province, owner)| owners[province.get()] = owner.0);
     let besieged: Vec<bool> = (0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
     let range = rules.supply_range.max(0.0) as usize;
     // In army order: the first army in a province forages first.
-    let mut in_order: Vec<_> = armies.iter_mut().collect();
+    let mut in_order = super::world::gather(armies.iter_mut());
     in_order.sort_unstable_by_key(|(army, ..)| army.ix);
     for (army, mut troops, mut spirit) in in_order {
         let men = troops.total();

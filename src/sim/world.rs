@@ -30,3 +30,12 @@ impl Entities {
         self.armies.get(a.get()).copied().flatten()
     }
 }
+
+/// Collects a query's items through its own internal iteration (`for_each`), which walks a table
+/// more cheaply than the item-by-item `next` that `collect` uses: turn systems read their queries
+/// thousands of times a second in a sweep.
+pub fn gather<I: Iterator>(items: I) -> Vec<I::Item> {
+    let mut all = Vec::with_capacity(items.size_hint().0);
+    items.for_each(|item| all.push(item));
+    all
+}
