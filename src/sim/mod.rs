@@ -31,6 +31,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use bevy_app::App;
+use bevy_ecs::change_detection::Tick;
+use bevy_ecs::message::MessageRegistry;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 
@@ -57,8 +59,6 @@ pub struct Turn;
 /// The phases of a turn, in the order they run.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum TurnSystems {
-    /// Per-turn housekeeping: message buffers.
-    Begin,
     /// Events fire and are answered.
     Events,
     /// The chosen options' effects are applied, each domain its own part.
@@ -113,7 +113,6 @@ pub fn plugin(app: &mut App) {
     app.configure_sets(
         Turn,
         (
-            TurnSystems::Begin,
             TurnSystems::Events,
             TurnSystems::Effects,
             TurnSystems::Orders,
@@ -155,7 +154,6 @@ pub fn plugin(app: &mut App) {
         TurnSystems::Effects.run_if(bevy_ecs::schedule::common_conditions::on_message::<effects::ApplyEffect>),
     );
     app.add_message::<effects::ApplyEffect>();
-    app.add_systems(Turn, bevy_ecs::message::message_update_system.in_set(TurnSystems::Begin));
     app.add_plugins((
         calendar::plugin,
         chronicle::plugin,
@@ -175,14 +173,35 @@ pub fn plugin(app: &mut App) {
     ));
 }
 
-/// Empties every message queue, so nothing of a finished campaign reaches the next.
-fn drop_all_messages(world: &mut World) {
-    world.resource_scope(|world, mut registry: Mut<bevy_ecs::message::MessageRegistry>| {
+/// Every message type of the turn, kept out of the world (as the turn schedule is): Bevy's own
+/// update system takes the registry out of the world and puts it back each time, which a sweep's
+/// millions of months would pay for.
+struct MessageBuffers {
+    registry: MessageRegistry,
+    /// When the buffers last turned over: only buffers written since, or just turned over, turn.
+    last_update: Tick,
+}
+
+impl MessageBuffers {
+    /// Takes the registry out of `world`, which its plugins have all been added to.
+    fn take(world: &mut World) -> Self {
+        let registry = world.remove_resource::<MessageRegistry>().expect("the turn plugin registers messages");
+        Self { registry, last_update: Tick::default() }
+    }
+
+    /// Turns the buffers over before a month: messages older than the last month are dropped.
+    fn rotate(&mut self, world: &mut World) {
+        self.registry.run_updates(world, self.last_update);
+        self.last_update = world.change_tick();
+    }
+
+    /// Empties every buffer, so nothing of a finished campaign reaches the next.
+    fn drop_all(&mut self, world: &mut World) {
         // Messages are double-buffered: two updates drop both buffers.
-        let long_ago = bevy_ecs::change_detection::Tick::new(0);
-        registry.run_updates(world, long_ago);
-        registry.run_updates(world, long_ago);
-    });
+        let long_ago = Tick::new(0);
+        self.registry.run_updates(world, long_ago);
+        self.registry.run_updates(world, long_ago);
+    }
 }
 
 /// How a campaign is set up: the seed and how events are answered.
@@ -205,6 +224,7 @@ pub struct Sim {
     /// a sweep plays millions of months, and taking a schedule out of the world and putting it
     /// back each month costs more than some of its rules.
     turn: Schedule,
+    messages: MessageBuffers,
 }
 
 impl Sim {
@@ -227,14 +247,14 @@ impl Sim {
     /// Starts the scenario over with new options, keeping the built schedule: much cheaper than
     /// [`Sim::new`] when many campaigns of one scenario are played in a row.
     pub fn reset(&mut self, options: &SimOptions) {
-        let world = self.world_mut();
+        let world = &mut self.world;
         // Only the game's own entities: resources live in the world too.
         let entities = world.resource::<world::Entities>().clone();
         let all = entities.factions.iter().chain(&entities.provinces).chain(&entities.characters);
         for e in all.chain(entities.armies.iter().flatten()) {
             world.despawn(*e);
         }
-        drop_all_messages(world);
+        self.messages.drop_all(world);
         world.clear_trackers();
         self.start(options);
     }
@@ -278,11 +298,13 @@ impl Sim {
             .resource_mut::<bevy_ecs::schedule::Schedules>()
             .remove(Turn)
             .expect("the turn plugin adds the turn schedule");
-        Self { world, turn }
+        let messages = MessageBuffers::take(&mut world);
+        Self { world, turn, messages }
     }
 
     /// Plays one month.
     pub fn step(&mut self) {
+        self.messages.rotate(&mut self.world);
         self.turn.run(&mut self.world);
         let world = self.world_mut();
         // No system reads removals, and outside `App::update` nothing clears them: without this,
