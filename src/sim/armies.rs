@@ -90,7 +90,7 @@ pub struct Plan {
 }
 
 /// Everything an army entity is made of.
-#[derive(Bundle)]
+#[derive(Bundle, Clone)]
 pub struct ArmyBundle {
     pub army: Army,
     pub troops: Troops,

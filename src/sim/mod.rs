@@ -225,13 +225,15 @@ pub struct Sim {
     /// back each month costs more than some of its rules.
     turn: Schedule,
     messages: MessageBuffers,
+    /// The scenario's starting state, which a reset puts back.
+    start: setup::Start,
 }
 
 impl Sim {
     /// A campaign of `data` at its first month.
     pub fn new(data: Arc<StaticData>, options: &SimOptions) -> Self {
         let mut sim = Self::empty(data, true);
-        sim.start(options);
+        sim.populate(options);
         sim
     }
 
@@ -240,7 +242,7 @@ impl Sim {
     /// outcome is the same as with [`Sim::new`].
     pub fn quiet(data: Arc<StaticData>, options: &SimOptions) -> Self {
         let mut sim = Self::empty(data, false);
-        sim.start(options);
+        sim.populate(options);
         sim
     }
 
@@ -248,22 +250,21 @@ impl Sim {
     /// [`Sim::new`] when many campaigns of one scenario are played in a row.
     pub fn reset(&mut self, options: &SimOptions) {
         let world = &mut self.world;
-        // Only the game's own entities: resources live in the world too.
-        let entities = world.resource::<world::Entities>().clone();
-        let all = entities.factions.iter().chain(&entities.provinces).chain(&entities.characters);
-        for e in all.chain(entities.armies.iter().flatten()) {
-            world.despawn(*e);
-        }
+        self.start.restore(world);
         self.messages.drop_all(world);
         world.clear_trackers();
-        self.start(options);
+        self.begin(options);
     }
 
-    /// Puts the scenario's starting state and fresh game records into the world.
-    fn start(&mut self, options: &SimOptions) {
+    /// Puts the scenario's starting state into an empty world, then begins the game.
+    fn populate(&mut self, options: &SimOptions) {
+        self.start.populate(&mut self.world);
+        self.begin(options);
+    }
+
+    /// Fresh game records and the options' seed and players, for a world in its starting state.
+    fn begin(&mut self, options: &SimOptions) {
         let world = self.world_mut();
-        let data = world.resource::<Data>().clone();
-        setup::populate(world, &data);
         world.insert_resource(Chronicle::default());
         world.insert_resource(events::Flags::default());
         world.insert_resource(events::Choices::default());
@@ -299,7 +300,8 @@ impl Sim {
             .remove(Turn)
             .expect("the turn plugin adds the turn schedule");
         let messages = MessageBuffers::take(&mut world);
-        Self { world, turn, messages }
+        let start = setup::Start::of(world.resource::<Data>());
+        Self { world, turn, messages, start }
     }
 
     /// Plays one month.
