@@ -124,6 +124,17 @@ fn raise_militia(raised: &mut MessageReader<MilitiaRaised>, entities: &Entities,
     }
 }
 
+/// The month's positions, kept from month to month so that besieging allocates nothing.
+#[derive(Default)]
+struct Positions {
+    /// Each army by index: where it stands, its men, its stance, and whether it has stopped.
+    armies: Vec<Option<(Army, f64, Stance, bool)>>,
+    /// The armies with men, by province and then index.
+    present: Vec<(ProvinceIx, usize)>,
+    /// Provinces an army with men stands in or a siege holds.
+    busy: Vec<bool>,
+}
+
 type ProvinceItem<'a> = (&'a ProvinceIx, &'a Owner, &'a Populace, &'a mut Defences);
 
 /// An army's power against walls.
@@ -162,39 +173,54 @@ fn besiege(
     mut fell: MessageWriter<CityFell>,
     mut chronicle: ChronicleWriter,
     mut raised: MessageReader<MilitiaRaised>,
+    mut scratch: Local<Positions>,
 ) {
     let rules = data.rules();
-    // Each army by its index.
-    let mut positions: Vec<Option<(Army, f64, Stance, bool)>> = vec![None; entities.armies.len()];
-    for (a, t, _, plan) in armies.iter() {
+    let Positions { armies: positions, present, busy } = &mut *scratch;
+    positions.clear();
+    positions.resize(entities.armies.len(), None);
+    armies.iter().for_each(|(a, t, _, plan)| {
         positions[a.ix.get()] = Some((*a, t.total(), plan.stance, plan.destination.is_none()));
-    }
+    });
+    // The armies with men, by province and then index.
+    present.clear();
+    present.extend(positions.iter().enumerate().filter_map(|(i, pos)| {
+        let (a, men, ..) = (*pos)?;
+        (men > 0.0).then_some((a.location, i))
+    }));
+    present.sort_unstable();
     // A province no army stands in and no siege holds only refills its stores.
-    let mut occupied = vec![false; entities.provinces.len()];
-    for (a, men, ..) in positions.iter().flatten() {
-        if *men > 0.0 {
-            occupied[a.location.get()] = true;
-        }
+    busy.clear();
+    busy.extend(sieges.0.iter().map(Option::is_some));
+    for (p, _) in present.iter() {
+        busy[p.get()] = true;
     }
-    let busy: Vec<bool> = occupied.iter().zip(&sieges.0).map(|(o, s)| *o || s.is_some()).collect();
     provinces.iter_mut().for_each(|(&province, _, populace, mut defences)| {
         if !busy[province.get()] {
             refill_stores(&data, rules, province, populace, &mut defences);
         }
     });
+    let mut next = 0;
     for p in (0..entities.provinces.len()).filter(|p| busy[*p]) {
         let province = ProvinceIx(p as u16);
+        // This province's armies, in index order.
+        while next < present.len() && present[next].0 < province {
+            next += 1;
+        }
+        let first_here = next;
+        while next < present.len() && present[next].0 == province {
+            next += 1;
+        }
+        let here = &present[first_here..next];
         let Ok((_, owner, populace, mut defences)) = provinces.get_mut(entities.provinces[p]) else { continue };
         let owner = owner.0;
         let claimant = treaties.claimant(province, owner);
         let hostile = |f: FactionIx| owner.is_none_or(|o| relations.at_war(o, f)) || claimant == Some(f);
-        let besiegers: Vec<usize> = positions
+        let besiegers: Vec<usize> = here
             .iter()
-            .enumerate()
-            .filter_map(|(i, pos)| {
-                let (a, men, _, stopped) = (*pos)?;
-                (a.location == province && men > 0.0 && stopped && hostile(a.owner) && Some(a.owner) != owner)
-                    .then_some(i)
+            .filter_map(|&(_, i)| {
+                let (a, _, _, stopped) = positions[i]?;
+                (stopped && hostile(a.owner) && Some(a.owner) != owner).then_some(i)
             })
             .collect();
         let Some(&first) = besiegers.first() else {
@@ -237,12 +263,11 @@ fn besiege(
         siege.months += 1;
 
         // Defenders inside the walls: the garrison and the owner's armies in the city.
-        let inside: Vec<usize> = positions
+        let inside: Vec<usize> = here
             .iter()
-            .enumerate()
-            .filter_map(|(i, pos)| {
-                let (a, men, ..) = (*pos)?;
-                (a.location == province && men > 0.0 && Some(a.owner) == owner).then_some(i)
+            .filter_map(|&(_, i)| {
+                let (a, ..) = positions[i]?;
+                (Some(a.owner) == owner).then_some(i)
             })
             .collect();
         let mut defenders = defences.garrison;
