@@ -21,8 +21,17 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, feed_armies.in_set(TurnSystems::Supply));
 }
 
+/// Room for [`supply_steps`]' search, kept from one search to the next.
+#[derive(Default)]
+pub(super) struct Search {
+    frontier: Vec<usize>,
+    next: Vec<usize>,
+    seen: Vec<bool>,
+}
+
 /// Steps from `from` to the nearest province of `faction` that is not besieged, going only
 /// through land not held by an enemy at war; `None` beyond `range`.
+#[allow(clippy::too_many_arguments)]
 pub(super) fn supply_steps(
     data: &Data,
     relations: &Relations,
@@ -31,21 +40,25 @@ pub(super) fn supply_steps(
     faction: FactionIx,
     from: ProvinceIx,
     range: usize,
+    search: &mut Search,
 ) -> Option<usize> {
     let friendly = |p: usize| owners[p] == Some(faction) && !besieged[p];
     let passable = |p: usize| owners[p].is_none_or(|o| o == faction || !relations.at_war(o, faction));
     if friendly(from.get()) {
         return Some(0);
     }
-    let mut frontier = vec![from.get()];
-    let mut seen = vec![false; owners.len()];
+    let Search { frontier, next, seen } = search;
+    frontier.clear();
+    frontier.push(from.get());
+    seen.clear();
+    seen.resize(owners.len(), false);
     seen[from.get()] = true;
     for steps in 0..=range {
         if frontier.iter().any(|&p| friendly(p)) {
             return Some(steps);
         }
-        let mut next = Vec::new();
-        for &p in &frontier {
+        next.clear();
+        for &p in frontier.iter() {
             for (n, _) in &data.neighbours[p] {
                 let n = n.get();
                 if !seen[n] && passable(n) {
@@ -55,9 +68,17 @@ pub(super) fn supply_steps(
             }
         }
         next.sort_unstable();
-        frontier = next;
+        std::mem::swap(frontier, next);
     }
     None
+}
+
+/// What feeding the armies keeps from month to month, so that it allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    owners: Vec<Option<FactionIx>>,
+    besieged: Vec<bool>,
+    search: Search,
 }
 
 /// Each army, in order: supply along its line, then foraging, then its own baggage; what is
@@ -73,8 +94,10 @@ fn feed_armies(
     provinces: Query<(&Owner, &Populace, &Defences)>,
     indexed: Query<(&ProvinceIx, &Owner)>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
+    mut scratch: Local<Scratch>,
 ) {
     let rules = data.rules();
+    let Scratch { owners, besieged, search } = &mut *scratch;
     let n = entities.provinces.len();
     if foraged.0.len() != n {
         foraged.0 = vec![0.0; n];
@@ -82,9 +105,11 @@ fn feed_armies(
     for f in &mut foraged.0 {
         *f *= 2.0 / 3.0;
     }
-    let mut owners: Vec<Option<FactionIx>> = vec![None; n];
+    owners.clear();
+    owners.resize(n, None);
     indexed.iter().for_each(|(province, owner)| owners[province.get()] = owner.0);
-    let besieged: Vec<bool> = (0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
+    besieged.clear();
+    besieged.extend((0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)));
     let range = rules.supply_range.max(0.0) as usize;
     // In army order: the first army in a province forages first.
     let mut in_order = super::world::gather(armies.iter_mut());
@@ -100,7 +125,7 @@ fn feed_armies(
         let supply = if besieged[p] && owners[p] == Some(army.owner) {
             if provinces.get(entities.provinces[p]).is_ok_and(|(.., d)| d.grain > 0.0) { 100.0 } else { 0.0 }
         } else {
-            match supply_steps(&data, &relations, &owners, &besieged, army.owner, army.location, range) {
+            match supply_steps(&data, &relations, owners, besieged, army.owner, army.location, range, search) {
                 Some(steps) => (100.0 - rules.supply_step_loss * steps as f64).max(0.0),
                 None => 0.0,
             }

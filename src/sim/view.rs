@@ -355,9 +355,11 @@ impl Sim {
             entities.provinces.iter().map(|e| world.get::<Owner>(*e).and_then(|o| o.0)).collect();
         let besieged: Vec<bool> = (0..owners.len()).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
         let range = rules.supply_range.max(0.0) as usize;
+        let mut search = super::supply::Search::default();
         (0..owners.len())
             .map(|p| {
-                super::supply::supply_steps(data, relations, &owners, &besieged, faction, ProvinceIx(p as u16), range)
+                let from = ProvinceIx(p as u16);
+                super::supply::supply_steps(data, relations, &owners, &besieged, faction, from, range, &mut search)
             })
             .collect()
     }
