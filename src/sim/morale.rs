@@ -101,10 +101,11 @@ fn army_morale(
     armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>,
 ) {
     let rules = data.rules();
+    let unpaid: Vec<bool> = entities.factions.iter().map(|e| payrolls.get(*e).is_ok_and(|p| p.unpaid)).collect();
     // Each army's morale moves on its own: the order does not matter.
-    for (army, mut troops, mut spirit) in armies.iter_mut() {
+    armies.iter_mut().for_each(|(army, mut troops, mut spirit)| {
         if troops.total() <= 0.0 {
-            continue;
+            return;
         }
         let leader = army.commander.map(|c| data.character_traits[c.get()]);
         let target = rules.base_morale
@@ -112,7 +113,7 @@ fn army_morale(
             + data.faction_traits[army.owner.get()].army_morale;
         let bonus = if players.is_human(army.owner) { 1.0 } else { rules.ai_bonus };
         spirit.morale += (target.clamp(0.0, 100.0) - spirit.morale) * (rules.morale_recovery * bonus).min(1.0);
-        if payrolls.get(entities.faction(army.owner)).is_ok_and(|p| p.unpaid) {
+        if unpaid[army.owner.get()] {
             spirit.morale -= rules.unpaid_morale;
         }
         // Shut inside a besieged city, or camped before one in winter.
@@ -125,7 +126,7 @@ fn army_morale(
         if spirit.morale < rules.desertion_morale {
             troops.lose_share(rules.desertion);
         }
-    }
+    });
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -155,12 +156,12 @@ fn faction_morale(
     }
     // Ministers' and rulers' traits, gathered by character and added up in character order.
     let mut counsel: Vec<Option<FactionIx>> = vec![None; entities.characters.len()];
-    for p in people {
-        let (Some(f), true) = (p.faction, p.is_active()) else { continue };
+    people.iter().for_each(|p| {
+        let (Some(f), true) = (p.faction, p.is_active()) else { return };
         if p.roles.contains(&Role::Minister) || p.roles.contains(&Role::Ruler) {
             counsel[p.ix.get()] = Some(f);
         }
-    }
+    });
     let mut court = vec![(0.0, 0.0); entities.factions.len()];
     for (c, f) in counsel.iter().enumerate() {
         if let Some(f) = f {
