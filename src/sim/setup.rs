@@ -118,8 +118,8 @@ impl Start {
     /// Fills an empty `world` with the starting state.
     pub fn populate(&self, world: &mut World) {
         let mut entities = Entities {
-            factions: self.factions.iter().map(|f| world.spawn(f.clone()).id()).collect(),
-            provinces: self.provinces.iter().map(|p| world.spawn(p.clone()).id()).collect(),
+            factions: self.factions.iter().map(|f| world.spawn(*f).id()).collect(),
+            provinces: self.provinces.iter().map(|p| world.spawn(*p).id()).collect(),
             characters: self.characters.iter().map(|c| world.spawn(c.clone()).id()).collect(),
             armies: Vec::new(),
         };
