@@ -37,8 +37,9 @@ fn plan(
     mut scratch: Local<Scratch>,
 ) {
     plan_armies(&picture, &picture.view, &mut goals, &mut orders, &mut scratch);
-    let strength = scratch.month.strengths(picture.entities.factions.len());
-    plan_diplomacy(&picture, &standings, &treasuries, &goals, &strength, &mut rng, &mut orders);
+    let Scratch { month, court, .. } = &mut *scratch;
+    month.strengths(picture.entities.factions.len(), &mut court.strength);
+    plan_diplomacy(&picture, &standings, &treasuries, &goals, court, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
@@ -118,6 +119,19 @@ struct Sight {
 struct Scratch {
     month: Month,
     sight: Sight,
+    court: Court,
+}
+
+/// What the AI's diplomacy reads of each faction.
+#[derive(Default)]
+struct Court {
+    /// Men under arms, as [`strengths`] counts them.
+    strength: Vec<f64>,
+    in_play: Vec<bool>,
+    /// Silver in the treasury.
+    wealth: Vec<f64>,
+    /// The enemies of the faction planning.
+    enemies: Vec<usize>,
 }
 
 fn plan_armies(
@@ -127,7 +141,7 @@ fn plan_armies(
     orders: &mut MessageWriter<OrderGiven>,
     scratch: &mut Scratch,
 ) {
-    let Scratch { month, sight } = scratch;
+    let Scratch { month, sight, .. } = scratch;
     let war_plans = &p.data.tests.war_plans;
     month.plans.clear();
     month.plans.extend((0..war_plans.len()).filter(|i| view.holds(&war_plans[*i].when)));
@@ -189,13 +203,13 @@ impl Month {
 }
 
 impl Month {
-    /// Each faction's men under arms as [`strengths`] counts them: armies without men add nothing.
-    fn strengths(&self, factions: usize) -> Vec<f64> {
-        let mut strength = vec![0.0; factions];
+    /// Each faction's men under arms as [`strengths`] counts them, into `strength`: armies
+    /// without men add nothing.
+    fn strengths(&self, factions: usize, strength: &mut Vec<f64>) {
+        reset(strength, factions, 0.0);
         for x in &self.forces {
             strength[x.army.owner.get()] += x.men;
         }
-        strength
     }
 }
 
@@ -521,14 +535,17 @@ fn plan_diplomacy(
     standings: &Query<&super::morale::Standing>,
     treasuries: &Query<&super::economy::Treasury>,
     goals: &WarGoals,
-    strength: &[f64],
+    court: &mut Court,
     rng: &mut super::rng::SimRng,
     orders: &mut MessageWriter<OrderGiven>,
 ) {
+    let Court { strength, in_play, wealth, enemies } = court;
     let owner = |province: ProvinceIx| p.provinces.get(p.entities.province(province)).ok().and_then(|(o, ..)| o.0);
     let nf = p.entities.factions.len();
-    let in_play: Vec<bool> = p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)).collect();
-    let wealth: Vec<f64> = p.entities.factions.iter().map(|e| treasuries.get(*e).map_or(0.0, |t| t.silver)).collect();
+    in_play.clear();
+    in_play.extend(p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)));
+    wealth.clear();
+    wealth.extend(p.entities.factions.iter().map(|e| treasuries.get(*e).map_or(0.0, |t| t.silver)));
     let capital_besieged = |f: usize| {
         p.factions
             .get(p.entities.factions[f])
@@ -541,11 +558,12 @@ fn plan_diplomacy(
         if !in_play[a] || p.players.is_human(me) {
             continue;
         }
-        let enemies: Vec<usize> = (0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx(*b as u16))).collect();
+        enemies.clear();
+        enemies.extend((0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx(*b as u16))));
         let legitimacy = standings.get(p.entities.factions[a]).map_or(50.0, |s| s.legitimacy);
         // Losing: sue for peace, every six months at most.
         if p.calendar.turn.is_multiple_of(6) {
-            for &b in &enemies {
+            for &b in enemies.iter() {
                 let losing = capital_besieged(a) || legitimacy < 30.0 || strength[a] < 0.4 * strength[b].max(1.0);
                 // A faction does not give up a war goal the enemy still holds.
                 let goal_held = goals.unmet(me, |province| owner(province) == Some(FactionIx(b as u16))).is_some();

@@ -162,12 +162,14 @@ fn march(
     relations: Res<Relations>,
     entities: Res<Entities>,
     mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
+    mut positions: Local<Vec<Option<(FactionIx, ProvinceIx)>>>,
 ) {
     let rules = data.rules();
     let winter = calendar.is_winter();
     let routes = data.routes(winter);
     // Where each army in the field stands, by army index.
-    let mut positions: Vec<Option<(FactionIx, ProvinceIx)>> = vec![None; entities.armies.len()];
+    let positions = &mut *positions;
+    super::world::refill(positions, entities.armies.len(), None);
     armies.iter().for_each(|(a, t, _)| {
         if t.total() > 0.0 {
             positions[a.ix.get()] = Some((a.owner, a.location));

@@ -56,6 +56,7 @@ fn fight(
     mut fought: MessageWriter<BattleFought>,
     mut captured: MessageWriter<CommanderCaptured>,
     mut chronicle: ChronicleWriter,
+    mut scratch: Local<Field>,
 ) {
     night_raids(&data, &relations, &entities, &mut rng, &mut armies, &mut chronicle);
     let board = Battlefield {
@@ -66,7 +67,21 @@ fn fight(
         owners: &owners,
         walls: &walls,
     };
-    field_battles(&board, &mut rng, &mut armies, &mut fought, &mut captured, &mut chronicle);
+    field_battles(&board, &mut rng, &mut armies, &mut fought, &mut captured, &mut chronicle, &mut scratch);
+}
+
+/// Where the armies stand, kept from month to month so that a month without battles allocates
+/// nothing.
+#[derive(Default)]
+struct Field {
+    /// The armies in the field (outside walls), by index.
+    present: Vec<(usize, Army)>,
+    /// How many stand in each province.
+    crowded: Vec<u8>,
+    /// Those in the province being looked at, by index.
+    here: Vec<(usize, Army)>,
+    /// Their factions.
+    factions: Vec<FactionIx>,
 }
 
 /// What the field battles read.
@@ -177,8 +192,10 @@ fn field_battles(
     fought: &mut MessageWriter<BattleFought>,
     captured: &mut MessageWriter<CommanderCaptured>,
     chronicle: &mut ChronicleWriter,
+    field: &mut Field,
 ) {
     let Battlefield { data, relations, treaties, entities, owners, walls } = *board;
+    let Field { present, crowded, here, factions } = field;
     let rules = data.rules();
     // Armies that stayed in their own walled city are inside the walls: they defend in the siege,
     // not in the field.
@@ -187,7 +204,8 @@ fn field_battles(
             && owners.get(entities.province(a.location)).ok().and_then(|o| o.0) == Some(a.owner)
             && walls.get(entities.province(a.location)).is_ok_and(|d| d.walls >= rules.shelter_walls)
     };
-    let mut present = super::world::gather(
+    super::world::gather_into(
+        present,
         armies
             .iter()
             .filter(|(a, t, _, plan)| t.total() > 0.0 && !inside_walls(a, plan))
@@ -195,15 +213,17 @@ fn field_battles(
     );
     present.sort_unstable_by_key(|(i, _)| *i);
     // Only a province with two armies or more can see a battle.
-    let mut crowded = vec![0u8; entities.provinces.len()];
-    for (_, a) in &present {
+    super::world::refill(crowded, entities.provinces.len(), 0u8);
+    for (_, a) in present.iter() {
         crowded[a.location.get()] = crowded[a.location.get()].saturating_add(1);
     }
     for p in (0..entities.provinces.len()).filter(|p| crowded[*p] >= 2) {
         let province = ProvinceIx(p as u16);
-        let here: Vec<&(usize, Army)> = present.iter().filter(|(_, a)| a.location == province).collect();
+        here.clear();
+        here.extend(present.iter().filter(|(_, a)| a.location == province));
         let owner = owners.get(entities.province(province)).ok().and_then(|o| o.0);
-        let Some((a, b)) = hostile_pair(&here, |a, b| treaties.contested(relations, province, owner, a, b)) else {
+        let Some((a, b)) = hostile_pair(here, factions, |a, b| treaties.contested(relations, province, owner, a, b))
+        else {
             continue;
         };
         let side =
@@ -272,10 +292,12 @@ fn field_battles(
 
 /// The first two factions (by index) present with armies and at war.
 fn hostile_pair(
-    here: &[&(usize, Army)],
+    here: &[(usize, Army)],
+    factions: &mut Vec<FactionIx>,
     hostile: impl Fn(FactionIx, FactionIx) -> bool,
 ) -> Option<(FactionIx, FactionIx)> {
-    let mut factions: Vec<FactionIx> = here.iter().map(|(_, a)| a.owner).collect();
+    factions.clear();
+    factions.extend(here.iter().map(|(_, a)| a.owner));
     factions.sort();
     factions.dedup();
     for (i, &a) in factions.iter().enumerate() {

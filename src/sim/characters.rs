@@ -87,16 +87,34 @@ fn court_month(
     armies: Query<(&Army, &Troops)>,
     mut rng: ResMut<SimRng>,
     mut defect: MessageWriter<ApplyEffect>,
+    mut scratch: Local<Scratch>,
 ) {
-    drift_loyalty(&data, &entities, &standings, &mut people);
-    consider_defection(&data, &relations, &entities, &people, &armies, &mut rng, &mut defect);
+    let Scratch { legitimacy, present } = &mut *scratch;
+    drift_loyalty(&data, &entities, &standings, &mut people, legitimacy);
+    consider_defection(&data, &relations, &entities, &people, &armies, &mut rng, &mut defect, present);
+}
+
+/// The month's reading of factions and armies, kept from month to month so that a month
+/// allocates nothing.
+#[derive(Default)]
+struct Scratch {
+    /// Each faction's legitimacy.
+    legitimacy: Vec<f64>,
+    /// Each army and its men, in army order.
+    present: Vec<(Army, f64)>,
 }
 
 /// Loyalty follows the faction's fortunes (its legitimacy) and the character's own traits.
-fn drift_loyalty(data: &Data, entities: &Entities, standings: &Query<&Standing>, people: &mut Query<&mut Person>) {
+fn drift_loyalty(
+    data: &Data,
+    entities: &Entities,
+    standings: &Query<&Standing>,
+    people: &mut Query<&mut Person>,
+    legitimacy: &mut Vec<f64>,
+) {
     let rules = data.rules();
-    let legitimacy: Vec<f64> =
-        entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)).collect();
+    legitimacy.clear();
+    legitimacy.extend(entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)));
     // Each character's loyalty moves on its own: the order does not matter.
     people.iter_mut().for_each(|mut p| {
         let (Some(f), true) = (p.faction, p.is_active()) else { return };
@@ -116,11 +134,12 @@ fn consider_defection(
     armies: &Query<(&Army, &Troops)>,
     rng: &mut SimRng,
     defect: &mut MessageWriter<ApplyEffect>,
+    present: &mut Vec<(Army, f64)>,
 ) {
     let rules = data.rules();
-    let mut present = super::world::gather(armies.iter().map(|(a, t)| (*a, t.total())));
+    super::world::gather_into(present, armies.iter().map(|(a, t)| (*a, t.total())));
     present.sort_unstable_by_key(|(a, _)| a.ix);
-    for (army, men) in &present {
+    for (army, men) in present.iter() {
         let Some(c) = army.commander else { continue };
         let Ok(p) = people.get(entities.character(c)) else { continue };
         if !p.is_active() || p.loyalty >= rules.defection_loyalty || *men <= 0.0 {

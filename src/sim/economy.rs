@@ -10,7 +10,7 @@ use super::events::Players;
 use super::ids::{Data, FactionIx, ProvinceIx, Static};
 use super::map::{Owner, Populace};
 use super::sieges::Defences;
-use super::world::Entities;
+use super::world::{Entities, gather_into, refill};
 use super::{Turn, TurnSystems};
 use crate::scenario::Effect;
 
@@ -46,10 +46,22 @@ fn settle_accounts(
     provinces: Query<(&ProvinceIx, &Owner, &Populace)>,
     armies: Query<(&Army, &Troops, &Spirit)>,
     mut accounts: Accounts,
+    mut ledger: Local<Ledger>,
 ) {
-    collect_income(&data, &players, &entities, &provinces, &mut accounts);
-    pay_armies(&data, &entities, &armies, &mut accounts);
+    collect_income(&data, &players, &entities, &provinces, &mut accounts, &mut ledger);
+    pay_armies(&data, &entities, &armies, &mut accounts, &mut ledger);
     pay_tribute(&entities, &mut treaties, &mut accounts);
+}
+
+/// The month's sums, kept from month to month so that settling accounts allocates nothing.
+#[derive(Default)]
+struct Ledger {
+    /// Each province's owner and yield in silver and grain.
+    yields: Vec<Option<(FactionIx, f64, f64)>>,
+    /// Each army's pay in silver and grain.
+    pay: Vec<(Army, f64, f64)>,
+    /// Each faction's sum in silver and grain.
+    sums: Vec<(f64, f64)>,
 }
 
 fn apply_effects(
@@ -108,10 +120,12 @@ fn collect_income(
     entities: &Entities,
     provinces: &Query<(&ProvinceIx, &Owner, &Populace)>,
     accounts: &mut Accounts,
+    ledger: &mut Ledger,
 ) {
     let rules = data.rules();
+    let Ledger { yields, sums: income, .. } = ledger;
     // Each province's yield, gathered by index and then added up in province order.
-    let mut yields: Vec<Option<(FactionIx, f64, f64)>> = vec![None; entities.provinces.len()];
+    refill(yields, entities.provinces.len(), None);
     provinces.iter().for_each(|(province, owner, populace)| {
         if let Some(f) = owner.0 {
             let share = populace.yield_share(f, rules);
@@ -119,8 +133,8 @@ fn collect_income(
                 Some((f, populace.wealth * share, populace.population / 1000.0 * rules.grain_tax * share));
         }
     });
-    let mut income = vec![(0.0, 0.0); entities.factions.len()];
-    for (f, silver, grain) in yields.into_iter().flatten() {
+    refill(income, entities.factions.len(), (0.0, 0.0));
+    for &(f, silver, grain) in yields.iter().flatten() {
         income[f.get()].0 += silver;
         income[f.get()].1 += grain;
     }
@@ -138,15 +152,25 @@ fn collect_income(
 
 /// Armies are paid in silver by troop kind and fed from the granary as far as their supply line
 /// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
-fn pay_armies(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, accounts: &mut Accounts) {
+fn pay_armies(
+    data: &Data,
+    entities: &Entities,
+    armies: &Query<(&Army, &Troops, &Spirit)>,
+    accounts: &mut Accounts,
+    ledger: &mut Ledger,
+) {
     let rules = data.rules();
-    let mut each = super::world::gather(armies.iter().map(|(army, troops, spirit)| {
-        (*army, troops.upkeep(data), troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0)
-    }));
+    let Ledger { pay: each, sums: pay, .. } = ledger;
+    gather_into(
+        each,
+        armies.iter().map(|(army, troops, spirit)| {
+            (*army, troops.upkeep(data), troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0)
+        }),
+    );
     // Added up in army order.
     each.sort_unstable_by_key(|(a, ..)| a.ix);
-    let mut pay = vec![(0.0, 0.0); entities.factions.len()];
-    for (army, silver, grain) in each {
+    refill(pay, entities.factions.len(), (0.0, 0.0));
+    for &(army, silver, grain) in each.iter() {
         pay[army.owner.get()].0 += silver;
         pay[army.owner.get()].1 += grain;
     }

@@ -14,7 +14,7 @@ use super::events::Players;
 use super::ids::{Data, FactionIx, Static};
 use super::map::{Capital, ProvinceTransferred};
 use super::sieges::Sieges;
-use super::world::Entities;
+use super::world::{Entities, refill};
 use super::{EffectOrder, Turn, TurnSystems};
 use crate::scenario::{Effect, Role};
 
@@ -77,9 +77,24 @@ fn morale_month(
     mut news: News,
     people: Query<&Person>,
     mut factions: Query<(&mut Standing, &Capital)>,
+    mut tally: Local<Tally>,
 ) {
-    army_morale(&data, &players, &entities, &payrolls, &sieges, &calendar, &mut armies);
-    faction_morale(&data, &entities, &mut news, &people, &mut factions);
+    army_morale(&data, &players, &entities, &payrolls, &sieges, &calendar, &mut armies, &mut tally);
+    faction_morale(&data, &entities, &mut news, &people, &mut factions, &mut tally);
+}
+
+/// The month's reckoning by faction and character, kept from month to month so that a month
+/// allocates nothing.
+#[derive(Default)]
+struct Tally {
+    /// Whether each faction left its armies unpaid.
+    unpaid: Vec<bool>,
+    /// Each faction's change of legitimacy from the month's news.
+    change: Vec<f64>,
+    /// The faction each active minister or ruler counsels.
+    counsel: Vec<Option<FactionIx>>,
+    /// Each faction's court's legitimacy and cohesion.
+    court: Vec<(f64, f64)>,
 }
 
 /// What moved a faction's standing this month.
@@ -99,9 +114,12 @@ fn army_morale(
     sieges: &Sieges,
     calendar: &Calendar,
     armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>,
+    tally: &mut Tally,
 ) {
     let rules = data.rules();
-    let unpaid: Vec<bool> = entities.factions.iter().map(|e| payrolls.get(*e).is_ok_and(|p| p.unpaid)).collect();
+    let unpaid = &mut tally.unpaid;
+    unpaid.clear();
+    unpaid.extend(entities.factions.iter().map(|e| payrolls.get(*e).is_ok_and(|p| p.unpaid)));
     // Each army's morale moves on its own: the order does not matter.
     armies.iter_mut().for_each(|(army, mut troops, mut spirit)| {
         if troops.total() <= 0.0 {
@@ -136,10 +154,12 @@ fn faction_morale(
     news: &mut News,
     people: &Query<&Person>,
     factions: &mut Query<(&mut Standing, &Capital)>,
+    tally: &mut Tally,
 ) {
     let News { battles, transfers, peaces } = news;
+    let Tally { change, counsel, court, .. } = tally;
     let rules = data.rules();
-    let mut change = vec![0.0; entities.factions.len()];
+    refill(change, entities.factions.len(), 0.0);
     for b in battles.read() {
         change[b.loser.get()] -= rules.defeat_legitimacy * if b.rout { 1.5 } else { 1.0 };
         change[b.winner.get()] += rules.defeat_legitimacy / 2.0;
@@ -155,14 +175,14 @@ fn faction_morale(
         change[peace.payer.get()] -= 5.0 + 3.0 * peace.ceded as f64;
     }
     // Ministers' and rulers' traits, gathered by character and added up in character order.
-    let mut counsel: Vec<Option<FactionIx>> = vec![None; entities.characters.len()];
+    refill(counsel, entities.characters.len(), None);
     people.iter().for_each(|p| {
         let (Some(f), true) = (p.faction, p.is_active()) else { return };
         if p.roles.contains(&Role::Minister) || p.roles.contains(&Role::Ruler) {
             counsel[p.ix.get()] = Some(f);
         }
     });
-    let mut court = vec![(0.0, 0.0); entities.factions.len()];
+    refill(court, entities.factions.len(), (0.0, 0.0));
     for (c, f) in counsel.iter().enumerate() {
         if let Some(f) = f {
             let t = data.character_traits[c];

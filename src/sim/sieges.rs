@@ -133,6 +133,10 @@ struct Positions {
     present: Vec<(ProvinceIx, usize)>,
     /// Provinces an army with men stands in or a siege holds.
     busy: Vec<bool>,
+    /// The province being looked at's besiegers, by army index.
+    besiegers: Vec<usize>,
+    /// Its owner's armies inside, by army index.
+    inside: Vec<usize>,
 }
 
 type ProvinceItem<'a> = (&'a ProvinceIx, &'a Owner, &'a Populace, &'a mut Defences);
@@ -176,7 +180,7 @@ fn besiege(
     mut scratch: Local<Positions>,
 ) {
     let rules = data.rules();
-    let Positions { armies: positions, present, busy } = &mut *scratch;
+    let Positions { armies: positions, present, busy, besiegers, inside } = &mut *scratch;
     positions.clear();
     positions.resize(entities.armies.len(), None);
     armies.iter().for_each(|(a, t, _, plan)| {
@@ -216,13 +220,11 @@ fn besiege(
         let owner = owner.0;
         let claimant = treaties.claimant(province, owner);
         let hostile = |f: FactionIx| owner.is_none_or(|o| relations.at_war(o, f)) || claimant == Some(f);
-        let besiegers: Vec<usize> = here
-            .iter()
-            .filter_map(|&(_, i)| {
-                let (a, _, _, stopped) = positions[i]?;
-                (stopped && hostile(a.owner) && Some(a.owner) != owner).then_some(i)
-            })
-            .collect();
+        besiegers.clear();
+        besiegers.extend(here.iter().filter_map(|&(_, i)| {
+            let (a, _, _, stopped) = positions[i]?;
+            (stopped && hostile(a.owner) && Some(a.owner) != owner).then_some(i)
+        }));
         let Some(&first) = besiegers.first() else {
             if let Some(siege) = sieges.0[p].take() {
                 close_record(&mut log, province, calendar.date, None);
@@ -263,17 +265,15 @@ fn besiege(
         siege.months += 1;
 
         // Defenders inside the walls: the garrison and the owner's armies in the city.
-        let inside: Vec<usize> = here
-            .iter()
-            .filter_map(|&(_, i)| {
-                let (a, ..) = positions[i]?;
-                (Some(a.owner) == owner).then_some(i)
-            })
-            .collect();
+        inside.clear();
+        inside.extend(here.iter().filter_map(|&(_, i)| {
+            let (a, ..) = positions[i]?;
+            (Some(a.owner) == owner).then_some(i)
+        }));
         let mut defenders = defences.garrison;
         let mut defence_men = defences.garrison;
         let mut defender_skill: f64 = 5.0;
-        for i in &inside {
+        for i in inside.iter() {
             if let Some(Ok((a, t, _, _))) = entities.armies[*i].map(|e| armies.get(e)) {
                 defenders += t.total();
                 defence_men += t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.defence).sum::<f64>();
@@ -295,7 +295,7 @@ fn besiege(
         let defence = city_defence(rules, &defences, defence_men, defender_skill, siege.starving > 0);
         let mut attack = 0.0;
         let mut storm = false;
-        for i in &besiegers {
+        for i in besiegers.iter() {
             if let Some(Ok((a, t, s, plan))) = entities.armies[*i].map(|e| armies.get(e)) {
                 attack += assault_power(&data, rules, a, t, s);
                 storm |= plan.stance == Stance::Assault;
@@ -310,7 +310,7 @@ fn besiege(
             .sum();
         if siege.starving == 0 && defence_men > rules.sally_ratio * besieger_field {
             defences.garrison *= 1.0 - rules.sally_losses / 2.0;
-            for i in &besiegers {
+            for i in besiegers.iter() {
                 if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
                     t.lose_share(rules.sally_losses * rng.jitter(0.3));
                 }
@@ -325,7 +325,7 @@ fn besiege(
         if storm {
             let success = (0.4 * odds.powf(1.2) + siege.breach).clamp(0.0, 0.95);
             let attacker_losses = (rules.assault_losses * odds.powf(-0.5)).min(0.5);
-            for i in &besiegers {
+            for i in besiegers.iter() {
                 if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
                     t.lose_share(attacker_losses * rng.jitter(0.3));
                 }
@@ -356,7 +356,7 @@ fn besiege(
         defences.grain *= 1.0 - rules.sack_share;
         defences.garrison = leave_garrison(rules, &entities, &besiegers, &mut armies);
         stock_for_occupiers(rules, &mut defences);
-        for i in &inside {
+        for i in inside.iter() {
             if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
                 t.lose_share(1.0);
             }

@@ -39,3 +39,16 @@ pub fn gather<I: Iterator>(items: I) -> Vec<I::Item> {
     items.for_each(|item| all.push(item));
     all
 }
+
+/// [`gather`] into a vector kept from month to month (a system's `Local`), so that a month
+/// allocates nothing.
+pub fn gather_into<I: Iterator>(all: &mut Vec<I::Item>, items: I) {
+    all.clear();
+    items.for_each(|item| all.push(item));
+}
+
+/// Empties `v` and refills it with `n` copies of `value`, keeping its allocation.
+pub fn refill<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
+    v.clear();
+    v.resize(n, value);
+}
