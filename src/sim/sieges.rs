@@ -240,7 +240,7 @@ fn besiege(
             sieges.0[p] = None;
             take_city(&data, rules, &calendar, &mut log, province, owner, besieger, FallCause::Undefended, 0);
             defences.grain *= 1.0 - rules.sack_share;
-            defences.garrison = leave_garrison(rules, &entities, &besiegers, &mut armies);
+            defences.garrison = leave_garrison(rules, &entities, besiegers, &mut armies);
             stock_for_occupiers(rules, &mut defences);
             fell.write(CityFell { province, from: owner, to: besieger, cause: FallCause::Undefended });
             chronicle.write(|| {
@@ -354,7 +354,7 @@ fn besiege(
         sieges.0[p] = None;
         take_city(&data, rules, &calendar, &mut log, province, owner, besieger, cause, months);
         defences.grain *= 1.0 - rules.sack_share;
-        defences.garrison = leave_garrison(rules, &entities, &besiegers, &mut armies);
+        defences.garrison = leave_garrison(rules, &entities, besiegers, &mut armies);
         stock_for_occupiers(rules, &mut defences);
         for i in inside.iter() {
             if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
