@@ -17,28 +17,20 @@ pub struct Chronicled(pub String);
 #[derive(Resource, Clone, Copy, Debug)]
 pub struct Chronicling(pub bool);
 
-/// [`Chronicling`] as a system read it when it first ran: it is set when the campaign is created
-/// and never changes.
-pub struct Kept(bool);
-
-impl FromWorld for Kept {
-    fn from_world(world: &mut World) -> Self {
-        Self(world.get_resource::<Chronicling>().is_none_or(|c| c.0))
-    }
-}
-
 /// Writes sentences for the chronicle; a campaign that keeps none never puts them into words.
+///
+/// A quiet campaign registers no chronicle messages at all, so its writers find nothing to write
+/// to (a cheaper look-up than a buffer would be).
 #[derive(SystemParam)]
-pub struct ChronicleWriter<'w, 's> {
-    lines: MessageWriter<'w, Chronicled>,
-    kept: Local<'s, Kept>,
+pub struct ChronicleWriter<'w> {
+    lines: Option<MessageWriter<'w, Chronicled>>,
 }
 
-impl ChronicleWriter<'_, '_> {
+impl ChronicleWriter<'_> {
     /// Writes the sentence `line` makes, if the chronicle is kept.
     pub fn write(&mut self, line: impl FnOnce() -> String) {
-        if self.kept.0 {
-            self.lines.write(Chronicled(line()));
+        if let Some(lines) = &mut self.lines {
+            lines.write(Chronicled(line()));
         }
     }
 }
@@ -62,10 +54,13 @@ impl Chronicle {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_message::<Chronicled>();
     app.init_resource::<Chronicle>();
-    // A quiet campaign's chronicle has nothing to record, ever.
-    app.add_systems(Turn, record.in_set(TurnSystems::Chronicle).run_if(on_message::<Chronicled>));
+    // A quiet campaign's chronicle has nothing to record, ever: it has neither messages nor a
+    // system to record them.
+    if app.world().get_resource::<Chronicling>().is_none_or(|c| c.0) {
+        app.add_message::<Chronicled>();
+        app.add_systems(Turn, record.in_set(TurnSystems::Chronicle).run_if(on_message::<Chronicled>));
+    }
 }
 
 fn record(mut lines: MessageReader<Chronicled>, calendar: Res<Calendar>, mut chronicle: ResMut<Chronicle>) {

@@ -73,7 +73,6 @@ pub(super) fn plugin(app: &mut App) {
             .after(super::diplomacy::DiplomacySystems)
             .run_if(on_message::<CessionAgreed>),
     );
-    app.add_systems(Turn, record_transfers.in_set(TurnSystems::Chronicle).run_if(on_message::<ProvinceTransferred>));
     app.add_systems(
         Turn,
         take_fallen_cities
@@ -83,15 +82,20 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-fn record_transfers(
-    mut transferred: MessageReader<ProvinceTransferred>,
-    calendar: Res<Calendar>,
-    mut first: ResMut<FirstTransfers>,
-) {
-    for t in transferred.read() {
-        if let Some(slot) = first.0.get_mut(t.province.get()) {
-            slot.get_or_insert(calendar.date);
+/// Tells the other domains a province changed hands, and records the month of its first change.
+#[derive(bevy_ecs::system::SystemParam)]
+struct Transfers<'w> {
+    messages: MessageWriter<'w, ProvinceTransferred>,
+    first: ResMut<'w, FirstTransfers>,
+    calendar: Res<'w, Calendar>,
+}
+
+impl Transfers<'_> {
+    fn write(&mut self, transfer: ProvinceTransferred) {
+        if let Some(slot) = self.first.0.get_mut(transfer.province.get()) {
+            slot.get_or_insert(self.calendar.date);
         }
+        self.messages.write(transfer);
     }
 }
 
@@ -104,7 +108,7 @@ fn cede(
     to: FactionIx,
     owner: &mut Owner,
     populace: &Populace,
-    transferred: &mut MessageWriter<ProvinceTransferred>,
+    transferred: &mut Transfers,
     militia: &mut MessageWriter<MilitiaRaised>,
     chronicle: &mut ChronicleWriter,
 ) {
@@ -138,7 +142,7 @@ fn apply_cessions(
     data: Static,
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &Populace)>,
-    mut transferred: MessageWriter<ProvinceTransferred>,
+    mut transferred: Transfers,
     mut militia: MessageWriter<MilitiaRaised>,
     mut chronicle: ChronicleWriter,
 ) {
@@ -155,7 +159,7 @@ fn take_fallen_cities(
     data: Static,
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &mut Populace)>,
-    mut transferred: MessageWriter<ProvinceTransferred>,
+    mut transferred: Transfers,
 ) {
     let rules = data.rules();
     for f in fell.read() {
@@ -174,7 +178,7 @@ fn apply_effects(
     entities: Res<Entities>,
     mut provinces: Query<(&mut Owner, &mut Populace)>,
     mut capitals: Query<&mut Capital>,
-    mut transferred: MessageWriter<ProvinceTransferred>,
+    mut transferred: Transfers,
     mut militia: MessageWriter<MilitiaRaised>,
     mut chronicle: ChronicleWriter,
 ) {
