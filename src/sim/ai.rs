@@ -16,7 +16,7 @@ use super::ids::{Data, FactionIx, ProvinceIx};
 use super::map::{Capital, Owner, Populace};
 use super::orders::{Order, OrderGiven, Stance};
 use super::sieges::{Defences, assault_power, city_defence};
-use super::world::Entities;
+use super::world::{Entities, refill};
 use super::{OrderSystems, Turn, TurnSystems};
 
 pub(super) fn plugin(app: &mut App) {
@@ -180,8 +180,8 @@ impl Month {
         // In army order, which sums and orders depend on.
         self.forces.sort_unstable_by_key(|f| f.army.ix);
         let n = p.entities.provinces.len();
-        reset(&mut self.owners, n, None);
-        reset(&mut self.cities, n, None);
+        refill(&mut self.owners, n, None);
+        refill(&mut self.cities, n, None);
         let wall_strength = p.data.rules().wall_strength;
         p.cities.iter().for_each(|(province, owner, populace, defences)| {
             self.owners[province.get()] = owner.0;
@@ -191,7 +191,7 @@ impl Month {
             });
         });
         p.treaties.claimants(&self.owners, &mut self.claimants);
-        reset(&mut self.is_capital, n, false);
+        refill(&mut self.is_capital, n, false);
         p.factions.iter().for_each(|(_, capital)| {
             if let Some(c) = capital.0 {
                 self.is_capital[c.get()] = true;
@@ -206,17 +206,11 @@ impl Month {
     /// Each faction's men under arms as [`strengths`] counts them, into `strength`: armies
     /// without men add nothing.
     fn strengths(&self, factions: usize, strength: &mut Vec<f64>) {
-        reset(strength, factions, 0.0);
+        refill(strength, factions, 0.0);
         for x in &self.forces {
             strength[x.army.owner.get()] += x.men;
         }
     }
-}
-
-/// Empties `v` and refills it with `n` copies of `value`, keeping its allocation.
-fn reset<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
-    v.clear();
-    v.resize(n, value);
 }
 
 impl Sight {
@@ -228,14 +222,14 @@ impl Sight {
         let nf = p.entities.factions.len();
         self.enemies.clear();
         self.enemies.extend((0..nf).map(|o| o != faction.get() && p.relations.at_war(faction, FactionIx(o as u16))));
-        reset(&mut self.enemy_power, n, 0.0);
+        refill(&mut self.enemy_power, n, 0.0);
         for x in month.forces.iter().filter(|x| self.enemies[x.army.owner.get()]) {
             self.enemy_power[x.army.location.get()] += x.power;
         }
         self.plans.clear();
         self.plans.extend(month.plans.iter().copied().filter(|i| war_plans[*i].faction == faction));
-        reset(&mut self.claimed, n, 0.0);
-        reset(&mut self.named, n, false);
+        refill(&mut self.claimed, n, 0.0);
+        refill(&mut self.named, n, false);
         for i in &self.plans {
             self.named[war_plans[*i].target.get()] = true;
         }

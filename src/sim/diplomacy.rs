@@ -151,8 +151,7 @@ impl Treaties {
     /// [`Treaties::claimant`] of every province at once, into `claimants`, `owners` giving each
     /// province's owner.
     pub fn claimants(&self, owners: &[Option<FactionIx>], claimants: &mut Vec<Option<FactionIx>>) {
-        claimants.clear();
-        claimants.resize(owners.len(), None);
+        super::world::refill(claimants, owners.len(), None);
         // The first treaty, and within it the first cession, that claims a province decides.
         for t in self.0.iter().flatten() {
             let TreatyTerms::Peace { ceded, .. } = &t.terms else { continue };

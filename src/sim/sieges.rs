@@ -181,8 +181,7 @@ fn besiege(
 ) {
     let rules = data.rules();
     let Positions { armies: positions, present, busy, besiegers, inside } = &mut *scratch;
-    positions.clear();
-    positions.resize(entities.armies.len(), None);
+    super::world::refill(positions, entities.armies.len(), None);
     armies.iter().for_each(|(a, t, _, plan)| {
         positions[a.ix.get()] = Some((*a, t.total(), plan.stance, plan.destination.is_none()));
     });

@@ -50,8 +50,7 @@ pub(super) fn supply_steps(
     let Search { frontier, next, seen } = search;
     frontier.clear();
     frontier.push(from.get());
-    seen.clear();
-    seen.resize(owners.len(), false);
+    super::world::refill(seen, owners.len(), false);
     seen[from.get()] = true;
     for steps in 0..=range {
         if frontier.iter().any(|&p| friendly(p)) {
@@ -105,8 +104,7 @@ fn feed_armies(
     for f in &mut foraged.0 {
         *f *= 2.0 / 3.0;
     }
-    owners.clear();
-    owners.resize(n, None);
+    super::world::refill(owners, n, None);
     indexed.iter().for_each(|(province, owner)| owners[province.get()] = owner.0);
     besieged.clear();
     besieged.extend((0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)));

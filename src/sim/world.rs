@@ -47,8 +47,9 @@ pub fn gather_into<I: Iterator>(all: &mut Vec<I::Item>, items: I) {
     items.for_each(|item| all.push(item));
 }
 
-/// Empties `v` and refills it with `n` copies of `value`, keeping its allocation.
-pub fn refill<T: Clone>(v: &mut Vec<T>, n: usize, value: T) {
-    v.clear();
+/// Makes `v` `n` copies of `value`, keeping its allocation.
+pub fn refill<T: Copy>(v: &mut Vec<T>, n: usize, value: T) {
+    v.truncate(n);
+    v.fill(value);
     v.resize(n, value);
 }
