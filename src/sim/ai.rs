@@ -112,6 +112,8 @@ struct Sight {
     /// Alliance shares (see [`war_goals`]).
     goal: Vec<Option<f64>>,
     targets: Vec<Target>,
+    /// Each target's plans (see [`Target::plans`]), one after another.
+    target_plans: Vec<usize>,
 }
 
 /// Planning space kept from month to month, so that planning allocates nothing once warmed up.
@@ -238,6 +240,7 @@ impl Sight {
         self.goal.resize(n, None);
         war_goals(p, faction, &mut self.goal);
         self.targets.clear();
+        self.target_plans.clear();
         // The only provinces worth a march: enemy or claimed cities, own cities an enemy
         // besieges, and own cities a plan names; in province order, as the scores' ties require.
         let provinces = month.owners.iter().zip(&month.claimants).zip(&month.besiegers).zip(&self.named);
@@ -255,7 +258,18 @@ impl Sight {
             };
             let Some(city) = month.cities[t] else { continue };
             let worth = if month.is_capital[t] { city.worth * 3.0 } else { city.worth };
-            self.targets.push(Target { province: t, worth: worth * self.goal[t].unwrap_or(1.0), hold: city.hold, aim });
+            let first_plan = self.target_plans.len();
+            if *named {
+                let plans = self.plans.iter().copied().filter(|i| war_plans[*i].target.get() == t);
+                self.target_plans.extend(plans);
+            }
+            self.targets.push(Target {
+                province: t,
+                worth: worth * self.goal[t].unwrap_or(1.0),
+                hold: city.hold,
+                aim,
+                plans: first_plan..self.target_plans.len(),
+            });
         }
     }
 
@@ -340,11 +354,9 @@ fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> 
         }
         // The war plans' weights, multiplied in plan order.
         let mut planned = 1.0;
-        if sight.named[t] {
-            for plan in sight.plans.iter().map(|i| &war_plans[*i]) {
-                if plan.target.get() == t && plan.army.is_none_or(|a| a == force.army.ix) {
-                    planned *= plan.weight;
-                }
+        for plan in sight.target_plans[target.plans.clone()].iter().map(|i| &war_plans[*i]) {
+            if plan.army.is_none_or(|a| a == force.army.ix) {
+                planned *= plan.weight;
             }
         }
         if planned <= 0.0 {
@@ -388,6 +400,9 @@ struct Target {
     /// Its garrison, multiplied by the walls.
     hold: f64,
     aim: Aim,
+    /// The faction's war plans that name it, in plan order, as a range of
+    /// [`Sight::target_plans`].
+    plans: std::ops::Range<usize>,
 }
 
 /// Why a province is a target.
