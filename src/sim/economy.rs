@@ -48,8 +48,9 @@ fn settle_accounts(
     mut accounts: Accounts,
     mut ledger: Local<Ledger>,
 ) {
-    collect_income(&data, &players, &entities, &provinces, &mut accounts, &mut ledger);
-    pay_armies(&data, &entities, &armies, &mut accounts, &mut ledger);
+    reckon_income(&data, &entities, &provinces, &mut ledger);
+    reckon_pay(&data, &entities, &armies, &mut ledger);
+    collect_and_pay(&data, &players, &entities, &ledger, &mut accounts);
     pay_tribute(&entities, &mut treaties, &mut accounts);
 }
 
@@ -60,8 +61,10 @@ struct Ledger {
     yields: Vec<Option<(FactionIx, f64, f64)>>,
     /// Each army's pay in silver and grain.
     pay: Vec<(Army, f64, f64)>,
-    /// Each faction's sum in silver and grain.
-    sums: Vec<(f64, f64)>,
+    /// Each faction's income in silver and grain, before its court and the difficulty.
+    income: Vec<(f64, f64)>,
+    /// Each faction's armies' pay in silver and grain.
+    wages: Vec<(f64, f64)>,
 }
 
 fn apply_effects(
@@ -113,17 +116,16 @@ fn apply_effects(
     }
 }
 
-/// Each owned province yields its wealth in silver and a share of its people's grain.
-fn collect_income(
+/// Each owned province yields its wealth in silver and a share of its people's grain: each
+/// faction's sum, into [`Ledger::income`].
+fn reckon_income(
     data: &Data,
-    players: &Players,
     entities: &Entities,
     provinces: &Query<(&ProvinceIx, &Owner, &Populace)>,
-    accounts: &mut Accounts,
     ledger: &mut Ledger,
 ) {
     let rules = data.rules();
-    let Ledger { yields, sums: income, .. } = ledger;
+    let Ledger { yields, income, .. } = ledger;
     // Each province's yield, gathered by index and then added up in province order.
     refill(yields, entities.provinces.len(), None);
     provinces.iter().for_each(|(province, owner, populace)| {
@@ -138,29 +140,13 @@ fn collect_income(
         income[f.get()].0 += silver;
         income[f.get()].1 += grain;
     }
-    for (i, &e) in entities.factions.iter().enumerate() {
-        let faction = FactionIx(i as u16);
-        // The court's own traits (corruption, good administration), and the difficulty for the AI.
-        let court = (1.0 + data.faction_traits[i].income).max(0.0);
-        let bonus = if players.is_human(faction) { 1.0 } else { rules.ai_bonus };
-        if let Ok((mut t, _)) = accounts.get_mut(e) {
-            t.silver += income[i].0 * court * bonus;
-            t.grain += income[i].1 * bonus;
-        }
-    }
 }
 
 /// Armies are paid in silver by troop kind and fed from the granary as far as their supply line
-/// reaches; a faction that cannot do both is marked unpaid, for the morale rules.
-fn pay_armies(
-    data: &Data,
-    entities: &Entities,
-    armies: &Query<(&Army, &Troops, &Spirit)>,
-    accounts: &mut Accounts,
-    ledger: &mut Ledger,
-) {
+/// reaches: each faction's sum, into [`Ledger::wages`].
+fn reckon_pay(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, ledger: &mut Ledger) {
     let rules = data.rules();
-    let Ledger { pay: each, sums: pay, .. } = ledger;
+    let Ledger { pay: each, wages, .. } = ledger;
     gather_into(
         each,
         armies.iter().map(|(army, troops, spirit)| {
@@ -169,17 +155,28 @@ fn pay_armies(
     );
     // Added up in army order.
     each.sort_unstable_by_key(|(a, ..)| a.ix);
-    refill(pay, entities.factions.len(), (0.0, 0.0));
+    refill(wages, entities.factions.len(), (0.0, 0.0));
     for &(army, silver, grain) in each.iter() {
-        pay[army.owner.get()].0 += silver;
-        pay[army.owner.get()].1 += grain;
+        wages[army.owner.get()].0 += silver;
+        wages[army.owner.get()].1 += grain;
     }
+}
+
+/// Each faction takes its income (by its court's traits, and the difficulty for the AI), then
+/// pays its armies; a faction that cannot both pay and feed them is marked unpaid, for the morale
+/// rules.
+fn collect_and_pay(data: &Data, players: &Players, entities: &Entities, ledger: &Ledger, accounts: &mut Accounts) {
+    let rules = data.rules();
     for (i, &e) in entities.factions.iter().enumerate() {
-        if let Ok((mut t, mut payroll)) = accounts.get_mut(e) {
-            payroll.unpaid = t.silver < pay[i].0 || t.grain < pay[i].1;
-            t.silver = (t.silver - pay[i].0).max(0.0);
-            t.grain = (t.grain - pay[i].1).max(0.0);
-        }
+        let Ok((mut t, mut payroll)) = accounts.get_mut(e) else { continue };
+        let court = (1.0 + data.faction_traits[i].income).max(0.0);
+        let bonus = if players.is_human(FactionIx(i as u16)) { 1.0 } else { rules.ai_bonus };
+        let (income, wages) = (ledger.income[i], ledger.wages[i]);
+        t.silver += income.0 * court * bonus;
+        t.grain += income.1 * bonus;
+        payroll.unpaid = t.silver < wages.0 || t.grain < wages.1;
+        t.silver = (t.silver - wages.0).max(0.0);
+        t.grain = (t.grain - wages.1).max(0.0);
     }
 }
 
