@@ -160,7 +160,6 @@ fn march(
     data: Static,
     calendar: Res<Calendar>,
     relations: Res<Relations>,
-    entities: Res<Entities>,
     mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
     mut positions: Local<Vec<Option<(FactionIx, ProvinceIx)>>>,
 ) {
@@ -169,7 +168,7 @@ fn march(
     let routes = data.routes(winter);
     // Where each army in the field stands, by army index.
     let positions = &mut *positions;
-    super::world::refill(positions, entities.armies.len(), None);
+    super::world::refill(positions, data.army_ids.len(), None);
     armies.iter().for_each(|(a, t, _)| {
         if t.total() > 0.0 {
             positions[a.ix.get()] = Some((a.owner, a.location));
