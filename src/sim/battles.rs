@@ -49,8 +49,7 @@ fn fight(
     relations: Res<Relations>,
     treaties: Res<super::diplomacy::Treaties>,
     entities: Res<Entities>,
-    owners: Query<&'static Owner>,
-    walls: Query<&'static super::sieges::Defences>,
+    cities: Query<Walls>,
     mut rng: ResMut<SimRng>,
     mut armies: Query<ArmyItem>,
     mut fought: MessageWriter<BattleFought>,
@@ -64,8 +63,7 @@ fn fight(
         relations: &relations,
         treaties: &treaties,
         entities: &entities,
-        owners: &owners,
-        walls: &walls,
+        cities: &cities,
     };
     field_battles(&board, &mut rng, &mut armies, &mut fought, &mut captured, &mut chronicle, &mut scratch);
 }
@@ -90,8 +88,7 @@ struct Battlefield<'a, 'w, 's> {
     relations: &'a Relations,
     treaties: &'a super::diplomacy::Treaties,
     entities: &'a Entities,
-    owners: &'a Query<'w, 's, &'static Owner>,
-    walls: &'a Query<'w, 's, &'static super::sieges::Defences>,
+    cities: &'a Query<'w, 's, Walls>,
 }
 
 /// The battle systems, which the taking of prisoners follows.
@@ -125,6 +122,9 @@ pub fn field_power(
     let spirit = (0.5 + spirit.morale / 200.0) * (0.6 + spirit.supply / 250.0);
     men * command.max(0.2) * (1.0 + traits).max(0.1) * spirit
 }
+
+/// A province's owner and walls: who is at home in a field battle, and who shelters inside.
+type Walls = (&'static Owner, &'static super::sieges::Defences);
 
 type ArmyItem<'a> = (&'a mut Army, &'a mut Troops, &'a mut Spirit, &'a mut Plan);
 
@@ -194,15 +194,16 @@ fn field_battles(
     chronicle: &mut ChronicleWriter,
     field: &mut Field,
 ) {
-    let Battlefield { data, relations, treaties, entities, owners, walls } = *board;
+    let Battlefield { data, relations, treaties, entities, cities } = *board;
     let Field { present, crowded, here, factions } = field;
     let rules = data.rules();
     // Armies that stayed in their own walled city are inside the walls: they defend in the siege,
     // not in the field.
     let inside_walls = |a: &Army, plan: &Plan| {
         !plan.marched
-            && owners.get(entities.province(a.location)).ok().and_then(|o| o.0) == Some(a.owner)
-            && walls.get(entities.province(a.location)).is_ok_and(|d| d.walls >= rules.shelter_walls)
+            && cities
+                .get(entities.province(a.location))
+                .is_ok_and(|(o, d)| o.0 == Some(a.owner) && d.walls >= rules.shelter_walls)
     };
     super::world::gather_into(
         present,
@@ -221,7 +222,7 @@ fn field_battles(
         let province = ProvinceIx(p as u16);
         here.clear();
         here.extend(present.iter().filter(|(_, a)| a.location == province));
-        let owner = owners.get(entities.province(province)).ok().and_then(|o| o.0);
+        let owner = cities.get(entities.province(province)).ok().and_then(|(o, _)| o.0);
         let Some((a, b)) = hostile_pair(here, factions, |a, b| treaties.contested(relations, province, owner, a, b))
         else {
             continue;
@@ -269,7 +270,7 @@ fn field_battles(
                 chronicle.write(|| format!("{} is taken prisoner.", data.character_name(c)));
             }
             *plan = Plan::default();
-            match retreat(data, entities, owners, relations, army.owner, province) {
+            match retreat(data, entities, cities, relations, army.owner, province) {
                 Some(to) => army.location = to,
                 // Nowhere to flee: the army surrenders.
                 None => loser_losses += troops.lose_share(1.0),
@@ -315,12 +316,12 @@ fn hostile_pair(
 fn retreat(
     data: &Data,
     entities: &Entities,
-    owners: &Query<&Owner>,
+    cities: &Query<Walls>,
     relations: &Relations,
     faction: FactionIx,
     from: ProvinceIx,
 ) -> Option<ProvinceIx> {
-    let owner = |p: ProvinceIx| owners.get(entities.province(p)).ok().and_then(|o| o.0);
+    let owner = |p: ProvinceIx| cities.get(entities.province(p)).ok().and_then(|(o, _)| o.0);
     let neighbours = &data.neighbours[from.get()];
     neighbours.iter().map(|(p, _)| *p).find(|p| owner(*p) == Some(faction)).or_else(|| {
         neighbours.iter().map(|(p, _)| *p).find(|p| owner(*p).is_none_or(|o| !relations.at_war(o, faction)))

@@ -90,8 +90,7 @@ fn feed_armies(
     entities: Res<Entities>,
     sieges: Res<Sieges>,
     mut foraged: ResMut<Foraged>,
-    provinces: Query<(&Owner, &Populace, &Defences)>,
-    indexed: Query<(&ProvinceIx, &Owner)>,
+    provinces: Query<(&ProvinceIx, &Owner, &Populace, &Defences)>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
     mut scratch: Local<Scratch>,
 ) {
@@ -105,7 +104,7 @@ fn feed_armies(
         *f *= 2.0 / 3.0;
     }
     super::world::refill(owners, n, None);
-    indexed.iter().for_each(|(province, owner)| owners[province.get()] = owner.0);
+    provinces.iter().for_each(|(province, owner, ..)| owners[province.get()] = owner.0);
     besieged.clear();
     besieged.extend((0..n).map(|p| sieges.0.get(p).is_some_and(Option::is_some)));
     let range = rules.supply_range.max(0.0) as usize;
@@ -131,7 +130,7 @@ fn feed_armies(
         spirit.supply = supply;
         let mut fed = need * supply / 100.0;
         if fed < need && owners[p] != Some(army.owner) {
-            let Ok((_, populace, _)) = provinces.get(entities.provinces[p]) else { continue };
+            let Ok((_, _, populace, _)) = provinces.get(entities.provinces[p]) else { continue };
             let capacity = populace.population / 1000.0 * rules.forage * data.terrain_of(army.location).forage;
             let take = (capacity - foraged.0[p]).max(0.0).min(need - fed);
             foraged.0[p] += take;
