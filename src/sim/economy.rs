@@ -33,7 +33,7 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// The faction's purse and whether it paid its armies this month.
-type Accounts<'w, 's> = Query<'w, 's, (&'static mut Treasury, &'static mut Payroll)>;
+type Accounts<'w, 's> = Query<'w, 's, (&'static FactionIx, &'static mut Treasury, &'static mut Payroll)>;
 
 /// The month's accounts, in order: income, the armies' pay, then tributes and indemnities. One
 /// system, as all three move the same treasuries.
@@ -50,7 +50,7 @@ fn settle_accounts(
 ) {
     reckon_income(&data, &entities, &provinces, &mut ledger);
     reckon_pay(&data, &entities, &armies, &mut ledger);
-    collect_and_pay(&data, &players, &entities, &ledger, &mut accounts);
+    collect_and_pay(&data, &players, &ledger, &mut accounts);
     pay_tribute(&entities, &mut treaties, &mut accounts);
 }
 
@@ -165,19 +165,20 @@ fn reckon_pay(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, 
 /// Each faction takes its income (by its court's traits, and the difficulty for the AI), then
 /// pays its armies; a faction that cannot both pay and feed them is marked unpaid, for the morale
 /// rules.
-fn collect_and_pay(data: &Data, players: &Players, entities: &Entities, ledger: &Ledger, accounts: &mut Accounts) {
+fn collect_and_pay(data: &Data, players: &Players, ledger: &Ledger, accounts: &mut Accounts) {
     let rules = data.rules();
-    for (i, &e) in entities.factions.iter().enumerate() {
-        let Ok((mut t, mut payroll)) = accounts.get_mut(e) else { continue };
+    // Each faction's accounts are its own: the order does not matter.
+    accounts.iter_mut().for_each(|(faction, mut t, mut payroll)| {
+        let i = faction.get();
         let court = (1.0 + data.faction_traits[i].income).max(0.0);
-        let bonus = if players.is_human(FactionIx(i as u16)) { 1.0 } else { rules.ai_bonus };
+        let bonus = if players.is_human(*faction) { 1.0 } else { rules.ai_bonus };
         let (income, wages) = (ledger.income[i], ledger.wages[i]);
         t.silver += income.0 * court * bonus;
         t.grain += income.1 * bonus;
         payroll.unpaid = t.silver < wages.0 || t.grain < wages.1;
         t.silver = (t.silver - wages.0).max(0.0);
         t.grain = (t.grain - wages.1).max(0.0);
-    }
+    });
 }
 
 /// Tribute treaties move a twelfth of the yearly sum each month; peace indemnities are paid
@@ -204,14 +205,14 @@ fn pay_tribute(entities: &Entities, treaties: &mut Treaties, accounts: &mut Acco
 /// Moves up to `amount` silver from `from` to `to`; what was paid.
 fn transfer(entities: &Entities, accounts: &mut Accounts, from: FactionIx, to: FactionIx, amount: f64) -> f64 {
     let paid = match accounts.get_mut(entities.faction(from)) {
-        Ok((mut t, _)) => {
+        Ok((_, mut t, _)) => {
             let paid = t.silver.min(amount);
             t.silver -= paid;
             paid
         }
         Err(_) => 0.0,
     };
-    if let Ok((mut t, _)) = accounts.get_mut(entities.faction(to)) {
+    if let Ok((_, mut t, _)) = accounts.get_mut(entities.faction(to)) {
         t.silver += paid;
     }
     paid
