@@ -72,7 +72,7 @@ fn morale_month(
     entities: Res<Entities>,
     sieges: Res<Sieges>,
     calendar: Res<Calendar>,
-    payrolls: Query<&Payroll>,
+    payrolls: Query<(&FactionIx, &Payroll)>,
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
     mut news: News,
     people: Query<&Person>,
@@ -110,7 +110,7 @@ fn army_morale(
     data: &Data,
     players: &Players,
     entities: &Entities,
-    payrolls: &Query<&Payroll>,
+    payrolls: &Query<(&FactionIx, &Payroll)>,
     sieges: &Sieges,
     calendar: &Calendar,
     armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>,
@@ -118,8 +118,8 @@ fn army_morale(
 ) {
     let rules = data.rules();
     let unpaid = &mut tally.unpaid;
-    unpaid.clear();
-    unpaid.extend(entities.factions.iter().map(|e| payrolls.get(*e).is_ok_and(|p| p.unpaid)));
+    refill(unpaid, entities.factions.len(), false);
+    payrolls.iter().for_each(|(faction, payroll)| unpaid[faction.get()] = payroll.unpaid);
     // Each army's morale moves on its own: the order does not matter.
     armies.iter_mut().for_each(|(army, mut troops, mut spirit)| {
         if troops.total() <= 0.0 {
