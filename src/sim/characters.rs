@@ -82,7 +82,7 @@ fn court_month(
     data: Static,
     relations: Res<Relations>,
     entities: Res<Entities>,
-    standings: Query<&Standing>,
+    standings: Query<(&FactionIx, &Standing)>,
     mut people: Query<&mut Person>,
     armies: Query<(&Army, &Troops)>,
     mut rng: ResMut<SimRng>,
@@ -108,13 +108,13 @@ struct Scratch {
 fn drift_loyalty(
     data: &Data,
     entities: &Entities,
-    standings: &Query<&Standing>,
+    standings: &Query<(&FactionIx, &Standing)>,
     people: &mut Query<&mut Person>,
     legitimacy: &mut Vec<f64>,
 ) {
     let rules = data.rules();
-    legitimacy.clear();
-    legitimacy.extend(entities.factions.iter().map(|e| standings.get(*e).map_or(50.0, |s| s.legitimacy)));
+    super::world::refill(legitimacy, entities.factions.len(), 50.0);
+    standings.iter().for_each(|(faction, standing)| legitimacy[faction.get()] = standing.legitimacy);
     // Each character's loyalty moves on its own: the order does not matter.
     people.iter_mut().for_each(|mut p| {
         let (Some(f), true) = (p.faction, p.is_active()) else { return };
