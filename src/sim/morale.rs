@@ -76,7 +76,7 @@ fn morale_month(
     mut armies: Query<(&Army, &mut Troops, &mut Spirit)>,
     mut news: News,
     people: Query<&Person>,
-    mut factions: Query<(&mut Standing, &Capital)>,
+    mut factions: Query<(&FactionIx, &mut Standing, &Capital)>,
     mut tally: Local<Tally>,
 ) {
     army_morale(&data, &players, &entities, &payrolls, &sieges, &calendar, &mut armies, &mut tally);
@@ -153,7 +153,7 @@ fn faction_morale(
     entities: &Entities,
     news: &mut News,
     people: &Query<&Person>,
-    factions: &mut Query<(&mut Standing, &Capital)>,
+    factions: &mut Query<(&FactionIx, &mut Standing, &Capital)>,
     tally: &mut Tally,
 ) {
     let News { battles, transfers, peaces } = news;
@@ -166,7 +166,7 @@ fn faction_morale(
     }
     for t in transfers.read() {
         if let Some(from) = t.from {
-            let capital = factions.get(entities.faction(from)).is_ok_and(|(_, c)| c.0 == Some(t.province));
+            let capital = factions.get(entities.faction(from)).is_ok_and(|(.., c)| c.0 == Some(t.province));
             change[from.get()] -= rules.province_loss_legitimacy * if capital { 5.0 } else { 1.0 };
         }
         change[t.to.get()] += rules.province_loss_legitimacy / 2.0;
@@ -190,13 +190,14 @@ fn faction_morale(
             court[f.get()].1 += t.cohesion;
         }
     }
-    for (i, e) in entities.factions.iter().enumerate() {
-        let Ok((mut s, _)) = factions.get_mut(*e) else { continue };
+    // Each faction's standing moves on its own: the order does not matter.
+    factions.iter_mut().for_each(|(faction, mut s, _)| {
+        let i = faction.get();
         let traits = data.faction_traits[i];
         // Without news, good or bad, people's feelings about their rulers settle back toward the middle.
         let settle = |x: f64| rules.standing_drift * (50.0 - x);
         s.legitimacy =
             (s.legitimacy + change[i] + traits.legitimacy + court[i].0 + settle(s.legitimacy)).clamp(0.0, 100.0);
         s.cohesion = (s.cohesion + traits.cohesion + court[i].1 + settle(s.cohesion)).clamp(0.0, 100.0);
-    }
+    });
 }
