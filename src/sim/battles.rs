@@ -58,13 +58,8 @@ fn fight(
     mut scratch: Local<Field>,
 ) {
     night_raids(&data, &relations, &entities, &mut rng, &mut armies, &mut chronicle);
-    let board = Battlefield {
-        data: &data,
-        relations: &relations,
-        treaties: &treaties,
-        entities: &entities,
-        cities: &cities,
-    };
+    let board =
+        Battlefield { data: &data, relations: &relations, treaties: &treaties, entities: &entities, cities: &cities };
     field_battles(&board, &mut rng, &mut armies, &mut fought, &mut captured, &mut chronicle, &mut scratch);
 }
 
