@@ -32,7 +32,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, settle_accounts.in_set(TurnSystems::Economy));
 }
 
-/// The faction's purse and whether it paid its armies this month.
+/// Each faction's index, purse, and whether it paid its armies this month.
 type Accounts<'w, 's> = Query<'w, 's, (&'static FactionIx, &'static mut Treasury, &'static mut Payroll)>;
 
 /// The month's accounts, in order: income, the armies' pay, then tributes and indemnities. One

@@ -36,7 +36,7 @@ impl Entities {
 /// thousands of times a second in a sweep.
 pub fn gather<I: Iterator>(items: I) -> Vec<I::Item> {
     let mut all = Vec::with_capacity(items.size_hint().0);
-    items.for_each(|item| all.push(item));
+    gather_into(&mut all, items);
     all
 }
 
