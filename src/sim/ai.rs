@@ -94,8 +94,38 @@ struct Month {
     /// Who claims each province by a peace.
     claimants: Vec<Option<FactionIx>>,
     is_capital: Vec<bool>,
-    /// The besieger of each province, if any.
-    besiegers: Vec<Option<FactionIx>>,
+    /// The provinces each faction holds.
+    held: ProvinceSets,
+    /// The provinces a peace promises each faction (see `claimants`).
+    claimed: ProvinceSets,
+    /// The provinces each faction besieges.
+    besieging: ProvinceSets,
+}
+
+/// A set of provinces for each faction, as bits: a faction's targets are unions and
+/// intersections of these, read a word of provinces at a time.
+#[derive(Default)]
+struct ProvinceSets {
+    /// Words per faction.
+    words: usize,
+    bits: Vec<u64>,
+}
+
+impl ProvinceSets {
+    /// Empty sets of `provinces` provinces for `factions` factions.
+    fn clear(&mut self, factions: usize, provinces: usize) {
+        self.words = provinces.div_ceil(64);
+        refill(&mut self.bits, factions * self.words, 0);
+    }
+
+    fn insert(&mut self, faction: FactionIx, province: usize) {
+        self.bits[faction.get() * self.words + province / 64] |= 1 << (province % 64);
+    }
+
+    /// Word `w` of `faction`'s set.
+    fn word(&self, faction: usize, w: usize) -> u64 {
+        self.bits[faction * self.words + w]
+    }
 }
 
 /// What one faction sees of the map, worked out once rather than per army and target.
@@ -107,8 +137,8 @@ struct Sight {
     enemy_power: Vec<f64>,
     /// Power the faction's armies already sent to each province will bring (negative).
     claimed: Vec<f64>,
-    /// Provinces one of its plans names.
-    named: Vec<bool>,
+    /// Provinces one of its plans names, as bits (see [`ProvinceSets`]).
+    named: Vec<u64>,
     /// Alliance shares (see [`war_goals`]).
     goal: Vec<Option<f64>>,
     targets: Vec<Target>,
@@ -199,8 +229,17 @@ impl Month {
                 self.is_capital[c.get()] = true;
             }
         });
-        self.besiegers.clear();
-        self.besiegers.extend(p.sieges.0.iter().map(|s| s.map(|s| s.besieger)));
+        let nf = p.entities.factions.len();
+        self.held.clear(nf, n);
+        self.claimed.clear(nf, n);
+        for (t, (owner, claimant)) in self.owners.iter().zip(&self.claimants).enumerate() {
+            owner.inspect(|f| self.held.insert(*f, t));
+            claimant.inspect(|f| self.claimed.insert(*f, t));
+        }
+        self.besieging.clear(nf, n);
+        for (t, siege) in p.sieges.0.iter().enumerate() {
+            siege.inspect(|s| self.besieging.insert(s.besieger, t));
+        }
     }
 }
 
@@ -231,9 +270,11 @@ impl Sight {
         self.plans.clear();
         self.plans.extend(month.plans.iter().copied().filter(|i| war_plans[*i].faction == faction));
         refill(&mut self.claimed, n, 0.0);
-        refill(&mut self.named, n, false);
+        let words = month.held.words;
+        refill(&mut self.named, words, 0);
         for i in &self.plans {
-            self.named[war_plans[*i].target.get()] = true;
+            let t = war_plans[*i].target.get();
+            self.named[t / 64] |= 1 << (t % 64);
         }
         // Alliance shares: what the treaty promises us is worth twice as much, what it promises an
         // ally is left to him.
@@ -243,34 +284,51 @@ impl Sight {
         self.target_plans.clear();
         // The only provinces worth a march: enemy or claimed cities, own cities an enemy
         // besieges, and own cities a plan names; in province order, as the scores' ties require.
-        let provinces = month.owners.iter().zip(&month.claimants).zip(&month.besiegers).zip(&self.named);
-        for (t, (((owner, claimant), besieger), named)) in provinces.enumerate() {
-            let aim = if self.at_war(*owner) || *claimant == Some(faction) {
-                Aim::Take
-            } else if *owner != Some(faction) {
-                continue;
-            } else if self.at_war(*besieger) {
-                Aim::Relieve
-            } else if *named {
-                Aim::Hold
-            } else {
-                continue;
-            };
-            let Some(city) = month.cities[t] else { continue };
-            let worth = if month.is_capital[t] { city.worth * 3.0 } else { city.worth };
-            let first_plan = self.target_plans.len();
-            if *named {
-                let plans = self.plans.iter().copied().filter(|i| war_plans[*i].target.get() == t);
-                self.target_plans.extend(plans);
+        let f = faction.get();
+        for w in 0..words {
+            let (mut enemy_held, mut enemy_besieging) = (0, 0);
+            for e in (0..nf).filter(|e| self.enemies[*e]) {
+                enemy_held |= month.held.word(e, w);
+                enemy_besieging |= month.besieging.word(e, w);
             }
-            self.targets.push(Target {
-                province: t,
-                worth: worth * self.goal[t].unwrap_or(1.0),
-                hold: city.hold,
-                aim,
-                plans: first_plan..self.target_plans.len(),
-            });
+            let take = enemy_held | month.claimed.word(f, w);
+            let own = month.held.word(f, w) & !take;
+            let relieve = own & enemy_besieging;
+            let hold = own & !relieve & self.named[w];
+            let mut all = take | relieve | hold;
+            while all != 0 {
+                let bit = all.trailing_zeros() as usize;
+                all &= all - 1;
+                let t = w * 64 + bit;
+                let aim = if take >> bit & 1 == 1 {
+                    Aim::Take
+                } else if relieve >> bit & 1 == 1 {
+                    Aim::Relieve
+                } else {
+                    Aim::Hold
+                };
+                self.add_target(p, month, t, aim);
+            }
         }
+    }
+
+    /// Adds province `t` to the targets, with its worth and the plans naming it.
+    fn add_target(&mut self, p: &Picture, month: &Month, t: usize, aim: Aim) {
+        let Some(city) = month.cities[t] else { return };
+        let worth = if month.is_capital[t] { city.worth * 3.0 } else { city.worth };
+        let first_plan = self.target_plans.len();
+        if self.named[t / 64] >> (t % 64) & 1 == 1 {
+            let war_plans = &p.data.tests.war_plans;
+            let plans = self.plans.iter().copied().filter(|i| war_plans[*i].target.get() == t);
+            self.target_plans.extend(plans);
+        }
+        self.targets.push(Target {
+            province: t,
+            worth: worth * self.goal[t].unwrap_or(1.0),
+            hold: city.hold,
+            aim,
+            plans: first_plan..self.target_plans.len(),
+        });
     }
 
     fn at_war(&self, other: Option<FactionIx>) -> bool {
