@@ -528,7 +528,7 @@ pub fn strengths(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troop
 
 /// An army's men, each weighted by its kind's field power.
 fn weighted_men(data: &Data, troops: &Troops) -> f64 {
-    troops.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum()
+    troops.men().iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum()
 }
 
 /// What an AI faction thinks of a proposal, and why.

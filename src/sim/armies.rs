@@ -22,9 +22,27 @@ pub struct Army {
     pub commander: Option<CharacterIx>,
 }
 
-/// Men by troop kind, in the scenario's `troop_kinds` order.
+/// Men by troop kind, in the scenario's `troop_kinds` order, and their sum: nearly every system
+/// reads an army's men, few change them, so the sum is kept rather than added up on each read.
 #[derive(Component, Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Troops(pub Vec<f64>);
+#[serde(from = "Vec<f64>", into = "Vec<f64>")]
+pub struct Troops {
+    men: Vec<f64>,
+    total: f64,
+}
+
+impl From<Vec<f64>> for Troops {
+    fn from(men: Vec<f64>) -> Self {
+        let total = men.iter().sum();
+        Self { men, total }
+    }
+}
+
+impl From<Troops> for Vec<f64> {
+    fn from(troops: Troops) -> Self {
+        troops.men
+    }
+}
 
 impl Troops {
     /// Troops from a scenario's `{kind: men}` map.
@@ -33,17 +51,29 @@ impl Troops {
         for (kind, n) in troops {
             men[data.troop_kinds[kind]] += *n as f64;
         }
-        Self(men)
+        Self::from(men)
+    }
+
+    /// Men by troop kind.
+    pub fn men(&self) -> &[f64] {
+        &self.men
     }
 
     /// All men.
     pub fn total(&self) -> f64 {
-        self.0.iter().sum()
+        self.total
+    }
+
+    /// Adds `n` men of kind `kind` (fewer if `n` is negative, never below none).
+    pub fn add(&mut self, kind: usize, n: f64) {
+        let slot = &mut self.men[kind];
+        *slot = (*slot + n).max(0.0);
+        self.total = self.men.iter().sum();
     }
 
     /// The march speed: that of its slowest kind with men.
     pub fn speed(&self, data: &Data) -> f64 {
-        self.0
+        self.men
             .iter()
             .zip(&data.scenario.troop_kinds)
             .filter(|(men, _)| **men > 0.0)
@@ -55,16 +85,17 @@ impl Troops {
     /// Removes a share of every kind's men; returns the men lost.
     pub fn lose_share(&mut self, share: f64) -> f64 {
         let share = share.clamp(0.0, 1.0);
-        let before = self.total();
-        for men in &mut self.0 {
+        let before = self.total;
+        for men in &mut self.men {
             *men = (*men * (1.0 - share)).floor();
         }
-        before - self.total()
+        self.total = self.men.iter().sum();
+        before - self.total
     }
 
     /// Monthly pay, thousands of taels.
     pub fn upkeep(&self, data: &Data) -> f64 {
-        self.0.iter().zip(&data.scenario.troop_kinds).map(|(men, kind)| men / 1000.0 * kind.upkeep).sum()
+        self.men.iter().zip(&data.scenario.troop_kinds).map(|(men, kind)| men / 1000.0 * kind.upkeep).sum()
     }
 }
 
@@ -246,8 +277,7 @@ fn apply_effects(
             Effect::Reinforce { army, troops } => {
                 if let Some(Ok((_, mut men, _))) = entities.army(data.army(army)).map(|e| armies.get_mut(e)) {
                     for (kind, n) in troops {
-                        let slot = &mut men.0[data.troop_kinds[kind]];
-                        *slot = (*slot + *n as f64).max(0.0);
+                        men.add(data.troop_kinds[kind], *n as f64);
                     }
                 }
             }
@@ -286,5 +316,28 @@ fn apply_effects(
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Troops;
+
+    #[test]
+    fn troops_keep_their_sum_through_losses_and_reinforcements() {
+        let mut t = Troops::from(vec![1000.0, 500.0]);
+        assert_eq!(t.total(), 1500.0);
+        assert_eq!(t.lose_share(0.1), 150.0);
+        assert_eq!((t.men(), t.total()), (&[900.0, 450.0][..], 1350.0));
+        t.add(1, -1000.0);
+        assert_eq!((t.men(), t.total()), (&[900.0, 0.0][..], 900.0));
+    }
+
+    #[test]
+    fn troops_are_saved_as_a_plain_list_and_read_back_with_their_sum() {
+        let json = serde_json::to_string(&Troops::from(vec![900.0, 50.0])).expect("serializes");
+        assert_eq!(json, "[900.0,50.0]");
+        let read: Troops = serde_json::from_str(&json).expect("reads back");
+        assert_eq!(read.total(), 950.0);
     }
 }

@@ -106,7 +106,7 @@ pub fn field_power(
 ) -> f64 {
     let terrain = data.terrain_of(province);
     let men: f64 = troops
-        .0
+        .men()
         .iter()
         .zip(&data.scenario.troop_kinds)
         .map(|(n, kind)| n * kind.field * if kind.mounted { terrain.mounted } else { 1.0 })
@@ -378,11 +378,11 @@ mod tests {
         let rules = game.data().rules();
         let mut army = *army::<Army>(&game, "red_army").unwrap();
         let spirit = Spirit { morale: 70.0, supply: 100.0, grain: 0.0 };
-        let small = field_power(data, rules, &army, &Troops(vec![1000.0, 0.0]), &spirit, army.location);
-        let large = field_power(data, rules, &army, &Troops(vec![2000.0, 0.0]), &spirit, army.location);
+        let small = field_power(data, rules, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location);
+        let large = field_power(data, rules, &army, &Troops::from(vec![2000.0, 0.0]), &spirit, army.location);
         assert!((large / small - 2.0).abs() < 1e-9);
         army.commander = Some(data.character("red_general"));
-        let led = field_power(data, rules, &army, &Troops(vec![1000.0, 0.0]), &spirit, army.location);
+        let led = field_power(data, rules, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location);
         assert!(led > small, "a skill-5 commander beats no commander (skill 3)");
     }
 }

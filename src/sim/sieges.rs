@@ -143,7 +143,7 @@ type ProvinceItem<'a> = (&'a ProvinceIx, &'a Owner, &'a Populace, &'a mut Defenc
 
 /// An army's power against walls.
 pub fn assault_power(data: &Data, rules: &Rules, army: &Army, troops: &Troops, spirit: &Spirit) -> f64 {
-    let men: f64 = troops.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.assault).sum();
+    let men: f64 = troops.men().iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.assault).sum();
     let command = 1.0 + rules.command_bonus * (command_skill(data, army.commander) - 5.0);
     let traits = army.commander.map_or(0.0, |c| data.character_traits[c.get()].assault)
         + data.faction_traits[army.owner.get()].assault;
@@ -275,7 +275,7 @@ fn besiege(
         for i in inside.iter() {
             if let Some(Ok((a, t, _, _))) = entities.armies[*i].map(|e| armies.get(e)) {
                 defenders += t.total();
-                defence_men += t.0.iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.defence).sum::<f64>();
+                defence_men += t.men().iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.defence).sum::<f64>();
                 if let Some(c) = a.commander {
                     defender_skill = defender_skill.max(data.character_traits[c.get()].defence);
                 }

@@ -232,7 +232,7 @@ impl Snapshot {
                 bad_faction(Some(a.army.owner))
                     || bad_province(Some(a.army.location))
                     || bad_character(a.army.commander)
-                    || a.troops.0.len() != s.troop_kinds.len()
+                    || a.troops.men().len() != s.troop_kinds.len()
             })
             || self.relations.size() != nf
             || self.choices.0.iter().any(|c| c.event >= s.events.len() || c.option >= s.events[c.event].options.len());

@@ -198,7 +198,7 @@ impl GameView {
                     owner: army.owner,
                     location: army.location,
                     commander: army.commander,
-                    troops: troops.0.clone(),
+                    troops: troops.men().to_vec(),
                     morale: spirit.morale,
                     supply: spirit.supply,
                     grain: spirit.grain,
