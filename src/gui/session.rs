@@ -56,14 +56,19 @@ pub fn list_saves(dir: &Path) -> Vec<SaveEntry> {
         .filter_map(|path| {
             let modified = std::fs::metadata(&path).and_then(|m| m.modified()).ok()?;
             let header = Snapshot::peek(&path).ok()?;
-            let stem = path.file_stem()?.to_string_lossy().into_owned();
-            let which = if stem == "autosave" { "Autosave".to_string() } else { stem };
-            let label = format!("{which}: {} ({})", header.scenario, header.date);
+            let label = save_label(&path, &header.scenario, header.date)?;
             Some((modified, SaveEntry { path, label }))
         })
         .collect();
     saves.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.path.cmp(&b.1.path)));
     saves.into_iter().map(|(_, save)| save).collect()
+}
+
+/// What the load menus call the save at `path` of `scenario` at `date`.
+fn save_label(path: &Path, scenario: &str, date: Date) -> Option<String> {
+    let stem = path.file_stem()?.to_string_lossy().into_owned();
+    let which = if stem == "autosave" { "Autosave".to_string() } else { stem };
+    Some(format!("{which}: {scenario} ({date})"))
 }
 
 /// Something a player did in the window.
@@ -297,21 +302,36 @@ impl Session {
         self.answered.clear();
         self.answered_proposals.clear();
         self.orders.clear();
-        self.notice = match self.sim.snapshot().save(&self.autosave_path()) {
-            Ok(()) => None,
+        let path = self.autosave_path();
+        self.notice = match self.sim.snapshot().save(&path) {
+            Ok(()) => {
+                self.note_saved(path);
+                None
+            }
             Err(e) => Some(format!("Autosave failed: {e}")),
         };
-        self.saves = list_saves(&self.save_dir);
         true
     }
 
     fn save(&mut self) {
         let path = self.save_path();
         self.notice = Some(match self.sim.snapshot().save(&path) {
-            Ok(()) => format!("Saved to {}", path.display()),
+            Ok(()) => {
+                let shown = format!("Saved to {}", path.display());
+                self.note_saved(path);
+                shown
+            }
             Err(e) => format!("Cannot save: {e}"),
         });
-        self.saves = list_saves(&self.save_dir);
+    }
+
+    /// Puts the save just written at `path` first in the load menus, the newest, without reading
+    /// every save in the folder again each month.
+    fn note_saved(&mut self, path: PathBuf) {
+        self.saves.retain(|s| s.path != path);
+        if let Some(label) = save_label(&path, &self.sim.data().scenario.name, self.view.date) {
+            self.saves.insert(0, SaveEntry { path, label });
+        }
     }
 }
 
@@ -543,6 +563,11 @@ mod tests {
         let quick = format!("jingkang: {name} ({start})");
         assert_eq!(labels, vec![autosave.as_str(), quick.as_str()]);
         assert_eq!(s.saves[0].path, s.autosave_path());
+        // The menus keep up with the folder without reading it again.
+        assert_eq!(s.saves, list_saves(dir.path()));
+        s.apply(&UiAction::Save);
+        assert_eq!(s.saves[0].path, s.save_path());
+        assert_eq!(s.saves, list_saves(dir.path()));
         assert!(list_saves(&dir.path().join("missing")).is_empty());
     }
 }
