@@ -694,6 +694,19 @@ mod tests {
     use crate::sim::diplomacy::Relations;
 
     #[test]
+    fn province_sets_span_several_words_per_faction() {
+        let mut sets = super::ProvinceSets::default();
+        sets.clear(2, 130);
+        for p in [0, 64, 129] {
+            sets.insert(crate::sim::FactionIx(1), p);
+        }
+        assert_eq!((sets.word(1, 0), sets.word(1, 1), sets.word(1, 2)), (1, 1, 1 << 1));
+        assert!((0..3).all(|w| sets.word(0, w) == 0), "the other faction's set stays empty");
+        sets.clear(2, 130);
+        assert!((0..3).all(|w| sets.word(1, w) == 0), "cleared for the next month");
+    }
+
+    #[test]
     fn an_overwhelming_advantage_is_told_in_words_not_a_huge_ratio() {
         assert_eq!(super::describe_advantage(3.04), "3.0 times as strong");
         assert!(!super::describe_advantage(184_527.6).contains("184"));
