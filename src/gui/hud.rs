@@ -125,7 +125,7 @@ fn top_bar(
                         ui.label(format!("(player {} of {})", session.current + 1, session.humans.len()));
                     }
                     ui.separator();
-                    ui.label(format!("Silver {} thousand taels", thousands(f.treasury)));
+                    ui.label(format!("Silver {}", silver(f.treasury)));
                     ui.label(format!("Grain {}", thousands(f.grain)));
                     ui.label(format!("Legitimacy {:.0}", f.legitimacy));
                     ui.label(format!("Court {:.0}", f.cohesion));
@@ -499,6 +499,22 @@ fn thousands(value: f64) -> String {
     if value < -0.5 { format!("-{out}") } else { out }
 }
 
+/// Silver held in thousands of taels, as a player reads it: 90000 as "90.0 million taels",
+/// 850 as "850 thousand taels".
+fn silver(thousand_taels: f64) -> String {
+    if thousand_taels.abs() >= 999.5 {
+        format!("{:.1} million taels", thousand_taels / 1000.0)
+    } else {
+        format!("{:.0} thousand taels", thousand_taels)
+    }
+}
+
+/// A faction's colour, lightened to read on the dark panels.
+fn faction_colour32(session: &Session, faction: Option<FactionIx>) -> egui::Color32 {
+    let c = super::map::faction_colour(session, faction).mix(&Color::WHITE, 0.35).to_srgba();
+    egui::Color32::from_rgb((c.red * 255.0) as u8, (c.green * 255.0) as u8, (c.blue * 255.0) as u8)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -507,10 +523,13 @@ mod tests {
         assert_eq!(super::thousands(999.0), "999");
         assert_eq!(super::thousands(-1_234_567.0), "-1,234,567");
     }
-}
 
-/// A faction's colour, lightened to read on the dark panels.
-fn faction_colour32(session: &Session, faction: Option<FactionIx>) -> egui::Color32 {
-    let c = super::map::faction_colour(session, faction).mix(&Color::WHITE, 0.35).to_srgba();
-    egui::Color32::from_rgb((c.red * 255.0) as u8, (c.green * 255.0) as u8, (c.blue * 255.0) as u8)
+    #[test]
+    fn silver_reads_in_millions_once_past_a_million_taels() {
+        assert_eq!(super::silver(90_000.0), "90.0 million taels");
+        assert_eq!(super::silver(1_240.0), "1.2 million taels");
+        assert_eq!(super::silver(999.7), "1.0 million taels");
+        assert_eq!(super::silver(850.2), "850 thousand taels");
+        assert_eq!(super::silver(-2_500.0), "-2.5 million taels");
+    }
 }
