@@ -1,0 +1,48 @@
+//! `cargo bench`: the time of one campaign of each built-in scenario, played as a sweep's worker
+//! plays it, and of the 10,000-run `grand_campaign` sweep whose target is 5 seconds on two cores.
+use std::sync::Arc;
+
+use divan::Bencher;
+use jingkang::scenario::{ScenarioRef, load_valid};
+use jingkang::sim::{Sim, SimOptions, StaticData};
+use jingkang::sweep::{SweepOptions, sweep};
+
+fn main() {
+    divan::main();
+}
+
+const SCENARIOS: &[&str] = &["alliance_on_the_sea", "yanjing_1122", "jingkang", "grand_campaign", "hebei_1125"];
+
+fn prepared(id: &str) -> Arc<StaticData> {
+    match load_valid(&ScenarioRef::parse(id)) {
+        Ok(valid) => Arc::new(StaticData::new(&valid)),
+        Err(e) => panic!("the built-in scenario {id} does not load: {e}"),
+    }
+}
+
+/// One campaign on a reused world: set back to the start with a new seed, then played to its end.
+#[divan::bench(args = SCENARIOS)]
+fn campaign(bencher: Bencher, id: &str) {
+    let mut sim = Sim::quiet(prepared(id), &SimOptions::default());
+    let mut seed = 0;
+    bencher.bench_local(|| {
+        seed += 1;
+        sim.reset(&SimOptions { seed, ..Default::default() });
+        sim.run(None);
+        sim.summary()
+    });
+}
+
+/// The measure: 10,000 grand campaigns on every core, as `jingkang whatif` runs them.
+#[divan::bench(sample_count = 3, sample_size = 1)]
+fn grand_campaign_sweep_10000_runs(bencher: Bencher) {
+    let data = prepared("grand_campaign");
+    let options = SweepOptions { runs: 10_000, seed: 1, ..Default::default() };
+    bencher.bench_local(|| {
+        let mut played = 0u64;
+        if let Err(e) = sweep(&data, &options, &|| {}, |_, _| played += 1) {
+            panic!("cannot start worker threads: {e}");
+        }
+        played
+    });
+}
