@@ -100,18 +100,18 @@ fn drag_and_click(
             drag.last = screen;
         }
         if buttons.just_released(MouseButton::Left) {
-            if !drag.dragging {
-                if let Some(at) = cursor.0 {
-                    clicks.write(MapClick { at, button: MouseButton::Left });
-                }
+            if !drag.dragging
+                && let Some(at) = cursor.0
+            {
+                clicks.write(MapClick { at, button: MouseButton::Left });
             }
             drag.start = None;
         }
     }
-    if buttons.just_released(MouseButton::Right) {
-        if let Some(at) = cursor.0 {
-            clicks.write(MapClick { at, button: MouseButton::Right });
-        }
+    if buttons.just_released(MouseButton::Right)
+        && let Some(at) = cursor.0
+    {
+        clicks.write(MapClick { at, button: MouseButton::Right });
     }
 }
 

@@ -225,10 +225,10 @@ fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut V
         Some(crate::sim::Order::March { to, .. }) => Some(*to),
         _ => army.destination,
     };
-    if let Some(to) = destination {
-        if let Some(route) = session.sim().route(army.ix, to) {
-            ui.label(format!("Marching to {}: {} month(s)", data.province_name(to), route.months));
-        }
+    if let Some(to) = destination
+        && let Some(route) = session.sim().route(army.ix, to)
+    {
+        ui.label(format!("Marching to {}: {} month(s)", data.province_name(to), route.months));
     }
     ui.small("Click a province to march there, an enemy army beside it to raid it by night; right-click to let go.");
 }

@@ -396,36 +396,6 @@ fn armies_by_province(session: &Session) -> Vec<(ProvinceIx, Vec<ArmyIx>)> {
     groups.into_iter().collect()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn overlapping_names_give_way_to_the_more_important() {
-        let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
-        // The first two overlap: the second matters more and stays; the third is clear of both.
-        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))]), vec![false, true, true]);
-    }
-
-    #[test]
-    fn a_coast_drawn_the_wrong_way_round_does_not_drown_the_cities() {
-        let frame = Frame { min: [0.0, 0.0], max: [100.0, 100.0] };
-        let cities = [[20.0, 50.0], [30.0, 20.0], [40.0, 80.0]];
-        let right_way = sea_beside(&[[60.0, 10.0], [60.0, 90.0]], &frame, &cities, 10.0);
-        let wrong_way = sea_beside(&[[60.0, 90.0], [60.0, 10.0]], &frame, &cities, 10.0);
-        for sea in [right_way, wrong_way] {
-            assert!(cities.iter().all(|c| !geometry::contains(&sea, *c)));
-            assert!(geometry::contains(&sea, [80.0, 50.0]));
-        }
-    }
-
-    #[test]
-    fn counters_round_to_thousands() {
-        assert_eq!(strength(45_300.0), "45k");
-        assert_eq!(strength(800.0), "800");
-    }
-}
-
 /// "45k", "800": an army's men as its counter shows them.
 pub fn strength(men: f64) -> String {
     if men >= 1000.0 { format!("{:.0}k", men / 1000.0) } else { format!("{men:.0}") }
@@ -535,5 +505,35 @@ fn draw_selected_road(session: Res<Session>, hovered: Res<Hovered>, layout: Res<
         let points: Vec<Vec2> =
             std::iter::once(army.location).chain(route.steps.iter().copied()).map(|p| layout.sites[p.get()]).collect();
         gizmos.linestrip_2d(points, colour);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlapping_names_give_way_to_the_more_important() {
+        let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
+        // The first two overlap: the second matters more and stays; the third is clear of both.
+        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))]), vec![false, true, true]);
+    }
+
+    #[test]
+    fn a_coast_drawn_the_wrong_way_round_does_not_drown_the_cities() {
+        let frame = Frame { min: [0.0, 0.0], max: [100.0, 100.0] };
+        let cities = [[20.0, 50.0], [30.0, 20.0], [40.0, 80.0]];
+        let right_way = sea_beside(&[[60.0, 10.0], [60.0, 90.0]], &frame, &cities, 10.0);
+        let wrong_way = sea_beside(&[[60.0, 90.0], [60.0, 10.0]], &frame, &cities, 10.0);
+        for sea in [right_way, wrong_way] {
+            assert!(cities.iter().all(|c| !geometry::contains(&sea, *c)));
+            assert!(geometry::contains(&sea, [80.0, 50.0]));
+        }
+    }
+
+    #[test]
+    fn counters_round_to_thousands() {
+        assert_eq!(strength(45_300.0), "45k");
+        assert_eq!(strength(800.0), "800");
     }
 }

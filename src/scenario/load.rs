@@ -321,6 +321,7 @@ fn resolve_inside(root: &Path, base: &Path, include: &str) -> Option<PathBuf> {
 }
 
 /// Parses RON text into `T`, turning serde's first error into a located [`ScenarioError`].
+#[expect(clippy::result_large_err, reason = "a parse error ends the load; its size costs nothing")]
 pub fn parse<T: DeserializeOwned>(text: &str, display: &str) -> Result<T, ScenarioError> {
     let options =
         ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME).with_recursion_limit(MAX_NESTING);

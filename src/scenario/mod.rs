@@ -28,6 +28,7 @@ pub fn validate_embedded(scenario: Scenario, display: &str) -> Result<ValidScena
 }
 
 /// Parses a whole scenario from RON text (no includes), for tests and tools.
+#[expect(clippy::result_large_err, reason = "a parse error ends the load; its size costs nothing")]
 pub fn parse_scenario_text(text: &str) -> Result<Scenario, ScenarioError> {
     load::parse(text, "scenario text")
 }

@@ -157,7 +157,9 @@ fn fire_events(
         if (state.fired[ix] && !event.repeatable && !forced) || state.awaiting.contains(&ix) {
             continue;
         }
-        if !forced && !(view.holds(&data.tests.triggers[ix]) && rng.chance(event.chance / 100.0)) {
+        // A forced event fires without drawing its chance.
+        let fires = forced || (view.holds(&data.tests.triggers[ix]) && rng.chance(event.chance / 100.0));
+        if !fires {
             continue;
         }
         state.fired[ix] = true;
