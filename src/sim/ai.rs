@@ -26,12 +26,9 @@ pub(super) fn plugin(app: &mut App) {
 
 /// The AI's month: orders for the armies, then diplomacy (which reads the war goals the armies'
 /// plans set). One system, as both read the whole game through one [`Picture`].
-#[allow(clippy::too_many_arguments)]
 fn plan(
     picture: Picture,
     mut goals: ResMut<WarGoals>,
-    standings: Query<&super::morale::Standing>,
-    treasuries: Query<&super::economy::Treasury>,
     mut rng: ResMut<super::rng::SimRng>,
     mut orders: MessageWriter<OrderGiven>,
     mut scratch: Local<Scratch>,
@@ -39,7 +36,7 @@ fn plan(
     plan_armies(&picture, &picture.view, &mut goals, &mut orders, &mut scratch);
     let Scratch { month, court, .. } = &mut *scratch;
     month.strengths(picture.entities.factions.len(), &mut court.strength);
-    plan_diplomacy(&picture, &standings, &treasuries, &goals, court, &mut rng, &mut orders);
+    plan_diplomacy(&picture, &goals, court, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
@@ -47,8 +44,7 @@ fn plan(
 struct Picture<'w, 's> {
     /// The game as conditions see it: the AI reads the same resources.
     view: View<'w, 's>,
-    provinces: Query<'w, 's, (&'static Owner, &'static Populace, &'static Defences)>,
-    /// The same, by index, for reading every province at once.
+    /// Each province's index, owner, people and defences.
     cities: Query<'w, 's, (&'static ProvinceIx, &'static Owner, &'static Populace, &'static Defences)>,
     factions: Query<'w, 's, (&'static InPlay, &'static Capital)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
@@ -508,7 +504,7 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
     let Some(Ok((army, troops, spirit, _))) = p.entities.army(force.army.ix).map(|e| p.armies.get(e)) else {
         return Stance::Blockade;
     };
-    let Ok((_, _, defences)) = p.provinces.get(p.entities.province(province)) else { return Stance::Blockade };
+    let Ok((_, _, _, defences)) = p.cities.get(p.entities.province(province)) else { return Stance::Blockade };
     let attack = assault_power(&p.data, p.data.rules(), army, troops, spirit);
     let defence = city_defence(p.data.rules(), defences, defences.garrison, 5.0, false);
     if attack > p.data.rules().ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
@@ -599,20 +595,18 @@ fn describe_advantage(balance: f64) -> String {
 /// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
 fn plan_diplomacy(
     p: &Picture,
-    standings: &Query<&super::morale::Standing>,
-    treasuries: &Query<&super::economy::Treasury>,
     goals: &WarGoals,
     court: &mut Court,
     rng: &mut super::rng::SimRng,
     orders: &mut MessageWriter<OrderGiven>,
 ) {
     let Court { strength, in_play, wealth, enemies } = court;
-    let owner = |province: ProvinceIx| p.provinces.get(p.entities.province(province)).ok().and_then(|(o, ..)| o.0);
+    let owner = |province: ProvinceIx| p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0);
     let nf = p.entities.factions.len();
     in_play.clear();
     in_play.extend(p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)));
     wealth.clear();
-    wealth.extend(p.entities.factions.iter().map(|e| treasuries.get(*e).map_or(0.0, |t| t.silver)));
+    wealth.extend(p.entities.factions.iter().map(|e| p.view.factions.get(*e).map_or(0.0, |(t, ..)| t.silver)));
     let capital_besieged = |f: usize| {
         p.factions
             .get(p.entities.factions[f])
@@ -627,7 +621,7 @@ fn plan_diplomacy(
         }
         enemies.clear();
         enemies.extend((0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx(*b as u16))));
-        let legitimacy = standings.get(p.entities.factions[a]).map_or(50.0, |s| s.legitimacy);
+        let legitimacy = p.view.factions.get(p.entities.factions[a]).map_or(50.0, |(_, s, ..)| s.legitimacy);
         // Losing: sue for peace, every six months at most.
         if p.calendar.turn.is_multiple_of(6) {
             for &b in enemies.iter() {

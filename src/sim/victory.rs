@@ -43,6 +43,17 @@ pub struct CheckState {
     pub happened: Option<Date>,
 }
 
+impl CheckState {
+    /// Nothing more can change: it matched, or its window passed after it was first seen true.
+    fn is_settled(&self) -> bool {
+        match self.status {
+            CheckStatus::Matched => true,
+            CheckStatus::Diverged => self.happened.is_some(),
+            CheckStatus::Pending => false,
+        }
+    }
+}
+
 /// The state of every history check, in scenario order.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryRecord(pub Vec<CheckState>);
@@ -63,7 +74,7 @@ fn check_history(view: &View, record: &mut HistoryRecord) {
     let now = view.calendar.date;
     let data = &view.data;
     for ((check, test), state) in data.scenario.history.iter().zip(&data.tests.checks).zip(record.0.iter_mut()) {
-        if state.status == CheckStatus::Matched {
+        if state.is_settled() {
             continue;
         }
         let holds = view.holds(test);
@@ -104,5 +115,37 @@ fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut Chroni
         let description = "The scenario ends with no decisive result.".to_string();
         chronicle.write(|| description.clone());
         over.0 = Some(Outcome { winner: None, victory: None, description, date: view.calendar.date });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CheckStatus, HistoryRecord};
+    use crate::scenario::Date;
+    use crate::sim::testing::{scenario, sim};
+
+    /// A check due at the start whose flag an event sets in June 1125, four months too late.
+    const LATE: &str = r#"
+        events: [Event(id: "late", title: "Late", faction: "red", trigger: After("1125-06"),
+            options: [Option(id: "set", name: "Set", effects: [SetFlag("done")])])],
+        history: [Check(id: "on_time", text: "Done on time", date: "1125-03", condition: Flag("done"), tolerance: 1)],"#;
+
+    #[test]
+    fn a_check_that_comes_true_after_its_window_diverges_and_keeps_the_first_month_it_held() {
+        let mut game = sim(scenario("", LATE), 1);
+        let state = |game: &crate::sim::Sim| game.world().resource::<HistoryRecord>().0[0];
+        for _ in 0..3 {
+            game.step();
+        }
+        assert_eq!((state(&game).status, state(&game).happened), (CheckStatus::Diverged, None));
+        for _ in 0..6 {
+            game.step();
+        }
+        // The June event sets the flag in its own month, before the month is judged.
+        assert_eq!(state(&game).happened, Some(Date::new(1125, 6)));
+        assert_eq!(state(&game).status, CheckStatus::Diverged);
+        let before = state(&game);
+        game.step();
+        assert_eq!(state(&game), before, "a settled check changes no more");
     }
 }
