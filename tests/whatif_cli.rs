@@ -26,7 +26,8 @@ fn compare_runs_both_sets_of_choices_and_shows_the_change() {
     let out = jingkang(&["whatif", "hebei_1125", "--runs", "200", "--compare", "--choose", "guo_yaoshi_turns=holds"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("Choices: history  ->  guo_yaoshi_turns=holds"), "{text}");
+    assert!(text.contains("Choices: history  ->  guo_yaoshi_turns=holds (others: AI)"), "{text}");
+    assert!(text.contains("Note: the AI answers the other events; add --historical"), "{text}");
     let yanshan = text.lines().find(|l| l.contains("Yanshan is held by Jin")).expect("a history line");
     // Guo Yaoshi holding the frontier keeps Yanshan out of Jin's hands: the odds must fall.
     let shares: Vec<f64> = yanshan
@@ -34,6 +35,24 @@ fn compare_runs_both_sets_of_choices_and_shows_the_change() {
         .map(|part| part.trim().split('%').next().unwrap().split_whitespace().last().unwrap().parse().unwrap())
         .collect();
     assert!(shares[0] > 50.0 && shares[1] < shares[0], "{yanshan}");
+}
+
+#[test]
+fn with_historical_only_the_chosen_answer_differs_between_the_two_sides() {
+    let out = jingkang(&[
+        "whatif",
+        "hebei_1125",
+        "--runs",
+        "100",
+        "--historical",
+        "--compare",
+        "--choose",
+        "guo_yaoshi_turns=holds",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Choices: history  ->  guo_yaoshi_turns=holds (others: history)"), "{text}");
+    assert!(!text.contains("Note:"), "{text}");
 }
 
 #[test]

@@ -96,11 +96,7 @@ fn whatif(args: &Args) -> Result<(), Failure> {
         let baseline = SweepOptions { historical: true, imposed: Default::default(), ..chosen.clone() };
         arms.push(Arm { label: "history".into(), options: baseline, aggregate: Aggregate::new(&data) });
     }
-    let label = if args.choose.is_empty() {
-        if args.historical { "history".to_string() } else { "AI choices".to_string() }
-    } else {
-        args.choose.join(", ")
-    };
+    let label = arm_label(&args.choose, args.historical);
     arms.push(Arm { label, options: chosen, aggregate: Aggregate::new(&data) });
 
     let mut csv = match &args.csv {
@@ -143,6 +139,17 @@ fn whatif(args: &Args) -> Result<(), Failure> {
     Ok(())
 }
 
+/// How a set of choices is named in the report, the CSV and the chart: the imposed answers, and
+/// who answers every other event (history or the AI), since that changes the odds as much.
+fn arm_label(choose: &[String], historical: bool) -> String {
+    let others = if historical { "history" } else { "AI" };
+    match choose {
+        [] if historical => "history".to_string(),
+        [] => "AI choices".to_string(),
+        _ => format!("{} (others: {others})", choose.join(", ")),
+    }
+}
+
 /// A progress bar on a terminal; nothing when the output is piped.
 pub(super) fn progress_bar(total: u64) -> ProgressBar {
     if !std::io::stderr().is_terminal() {
@@ -169,6 +176,10 @@ fn print_text(data: &StaticData, arms: &[Arm], args: &Args, elapsed: f64) {
     );
     let header: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
     println!("Choices: {}", header.join("  ->  "));
+    if args.compare && !args.historical && !args.choose.is_empty() {
+        // History on one side, the AI's answers plus the imposed ones on the other: two changes at once.
+        println!("Note: the AI answers the other events; add --historical to change only the chosen answers.");
+    }
     let row = |label: &str, cells: Vec<String>| println!("  {label:<44} {}", cells.join("  ->  "));
 
     println!("\nWinner (share of runs, 95% interval)");
