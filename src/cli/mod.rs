@@ -5,6 +5,7 @@ use clap::{Parser, Subcommand};
 
 mod bench;
 mod calibrate;
+mod glyphs;
 mod play;
 mod plot;
 mod run;

@@ -2,8 +2,11 @@
 //! choices, written as SVG or PNG.
 use std::path::Path;
 
+use ab_glyph::FontRef;
 use plotters::prelude::*;
 use plotters::style::{FontStyle, register_font};
+
+use super::glyphs::Line;
 
 use crate::sim::StaticData;
 use crate::sweep::{Aggregate, Share};
@@ -62,15 +65,40 @@ pub(super) fn draw(path: &Path, data: &StaticData, series: &[(&str, &Aggregate)]
     let size = (WIDTH, height.max(200) as u32);
     let is_png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
     let result = if is_png {
-        paint(BitMapBackend::new(path, size).into_drawing_area(), data, series, &rows)
+        let font = FontRef::try_from_slice(epaint_default_fonts::UBUNTU_LIGHT)
+            .map_err(|_| "error: cannot load the chart font".to_string())?;
+        let pen = Pen { font: Some(&font) };
+        paint(BitMapBackend::new(path, size).into_drawing_area(), &pen, data, series, &rows)
     } else {
-        paint(SVGBackend::new(path, size).into_drawing_area(), data, series, &rows)
+        paint(SVGBackend::new(path, size).into_drawing_area(), &Pen { font: None }, data, series, &rows)
     };
     result.map_err(|e| format!("error: {}: {e}", path.display()))
 }
 
+/// How the chart writes text: as text (SVG), or rasterised glyph by glyph in `font` (PNG).
+struct Pen<'a> {
+    font: Option<&'a FontRef<'static>>,
+}
+
+impl Pen<'_> {
+    fn write<DB: DrawingBackend>(
+        &self,
+        area: &DrawingArea<DB, plotters::coord::Shift>,
+        text: &str,
+        at: (i32, i32),
+        size: u32,
+        colour: RGBColor,
+    ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+        match self.font {
+            Some(font) => area.draw(&Line { text, at, size: size as f32, colour, font }),
+            None => area.draw(&Text::new(text, at, ("sans-serif", size).into_font().color(&colour))),
+        }
+    }
+}
+
 fn paint<DB: DrawingBackend>(
     area: DrawingArea<DB, plotters::coord::Shift>,
+    pen: &Pen,
     data: &StaticData,
     series: &[(&str, &Aggregate)],
     rows: &[Row],
@@ -81,31 +109,30 @@ where
     let e = |err: DrawingAreaErrorKind<DB::ErrorType>| err.to_string();
     area.fill(&WHITE).map_err(e)?;
     let title = format!("What if: {} ({} runs each)", data.scenario.name, series.first().map_or(0, |s| s.1.runs));
-    area.draw(&Text::new(title, (20, 16), ("sans-serif", 26).into_font().color(&BLACK))).map_err(e)?;
+    pen.write(&area, &title, (20, 16), 26, BLACK).map_err(e)?;
     // Legend.
     let mut x = 20;
     for (i, (label, _)) in series.iter().enumerate() {
         let colour = COLOURS[(i + usize::from(series.len() == 1)) % COLOURS.len()];
         area.draw(&Rectangle::new([(x, 56), (x + 16, 72)], colour.filled())).map_err(e)?;
-        area.draw(&Text::new(label.to_string(), (x + 22, 56), ("sans-serif", 16).into_font())).map_err(e)?;
+        pen.write(&area, label, (x + 22, 56), 16, BLACK).map_err(e)?;
         x += 40 + 9 * label.chars().count() as i32;
     }
     // Axis: 0, 25, 50, 75, 100%.
     let axis_y = 86;
     for k in 0..=4 {
         let gx = BAR_LEFT + BAR_WIDTH * k / 4;
-        area.draw(&Text::new(format!("{}%", k * 25), (gx - 12, axis_y), ("sans-serif", 13).into_font())).map_err(e)?;
+        pen.write(&area, &format!("{}%", k * 25), (gx - 12, axis_y), 13, BLACK).map_err(e)?;
     }
     let mut y = 106;
     let top = y;
     for row in rows {
         if row.heading {
-            area.draw(&Text::new(row.label.clone(), (20, y + 4), ("sans-serif", 18).into_font().color(&BLACK)))
-                .map_err(e)?;
+            pen.write(&area, &row.label, (20, y + 4), 18, BLACK).map_err(e)?;
             y += ROW + 8;
             continue;
         }
-        area.draw(&Text::new(clip(&row.label, 58), (32, y + 5), ("sans-serif", 14).into_font())).map_err(e)?;
+        pen.write(&area, &clip(&row.label, 58), (32, y + 5), 14, BLACK).map_err(e)?;
         for (i, share) in row.shares.iter().enumerate() {
             let colour = COLOURS[(i + usize::from(series.len() == 1)) % COLOURS.len()];
             let x_of = |v: f64| BAR_LEFT + (v.clamp(0.0, 1.0) * f64::from(BAR_WIDTH)).round() as i32;
@@ -119,8 +146,7 @@ where
                 area.draw(&PathElement::new(vec![(xx, y0 + 3), (xx, y1 - 3)], BLACK.stroke_width(2))).map_err(e)?;
             }
             let text = format!("{:.0}%", 100.0 * share.value());
-            area.draw(&Text::new(text, (BAR_LEFT + BAR_WIDTH + 12, y0 + 1), ("sans-serif", 14).into_font()))
-                .map_err(e)?;
+            pen.write(&area, &text, (BAR_LEFT + BAR_WIDTH + 12, y0 + 1), 14, BLACK).map_err(e)?;
             y += ROW;
         }
         y += 8;
