@@ -124,7 +124,7 @@ mod tests {
     use crate::scenario::Date;
     use crate::sim::testing::{scenario, sim};
 
-    /// A check due at the start whose flag an event sets in June 1125, four months too late.
+    /// A check due in March 1125 (give or take a month) whose flag an event sets in June, too late.
     const LATE: &str = r#"
         events: [Event(id: "late", title: "Late", faction: "red", trigger: After("1125-06"),
             options: [Option(id: "set", name: "Set", effects: [SetFlag("done")])])],
