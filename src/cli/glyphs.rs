@@ -77,7 +77,7 @@ mod tests {
     use ab_glyph::FontRef;
 
     fn font() -> FontRef<'static> {
-        FontRef::try_from_slice(epaint_default_fonts::UBUNTU_LIGHT).expect("the chart font loads")
+        FontRef::try_from_slice(super::super::plot::CHART_FONT).expect("the chart font loads")
     }
 
     /// Runs of neighbouring columns that hold ink (more than half a pixel's worth): one run per

@@ -16,6 +16,9 @@ const ROW: i32 = 26;
 const LABEL_WIDTH: i32 = 460;
 const BAR_LEFT: i32 = LABEL_WIDTH + 20;
 const BAR_WIDTH: i32 = 520;
+/// The chart's one font: plotters lays out SVG text in it, and PNG text is rasterised from it.
+pub(super) const CHART_FONT: &[u8] = epaint_default_fonts::UBUNTU_LIGHT;
+const NO_FONT: &str = "error: cannot load the chart font";
 const COLOURS: [RGBColor; 4] =
     [RGBColor(0x8c, 0x8c, 0x8c), RGBColor(0xc0, 0x39, 0x2b), RGBColor(0x29, 0x80, 0xb9), RGBColor(0x27, 0xae, 0x60)];
 
@@ -57,16 +60,14 @@ fn rows(data: &StaticData, series: &[(&str, &Aggregate)]) -> Vec<Row> {
 
 /// Draws the chart of `series` (label, aggregate) to `path`.
 pub(super) fn draw(path: &Path, data: &StaticData, series: &[(&str, &Aggregate)]) -> Result<(), String> {
-    register_font("sans-serif", FontStyle::Normal, epaint_default_fonts::UBUNTU_LIGHT)
-        .map_err(|_| "error: cannot load the chart font".to_string())?;
+    register_font("sans-serif", FontStyle::Normal, CHART_FONT).map_err(|_| NO_FONT.to_string())?;
     let rows = rows(data, series);
     let bars_per_row = series.len().max(1) as i32;
     let height = 110 + rows.iter().map(|r| if r.heading { ROW + 8 } else { ROW * bars_per_row + 8 }).sum::<i32>();
     let size = (WIDTH, height.max(200) as u32);
     let is_png = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
     let result = if is_png {
-        let font = FontRef::try_from_slice(epaint_default_fonts::UBUNTU_LIGHT)
-            .map_err(|_| "error: cannot load the chart font".to_string())?;
+        let font = FontRef::try_from_slice(CHART_FONT).map_err(|_| NO_FONT.to_string())?;
         let pen = Pen { font: Some(&font) };
         paint(BitMapBackend::new(path, size).into_drawing_area(), &pen, data, series, &rows)
     } else {
