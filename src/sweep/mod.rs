@@ -6,4 +6,4 @@ mod stats;
 
 pub use calibrate::{CalibrationOptions, TargetResult, calibrate, cases_per_run};
 pub use runner::{SweepOptions, derive_seed, sweep};
-pub use stats::{Aggregate, FigureStats, LogHistogram, MonthHistogram, Share};
+pub use stats::{Aggregate, FigureCounts, FigureStats, MonthHistogram, Share};

@@ -1,5 +1,7 @@
 //! Streaming statistics of a sweep: shares with Wilson intervals, month histograms for dates,
-//! log-scale histograms for figures. Memory does not grow with the number of runs.
+//! counts of each value for figures. Memory does not grow with the number of runs.
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use crate::scenario::Date;
@@ -80,65 +82,86 @@ impl MonthHistogram {
     }
 }
 
-/// A histogram of non-negative figures on a log scale (40 bins a decade, up to 10^12): quantiles
-/// within about 3%, in constant memory; the mean is exact.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct LogHistogram {
-    counts: Vec<u64>,
+/// How many runs ended with each value of one figure (a faction's silver, say). Quantiles are
+/// exact while the figure has taken at most [`FigureCounts::MOST_VALUES`] different values; past
+/// that, values are kept to fewer significant digits (six, then five, and so on) until they fit
+/// again, so that memory stays bounded however many runs are added. The mean is always exact.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FigureCounts {
+    /// Runs by value, keyed by [`order_key`] so that the map iterates in value order.
+    counts: BTreeMap<u64, u64>,
+    /// Significant digits the values are rounded to; `None` while they are kept exactly.
+    digits: Option<i32>,
     sum: f64,
     n: u64,
 }
 
-const BINS_PER_DECADE: f64 = 40.0;
-const DECADES: f64 = 12.0;
-
-impl Default for LogHistogram {
-    fn default() -> Self {
-        Self { counts: vec![0; (BINS_PER_DECADE * DECADES) as usize + 2], sum: 0.0, n: 0 }
-    }
-}
-
-impl LogHistogram {
-    fn bin(value: f64) -> usize {
-        if value <= 0.0 || !value.is_finite() {
-            return 0;
-        }
-        let b = 1.0 + ((value + 1.0).log10() * BINS_PER_DECADE).floor();
-        (b as usize).min((BINS_PER_DECADE * DECADES) as usize + 1)
-    }
-
-    fn value_of(bin: usize) -> f64 {
-        if bin == 0 {
-            return 0.0;
-        }
-        // The middle of the bin, back on the linear scale.
-        10f64.powf((bin as f64 - 0.5) / BINS_PER_DECADE) - 1.0
-    }
+impl FigureCounts {
+    /// The most different values kept before they are rounded.
+    pub const MOST_VALUES: usize = 4096;
+    /// Significant digits kept at the first rounding.
+    const FIRST_DIGITS: i32 = 6;
 
     pub fn add(&mut self, value: f64) {
-        self.counts[Self::bin(value)] += 1;
-        self.sum += value.max(0.0);
+        self.sum += value;
         self.n += 1;
+        let kept = self.digits.map_or(value, |d| round_to_digits(value, d));
+        *self.counts.entry(order_key(kept)).or_default() += 1;
+        while self.counts.len() > Self::MOST_VALUES && self.digits.is_none_or(|d| d > 1) {
+            self.round_to(self.digits.map_or(Self::FIRST_DIGITS, |d| d - 1));
+        }
+    }
+
+    /// Merges the values kept so far into their roundings to `digits` significant digits.
+    fn round_to(&mut self, digits: i32) {
+        let mut rounded = BTreeMap::new();
+        for (key, count) in std::mem::take(&mut self.counts) {
+            *rounded.entry(order_key(round_to_digits(from_order_key(key), digits))).or_default() += count;
+        }
+        self.counts = rounded;
+        self.digits = Some(digits);
+    }
+
+    /// Significant digits the values are kept to; `None` while they are exact.
+    pub fn digits(&self) -> Option<i32> {
+        self.digits
     }
 
     pub fn mean(&self) -> f64 {
         if self.n == 0 { 0.0 } else { self.sum / self.n as f64 }
     }
 
+    /// The smallest value at or below which a share `q` of the runs fall; 0 when empty.
     pub fn quantile(&self, q: f64) -> f64 {
-        if self.n == 0 {
-            return 0.0;
-        }
         let target = (q * self.n as f64).ceil().max(1.0) as u64;
         let mut seen = 0;
-        for (i, c) in self.counts.iter().enumerate() {
-            seen += c;
+        for (key, count) in &self.counts {
+            seen += count;
             if seen >= target {
-                return Self::value_of(i);
+                return from_order_key(*key);
             }
         }
         0.0
     }
+}
+
+/// `value` to `digits` significant digits.
+fn round_to_digits(value: f64, digits: i32) -> f64 {
+    if value == 0.0 || !value.is_finite() {
+        return value;
+    }
+    let scale = 10f64.powi(digits - 1 - value.abs().log10().floor() as i32);
+    (value * scale).round() / scale
+}
+
+/// A key whose unsigned order is `value`'s total order (negative values first).
+fn order_key(value: f64) -> u64 {
+    let bits = value.to_bits();
+    if bits >> 63 == 1 { !bits } else { bits | 1 << 63 }
+}
+
+fn from_order_key(key: u64) -> f64 {
+    f64::from_bits(if key >> 63 == 1 { key & !(1 << 63) } else { !key })
 }
 
 /// Mean and quartiles of one figure.
@@ -150,14 +173,14 @@ pub struct FigureStats {
     pub q3: f64,
 }
 
-impl From<&LogHistogram> for FigureStats {
-    fn from(h: &LogHistogram) -> Self {
+impl From<&FigureCounts> for FigureStats {
+    fn from(h: &FigureCounts) -> Self {
         Self { mean: h.mean(), q1: h.quantile(0.25), median: h.quantile(0.5), q3: h.quantile(0.75) }
     }
 }
 
 /// Everything a sweep counts, added to one run at a time in run order.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Aggregate {
     pub runs: u64,
     /// Wins by faction index; the last entry counts runs nobody won.
@@ -171,7 +194,7 @@ pub struct Aggregate {
     /// Runs in which the check never came true at all.
     pub never: Vec<u64>,
     /// Per faction: silver, grain, legitimacy, men.
-    pub figures: Vec<[LogHistogram; 4]>,
+    pub figures: Vec<[FigureCounts; 4]>,
 }
 
 impl Aggregate {
@@ -258,15 +281,50 @@ mod tests {
     }
 
     #[test]
-    fn log_histogram_quantiles_are_within_a_few_percent() {
-        let mut h = LogHistogram::default();
-        for v in 1..=1000 {
-            h.add(f64::from(v) * 100.0);
+    fn figure_quantiles_are_values_that_runs_had() {
+        let mut all_same = FigureCounts::default();
+        for _ in 0..1000 {
+            all_same.add(40_000.0);
         }
-        assert!((h.quantile(0.5) / 50_000.0 - 1.0).abs() < 0.04, "{}", h.quantile(0.5));
-        assert!((h.mean() - 50_050.0).abs() < 1e-6);
-        let mut zeros = LogHistogram::default();
-        zeros.add(0.0);
-        assert_eq!(zeros.quantile(0.5), 0.0);
+        let st = FigureStats::from(&all_same);
+        assert_eq!((st.q1, st.median, st.q3, st.mean), (40_000.0, 40_000.0, 40_000.0, 40_000.0));
+        let mut spread = FigureCounts::default();
+        for v in (1..=1000).rev() {
+            spread.add(f64::from(v) * 100.0 + 0.25);
+        }
+        assert_eq!(spread.quantile(0.5), 50_000.25);
+        assert_eq!(spread.quantile(0.25), 25_000.25);
+        assert_eq!(spread.quantile(1.0), 100_000.25);
+        assert!((spread.mean() - 50_050.25).abs() < 1e-9);
+        assert_eq!(spread.digits(), None);
+        assert_eq!(FigureCounts::default().quantile(0.5), 0.0);
+    }
+
+    #[test]
+    fn negative_and_zero_figures_keep_their_order() {
+        let mut h = FigureCounts::default();
+        for v in [3.0, -2.0, 0.0, -10.5, 7.0] {
+            h.add(v);
+        }
+        assert_eq!(h.quantile(0.2), -10.5);
+        assert_eq!(h.quantile(0.4), -2.0);
+        assert_eq!(h.quantile(0.6), 0.0);
+        assert_eq!(h.quantile(1.0), 7.0);
+    }
+
+    #[test]
+    fn many_different_figures_are_rounded_to_stay_bounded() {
+        let mut h = FigureCounts::default();
+        let runs = 50_000;
+        for i in 0..runs {
+            // Every run a different value, spread over two decades.
+            h.add(1_000.0 + f64::from(i) * 1.98);
+        }
+        assert!(h.counts.len() <= FigureCounts::MOST_VALUES, "{} values kept", h.counts.len());
+        let digits = h.digits().expect("50,000 different values cannot all be kept");
+        assert!(digits >= 3, "rounded to {digits} digits");
+        let true_median = 1_000.0 + f64::from(runs / 2 - 1) * 1.98;
+        assert!((h.quantile(0.5) / true_median - 1.0).abs() < 1e-3, "{} vs {true_median}", h.quantile(0.5));
+        assert!((h.mean() - (1_000.0 + f64::from(runs - 1) * 0.99)).abs() < 1e-6);
     }
 }
