@@ -28,13 +28,38 @@ fn compare_runs_both_sets_of_choices_and_shows_the_change() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("Choices: history  ->  guo_yaoshi_turns=holds (others: AI)"), "{text}");
     assert!(text.contains("Note: the AI answers the other events; add --historical"), "{text}");
-    let yanshan = text.lines().find(|l| l.contains("Yanshan is held by Jin")).expect("a history line");
     // Guo Yaoshi holding the frontier keeps Yanshan out of Jin's hands: the odds must fall.
-    let shares: Vec<f64> = yanshan
-        .split("->")
-        .map(|part| part.trim().split('%').next().unwrap().split_whitespace().last().unwrap().parse().unwrap())
-        .collect();
-    assert!(shares[0] > 50.0 && shares[1] < shares[0], "{yanshan}");
+    let (history, chosen) = shares(&text, "Yanshan is held by Jin");
+    assert!(history > 50.0 && chosen < history, "{text}");
+}
+
+/// The two shares (in %) of the report line that starts with `what`: history's, then the choices'.
+fn shares(report: &str, what: &str) -> (f64, f64) {
+    let line = report.lines().find(|l| l.trim_start().starts_with(what)).unwrap_or_else(|| panic!("no line {what}"));
+    let share = |part: &str| -> f64 {
+        part.trim().split('%').next().and_then(|s| s.split_whitespace().last()).and_then(|s| s.parse().ok()).unwrap()
+    };
+    let (history, chosen) = line.split_once("->").unwrap_or_else(|| panic!("not a comparison: {line}"));
+    (share(history), share(chosen))
+}
+
+#[test]
+fn keeping_li_gang_alone_saves_kaifeng_in_many_runs() {
+    let out = jingkang(&[
+        "whatif",
+        "jingkang",
+        "--runs",
+        "200",
+        "--historical",
+        "--compare",
+        "--choose",
+        "dismiss_li_gang=keep",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    // Every other answer is history's, Guo Jing's Divine Soldiers included, were they offered.
+    let (history, chosen) = shares(&text, "Kaifeng falls by 1127-01");
+    assert!(history > 90.0 && chosen < 60.0, "{text}");
 }
 
 #[test]
