@@ -537,3 +537,46 @@ mod tests {
         assert_eq!(strength(800.0), "800");
     }
 }
+
+#[cfg(test)]
+mod sea_tests {
+    use super::*;
+    use crate::scenario::{ScenarioRef, load_valid};
+
+    /// The sea of a built-in scenario's map, drawn as the window draws it, and its projection.
+    fn sea_of(scenario_id: &str) -> (Vec<Point>, MapProjection, Vec<Point>) {
+        let valid = load_valid(&ScenarioRef::Builtin(scenario_id.into())).expect("built-in");
+        let scenario = valid.scenario();
+        let projection = MapProjection::fitting(scenario.provinces.iter().map(|p| p.position));
+        let sites: Vec<Point> = scenario.provinces.iter().map(|p| projection.project(p.position)).collect();
+        let frame = Frame::around(sites.iter().copied(), CELL_RADIUS_DEGREES * projection.units_per_degree() * 1.5);
+        let coast = scenario.lines.iter().find(|l| l.kind == LineKind::Coast).expect("a coast");
+        let points: Vec<Point> = coast.points.iter().map(|p| projection.project(*p)).collect();
+        let sea = sea_beside(&points, &frame, &sites, 40.0 * projection.units_per_degree());
+        (sea, projection, sites)
+    }
+
+    #[test]
+    fn the_north_china_sea_washes_korea_on_three_sides_and_drowns_no_city() {
+        let (sea, projection, sites) = sea_of("grand_campaign");
+        let at = |lon, lat| geometry::contains(&sea, projection.project((lon, lat)));
+        let seas = [("Bohai", 119.5, 38.8), ("Yellow Sea", 123.5, 36.0), ("East China Sea", 125.0, 32.0)];
+        let more =
+            [("Korea Strait", 129.0, 34.0), ("Sea of Japan", 129.9, 37.5), ("Sea of Japan by the Tumen", 130.5, 41.0)];
+        for (name, lon, lat) in seas.into_iter().chain(more) {
+            assert!(at(lon, lat), "{name} ({lon}, {lat}) is not sea");
+        }
+        for (name, lon, lat) in [("Pyongyang", 125.75, 39.02), ("Wonju", 127.95, 37.35), ("Gyeongju", 129.2, 35.85)] {
+            assert!(!at(lon, lat), "{name} ({lon}, {lat}) is under the sea");
+        }
+        let drowned: Vec<usize> = (0..sites.len()).filter(|i| geometry::contains(&sea, sites[*i])).collect();
+        assert!(drowned.is_empty(), "cities under the sea: {drowned:?}");
+        let triangles = geometry::triangulate(&sea);
+        let covered: f32 = triangles
+            .chunks(3)
+            .map(|t| geometry::signed_area2(&[sea[t[0] as usize], sea[t[1] as usize], sea[t[2] as usize]]).abs())
+            .sum();
+        let area = geometry::signed_area2(&sea).abs();
+        assert!((covered / area - 1.0).abs() < 1e-3, "the triangles cover {covered} of {area}");
+    }
+}
