@@ -119,3 +119,18 @@ fn bad_arguments_are_clear_errors() {
     let out = jingkang(&["whatif", "hebei_1125", "--runs", "0"]);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn a_chart_or_csv_that_cannot_be_written_is_refused_before_the_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let nowhere = dir.path().join("no such folder/odds.png");
+    let out = jingkang(&["whatif", "hebei_1125", "--runs", "100000", "--plot", nowhere.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with(&format!("error: --plot {}: ", nowhere.display())), "{stderr}");
+    assert!(out.stdout.is_empty(), "no sweep ran: {}", String::from_utf8_lossy(&out.stdout));
+    let out = jingkang(&["whatif", "hebei_1125", "--runs", "5", "--csv", dir.path().to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with(&format!("error: --csv {}: ", dir.path().display())), "{stderr}");
+}

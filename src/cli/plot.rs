@@ -22,12 +22,20 @@ const NO_FONT: &str = "error: cannot load the chart font";
 const COLOURS: [RGBColor; 4] =
     [RGBColor(0x8c, 0x8c, 0x8c), RGBColor(0xc0, 0x39, 0x2b), RGBColor(0x29, 0x80, 0xb9), RGBColor(0x27, 0xae, 0x60)];
 
-/// Refuses an extension the chart cannot be written as.
-pub(super) fn check_extension(path: &Path) -> Result<(), String> {
+/// Refuses, before a long sweep rather than after it, an extension the chart cannot be written
+/// as or a place it cannot be written to (the file is created empty if it did not exist).
+pub(super) fn check_destination(path: &Path) -> Result<(), String> {
     match path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase).as_deref() {
-        Some("svg" | "png") => Ok(()),
-        _ => Err(format!("error: --plot {}: the chart is written as .svg or .png", path.display())),
+        Some("svg" | "png") => {}
+        _ => return Err(format!("error: --plot {}: the chart is written as .svg or .png", path.display())),
     }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map(drop)
+        .map_err(|e| format!("error: --plot {}: {e}", path.display()))
 }
 
 /// One bar of the chart: a label and a share per series.

@@ -82,7 +82,7 @@ fn whatif(args: &Args) -> Result<(), Failure> {
         return Err(invalid("error: --runs must be at least 1".into()));
     }
     if let Some(plot) = &args.plot {
-        super::plot::check_extension(plot).map_err(invalid)?;
+        super::plot::check_destination(plot).map_err(invalid)?;
     }
     let chosen = SweepOptions {
         runs: args.runs,
@@ -100,7 +100,7 @@ fn whatif(args: &Args) -> Result<(), Failure> {
     arms.push(Arm { label, options: chosen, aggregate: Aggregate::new(&data) });
 
     let mut csv = match &args.csv {
-        Some(path) => Some(CsvWriter::create(path, &data).map_err(failed)?),
+        Some(path) => Some(CsvWriter::create(path, &data).map_err(invalid)?),
         None => None,
     };
     let total = args.runs * arms.len() as u64;
@@ -127,14 +127,15 @@ fn whatif(args: &Args) -> Result<(), Failure> {
     if let Some(w) = csv {
         w.finish().map_err(failed)?;
     }
-    if let Some(path) = &args.plot {
-        let series: Vec<(&str, &Aggregate)> = arms.iter().map(|a| (a.label.as_str(), &a.aggregate)).collect();
-        super::plot::draw(path, &data, &series).map_err(failed)?;
-    }
+    // The report first: a chart that cannot be drawn does not cost the sweep's results.
     if args.json {
         print_json(&data, &arms, args).map_err(failed)?;
     } else {
         print_text(&data, &arms, args, elapsed);
+    }
+    if let Some(path) = &args.plot {
+        let series: Vec<(&str, &Aggregate)> = arms.iter().map(|a| (a.label.as_str(), &a.aggregate)).collect();
+        super::plot::draw(path, &data, &series).map_err(failed)?;
     }
     Ok(())
 }
@@ -299,7 +300,7 @@ struct CsvWriter {
 
 impl CsvWriter {
     fn create(path: &std::path::Path, data: &StaticData) -> Result<Self, String> {
-        let file = std::fs::File::create(path).map_err(|e| format!("error: {}: {e}", path.display()))?;
+        let file = std::fs::File::create(path).map_err(|e| format!("error: --csv {}: {e}", path.display()))?;
         let mut w = Self { path: path.to_path_buf(), out: std::io::BufWriter::new(file) };
         let s = &data.scenario;
         let mut header = vec![
