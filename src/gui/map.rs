@@ -129,13 +129,10 @@ fn spawn_map(
     camera: Single<(&mut Transform, &mut Projection), With<Camera2d>>,
 ) {
     let scenario = &session.sim().data().scenario;
-    let projection = MapProjection::fitting(scenario.provinces.iter().map(|p| p.position));
-    let sites: Vec<Point> = scenario.provinces.iter().map(|p| projection.project(p.position)).collect();
-    let radius = CELL_RADIUS_DEGREES * projection.units_per_degree();
-    let cells = geometry::cells(&sites, radius);
+    let (projection, sites, frame) = place_cities(scenario);
+    let cells = geometry::cells(&sites, CELL_RADIUS_DEGREES * projection.units_per_degree());
     let line_points: Vec<Vec<Point>> =
         scenario.lines.iter().map(|l| l.points.iter().map(|p| projection.project(*p)).collect()).collect();
-    let frame = Frame::around(sites.iter().copied(), radius * 1.5);
     let scoped = DespawnOnExit(Screen::Playing);
     let font = MapFont(fonts.add(Font::from_bytes(epaint_default_fonts::UBUNTU_LIGHT.to_vec())));
     commands.insert_resource(font.clone());
@@ -168,7 +165,7 @@ fn spawn_map(
     let sea_colour = Color::srgb(0.45, 0.6, 0.72);
     for (line, points) in scenario.lines.iter().zip(&line_points) {
         if line.kind == LineKind::Coast {
-            let outline = sea_beside(points, &frame, &sites, 40.0 * projection.units_per_degree());
+            let outline = sea_beside(points, &frame, &sites, SEA_REACH_DEGREES * projection.units_per_degree());
             let triangles = geometry::triangulate(&outline);
             if !triangles.is_empty() {
                 commands.spawn((
@@ -243,6 +240,17 @@ fn spawn_map(
         transform.translation.y += panels.y / 2.0 * o.scale;
     }
     commands.insert_resource(MapLayout { sites: sites.iter().map(|s| Vec2::from(*s)).collect(), cells });
+}
+
+/// How far past the frame the sea reaches, so that it still fills the view zoomed far out.
+const SEA_REACH_DEGREES: f32 = 40.0;
+
+/// The map's projection, where each city is drawn, and the frame around them.
+fn place_cities(scenario: &crate::scenario::Scenario) -> (MapProjection, Vec<Point>, Frame) {
+    let projection = MapProjection::fitting(scenario.provinces.iter().map(|p| p.position));
+    let sites: Vec<Point> = scenario.provinces.iter().map(|p| projection.project(p.position)).collect();
+    let frame = Frame::around(sites.iter().copied(), CELL_RADIUS_DEGREES * projection.units_per_degree() * 1.5);
+    (projection, sites, frame)
 }
 
 /// The sea beside a coast; a coast drawn the wrong way round (its "sea" would drown most of the
@@ -536,23 +544,17 @@ mod tests {
         assert_eq!(strength(45_300.0), "45k");
         assert_eq!(strength(800.0), "800");
     }
-}
 
-#[cfg(test)]
-mod sea_tests {
-    use super::*;
-    use crate::scenario::{ScenarioRef, load_valid};
-
-    /// The sea of a built-in scenario's map, drawn as the window draws it, and its projection.
+    /// The sea of a built-in scenario's map as the window draws it, the map's projection and
+    /// where its cities are drawn.
     fn sea_of(scenario_id: &str) -> (Vec<Point>, MapProjection, Vec<Point>) {
+        use crate::scenario::{ScenarioRef, load_valid};
         let valid = load_valid(&ScenarioRef::Builtin(scenario_id.into())).expect("built-in");
         let scenario = valid.scenario();
-        let projection = MapProjection::fitting(scenario.provinces.iter().map(|p| p.position));
-        let sites: Vec<Point> = scenario.provinces.iter().map(|p| projection.project(p.position)).collect();
-        let frame = Frame::around(sites.iter().copied(), CELL_RADIUS_DEGREES * projection.units_per_degree() * 1.5);
+        let (projection, sites, frame) = place_cities(scenario);
         let coast = scenario.lines.iter().find(|l| l.kind == LineKind::Coast).expect("a coast");
         let points: Vec<Point> = coast.points.iter().map(|p| projection.project(*p)).collect();
-        let sea = sea_beside(&points, &frame, &sites, 40.0 * projection.units_per_degree());
+        let sea = sea_beside(&points, &frame, &sites, SEA_REACH_DEGREES * projection.units_per_degree());
         (sea, projection, sites)
     }
 
