@@ -102,6 +102,7 @@ impl FigureCounts {
     /// Significant digits kept at the first rounding.
     const FIRST_DIGITS: i32 = 6;
 
+    /// Counts one run that ended with `value`.
     pub fn add(&mut self, value: f64) {
         self.sum += value;
         self.n += 1;
@@ -127,6 +128,7 @@ impl FigureCounts {
         self.digits
     }
 
+    /// The exact mean of every value counted; 0 when empty.
     pub fn mean(&self) -> f64 {
         if self.n == 0 { 0.0 } else { self.sum / self.n as f64 }
     }
