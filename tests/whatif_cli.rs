@@ -43,20 +43,16 @@ fn shares(report: &str, what: &str) -> (f64, f64) {
     (share(history), share(chosen))
 }
 
+/// The report of `whatif SCENARIO --runs RUNS --historical --compare --choose CHOICE`.
+fn historical_comparison(scenario: &str, runs: &str, choice: &str) -> String {
+    let out = jingkang(&["whatif", scenario, "--runs", runs, "--historical", "--compare", "--choose", choice]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 #[test]
 fn keeping_li_gang_alone_saves_kaifeng_in_many_runs() {
-    let out = jingkang(&[
-        "whatif",
-        "jingkang",
-        "--runs",
-        "200",
-        "--historical",
-        "--compare",
-        "--choose",
-        "dismiss_li_gang=keep",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = historical_comparison("jingkang", "200", "dismiss_li_gang=keep");
     // Every other answer is history's, Guo Jing's Divine Soldiers included, were they offered.
     let (history, chosen) = shares(&text, "Kaifeng falls by 1127-01");
     assert!(history > 90.0 && chosen < 60.0, "{text}");
@@ -64,18 +60,7 @@ fn keeping_li_gang_alone_saves_kaifeng_in_many_runs() {
 
 #[test]
 fn with_historical_only_the_chosen_answer_differs_between_the_two_sides() {
-    let out = jingkang(&[
-        "whatif",
-        "hebei_1125",
-        "--runs",
-        "100",
-        "--historical",
-        "--compare",
-        "--choose",
-        "guo_yaoshi_turns=holds",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = historical_comparison("hebei_1125", "100", "guo_yaoshi_turns=holds");
     assert!(text.contains("Choices: history  ->  guo_yaoshi_turns=holds (others: history)"), "{text}");
     assert!(!text.contains("Note:"), "{text}");
 }
