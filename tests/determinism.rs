@@ -2,7 +2,7 @@
 use std::sync::Arc;
 
 use jingkang::scenario::{ScenarioRef, load_valid};
-use jingkang::sim::{Chronicle, Sim, SimOptions, StaticData, resolve_choices};
+use jingkang::sim::{Chronicle, Sim, SimOptions, StaticData};
 
 fn data() -> Arc<StaticData> {
     let valid = load_valid(&ScenarioRef::Builtin("hebei_1125".into())).expect("built-in scenario is valid");
@@ -52,7 +52,7 @@ fn threads_do_not_change_the_result() {
 #[test]
 fn imposed_choices_are_taken_and_reported() {
     let data = data();
-    let imposed = resolve_choices(&data, &["guo_yaoshi_turns=holds".to_string()]).expect("known choice");
+    let imposed = data.resolve_choices(&["guo_yaoshi_turns=holds".to_string()]).expect("known choice");
     let mut sim = Sim::new(data.clone(), &SimOptions { seed: 3, historical: true, imposed, ..Default::default() });
     sim.run(None);
     let report = sim.report();
@@ -65,11 +65,11 @@ fn imposed_choices_are_taken_and_reported() {
 #[test]
 fn unknown_choices_are_clear_errors() {
     let data = data();
-    let e = resolve_choices(&data, &["guo_yaoshi_turn=holds".to_string()]).unwrap_err();
+    let e = data.resolve_choices(&["guo_yaoshi_turn=holds".to_string()]).unwrap_err();
     assert_eq!(e.to_string(), "unknown event \"guo_yaoshi_turn\" (did you mean \"guo_yaoshi_turns\"?)");
-    let e = resolve_choices(&data, &["guo_yaoshi_turns=flees".to_string()]).unwrap_err();
+    let e = data.resolve_choices(&["guo_yaoshi_turns=flees".to_string()]).unwrap_err();
     assert_eq!(e.to_string(), "event \"guo_yaoshi_turns\" has no option \"flees\" (its options: defects, holds)");
-    let e = resolve_choices(&data, &["guo_yaoshi_turns".to_string()]).unwrap_err();
+    let e = data.resolve_choices(&["guo_yaoshi_turns".to_string()]).unwrap_err();
     assert_eq!(e.to_string(), "\"guo_yaoshi_turns\" is not EVENT=OPTION");
 }
 

@@ -43,6 +43,17 @@ enum Command {
 /// Exit status for a scenario that failed validation (also clap's status for bad arguments).
 pub const EXIT_INVALID: u8 = 2;
 
+/// `--difficulty easy|normal|hard`.
+impl clap::ValueEnum for crate::scenario::Difficulty {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Self::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
 /// The scenarios named on the command line, or every built-in one when none is.
 fn scenarios_or_builtins(named: &[String]) -> Vec<String> {
     if named.is_empty() {

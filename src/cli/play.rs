@@ -21,6 +21,9 @@ pub(super) struct Args {
     /// Events of factions nobody plays follow history.
     #[arg(long)]
     historical: bool,
+    /// How strong the AI is (default: the scenario's own difficulty, normal unless it sets one).
+    #[arg(long, value_enum)]
+    difficulty: Option<crate::scenario::Difficulty>,
     /// Continue a saved game.
     #[arg(long, value_name = "SAVE", conflicts_with = "scenario")]
     load: Option<PathBuf>,
@@ -57,6 +60,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
                 factions,
                 seed: args.seed,
                 historical: args.historical,
+                difficulty: args.difficulty,
             })
         }
         None => None,

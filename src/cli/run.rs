@@ -2,8 +2,8 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use crate::scenario::{ScenarioRef, load_valid};
-use crate::sim::{CheckStatus, Report, Sim, SimOptions, Snapshot, StaticData, resolve_choices};
+use crate::scenario::{Difficulty, ScenarioRef, load_valid};
+use crate::sim::{CheckStatus, Report, Sim, SimOptions, Snapshot, StaticData};
 
 use super::EXIT_INVALID;
 
@@ -21,9 +21,10 @@ pub(super) struct Args {
     /// Impose an answer to an event: EVENT=OPTION (repeatable).
     #[arg(long, value_name = "EVENT=OPTION")]
     choose: Vec<String>,
-    /// How strong the AI is: multiplies its income and morale recovery.
-    #[arg(long, value_enum, default_value_t = Difficulty::Normal)]
-    difficulty: Difficulty,
+    /// How strong the AI is: multiplies its income and morale recovery (default: the scenario's
+    /// own difficulty, normal unless it sets one).
+    #[arg(long, value_enum)]
+    difficulty: Option<Difficulty>,
     /// Play at most this many months.
     #[arg(long)]
     turns: Option<u32>,
@@ -36,25 +37,6 @@ pub(super) struct Args {
     /// Continue a saved game instead of starting SCENARIO.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose", "difficulty"])]
     load: Option<PathBuf>,
-}
-
-/// The AI's strength.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub(super) enum Difficulty {
-    Easy,
-    Normal,
-    Hard,
-}
-
-impl Difficulty {
-    /// The `ai_bonus` rule parameter it sets, unless the scenario sets its own.
-    pub(super) fn ai_bonus(self) -> Option<f64> {
-        match self {
-            Difficulty::Easy => Some(0.8),
-            Difficulty::Normal => None,
-            Difficulty::Hard => Some(1.25),
-        }
-    }
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -100,11 +82,8 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
         eprintln!("{errors}");
         ExitCode::from(EXIT_INVALID)
     })?;
-    let mut data = StaticData::new(&valid);
-    if let Some(bonus) = args.difficulty.ai_bonus() {
-        data.scenario.rules.ai_bonus = bonus;
-    }
-    let imposed = resolve_choices(&data, &args.choose).map_err(|e| {
+    let data = StaticData::at_difficulty(&valid, args.difficulty);
+    let imposed = data.resolve_choices(&args.choose).map_err(|e| {
         eprintln!("error: --choose: {e}");
         ExitCode::from(EXIT_INVALID)
     })?;

@@ -6,8 +6,8 @@ use std::sync::Arc;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::scenario::{ScenarioRef, load_valid};
-use crate::sim::{StaticData, Summary, resolve_choices};
+use crate::scenario::{Difficulty, ScenarioRef, load_valid};
+use crate::sim::{StaticData, Summary};
 use crate::sweep::{Aggregate, FigureStats, SweepOptions, derive_seed, sweep};
 
 use super::EXIT_INVALID;
@@ -31,6 +31,9 @@ pub(super) struct Args {
     /// Also run the historical choices on the same seeds and show both side by side.
     #[arg(long)]
     compare: bool,
+    /// How strong the AI is (default: the scenario's own difficulty, normal unless it sets one).
+    #[arg(long, value_enum)]
+    difficulty: Option<Difficulty>,
     /// Worker threads (default: one per core). The results do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -76,8 +79,8 @@ fn failed(message: String) -> Failure {
 
 fn whatif(args: &Args) -> Result<(), Failure> {
     let valid = load_valid(&ScenarioRef::parse(&args.scenario)).map_err(|e| invalid(e.to_string()))?;
-    let data = Arc::new(StaticData::new(&valid));
-    let imposed = resolve_choices(&data, &args.choose).map_err(|e| invalid(format!("error: --choose: {e}")))?;
+    let data = Arc::new(StaticData::at_difficulty(&valid, args.difficulty));
+    let imposed = data.resolve_choices(&args.choose).map_err(|e| invalid(format!("error: --choose: {e}")))?;
     if args.runs == 0 {
         return Err(invalid("error: --runs must be at least 1".into()));
     }
@@ -177,6 +180,9 @@ fn print_text(data: &StaticData, arms: &[Arm], args: &Args, elapsed: f64) {
     );
     let header: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
     println!("Choices: {}", header.join("  ->  "));
+    if let Some(level) = args.difficulty.filter(|d| *d != Difficulty::Normal) {
+        println!("Difficulty: {}", level.name());
+    }
     if args.compare && !args.historical && !args.choose.is_empty() {
         // History on one side, the AI's answers plus the imposed ones on the other: two changes at once.
         println!("Note: the AI answers the other events; add --historical to change only the chosen answers.");

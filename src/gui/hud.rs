@@ -201,7 +201,7 @@ fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
 
 fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut Vec<UiAction>) {
     let data = session.sim().data();
-    ui.heading(&data.army_names[army.ix.get()]);
+    ui.heading(data.army_name(army.ix));
     describe_army(ui, session, army);
     if !session.commands(army.ix) {
         return;
@@ -240,7 +240,7 @@ fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
         crate::sim::Order::Hold { .. } => "hold".into(),
         crate::sim::Order::Besiege { assault: true, .. } => "assault the walls".into(),
         crate::sim::Order::Besiege { .. } => "besiege".into(),
-        crate::sim::Order::Raid { target, .. } => format!("raid {} by night", data.army_names[target.get()]),
+        crate::sim::Order::Raid { target, .. } => format!("raid {} by night", data.army_name(*target)),
         _ => "diplomacy".into(),
     }
 }
@@ -306,7 +306,7 @@ fn tooltip(ctx: &egui::Context, session: &Session, hovered: &Hovered) {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_max_width(320.0);
                 if let Some(army) = army {
-                    ui.label(egui::RichText::new(&session.sim().data().army_names[army.ix.get()]).strong());
+                    ui.label(egui::RichText::new(session.sim().data().army_name(army.ix)).strong());
                     describe_army(ui, session, army);
                 } else if let Some(p) = province {
                     describe_province(ui, session, p);

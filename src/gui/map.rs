@@ -24,7 +24,7 @@ impl MapLayout {
     /// The province whose cell holds `at`.
     pub fn province_at(&self, at: Vec2) -> Option<ProvinceIx> {
         let p = [at.x, at.y];
-        self.cells.iter().position(|c| c.len() >= 3 && geometry::contains(c, p)).map(|i| ProvinceIx(i as u16))
+        self.cells.iter().position(|c| c.len() >= 3 && geometry::contains(c, p)).map(|i| ProvinceIx::new(i))
     }
 }
 
@@ -148,7 +148,7 @@ fn spawn_map(
             Mesh2d(mesh),
             MeshMaterial2d(material),
             Transform::from_xyz(0.0, 0.0, 0.0),
-            Cell(ProvinceIx(i as u16)),
+            Cell(ProvinceIx::new(i)),
             scoped.clone(),
         ));
         let mut ring = cell.clone();

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 
-use crate::scenario::{Date, ScenarioRef, load_valid};
+use crate::scenario::{Date, Difficulty, ScenarioRef, load_valid};
 use crate::sim::{
-    ArmyIx, Chronicle, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance,
+    ArmyIx, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance, StaticData,
+    within_raid_reach,
 };
 
 /// A campaign in the window.
@@ -118,6 +119,8 @@ pub struct NewGame {
     pub seed: u64,
     /// Events of factions nobody plays here follow history.
     pub historical: bool,
+    /// How strong the AI plays; `None` for the scenario's own difficulty.
+    pub difficulty: Option<Difficulty>,
 }
 
 impl Session {
@@ -131,7 +134,7 @@ impl Session {
                 let known: Vec<&str> = s.factions.iter().map(|f| f.id.as_str()).collect();
                 return Err(format!("{}: no faction \"{id}\" (the factions are {})", game.scenario, known.join(", ")));
             };
-            humans.push(FactionIx(ix as u16));
+            humans.push(FactionIx::new(ix));
         }
         let options = SimOptions {
             seed: game.seed,
@@ -139,7 +142,8 @@ impl Session {
             imposed: Default::default(),
             humans: humans.iter().copied().collect(),
         };
-        Ok(Self::around(Sim::from_scenario(&valid, &options), humans, save_dir))
+        let data = StaticData::at_difficulty(&valid, game.difficulty);
+        Ok(Self::around(Sim::new(std::sync::Arc::new(data), &options), humans, save_dir))
     }
 
     /// A saved campaign, continued.
@@ -183,13 +187,12 @@ impl Session {
     /// Events of the current player still waiting for an answer, oldest first.
     pub fn unanswered(&self) -> Vec<usize> {
         let Some(me) = self.player() else { return Vec::new() };
-        let events = &self.sim.data().scenario.events;
         let data = self.sim.data();
         self.view
             .awaiting
             .iter()
             .copied()
-            .filter(|e| !self.answered.contains_key(e) && data.faction(&events[*e].faction) == me)
+            .filter(|e| !self.answered.contains_key(e) && data.event_faction(*e) == me)
             .collect()
     }
 
@@ -206,7 +209,7 @@ impl Session {
 
     /// The chronicle of `date`.
     pub fn chronicle_of(&self, date: Date) -> Vec<String> {
-        self.sim.world().resource::<Chronicle>().of_month(date).map(|e| e.text.clone()).collect()
+        self.sim.chronicle().of_month(date).map(|e| e.text.clone()).collect()
     }
 
     /// The autosave's path.
@@ -346,12 +349,7 @@ pub fn click_action(session: &Session, province: Option<ProvinceIx>, army: Optio
     if let Some(target) = army.and_then(|a| session.view.army(a)).filter(|t| t.owner != me) {
         let at_war = session.view.relation(me, target.owner).is_some_and(|r| r.at_war);
         let here = session.view.army(selected).map(|a| a.location);
-        if at_war
-            && here.is_some_and(|h| {
-                h == target.location
-                    || session.sim.data().neighbours[h.get()].iter().any(|(n, _)| *n == target.location)
-            })
-        {
+        if at_war && here.is_some_and(|h| within_raid_reach(session.sim.data(), h, target.location)) {
             return Some(UiAction::Raid { army: selected, target: target.ix });
         }
     }
@@ -402,7 +400,7 @@ mod tests {
     use super::*;
 
     fn jingkang_as_song(dir: &Path) -> Session {
-        let game = NewGame { scenario: "jingkang".into(), factions: vec!["song".into()], seed: 7, historical: true };
+        let game = NewGame { scenario: "jingkang".into(), factions: vec!["song".into()], seed: 7, historical: true, difficulty: None };
         Session::start(&game, dir.to_path_buf()).expect("the jingkang scenario starts")
     }
 
@@ -487,7 +485,7 @@ mod tests {
         s.apply(&UiAction::March { army: theirs.0, to: theirs.1 });
         assert!(s.orders.is_empty());
         assert_eq!(s.notice.as_deref(), Some("That army is not yours to command."));
-        let game = NewGame { scenario: "jingkang".into(), factions: vec!["sung".into()], seed: 1, historical: false };
+        let game = NewGame { scenario: "jingkang".into(), factions: vec!["sung".into()], seed: 1, historical: false, difficulty: None };
         let e = Session::start(&game, dir.path().to_path_buf()).err().expect("an unknown faction");
         assert!(e.contains("no faction \"sung\""), "{e}");
     }
@@ -500,6 +498,7 @@ mod tests {
             factions: vec!["song".into(), "jin".into()],
             seed: 2,
             historical: false,
+            difficulty: None,
         };
         let mut s = Session::start(&game, dir.path().to_path_buf()).expect("hebei starts");
         let (song, jin) = (s.sim().data().faction("song"), s.sim().data().faction("jin"));

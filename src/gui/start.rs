@@ -1,11 +1,12 @@
 //! The start screen: pick a built-in scenario or a file, the factions to play (several for
-//! hotseat), a seed and whether the others follow history; or continue a saved game.
+//! hotseat), the difficulty, a seed and whether the others follow history; or continue a saved
+//! game.
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::session::{NewGame, SaveEntry, Session, default_save_dir, list_saves, playable};
 use super::{Launch, Screen};
-use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+use crate::scenario::{Difficulty, ScenarioRef, builtin_scenarios, load_valid};
 
 /// What the start screen shows and what the player has picked so far.
 #[derive(Resource, Default)]
@@ -20,6 +21,8 @@ struct StartMenu {
     factions_of: String,
     seed: String,
     historical: bool,
+    /// The difficulty picked: the scenario's own until the player picks another.
+    difficulty: Difficulty,
     /// The saves in the save folder, newest first.
     saves: Vec<SaveEntry>,
     error: Option<String>,
@@ -123,6 +126,15 @@ fn start_screen(
                 ui.text_edit_singleline(&mut menu.seed);
             });
             cols[1].checkbox(&mut menu.historical, "Factions nobody plays follow history in their choices");
+            cols[1].horizontal(|ui| {
+                ui.label("Difficulty");
+                for level in Difficulty::ALL {
+                    let label = capitalised(level.name());
+                    if ui.selectable_label(menu.difficulty == level, label).clicked() {
+                        menu.difficulty = level;
+                    }
+                }
+            });
             cols[1].add_space(16.0);
             if cols[1].button(egui::RichText::new("Start the campaign").size(20.0)).clicked() {
                 start = Some(new_game(&menu).map(Begin::New));
@@ -174,6 +186,7 @@ fn new_game(menu: &StartMenu) -> Result<NewGame, String> {
         factions: menu.factions.iter().filter(|f| f.2).map(|f| f.0.clone()).collect(),
         seed,
         historical: menu.historical,
+        difficulty: Some(menu.difficulty),
     })
 }
 
@@ -187,6 +200,7 @@ fn refresh_factions(menu: &mut StartMenu) {
         Ok(valid) => {
             menu.factions =
                 playable(valid.scenario()).into_iter().enumerate().map(|(i, (id, name))| (id, name, i == 0)).collect();
+            menu.difficulty = valid.difficulty.unwrap_or_default();
             menu.error = None;
         }
         Err(e) => {
@@ -194,4 +208,10 @@ fn refresh_factions(menu: &mut StartMenu) {
             menu.error = Some(e.to_string());
         }
     }
+}
+
+/// "easy" as a button says it: "Easy".
+fn capitalised(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }

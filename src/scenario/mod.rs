@@ -13,9 +13,9 @@ pub use error::{ErrorKind, ScenarioError, ScenarioErrors, closest as closest_id}
 pub use load::{BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios, load};
 pub use logic::{Compare, Condition, Effect, Factor, Weight};
 pub use model::*;
-pub use rules::Rules;
+pub use rules::{Difficulty, Rules};
 pub use source_map::{Position, SourceMap};
-pub use validate::{ValidScenario, validate};
+pub use validate::{MAX_LIST, ValidScenario, validate};
 
 /// Loads and validates a scenario given as a built-in id or a path.
 pub fn load_valid(scenario: &ScenarioRef) -> Result<ValidScenario, ScenarioErrors> {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::date::Date;
 use super::logic::{Condition, Effect, Weight};
-use super::rules::Rules;
+use super::rules::{Difficulty, Rules};
 
 /// The format version this build reads and writes.
 pub const FORMAT_VERSION: u32 = 1;
@@ -41,6 +41,10 @@ pub struct Scenario {
     /// Overrides of the rule parameters; every one not given keeps its default.
     #[serde(default)]
     pub rules: Rules,
+    /// The difficulty the scenario is played at unless the player picks another; normal if none.
+    /// It is resolved into the rules when a campaign starts, so a save never holds one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub difficulty: Option<Difficulty>,
     /// Who owns which provinces at the start, overriding the owners written in the map:
     /// faction id to province ids.
     #[serde(default)]

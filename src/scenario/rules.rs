@@ -1,11 +1,18 @@
-//! Rule parameters: every constant the simulation uses, with its default. A scenario may override
-//! any of them in its `rules: (...)` section.
+//! Rule parameters: every number the simulation's rules use, with its default and allowed range,
+//! and the difficulty levels. A scenario may override any parameter in its `rules: (...)` section
+//! and set its own difficulty.
 use serde::{Deserialize, Serialize};
 
 macro_rules! rules {
-    ($( $(#[doc = $doc:literal])* $name:ident : $default:expr, $min:expr, $max:expr; )*) => {
+    (@added) => { false };
+    (@added added) => { true };
+    ($( $(#[doc = $doc:literal])* $name:ident : $default:expr, $min:expr, $max:expr $(, $added:ident)?; )*) => {
         /// The numbers the rules use; see `docs/rules.md` for how each is used.
-        #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+        ///
+        /// Parameters marked `added` came after the first saves were written: a save (and the
+        /// state hash, which covers the save) holds one only when a scenario sets it to something
+        /// other than its default, so games that do not use it save exactly as before.
+        #[derive(Clone, Debug, PartialEq, Deserialize)]
         #[serde(default, deny_unknown_fields)]
         pub struct Rules {
             $( $(#[doc = $doc])* pub $name: f64, )*
@@ -14,6 +21,21 @@ macro_rules! rules {
         impl Default for Rules {
             fn default() -> Self {
                 Self { $( $name: $default, )* }
+            }
+        }
+
+        impl Serialize for Rules {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                use serde::ser::SerializeStruct;
+                let mut out = serializer.serialize_struct("Rules", [$( stringify!($name) ),*].len())?;
+                $(
+                    if !rules!(@added $($added)?) || self.$name != $default {
+                        out.serialize_field(stringify!($name), &self.$name)?;
+                    } else {
+                        out.skip_field(stringify!($name))?;
+                    }
+                )*
+                out.end()
             }
         }
 
@@ -61,7 +83,7 @@ rules! {
     battle_luck: 0.25, 0.0, 1.0;
     /// Fighting power gained per point of commander skill above 5.
     command_bonus: 0.08, 0.0, 1.0;
-    /// Morale points a victory gives and a defeat takes (doubled for a rout).
+    /// Morale points a victory gives and a defeat takes (more for a rout: `rout_morale`).
     battle_morale: 12.0, 0.0, 100.0;
     /// Chance that a beaten army's commander is captured.
     capture_chance: 0.1, 0.0, 1.0;
@@ -87,7 +109,7 @@ rules! {
     assault_losses: 0.15, 0.0, 1.0;
     /// How many times stronger than its besiegers (in men, weighted by morale) a garrison must be to sally.
     sally_ratio: 1.5, 0.0, 100.0;
-    /// Share of the besiegers a sally kills (the garrison loses half as many).
+    /// Share of the besiegers a sally kills (the garrison loses `sally_garrison_losses` of that).
     sally_losses: 0.1, 0.0, 1.0;
     /// Morale a besieged army and a besieging army in winter lose each month.
     siege_morale: 3.0, 0.0, 100.0;
@@ -119,7 +141,7 @@ rules! {
     desertion: 0.05, 0.0, 1.0;
     /// Share of the gap to 50 that legitimacy and cohesion close each month, whatever else happens.
     standing_drift: 0.05, 0.0, 1.0;
-    /// Legitimacy a faction loses when it loses a province (five times for its capital).
+    /// Legitimacy a faction loses when it loses a province (more for its capital: `capital_legitimacy`).
     province_loss_legitimacy: 2.0, 0.0, 100.0;
     /// Legitimacy a faction loses for each battle it loses.
     defeat_legitimacy: 2.0, 0.0, 100.0;
@@ -141,12 +163,249 @@ rules! {
     betrayal_ratio: 0.6, 0.0, 100.0;
     /// Monthly chance an AI that judges an ally weak and rich turns on it.
     betrayal_chance: 0.15, 0.0, 1.0;
-    /// Trust lost by the victim of a broken treaty, and by everyone watching (half).
+    /// Trust lost by the victim of a broken treaty (and by everyone watching: `betrayal_onlookers`).
     betrayal_trust: 40.0, 0.0, 100.0;
     /// Strength ratio an AI wants before it attacks a city or army.
     ai_attack_ratio: 1.2, 0.0, 100.0;
     /// How many times the garrison's strength (behind its walls) an AI's assault power must be before it storms.
     ai_assault_ratio: 1.5, 0.0, 100.0;
-    /// Difficulty: multiplier on the income and morale recovery of AI factions (0.8 easy, 1.25 hard).
+    /// Multiplier on the income and morale recovery of AI factions; the difficulty sets it (`easy_ai_bonus`, `hard_ai_bonus`).
     ai_bonus: 1.0, 0.0, 10.0;
+
+    // ---- parameters added after the first saves (see `Rules`): movement
+    /// Fastest march speed, as a multiplier of `march_days` (an army's slowest troop kind sets its speed).
+    max_speed: 10.0, 0.0, 100.0, added;
+    /// Least multiplier a terrain's `move_cost` may put on the days of a march.
+    min_move_cost: 0.1, 0.0, 100.0, added;
+
+    // ---- battles and combat power
+    /// Command skill of an army without a commander.
+    leaderless_skill: 3.0, 0.0, 10.0, added;
+    /// Least share of its power an army keeps however poor its commander.
+    command_floor: 0.2, 0.0, 1.0, added;
+    /// Least multiplier the traits of a commander and his faction leave on an army's power.
+    trait_floor: 0.1, 0.0, 1.0, added;
+    /// Power of an army at morale 0, as a share of its power at morale 100 (rising evenly between).
+    morale_power_floor: 0.5, 0.0, 1.0, added;
+    /// Field power of an army with no supply, as a share of its power fully supplied (rising evenly between).
+    supply_power_floor: 0.6, 0.0, 1.0, added;
+    /// Odds (the stronger side's power over the weaker's) above which the beaten army routs.
+    rout_odds: 1.5, 1.0, 100.0, added;
+    /// How fast battle losses grow with the odds: the loser loses `battle_losses` times the odds to this power.
+    battle_loss_exponent: 0.75, 0.0, 10.0, added;
+    /// The winner's losses at even odds, as a share of `battle_losses` (falling with the odds as the loser's grow).
+    winner_losses: 0.7, 0.0, 10.0, added;
+    /// Most of its men a side loses in one battle.
+    battle_max_losses: 0.6, 0.0, 1.0, added;
+    /// Multiplier on the morale a routed army loses.
+    rout_morale: 2.0, 0.0, 100.0, added;
+    /// Multiplier on the chance a routed army's commander is captured.
+    rout_capture: 2.0, 0.0, 100.0, added;
+    /// Multiplier on the legitimacy a faction loses for a rout.
+    rout_legitimacy: 1.5, 0.0, 100.0, added;
+    /// Legitimacy the winner of a battle gains, as a share of `defeat_legitimacy`.
+    victory_legitimacy: 0.5, 0.0, 100.0, added;
+    /// Raid success gained, as a share of `raid_success`, per point of command skill the raider's commander has over the target's.
+    raid_skill_edge: 0.1, 0.0, 10.0, added;
+    /// Random spread of the losses in a night raid (0.3: from 70% to 130%).
+    raid_luck: 0.3, 0.0, 1.0, added;
+    /// Share of its men a successful raider loses.
+    raid_won_raider_losses: 0.02, 0.0, 1.0, added;
+    /// Morale a successful raider gains.
+    raid_won_raider_morale: 5.0, 0.0, 100.0, added;
+    /// Share of its men the target of a successful raid loses.
+    raid_won_target_losses: 0.08, 0.0, 1.0, added;
+    /// Morale the target of a successful raid loses.
+    raid_won_target_morale: 15.0, 0.0, 100.0, added;
+    /// Share of its men a raider whose raid fails loses.
+    raid_failed_raider_losses: 0.15, 0.0, 1.0, added;
+    /// Morale a raider whose raid fails loses.
+    raid_failed_raider_morale: 20.0, 0.0, 100.0, added;
+    /// Share of its men the target of a failed raid loses.
+    raid_failed_target_losses: 0.01, 0.0, 1.0, added;
+    /// Morale the target of a failed raid gains.
+    raid_failed_target_morale: 5.0, 0.0, 100.0, added;
+
+    // ---- sieges
+    /// Defence skill of a city with no better defender inside.
+    garrison_skill: 5.0, 0.0, 10.0, added;
+    /// Multiplier on a city's defence while it starves.
+    starving_defence: 0.6, 0.0, 1.0, added;
+    /// Chance an assault at even odds takes the city, before the breach adds its share.
+    assault_chance: 0.4, 0.0, 1.0, added;
+    /// How fast an assault's chance grows with the odds: `assault_chance` times the odds to this power.
+    assault_exponent: 1.2, 0.0, 10.0, added;
+    /// Highest chance an assault takes the city.
+    assault_max_chance: 0.95, 0.0, 1.0, added;
+    /// How fast the attackers' losses in an assault fall with the odds: `assault_losses` times the odds to minus this power.
+    assault_loss_exponent: 0.5, 0.0, 10.0, added;
+    /// Most of its men either side loses in one assault.
+    assault_max_losses: 0.5, 0.0, 1.0, added;
+    /// The garrison's losses in an assault it throws back, as a share of `assault_losses`, times the square root of the odds.
+    repulse_losses: 0.5, 0.0, 10.0, added;
+    /// Random spread of the besiegers' losses in a sally or an assault (0.3: from 70% to 130%).
+    siege_luck: 0.3, 0.0, 1.0, added;
+    /// A sallying garrison's losses, as a share of `sally_losses`.
+    sally_garrison_losses: 0.5, 0.0, 10.0, added;
+
+    // ---- supply
+    /// Foraged land recovers one part in this many each month (3: a third).
+    forage_recovery_months: 3.0, 1.0, 1000.0, added;
+    /// Share of its rations an army may go without before hunger costs it men and morale.
+    hunger_threshold: 0.01, 0.0, 1.0, added;
+    /// Multiplier on the attrition of hunger in winter.
+    winter_attrition: 2.0, 0.0, 100.0, added;
+
+    // ---- morale
+    /// Morale below `base_morale` that an army without a commander tends to.
+    leaderless_morale: 5.0, 0.0, 100.0, added;
+    /// Morale an army tends to gain per point of its commander's skill above 5.
+    commander_morale: 2.0, 0.0, 100.0, added;
+    /// Multiplier on the legitimacy a faction loses with its capital.
+    capital_legitimacy: 5.0, 0.0, 100.0, added;
+    /// Legitimacy a faction gains for a province it takes, as a share of `province_loss_legitimacy`.
+    conquest_legitimacy: 0.5, 0.0, 100.0, added;
+    /// Legitimacy a faction loses for a peace it pays for.
+    peace_legitimacy: 5.0, 0.0, 100.0, added;
+    /// Legitimacy a faction loses for each province a peace makes it cede.
+    cession_legitimacy: 3.0, 0.0, 100.0, added;
+
+    // ---- characters
+    /// Loyalty a defector starts with under his new master.
+    defector_loyalty: 60.0, 0.0, 100.0, added;
+
+    // ---- diplomacy
+    /// Opinion the victim of a war declared by an event loses of the attacker.
+    war_opinion: 30.0, 0.0, 200.0, added;
+    /// Trust the victim of a war declared by an event loses in the attacker.
+    war_trust: 30.0, 0.0, 100.0, added;
+    /// Trust onlookers lose in a faction that breaks a treaty, as a share of `betrayal_trust`.
+    betrayal_onlookers: 0.5, 0.0, 1.0, added;
+    /// Months over which a peace's indemnity is paid, in equal instalments.
+    indemnity_months: 12.0, 1.0, 1200.0, added;
+    /// Opinion factions at war lose of each other each month.
+    war_opinion_drift: 1.0, 0.0, 200.0, added;
+    /// Share of its opinion of another faction a faction at peace with it forgets each month.
+    opinion_fade: 0.02, 0.0, 1.0, added;
+    /// Trust a payee loses each month in a payer whose payments are in arrears.
+    arrears_trust: 2.0, 0.0, 100.0, added;
+
+    // ---- AI
+    /// Points of the `Aggression` trait that make an AI count its armies twice as strong.
+    ai_aggression_points: 10.0, 0.001, 1000.0, added;
+    /// People who make a city worth as much to an AI as a thousand taels of monthly wealth.
+    ai_people_worth: 100000.0, 1.0, 1000000000.0, added;
+    /// How much more an enemy capital is worth to an AI than another city.
+    ai_capital_worth: 3.0, 0.0, 100.0, added;
+    /// How much more an own city under siege is worth relieving to an AI than an enemy city of the same worth is taking.
+    ai_relieve_worth: 2.0, 0.0, 100.0, added;
+    /// How much more a province an alliance promises an AI is worth to it (one promised to an ally is worth nothing).
+    ai_promised_worth: 2.0, 0.0, 100.0, added;
+    /// War-plan weight from which a target is a main objective: armies it names leave their sieges for it, and all attack it with less nerve.
+    ai_main_objective: 10.0, 0.0, 1000000.0, added;
+    /// Share of `ai_attack_ratio` an AI wants before it marches on a main objective.
+    ai_main_objective_nerve: 0.5, 0.0, 1.0, added;
+    /// Days of march within which an enemy army threatens a capital, keeping the army that guards it at home.
+    ai_threat_days: 30.0, 0.0, 3650.0, added;
+    /// Days of march that halve a target's appeal to an AI.
+    ai_distance_days: 30.0, 1.0, 3650.0, added;
+    /// Strength ratio (its own over the asker's) under which an AI grants a truce.
+    ai_truce_balance: 1.5, 0.0, 100.0, added;
+    /// Trust an AI needs in a faction to ally with it against a common enemy.
+    ai_alliance_trust: 30.0, 0.0, 100.0, added;
+    /// Silver added to an AI's treasury when it weighs an indemnity, so a poor court is not bought for a trifle.
+    ai_treasury_floor: 1000.0, 0.0, 1000000000.0, added;
+    /// What an indemnity as large as the AI's treasury is worth to it, counting a ceded province as 1.
+    ai_indemnity_weight: 4.0, 0.0, 100.0, added;
+    /// Trust under which an AI refuses any peace.
+    ai_peace_trust: 10.0, 0.0, 100.0, added;
+    /// Strength ratio (its own over the proposer's) beyond which an AI refuses peace, raised by what the terms give it.
+    ai_peace_balance: 2.5, 0.0, 100.0, added;
+    /// Least gain an AI not losing the war wants from a peace.
+    ai_peace_gain: 0.5, 0.0, 100.0, added;
+    /// Legitimacy under which an AI counts itself losing a war.
+    ai_losing_legitimacy: 30.0, 0.0, 100.0, added;
+    /// Share of an enemy's strength under which an AI counts itself losing a war.
+    ai_losing_strength: 0.4, 0.0, 100.0, added;
+    /// Share of its silver an AI losing a war offers for peace.
+    ai_peace_indemnity: 0.3, 0.0, 1.0, added;
+    /// Months between an AI's offers of peace.
+    ai_peace_months: 6.0, 1.0, 120.0, added;
+    /// Trust under which an AI may turn on an ally.
+    betrayal_max_trust: 70.0, 0.0, 101.0, added;
+
+    // ---- difficulty
+    /// `ai_bonus` at the easy difficulty.
+    easy_ai_bonus: 0.8, 0.0, 10.0, added;
+    /// `ai_bonus` at the hard difficulty.
+    hard_ai_bonus: 1.25, 0.0, 10.0, added;
+}
+
+/// How strong the AI plays: a scenario may set its own (`difficulty: Hard`); a player picks one
+/// when a campaign starts (the start screen, `--difficulty`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Difficulty {
+    /// The AI's income and morale recovery are multiplied by `easy_ai_bonus`.
+    Easy,
+    /// The scenario's own `ai_bonus` (1.0 unless it sets another).
+    #[default]
+    Normal,
+    /// The AI's income and morale recovery are multiplied by `hard_ai_bonus`.
+    Hard,
+}
+
+impl Difficulty {
+    /// Every level, easiest first.
+    pub const ALL: [Self; 3] = [Self::Easy, Self::Normal, Self::Hard];
+
+    /// Sets `ai_bonus` for this level. Applying a level twice changes nothing more.
+    pub fn apply(self, rules: &mut Rules) {
+        match self {
+            Self::Easy => rules.ai_bonus = rules.easy_ai_bonus,
+            Self::Normal => {}
+            Self::Hard => rules.ai_bonus = rules.hard_ai_bonus,
+        }
+    }
+
+    /// The level's name, as the command line and the start screen write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Easy => "easy",
+            Self::Normal => "normal",
+            Self::Hard => "hard",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn added_parameters_are_written_only_when_they_differ_from_their_default() {
+        let json = |r: &Rules| serde_json::to_string(r).expect("serializes");
+        let mut rules = Rules::default();
+        let plain = json(&rules);
+        assert!(plain.contains("\"grain_tax\":0.08"), "first parameters are always written");
+        assert!(!plain.contains("leaderless_skill"), "{plain}");
+        rules.leaderless_skill = 4.0;
+        let set = json(&rules);
+        assert!(set.contains("\"leaderless_skill\":4.0"), "{set}");
+        let read: Rules = serde_json::from_str(&plain).expect("reads back");
+        assert_eq!(read, Rules::default());
+        let read: Rules = serde_json::from_str(&set).expect("reads back");
+        assert_eq!(read, rules);
+    }
+
+    #[test]
+    fn a_difficulty_sets_the_ai_bonus_once() {
+        let mut rules = Rules { ai_bonus: 1.1, ..Rules::default() };
+        Difficulty::Normal.apply(&mut rules);
+        assert_eq!(rules.ai_bonus, 1.1, "normal keeps the scenario's own bonus");
+        Difficulty::Hard.apply(&mut rules);
+        Difficulty::Hard.apply(&mut rules);
+        assert_eq!(rules.ai_bonus, rules.hard_ai_bonus);
+        Difficulty::Easy.apply(&mut rules);
+        assert_eq!(rules.ai_bonus, 0.8);
+    }
 }

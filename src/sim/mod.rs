@@ -1,410 +1,51 @@
 //! The headless simulation: a validated scenario becomes a Bevy world, and one turn (a month) is
-//! one run of the [`Turn`] schedule, whose phases are the [`TurnSystems`] sets ordered below.
-mod ai;
-mod armies;
-mod battles;
-mod calendar;
-mod characters;
-mod chronicle;
+//! one run of the [`Turn`] schedule.
+//!
+//! The floors, bottom up: [`ids`] (indices), [`compiled`] (the scenario with ids resolved),
+//! [`data`] (static data), [`state`] (every component, resource and message), then the schedule,
+//! the shared formulas ([`power`], [`judgement`], [`conditions`]) and the rules, one plugin per
+//! domain, which import those floors and never each other. Above them: setting a campaign up,
+//! reading it out (view, report, save), and [`Sim`], which plays it.
+mod campaign;
+mod collect;
+mod compiled;
 mod conditions;
-mod diplomacy;
-mod economy;
-mod effects;
-mod events;
+mod data;
 mod ids;
-mod map;
-mod morale;
-mod orders;
+mod judgement;
+mod power;
+mod readout;
 mod report;
-mod rng;
+mod rules;
+mod schedule;
 mod setup;
-mod sieges;
 mod snapshot;
-mod supply;
+mod state;
 #[cfg(test)]
 mod testing;
-mod victory;
+mod units;
 mod view;
-mod world;
-
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
 
 use bevy_app::App;
-use bevy_ecs::change_detection::Tick;
-use bevy_ecs::message::MessageRegistry;
-use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
 
-pub use calendar::Calendar;
-pub use chronicle::{Chronicle, Entry};
-pub use conditions::Test;
-pub use events::Players;
-pub use ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx, StaticData, Tests, WarPlan};
-pub use orders::{Order, PendingOrders, Proposal, Stance};
-pub use report::{ChoiceError, Fall, Report, Summary, resolve_choices};
+pub use campaign::{Sim, SimOptions};
+pub use compiled::{Command, Test, WarPlan};
+pub use data::{Data, StaticData, Traits};
+pub use ids::{ArmyIx, CharacterIx, ChoiceError, FactionIx, Ids, ProvinceIx};
+pub use judgement::describe_advantage;
+pub use power::{field_power, within_raid_reach};
+pub use report::{Fall, Report, Summary};
+pub use schedule::{Turn, TurnSystems};
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
-pub use victory::{CheckStatus, GameOver, Outcome};
+pub use state::{
+    CheckStatus, Chronicle, Entry, FallCause, GameOver, Order, Outcome, PendingOrders, Players, Proposal, Stance,
+};
 pub use view::{
     ArmyView, CheckView, FactionView, GameView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,
     SiegeView, TreatyView,
 };
 
-use crate::scenario::ValidScenario;
-
-/// The schedule that resolves one turn.
-#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
-pub struct Turn;
-
-/// The phases of a turn, in the order they run.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum TurnSystems {
-    /// Events fire and are answered.
-    Events,
-    /// The chosen options' effects are applied, each domain its own part.
-    Effects,
-    /// Player and AI orders are given.
-    Orders,
-    Diplomacy,
-    Movement,
-    Battles,
-    Sieges,
-    Supply,
-    Morale,
-    Economy,
-    /// Victory conditions and the historical record.
-    Victory,
-    /// The month's messages become chronicle entries.
-    Chronicle,
-    /// The calendar moves on.
-    End,
-}
-
-/// Within [`TurnSystems::Orders`]: orders are given by players and the AI, then applied.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum OrderSystems {
-    Players,
-    Ai,
-    Apply,
-}
-
-/// Within [`TurnSystems::Effects`], each domain's part of the month's effects, in this order: the
-/// economy reads what looting takes before the map and the sieges strip the province; the rest
-/// have a fixed order so that their chronicle lines (and anything else they share) always come the
-/// same way.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) enum EffectOrder {
-    Economy,
-    Map,
-    Sieges,
-    Morale,
-    Armies,
-    Characters,
-    Diplomacy,
-    Events,
-}
-
-/// Registers the turn schedule, orders its phases (once, here) and adds every domain's plugin.
-pub fn plugin(app: &mut App) {
-    let mut schedule = Schedule::new(Turn);
-    // One campaign runs on one thread; sweeps run campaigns in parallel instead.
-    schedule.set_executor(SingleThreadedExecutor::new());
-    app.add_schedule(schedule);
-    app.configure_sets(
-        Turn,
-        (
-            TurnSystems::Events,
-            TurnSystems::Effects,
-            TurnSystems::Orders,
-            TurnSystems::Diplomacy,
-            TurnSystems::Movement,
-            TurnSystems::Battles,
-            TurnSystems::Sieges,
-            TurnSystems::Supply,
-            TurnSystems::Morale,
-            TurnSystems::Economy,
-            TurnSystems::Victory,
-            TurnSystems::Chronicle,
-            TurnSystems::End,
-        )
-            .chain(),
-    );
-    app.configure_sets(
-        Turn,
-        (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(TurnSystems::Orders),
-    );
-    app.configure_sets(
-        Turn,
-        (
-            EffectOrder::Economy,
-            EffectOrder::Map,
-            EffectOrder::Sieges,
-            EffectOrder::Morale,
-            EffectOrder::Armies,
-            EffectOrder::Characters,
-            EffectOrder::Diplomacy,
-            EffectOrder::Events,
-        )
-            .chain()
-            .in_set(TurnSystems::Effects),
-    );
-    // Most months no effect is due: one check then spares every domain's effect system.
-    app.configure_sets(
-        Turn,
-        TurnSystems::Effects.run_if(bevy_ecs::schedule::common_conditions::on_message::<effects::ApplyEffect>),
-    );
-    app.add_message::<effects::ApplyEffect>();
-    app.add_plugins((
-        calendar::plugin,
-        chronicle::plugin,
-        orders::plugin,
-        events::plugin,
-        economy::plugin,
-        map::plugin,
-        sieges::plugin,
-        morale::plugin,
-        armies::plugin,
-        characters::plugin,
-        diplomacy::plugin,
-        victory::plugin,
-        battles::plugin,
-        supply::plugin,
-        ai::plugin,
-    ));
-}
-
-/// Every message type of the turn, kept out of the world (as the turn schedule is): Bevy's own
-/// update system takes the registry out of the world and puts it back each time, which a sweep's
-/// millions of months would pay for.
-struct MessageBuffers {
-    registry: MessageRegistry,
-    /// When the buffers last turned over: only buffers written since, or just turned over, turn.
-    last_update: Tick,
-}
-
-impl MessageBuffers {
-    /// Takes the registry out of `world`, which its plugins have all been added to.
-    fn take(world: &mut World) -> Self {
-        let registry = world.remove_resource::<MessageRegistry>().expect("the turn plugin registers messages");
-        Self { registry, last_update: Tick::default() }
-    }
-
-    /// Turns the buffers over before a month: messages older than the last month are dropped.
-    fn rotate(&mut self, world: &mut World) {
-        self.registry.run_updates(world, self.last_update);
-        self.last_update = world.change_tick();
-    }
-
-    /// Empties every buffer, so nothing of a finished campaign reaches the next.
-    fn drop_all(&mut self, world: &mut World) {
-        // Messages are double-buffered: two updates drop both buffers.
-        let long_ago = Tick::new(0);
-        self.registry.run_updates(world, long_ago);
-        self.registry.run_updates(world, long_ago);
-    }
-}
-
-/// How a campaign is set up: the seed and how events are answered.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct SimOptions {
-    pub seed: u64,
-    /// Follow history for every event nobody imposes an answer to.
-    pub historical: bool,
-    /// Imposed answers, event index to option index (see [`resolve_choices`]).
-    pub imposed: BTreeMap<usize, usize>,
-    /// Factions played by humans.
-    pub humans: BTreeSet<FactionIx>,
-}
-
-/// A campaign in progress: a world and its [`Turn`] schedule. It holds no `App` (which is not
-/// `Send`), so a campaign can live in a window's resources or move between sweep threads.
-pub struct Sim {
-    world: World,
-    /// The [`Turn`] schedule, kept out of the world's [`Schedules`](bevy_ecs::schedule::Schedules):
-    /// a sweep plays millions of months, and taking a schedule out of the world and putting it
-    /// back each month costs more than some of its rules.
-    turn: Schedule,
-    messages: MessageBuffers,
-    /// The scenario's starting state, which a reset puts back.
-    start: setup::Start,
-}
-
-impl Sim {
-    /// A campaign of `data` at its first month.
-    pub fn new(data: Arc<StaticData>, options: &SimOptions) -> Self {
-        let mut sim = Self::empty(data, true);
-        sim.populate(options);
-        sim
-    }
-
-    /// A campaign that keeps no chronicle, for sweeps: they keep only each run's [`Summary`], and
-    /// putting a month's happenings into words would cost more than some of its rules. Every
-    /// outcome is the same as with [`Sim::new`].
-    pub fn quiet(data: Arc<StaticData>, options: &SimOptions) -> Self {
-        let mut sim = Self::empty(data, false);
-        sim.populate(options);
-        sim
-    }
-
-    /// Starts the scenario over with new options, keeping the built schedule: much cheaper than
-    /// [`Sim::new`] when many campaigns of one scenario are played in a row.
-    pub fn reset(&mut self, options: &SimOptions) {
-        let world = &mut self.world;
-        self.start.restore(world);
-        self.messages.drop_all(world);
-        world.clear_trackers();
-        self.begin(options);
-    }
-
-    /// Puts the scenario's starting state into an empty world, then begins the game.
-    fn populate(&mut self, options: &SimOptions) {
-        self.start.populate(&mut self.world);
-        self.begin(options);
-    }
-
-    /// Fresh game records and the options' seed and players, for a world in its starting state.
-    fn begin(&mut self, options: &SimOptions) {
-        let world = self.world_mut();
-        world.insert_resource(Chronicle::default());
-        world.insert_resource(events::Flags::default());
-        world.insert_resource(events::Choices::default());
-        world.insert_resource(events::EventAnswers::default());
-        world.insert_resource(PendingOrders::default());
-        world.insert_resource(diplomacy::Proposals::default());
-        world.insert_resource(sieges::SiegeLog::default());
-        world.insert_resource(GameOver::default());
-        world.insert_resource(rng::SimRng::from_seed(options.seed));
-        world.insert_resource(Players {
-            humans: options.humans.clone(),
-            historical: options.historical,
-            imposed: options.imposed.clone(),
-        });
-        world.insert_resource(report::Seed(options.seed));
-    }
-
-    /// A campaign of a validated scenario.
-    pub fn from_scenario(scenario: &ValidScenario, options: &SimOptions) -> Self {
-        Self::new(Arc::new(StaticData::new(scenario)), options)
-    }
-
-    /// An app with the schedule and the static data, but no game state yet.
-    fn empty(data: Arc<StaticData>, chronicle: bool) -> Self {
-        let mut app = App::empty();
-        app.insert_resource(Data(data));
-        app.insert_resource(chronicle::Chronicling(chronicle));
-        plugin(&mut app);
-        // Only the world and the turn are kept: turns run the schedule directly, never `App::update`.
-        let mut world = std::mem::take(app.world_mut());
-        let turn = world
-            .resource_mut::<bevy_ecs::schedule::Schedules>()
-            .remove(Turn)
-            .expect("the turn plugin adds the turn schedule");
-        let messages = MessageBuffers::take(&mut world);
-        let start = setup::Start::of(world.resource::<Data>());
-        Self { world, turn, messages, start }
-    }
-
-    /// Plays one month.
-    pub fn step(&mut self) {
-        self.messages.rotate(&mut self.world);
-        self.turn.run(&mut self.world);
-        let world = self.world_mut();
-        // No system reads removals, and outside `App::update` nothing clears them: without this,
-        // every despawned army (and every reset) would leave its removal records behind for good.
-        world.clear_trackers();
-    }
-
-    /// Whether the game has ended.
-    pub fn is_over(&self) -> bool {
-        self.world().resource::<GameOver>().0.is_some()
-    }
-
-    /// Plays until the game ends, or at most `max_turns` months.
-    pub fn run(&mut self, max_turns: Option<u32>) {
-        let mut played = 0;
-        while !self.is_over() && max_turns.is_none_or(|m| played < m) {
-            self.step();
-            played += 1;
-        }
-    }
-
-    /// The world, read-only: the GUI and reports read state here.
-    pub fn world(&self) -> &World {
-        &self.world
-    }
-
-    fn world_mut(&mut self) -> &mut World {
-        &mut self.world
-    }
-
-    /// The static data of the scenario being played.
-    pub fn data(&self) -> &Data {
-        self.world().resource::<Data>()
-    }
-
-    /// The whole game state, for saving and hashing.
-    pub fn snapshot(&self) -> Snapshot {
-        Snapshot::capture(self.world())
-    }
-
-    /// A campaign continued from a snapshot.
-    pub fn restore(snapshot: &Snapshot) -> Result<Self, SaveError> {
-        let data = Arc::new(snapshot.static_data()?);
-        let mut sim = Self::empty(data, true);
-        snapshot.restore_into(sim.world_mut());
-        Ok(sim)
-    }
-
-    /// Events of human factions waiting for an answer (event indices, in the order they fired).
-    pub fn awaiting(&self) -> &[usize] {
-        &self.world().resource::<events::EventState>().awaiting
-    }
-
-    /// Answers an awaiting event; the answer takes effect at the start of the next turn.
-    pub fn answer(&mut self, event: usize, option: usize) {
-        self.world_mut().resource_mut::<events::EventAnswers>().0.push((event, option));
-    }
-
-    /// Queues an order of `faction` for the next turn.
-    pub fn give(&mut self, faction: FactionIx, order: Order) {
-        self.world_mut().resource_mut::<PendingOrders>().0.push((faction, order));
-    }
-
-    /// The few numbers a sweep keeps of this campaign.
-    pub fn summary(&self) -> Summary {
-        Summary::of(self)
-    }
-
-    /// What happened, for printing or JSON.
-    pub fn report(&self) -> Report {
-        Report::of(self)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::testing::{scenario, sim};
-
-    /// Every pair of turn systems that may touch the same state with no order set between them.
-    fn unordered_conflicts() -> Vec<String> {
-        let mut game = sim(scenario("", ""), 1);
-        game.step();
-        let schedule = &game.turn;
-        let names: std::collections::HashMap<_, _> =
-            schedule.systems().expect("the schedule has run").map(|(key, s)| (key, s.name().to_string())).collect();
-        let name = |key| names.get(&key).cloned().unwrap_or_default();
-        schedule
-            .graph()
-            .conflicting_systems()
-            .0
-            .iter()
-            .map(|(a, b, _)| format!("{} / {}", name(*a), name(*b)))
-            .collect()
-    }
-
-    #[test]
-    fn systems_that_touch_the_same_state_run_in_a_set_order() {
-        let conflicts = unordered_conflicts();
-        assert!(conflicts.is_empty(), "{conflicts:#?}");
-    }
+/// The simulation: the turn schedule, the state's messages and resources, and every rule.
+fn plugin(app: &mut App) {
+    app.add_plugins((schedule::plugin, state::plugin, rules::plugin));
 }

@@ -1,23 +1,14 @@
 //! What a finished (or stopped) campaign reports: outcome, choices, history, final state, chronicle.
 use bevy_ecs::prelude::*;
 use serde::Serialize;
-use thiserror::Error;
 
-use super::armies::{Army, Troops};
-use super::chronicle::Chronicle;
-use super::economy::Treasury;
-use super::events::Choices;
-use super::ids::{Data, FactionIx, ProvinceIx, StaticData};
-use super::map::Owner;
-use super::morale::Standing;
-use super::victory::{CheckStatus, GameOver, HistoryRecord};
-use super::world::Entities;
-use super::{Calendar, Sim};
+use super::ids::{FactionIx, ProvinceIx};
+use super::readout::Reading;
+use super::snapshot::Snapshot;
+use super::state::{
+    Calendar, CheckStatus, Choices, Chronicle, FallCause, FirstTransfers, GameOver, HistoryRecord, Seed, SiegeLog,
+};
 use crate::scenario::Date;
-
-/// The seed the campaign was started with.
-#[derive(Resource, Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Seed(pub u64);
 
 /// A campaign's result, as printed by `jingkang run` (and, with `--json`, as one JSON object).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -83,11 +74,10 @@ pub struct ChronicleReport {
 }
 
 impl Report {
-    /// The report of `sim` as it stands.
-    pub fn of(sim: &Sim) -> Self {
-        let world = sim.world();
-        let data = world.resource::<Data>();
-        let entities = world.resource::<Entities>();
+    /// The report of a campaign's world as it stands.
+    pub fn of(world: &World) -> Self {
+        let read = Reading::of(world);
+        let data = read.data;
         let calendar = world.resource::<Calendar>();
         let s = &data.scenario;
         let outcome = match &world.resource::<GameOver>().0 {
@@ -106,12 +96,15 @@ impl Report {
             .resource::<Choices>()
             .0
             .iter()
-            .map(|c| ChoiceReport {
-                date: c.date,
-                event: s.events[c.event].id.clone(),
-                faction: data.faction_id(c.faction).to_string(),
-                option: s.events[c.event].options[c.option].id.clone(),
-                historical: c.historical,
+            .map(|c| {
+                let (event, option) = data.option_ids(c.event, c.option);
+                ChoiceReport {
+                    date: c.date,
+                    event: event.to_string(),
+                    faction: data.faction_id(c.faction).to_string(),
+                    option: option.to_string(),
+                    historical: c.historical,
+                }
             })
             .collect();
         let history = s
@@ -126,16 +119,16 @@ impl Report {
                 happened: state.happened,
             })
             .collect();
-        let provinces = entities
-            .provinces
-            .iter()
+        let provinces = read
+            .owners()
+            .into_iter()
             .zip(&s.provinces)
-            .map(|(&e, p)| ProvinceReport {
+            .map(|(owner, p)| ProvinceReport {
                 id: p.id.clone(),
-                owner: world.get::<Owner>(e).and_then(|o| o.0).map(|f| data.faction_id(f).to_string()),
+                owner: owner.map(|f| data.faction_id(f).to_string()),
             })
             .collect();
-        let factions = faction_reports(world, data, entities);
+        let factions = faction_reports(&read);
         let chronicle = world
             .resource::<Chronicle>()
             .0
@@ -151,74 +144,35 @@ impl Report {
             provinces,
             factions,
             chronicle,
-            state_hash: format!("{:016x}", sim.snapshot().state_hash()),
+            state_hash: format!("{:016x}", Snapshot::capture(world).state_hash()),
         }
     }
 }
 
-fn faction_reports(world: &World, data: &StaticData, entities: &Entities) -> Vec<FactionReport> {
-    let mut troops = vec![0.0; entities.factions.len()];
-    for e in entities.armies.iter().flatten() {
-        if let (Some(a), Some(t)) = (world.get::<Army>(*e), world.get::<Troops>(*e)) {
-            troops[a.owner.get()] += t.total();
-        }
-    }
-    entities
-        .factions
-        .iter()
-        .enumerate()
-        .map(|(i, &e)| {
-            let t = world.get::<Treasury>(e).copied().unwrap_or(Treasury { silver: 0.0, grain: 0.0 });
-            let s = world.get::<Standing>(e).copied().unwrap_or(Standing { legitimacy: 0.0, cohesion: 0.0 });
+/// Each faction's treasury, grain, legitimacy (to a tenth) and men under arms, rounded.
+fn faction_reports(read: &Reading) -> Vec<FactionReport> {
+    let troops = read.men_by_faction();
+    read.entities
+        .faction_ixs()
+        .map(|f| {
+            let state = read.faction(f);
             FactionReport {
-                id: data.scenario.factions[i].id.clone(),
-                treasury: t.silver.round(),
-                grain: t.grain.round(),
-                legitimacy: (s.legitimacy * 10.0).round() / 10.0,
-                troops: troops[i].round(),
+                id: read.data.faction_id(f).to_string(),
+                treasury: state.treasury.silver.round(),
+                grain: state.treasury.grain.round(),
+                legitimacy: to_tenths(state.standing.legitimacy),
+                troops: troops[f.get()].round(),
             }
         })
         .collect()
 }
 
-/// A `--choose EVENT=OPTION` that names nothing in the scenario.
-#[derive(Clone, Debug, PartialEq, Eq, Error)]
-pub enum ChoiceError {
-    #[error("\"{0}\" is not EVENT=OPTION")]
-    Malformed(String),
-    #[error("unknown event \"{event}\"{}", suggest(.suggestion))]
-    UnknownEvent { event: String, suggestion: Option<String> },
-    #[error("event \"{event}\" has no option \"{option}\" (its options: {options})")]
-    UnknownOption { event: String, option: String, options: String },
-}
+/// Tenths in a unit: the report gives legitimacy to a tenth of a point.
+const TENTHS: f64 = 10.0;
 
-fn suggest(s: &Option<String>) -> String {
-    s.as_ref().map(|s| format!(" (did you mean \"{s}\"?)")).unwrap_or_default()
-}
-
-/// Resolves `EVENT=OPTION` strings to event and option indices.
-pub fn resolve_choices(
-    data: &StaticData,
-    choices: &[String],
-) -> Result<std::collections::BTreeMap<usize, usize>, ChoiceError> {
-    let mut imposed = std::collections::BTreeMap::new();
-    for choice in choices {
-        let (event, option) = choice.split_once('=').ok_or_else(|| ChoiceError::Malformed(choice.clone()))?;
-        let Some(&e) = data.events.get(event) else {
-            let suggestion = crate::scenario::closest_id(event, data.scenario.events.iter().map(|e| e.id.as_str()));
-            return Err(ChoiceError::UnknownEvent { event: event.to_string(), suggestion });
-        };
-        let options = &data.scenario.events[e].options;
-        let Some(o) = options.iter().position(|o| o.id == option) else {
-            return Err(ChoiceError::UnknownOption {
-                event: event.to_string(),
-                option: option.to_string(),
-                options: options.iter().map(|o| o.id.as_str()).collect::<Vec<_>>().join(", "),
-            });
-        };
-        imposed.insert(e, o);
-    }
-    Ok(imposed)
+/// `x` rounded to a tenth.
+fn to_tenths(x: f64) -> f64 {
+    (x * TENTHS).round() / TENTHS
 }
 
 /// The few numbers a sweep keeps of one campaign: cheap to take, small to store.
@@ -245,31 +199,29 @@ pub struct Fall {
     pub province: ProvinceIx,
     /// The besieger who took it.
     pub to: FactionIx,
-    pub cause: super::sieges::FallCause,
+    pub cause: FallCause,
     /// Months the siege lasted.
     pub months: u32,
     pub date: Date,
 }
 
 impl Summary {
-    /// The summary of `sim` as it stands.
-    pub fn of(sim: &Sim) -> Self {
-        let world = sim.world();
-        let entities = world.resource::<Entities>();
-        let data = world.resource::<Data>();
+    /// The summary of a campaign's world as it stands.
+    pub fn of(world: &World) -> Self {
+        let read = Reading::of(world);
         let (winner, final_date) = match &world.resource::<GameOver>().0 {
             Some(o) => (o.winner, o.date),
             None => (None, world.resource::<Calendar>().date.plus_months(-1)),
         };
-        let owners = entities.provinces.iter().map(|e| world.get::<Owner>(*e).and_then(|o| o.0)).collect();
-        let first_transfers = world.resource::<super::map::FirstTransfers>().0.clone();
+        let owners = read.owners();
+        let first_transfers = world.resource::<FirstTransfers>().0.clone();
         let checks = world.resource::<HistoryRecord>().0.iter().map(|c| (c.status, c.happened)).collect();
-        let factions = faction_reports(world, data, entities)
+        let factions = faction_reports(&read)
             .into_iter()
             .map(|f| [f.treasury, f.grain, f.legitimacy, f.troops])
             .collect();
         let falls = world
-            .resource::<super::sieges::SiegeLog>()
+            .resource::<SiegeLog>()
             .0
             .iter()
             .filter_map(|r| {

@@ -1,36 +1,24 @@
-//! Building the world of a validated scenario: one entity per faction, province, character and army.
+//! Building the world of a validated scenario: one entity per faction, province, character and
+//! army, spawned by [`spawn`] for a new campaign and a restored save alike.
 use bevy_ecs::prelude::*;
 
-use super::armies::ArmyBundle;
-use super::calendar::Calendar;
-use super::characters::{Person, Ruler, Status};
-use super::diplomacy::{InPlay, Relations, Treaties};
-use super::economy::{Payroll, Treasury};
-use super::events::{EventState, event_state};
-use super::ids::{Data, FactionIx, ProvinceIx};
-use super::map::{Capital, FirstTransfers, Owner, Populace, Province};
-use super::morale::Standing;
-use super::sieges::Defences;
-use super::sieges::Sieges;
-use super::supply::Foraged;
-use super::victory::{CheckState, CheckStatus, HistoryRecord};
-use super::world::Entities;
-
-/// A faction entity's components.
-type FactionStart = (FactionIx, Treasury, Payroll, Standing, InPlay, Ruler, Capital);
-
-/// A province entity's components.
-type ProvinceStart = (Province, ProvinceIx, Owner, Populace, Defences);
+use super::data::Data;
+use super::ids::{FactionIx, ProvinceIx};
+use super::readout::{FactionState, ProvinceState};
+use super::state::{
+    ArmyBundle, Calendar, Capital, CheckState, Defences, Entities, EventState, FirstTransfers, Foraged, HistoryRecord,
+    InPlay, Owner, Payroll, Person, Populace, Relations, Ruler, Sieges, Standing, Status, Treasury, Treaties,
+    TreatyState,
+};
 
 /// The scenario's starting state as component and resource values, worked out once: every
 /// campaign of a sweep starts from copies of it instead of reading the scenario again.
 pub struct Start {
-    factions: Vec<FactionStart>,
-    provinces: Vec<ProvinceStart>,
+    factions: Vec<FactionState>,
+    provinces: Vec<ProvinceState>,
     characters: Vec<Person>,
-    /// The scenario's starting armies, with the number of army slots (events may raise more).
-    armies: Vec<ArmyBundle>,
-    army_slots: usize,
+    /// Every army slot: the starting armies in the field, the others (events may raise them) empty.
+    armies: Vec<Option<ArmyBundle>>,
     relations: Relations,
     treaties: Treaties,
     calendar: Calendar,
@@ -42,88 +30,76 @@ impl Start {
     /// The starting state of `data`'s scenario.
     pub fn of(data: &Data) -> Self {
         let s = &data.scenario;
+        let ids = &data.ids;
         let factions = s
             .factions
             .iter()
-            .map(|f| {
-                (
-                    data.faction(&f.id),
-                    Treasury { silver: f.treasury as f64, grain: f.grain as f64 },
-                    Payroll::default(),
-                    Standing { legitimacy: f.legitimacy as f64, cohesion: f.cohesion as f64 },
-                    InPlay(f.active),
-                    Ruler(f.ruler.as_deref().map(|r| data.character(r))),
-                    Capital(f.capital.as_deref().map(|p| data.province(p))),
-                )
+            .map(|f| FactionState {
+                treasury: Treasury { silver: f.treasury as f64, grain: f.grain as f64 },
+                payroll: Payroll::default(),
+                standing: Standing { legitimacy: f.legitimacy as f64, cohesion: f.cohesion as f64 },
+                in_play: InPlay(f.active),
+                ruler: Ruler(f.ruler.as_deref().map(|r| ids.character(r))),
+                capital: Capital(f.capital.as_deref().map(|p| ids.province(p))),
             })
             .collect();
         let provinces = s
             .provinces
             .iter()
             .map(|p| {
-                let owner = p.owner.as_deref().map(|o| data.faction(o));
-                (
-                    Province,
-                    data.province(&p.id),
-                    Owner(owner),
-                    Populace {
+                let owner = p.owner.as_deref().map(|o| ids.faction(o));
+                ProvinceState {
+                    owner: Owner(owner),
+                    populace: Populace {
                         population: p.population as f64,
                         wealth: p.wealth as f64,
-                        loyal_to: p.loyal_to.as_deref().map(|f| data.faction(f)).or(owner),
+                        loyal_to: p.loyal_to.as_deref().map(|f| ids.faction(f)).or(owner),
                         loyalty: p.loyalty as f64,
                     },
-                    Defences { walls: p.walls as f64, garrison: p.garrison as f64, grain: p.grain as f64 },
-                )
+                    defences: Defences { walls: p.walls as f64, garrison: p.garrison as f64, grain: p.grain as f64 },
+                }
             })
             .collect();
         let characters = s
             .characters
             .iter()
             .map(|c| Person {
-                ix: data.character(&c.id),
-                faction: c.faction.as_deref().map(|f| data.faction(f)),
+                ix: ids.character(&c.id),
+                faction: c.faction.as_deref().map(|f| ids.faction(f)),
                 roles: c.roles.clone(),
                 loyalty: c.loyalty as f64,
                 status: if c.active { Status::Active } else { Status::Waiting },
             })
             .collect();
-        let armies = s.armies.iter().map(|a| ArmyBundle::from_scenario(data, a)).collect();
+        let mut armies = vec![None; data.army_slots()];
+        for spawn in &data.program.spawns[..data.program.starting_armies] {
+            armies[spawn.ix.get()] = Some(ArmyBundle::from(spawn));
+        }
         let mut relations = Relations::new(s.factions.len());
         for r in &s.relations {
-            let (a, b) = (data.faction(&r.between.0), data.faction(&r.between.1));
+            let (a, b) = (ids.faction(&r.between.0), ids.faction(&r.between.1));
             relations.set_symmetric(a, b, r.opinion as f64, r.trust as f64, r.war);
         }
-        let mut treaties = Treaties(vec![None; data.treaty_ids.len()]);
-        for t in &s.treaties {
-            let state = Treaties::resolve(data, t, s.start);
-            let ix = state.ix;
-            treaties.0[ix] = Some(state);
+        let mut treaties = Treaties(vec![None; ids.treaty_ids.len()]);
+        for spec in &data.program.starting_treaties {
+            treaties.0[spec.ix] = Some(TreatyState::signed(spec, s.start));
         }
         Self {
             factions,
             provinces,
             characters,
             armies,
-            army_slots: data.army_ids.len(),
             relations,
             treaties,
             calendar: Calendar::new(s.start, s.end),
-            events: event_state(data),
-            history: HistoryRecord(
-                s.history.iter().map(|_| CheckState { status: CheckStatus::Pending, happened: None }).collect(),
-            ),
+            events: EventState::new(s.events.len()),
+            history: HistoryRecord(vec![CheckState::PENDING; s.history.len()]),
         }
     }
 
     /// Fills an empty `world` with the starting state.
     pub fn populate(&self, world: &mut World) {
-        let mut entities = Entities {
-            factions: self.factions.iter().map(|f| world.spawn(*f).id()).collect(),
-            provinces: self.provinces.iter().map(|p| world.spawn(*p).id()).collect(),
-            characters: self.characters.iter().map(|c| world.spawn(c.clone()).id()).collect(),
-            armies: Vec::new(),
-        };
-        self.raise_armies(world, &mut entities);
+        let entities = spawn(world, &self.factions, &self.provinces, &self.characters, &self.armies);
         world.insert_resource(entities);
         self.insert_resources(world);
     }
@@ -146,32 +122,22 @@ impl Start {
             &mut Capital,
         )>();
         factions.iter_mut(world).for_each(|(ix, mut t, mut p, mut s, mut i, mut r, mut c)| {
-            let (_, t0, p0, s0, i0, r0, c0) = self.factions[ix.get()];
-            (*t, *p, *s, *i, *r, *c) = (t0, p0, s0, i0, r0, c0);
+            let f = self.factions[ix.get()];
+            (*t, *p, *s, *i, *r, *c) = (f.treasury, f.payroll, f.standing, f.in_play, f.ruler, f.capital);
         });
         let mut provinces = world.query::<(&ProvinceIx, &mut Owner, &mut Populace, &mut Defences)>();
         provinces.iter_mut(world).for_each(|(ix, mut o, mut p, mut d)| {
-            let (_, _, o0, p0, d0) = self.provinces[ix.get()];
-            (*o, *p, *d) = (o0, p0, d0);
+            let start = self.provinces[ix.get()];
+            (*o, *p, *d) = (start.owner, start.populace, start.defences);
         });
         let mut people = world.query::<&mut Person>();
         people.iter_mut(world).for_each(|mut p| {
             let start = &self.characters[p.ix.get()];
             Person::clone_from(&mut p, start);
         });
-        self.raise_armies(world, &mut entities);
+        entities.armies = spawn_armies(world, &self.armies);
         world.insert_resource(entities);
         self.insert_resources(world);
-    }
-
-    /// Spawns the starting armies into `entities.armies`, every other slot empty.
-    fn raise_armies(&self, world: &mut World, entities: &mut Entities) {
-        entities.armies.clear();
-        entities.armies.resize(self.army_slots, None);
-        for a in &self.armies {
-            let ix = a.army.ix;
-            entities.armies[ix.get()] = Some(world.spawn(a.clone()).id());
-        }
     }
 
     fn insert_resources(&self, world: &mut World) {
@@ -185,4 +151,29 @@ impl Start {
         world.insert_resource(self.events.clone());
         world.insert_resource(self.history.clone());
     }
+}
+
+/// Spawns one entity per faction, province and character, and one per army in the field, in that
+/// order and each in index order; the entities, by index.
+pub fn spawn(
+    world: &mut World,
+    factions: &[FactionState],
+    provinces: &[ProvinceState],
+    characters: &[Person],
+    armies: &[Option<ArmyBundle>],
+) -> Entities {
+    Entities {
+        factions: FactionIx::all(factions.len()).zip(factions).map(|(ix, f)| world.spawn(f.bundle(ix)).id()).collect(),
+        provinces: ProvinceIx::all(provinces.len())
+            .zip(provinces)
+            .map(|(ix, p)| world.spawn(p.bundle(ix)).id())
+            .collect(),
+        characters: characters.iter().map(|c| world.spawn(c.clone()).id()).collect(),
+        armies: spawn_armies(world, armies),
+    }
+}
+
+/// Spawns the armies in the field, in slot order; each slot's entity.
+fn spawn_armies(world: &mut World, armies: &[Option<ArmyBundle>]) -> Vec<Option<Entity>> {
+    armies.iter().map(|a| a.as_ref().map(|a| world.spawn(a.clone()).id())).collect()
 }

@@ -7,23 +7,13 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use super::armies::{Army, Plan, Spirit, Troops};
-use super::calendar::Calendar;
-use super::characters::{Person, Ruler};
-use super::chronicle::Chronicle;
-use super::diplomacy::{InPlay, Proposals, Relations, Treaties};
-use super::economy::{Payroll, Treasury};
-use super::events::{Choices, EventAnswers, EventState, Flags, Players};
-use super::ids::{Data, ProvinceIx, StaticData};
-use super::map::{Capital, FirstTransfers, Owner, Populace, Province};
-use super::morale::Standing;
-use super::orders::PendingOrders;
-use super::report::Seed;
-use super::rng::{RngState, SimRng};
-use super::sieges::{Defences, SiegeLog, Sieges};
-use super::supply::Foraged;
-use super::victory::{GameOver, HistoryRecord};
-use super::world::Entities;
+use super::data::{Data, StaticData};
+use super::ids::{CharacterIx, FactionIx, ProvinceIx};
+use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
+use super::state::{
+    Calendar, Choices, Chronicle, EventAnswers, EventState, FirstTransfers, Flags, Foraged, GameOver, HistoryRecord,
+    PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties,
+};
 use crate::scenario::{Scenario, validate_embedded};
 
 /// What a save file says it is.
@@ -32,34 +22,6 @@ const SAVE_FORMAT: &str = "jingkang-save";
 pub const SAVE_VERSION: u32 = 1;
 /// The largest save file read, in bytes.
 const MAX_SAVE_BYTES: u64 = 256 * 1024 * 1024;
-
-/// A faction's changing state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct FactionState {
-    pub treasury: Treasury,
-    pub payroll: Payroll,
-    pub standing: Standing,
-    pub in_play: InPlay,
-    pub ruler: Ruler,
-    pub capital: Capital,
-}
-
-/// A province's changing state.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ProvinceState {
-    pub owner: Owner,
-    pub populace: Populace,
-    pub defences: Defences,
-}
-
-/// An army in the field.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ArmyState {
-    pub army: Army,
-    pub troops: Troops,
-    pub spirit: Spirit,
-    pub plan: Plan,
-}
 
 /// Everything needed to continue a game exactly, including the scenario it is played on.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -109,53 +71,12 @@ pub enum SaveError {
 impl Snapshot {
     /// Reads every piece of state out of `world`.
     pub fn capture(world: &World) -> Self {
-        let data = world.resource::<Data>();
-        let entities = world.resource::<Entities>();
-        let get = |e: Entity| world.entity(e);
-        let factions = entities
-            .factions
-            .iter()
-            .map(|&e| {
-                let e = get(e);
-                FactionState {
-                    treasury: *e.get::<Treasury>().expect("faction has a treasury"),
-                    payroll: *e.get::<Payroll>().expect("faction has a payroll"),
-                    standing: *e.get::<Standing>().expect("faction has a standing"),
-                    in_play: *e.get::<InPlay>().expect("faction has InPlay"),
-                    ruler: *e.get::<Ruler>().expect("faction has a ruler slot"),
-                    capital: *e.get::<Capital>().expect("faction has a capital slot"),
-                }
-            })
-            .collect();
-        let provinces = entities
-            .provinces
-            .iter()
-            .map(|&e| {
-                let e = get(e);
-                ProvinceState {
-                    owner: *e.get::<Owner>().expect("province has an owner slot"),
-                    populace: *e.get::<Populace>().expect("province has people"),
-                    defences: *e.get::<Defences>().expect("province has defences"),
-                }
-            })
-            .collect();
-        let characters =
-            entities.characters.iter().map(|&e| get(e).get::<Person>().expect("a person").clone()).collect();
-        let armies = entities
-            .armies
-            .iter()
-            .map(|slot| {
-                slot.map(|e| {
-                    let e = get(e);
-                    ArmyState {
-                        army: *e.get::<Army>().expect("an army"),
-                        troops: e.get::<Troops>().expect("troops").clone(),
-                        spirit: *e.get::<Spirit>().expect("spirit"),
-                        plan: *e.get::<Plan>().expect("plan"),
-                    }
-                })
-            })
-            .collect();
+        let read = Reading::of(world);
+        let data = read.data;
+        let factions = read.entities.faction_ixs().map(|f| read.faction(f)).collect();
+        let provinces = read.entities.province_ixs().map(|p| read.province(p)).collect();
+        let characters = CharacterIx::all(read.entities.characters.len()).map(|c| read.person(c).clone()).collect();
+        let armies = read.armies().collect();
         Self {
             format: SAVE_FORMAT.to_string(),
             version: SAVE_VERSION,
@@ -206,7 +127,7 @@ impl Snapshot {
             ("factions", self.factions.len(), s.factions.len()),
             ("provinces", self.provinces.len(), s.provinces.len()),
             ("characters", self.characters.len(), s.characters.len()),
-            ("armies", self.armies.len(), data.army_ids.len()),
+            ("armies", self.armies.len(), data.army_slots()),
             ("events", self.events.fired.len(), s.events.len()),
             ("history checks", self.history.0.len(), s.history.len()),
             ("sieges", self.sieges.0.len(), s.provinces.len()),
@@ -219,10 +140,10 @@ impl Snapshot {
             }
         }
         let (nf, np, nc) = (s.factions.len(), s.provinces.len(), s.characters.len());
-        let bad_faction = |f: Option<super::ids::FactionIx>| f.is_some_and(|f| f.get() >= nf);
-        let bad_province = |p: Option<super::ids::ProvinceIx>| p.is_some_and(|p| p.get() >= np);
-        let bad_character = |c: Option<super::ids::CharacterIx>| c.is_some_and(|c| c.get() >= nc);
-        if self.treaties.0.len() < data.treaty_ids.len() {
+        let bad_faction = |f: Option<FactionIx>| f.is_some_and(|f| f.get() >= nf);
+        let bad_province = |p: Option<ProvinceIx>| p.is_some_and(|p| p.get() >= np);
+        let bad_character = |c: Option<CharacterIx>| c.is_some_and(|c| c.get() >= nc);
+        if self.treaties.0.len() < data.ids.treaty_ids.len() {
             return Err(SaveError::Corrupt("treaties are missing".into()));
         }
         let out_of_range = self.factions.iter().any(|f| bad_character(f.ruler.0) || bad_province(f.capital.0))
@@ -244,38 +165,14 @@ impl Snapshot {
 
     /// Spawns this state into an app that has the schedule and the static data.
     pub(super) fn restore_into(&self, world: &mut World) {
-        let data = world.resource::<Data>().clone();
-        let mut entities = Entities::default();
-        for (i, f) in self.factions.iter().enumerate() {
-            let e = world
-                .spawn((
-                    super::ids::FactionIx(i as u16),
-                    f.treasury,
-                    f.payroll,
-                    f.standing,
-                    f.in_play,
-                    f.ruler,
-                    f.capital,
-                ))
-                .id();
-            entities.factions.push(e);
-        }
-        for (ix, p) in self.provinces.iter().enumerate() {
-            let e = world.spawn((Province, ProvinceIx(ix as u16), p.owner, p.populace, p.defences)).id();
-            entities.provinces.push(e);
-        }
-        for c in &self.characters {
-            entities.characters.push(world.spawn(c.clone()).id());
-        }
-        for a in &self.armies {
-            entities.armies.push(a.as_ref().map(|a| world.spawn((a.army, a.troops.clone(), a.spirit, a.plan)).id()));
-        }
+        let entities = super::setup::spawn(world, &self.factions, &self.provinces, &self.characters, &self.armies);
         world.insert_resource(entities);
+        let flags = Flags::from_names(&self.flags, world.resource::<Data>());
+        world.insert_resource(flags);
         world.insert_resource(SimRng::from_state(self.rng));
         world.insert_resource(Seed(self.seed));
         world.insert_resource(self.calendar);
         world.insert_resource(self.players.clone());
-        world.insert_resource(Flags::from_names(&self.flags, &data));
         world.insert_resource(self.choices.clone());
         world.insert_resource(self.events.clone());
         world.insert_resource(self.relations.clone());
@@ -290,7 +187,6 @@ impl Snapshot {
         world.insert_resource(self.proposals.clone());
         world.insert_resource(self.answers.clone());
         world.insert_resource(self.first_transfers.clone());
-        let _ = data;
     }
 
     /// A 64-bit FNV-1a hash of the whole state: equal states, equal hashes.

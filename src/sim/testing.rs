@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
 
-use super::world::Entities;
+use super::state::Entities;
 use super::{Sim, SimOptions, StaticData};
 use crate::scenario::{Scenario, validate_embedded};
 
@@ -91,5 +91,5 @@ pub fn faction<'a, C: Component>(sim: &'a Sim, id: &str) -> &'a C {
 
 /// Lines of the chronicle.
 pub fn chronicle(sim: &Sim) -> Vec<String> {
-    sim.world().resource::<super::Chronicle>().0.iter().map(|e| format!("{} {}", e.date, e.text)).collect()
+    sim.chronicle().0.iter().map(|e| format!("{} {}", e.date, e.text)).collect()
 }

@@ -1,20 +1,16 @@
 //! A read-only picture of a campaign for front ends: plain data, rebuilt after each turn, so a
 //! window (or a test) never touches the simulation's components.
+use bevy_ecs::prelude::*;
 use serde::Serialize;
 
-use super::Sim;
-use super::armies::{Army, Plan, Spirit, Troops};
-use super::calendar::Calendar;
-use super::diplomacy::{Relations, Treaties, TreatyTerms};
-use super::economy::Treasury;
-use super::events::EventState;
-use super::ids::{ArmyIx, CharacterIx, Data, FactionIx, ProvinceIx};
-use super::map::{Owner, Populace};
-use super::morale::Standing;
-use super::orders::Stance;
-use super::sieges::{Defences, Sieges};
-use super::victory::{CheckStatus, GameOver, HistoryRecord};
-use super::world::Entities;
+use super::compiled::TreatyTerms;
+use super::data::StaticData;
+use super::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
+use super::power::{Search, SupplyMap, supply_range, supply_steps};
+use super::readout::Reading;
+use super::state::{
+    Calendar, CheckStatus, EventState, GameOver, HistoryRecord, Proposals, Relations, Sieges, Stance, Treaties,
+};
 use crate::scenario::Date;
 
 /// Everything a player can see of the campaign at the start of a month.
@@ -153,147 +149,29 @@ pub struct Route {
 }
 
 impl GameView {
-    /// The view of `sim` as it stands.
-    pub fn of(sim: &Sim) -> Self {
-        let world = sim.world();
-        let data = world.resource::<Data>();
-        let entities = world.resource::<Entities>();
+    /// The view of a campaign's world as it stands.
+    pub fn of(world: &World) -> Self {
+        let read = Reading::of(world);
         let calendar = world.resource::<Calendar>();
-        let sieges = world.resource::<Sieges>();
-        let provinces: Vec<ProvinceView> = entities
-            .provinces
-            .iter()
-            .enumerate()
-            .map(|(i, &e)| {
-                let populace = world.get::<Populace>(e);
-                let defences = world.get::<Defences>(e);
-                ProvinceView {
-                    ix: ProvinceIx(i as u16),
-                    owner: world.get::<Owner>(e).and_then(|o| o.0),
-                    population: populace.map_or(0.0, |p| p.population),
-                    wealth: populace.map_or(0.0, |p| p.wealth),
-                    loyal_to: populace.and_then(|p| p.loyal_to),
-                    loyalty: populace.map_or(0.0, |p| p.loyalty),
-                    walls: defences.map_or(0.0, |d| d.walls),
-                    garrison: defences.map_or(0.0, |d| d.garrison),
-                    grain: defences.map_or(0.0, |d| d.grain),
-                    siege: sieges.0.get(i).copied().flatten().map(|s| SiegeView {
-                        besieger: s.besieger,
-                        months: s.months,
-                        breach: s.breach,
-                        starving: s.starving,
-                    }),
-                }
-            })
-            .collect();
-        let armies: Vec<ArmyView> = entities
-            .armies
-            .iter()
-            .flatten()
-            .filter_map(|&e| {
-                let (army, troops) = (world.get::<Army>(e)?, world.get::<Troops>(e)?);
-                let (spirit, plan) = (world.get::<Spirit>(e)?, world.get::<Plan>(e)?);
-                (troops.total() > 0.0).then(|| ArmyView {
-                    ix: army.ix,
-                    owner: army.owner,
-                    location: army.location,
-                    commander: army.commander,
-                    troops: troops.men().to_vec(),
-                    morale: spirit.morale,
-                    supply: spirit.supply,
-                    grain: spirit.grain,
-                    destination: plan.destination,
-                    stance: plan.stance,
-                })
-            })
-            .collect();
-        let factions = entities
-            .factions
-            .iter()
-            .enumerate()
-            .map(|(i, &e)| {
-                let f = FactionIx(i as u16);
-                let t = world.get::<Treasury>(e).copied().unwrap_or(Treasury { silver: 0.0, grain: 0.0 });
-                let s = world.get::<Standing>(e).copied().unwrap_or(Standing { legitimacy: 0.0, cohesion: 0.0 });
-                let held = provinces.iter().filter(|p| p.owner == Some(f)).count();
-                let troops: f64 = armies.iter().filter(|a| a.owner == f).map(ArmyView::men).sum();
-                FactionView {
-                    ix: f,
-                    alive: held > 0 || troops > 0.0,
-                    treasury: t.silver,
-                    grain: t.grain,
-                    legitimacy: s.legitimacy,
-                    cohesion: s.cohesion,
-                    troops,
-                    provinces: held,
-                    ruler: world.get::<super::characters::Ruler>(e).and_then(|r| r.0),
-                }
-            })
-            .collect();
-        let relations = world.resource::<Relations>();
-        let n = entities.factions.len();
-        let pairs = (0..n).flat_map(|a| (a + 1..n).map(move |b| (FactionIx(a as u16), FactionIx(b as u16))));
-        let relations = pairs
-            .map(|(a, b)| RelationView {
-                a,
-                b,
-                at_war: relations.at_war(a, b),
-                opinion: (relations.opinion(a, b), relations.opinion(b, a)),
-                trust: (relations.trust(a, b), relations.trust(b, a)),
-            })
-            .collect();
-        let treaties = world
-            .resource::<Treaties>()
-            .0
-            .iter()
-            .flatten()
-            .map(|t| TreatyView {
-                name: t.name.clone(),
-                parties: t.parties.clone(),
-                since: t.since,
-                terms: describe_terms(data, &t.terms),
-            })
-            .collect();
-        let history = data
-            .scenario
-            .history
-            .iter()
-            .zip(&world.resource::<HistoryRecord>().0)
-            .map(|(check, state)| CheckView {
-                text: check.text.clone(),
-                expected: check.date,
-                status: state.status,
-                happened: state.happened,
-            })
-            .collect();
-        let outcome = world.resource::<GameOver>().0.as_ref().map(|o| OutcomeView {
-            winner: o.winner,
-            description: o.description.clone(),
-            date: o.date,
-        });
+        let provinces = provinces(&read, world.resource::<Sieges>());
+        let armies = armies(&read);
+        let factions = factions(&read, &provinces, &armies);
         Self {
             date: calendar.date,
             turn: calendar.turn,
             factions,
             provinces,
             armies,
-            relations,
-            treaties,
+            relations: relations(world.resource::<Relations>()),
+            treaties: treaties(read.data, world.resource::<Treaties>()),
             awaiting: world.resource::<EventState>().awaiting.clone(),
-            history,
-            proposals: world
-                .resource::<super::diplomacy::Proposals>()
-                .0
-                .iter()
-                .enumerate()
-                .map(|(index, p)| ProposalView {
-                    index,
-                    from: p.from,
-                    to: p.to,
-                    text: super::diplomacy::describe_proposal(data, &p.proposal),
-                })
-                .collect(),
-            outcome,
+            history: history(read.data, world.resource::<HistoryRecord>()),
+            proposals: proposals(read.data, world.resource::<Proposals>()),
+            outcome: world.resource::<GameOver>().0.as_ref().map(|o| OutcomeView {
+                winner: o.winner,
+                description: o.description.clone(),
+                date: o.date,
+            }),
         }
     }
 
@@ -308,8 +186,128 @@ impl GameView {
     }
 }
 
+/// Every province, in order, with its siege.
+fn provinces(read: &Reading, sieges: &Sieges) -> Vec<ProvinceView> {
+    read.entities
+        .province_ixs()
+        .map(|ix| {
+            let p = read.province(ix);
+            ProvinceView {
+                ix,
+                owner: p.owner.0,
+                population: p.populace.population,
+                wealth: p.populace.wealth,
+                loyal_to: p.populace.loyal_to,
+                loyalty: p.populace.loyalty,
+                walls: p.defences.walls,
+                garrison: p.defences.garrison,
+                grain: p.defences.grain,
+                siege: sieges.0.get(ix.get()).copied().flatten().map(|s| SiegeView {
+                    besieger: s.besieger,
+                    months: s.months,
+                    breach: s.breach,
+                    starving: s.starving,
+                }),
+            }
+        })
+        .collect()
+}
+
+/// The armies in the field with men, in order.
+fn armies(read: &Reading) -> Vec<ArmyView> {
+    read.armies()
+        .flatten()
+        .filter(|a| a.troops.total() > 0.0)
+        .map(|a| ArmyView {
+            ix: a.army.ix,
+            owner: a.army.owner,
+            location: a.army.location,
+            commander: a.army.commander,
+            troops: a.troops.men().to_vec(),
+            morale: a.spirit.morale,
+            supply: a.spirit.supply,
+            grain: a.spirit.grain,
+            destination: a.plan.destination,
+            stance: a.plan.stance,
+        })
+        .collect()
+}
+
+/// Every faction, in order, with the provinces it holds and the men it has in the field.
+fn factions(read: &Reading, provinces: &[ProvinceView], armies: &[ArmyView]) -> Vec<FactionView> {
+    read.entities
+        .faction_ixs()
+        .map(|f| {
+            let state = read.faction(f);
+            let held = provinces.iter().filter(|p| p.owner == Some(f)).count();
+            let troops: f64 = armies.iter().filter(|a| a.owner == f).map(ArmyView::men).sum();
+            FactionView {
+                ix: f,
+                alive: held > 0 || troops > 0.0,
+                treasury: state.treasury.silver,
+                grain: state.treasury.grain,
+                legitimacy: state.standing.legitimacy,
+                cohesion: state.standing.cohesion,
+                troops,
+                provinces: held,
+                ruler: state.ruler.0,
+            }
+        })
+        .collect()
+}
+
+/// Every pair of factions once, `a < b`.
+fn relations(relations: &Relations) -> Vec<RelationView> {
+    let n = relations.size();
+    let pairs = FactionIx::all(n).flat_map(|a| FactionIx::all(n).filter(move |b| *b > a).map(move |b| (a, b)));
+    pairs
+        .map(|(a, b)| RelationView {
+            a,
+            b,
+            at_war: relations.at_war(a, b),
+            opinion: (relations.opinion(a, b), relations.opinion(b, a)),
+            trust: (relations.trust(a, b), relations.trust(b, a)),
+        })
+        .collect()
+}
+
+fn treaties(data: &StaticData, treaties: &Treaties) -> Vec<TreatyView> {
+    treaties
+        .all()
+        .map(|t| TreatyView {
+            name: t.name.clone(),
+            parties: t.parties.clone(),
+            since: t.since,
+            terms: describe_terms(data, &t.terms),
+        })
+        .collect()
+}
+
+fn history(data: &StaticData, record: &HistoryRecord) -> Vec<CheckView> {
+    data.scenario
+        .history
+        .iter()
+        .zip(&record.0)
+        .map(|(check, state)| CheckView {
+            text: check.text.clone(),
+            expected: check.date,
+            status: state.status,
+            happened: state.happened,
+        })
+        .collect()
+}
+
+fn proposals(data: &StaticData, proposals: &Proposals) -> Vec<ProposalView> {
+    proposals
+        .0
+        .iter()
+        .enumerate()
+        .map(|(index, p)| ProposalView { index, from: p.from, to: p.to, text: p.proposal.describe(data) })
+        .collect()
+}
+
 /// One line saying what a treaty binds its parties to.
-fn describe_terms(data: &Data, terms: &TreatyTerms) -> String {
+fn describe_terms(data: &StaticData, terms: &TreatyTerms) -> String {
     let names = |fs: &[FactionIx]| fs.iter().map(|f| data.faction_name(*f)).collect::<Vec<_>>().join(", ");
     match terms {
         TreatyTerms::Alliance { against, shares } if against.is_empty() => {
@@ -336,55 +334,44 @@ fn describe_terms(data: &Data, terms: &TreatyTerms) -> String {
     }
 }
 
-impl Sim {
-    /// What a player sees now.
-    pub fn view(&self) -> GameView {
-        GameView::of(self)
-    }
+/// For each province, how many steps its armies would be from `faction`'s supply (0: in
+/// supply), or `None` beyond the supply range: the window's supply overlay.
+pub fn supply_reach(world: &World, faction: FactionIx) -> Vec<Option<usize>> {
+    let read = Reading::of(world);
+    let sieges = world.resource::<Sieges>();
+    let owners = read.owners();
+    let besieged: Vec<bool> = read.entities.province_ixs().map(|p| sieges.besieged(p)).collect();
+    let map = SupplyMap { relations: world.resource::<Relations>(), owners: &owners, besieged: &besieged };
+    let range = supply_range(read.data.rules());
+    let mut search = Search::default();
+    read.entities.province_ixs().map(|from| supply_steps(read.data, &map, faction, from, range, &mut search)).collect()
+}
 
-    /// For each province, how many steps its armies would be from `faction`'s supply (0: in
-    /// supply), or `None` beyond the supply range: the window's supply overlay.
-    pub fn supply_reach(&self, faction: FactionIx) -> Vec<Option<usize>> {
-        let world = self.world();
-        let data = world.resource::<Data>();
-        let rules = data.rules();
-        let relations = world.resource::<Relations>();
-        let entities = world.resource::<Entities>();
-        let sieges = world.resource::<Sieges>();
-        let owners: Vec<Option<FactionIx>> =
-            entities.provinces.iter().map(|e| world.get::<Owner>(*e).and_then(|o| o.0)).collect();
-        let besieged: Vec<bool> = (0..owners.len()).map(|p| sieges.0.get(p).is_some_and(Option::is_some)).collect();
-        let range = rules.supply_range.max(0.0) as usize;
-        let mut search = super::supply::Search::default();
-        (0..owners.len())
-            .map(|p| {
-                let from = ProvinceIx(p as u16);
-                super::supply::supply_steps(data, relations, &owners, &besieged, faction, from, range, &mut search)
-            })
-            .collect()
-    }
+/// The fewest days an army is counted to march in a month, so that the months of a route stay
+/// finite for an army that cannot march.
+const SLOWEST_MARCH_DAYS: f64 = 0.1;
 
-    /// The road `army` would take to `to` and the months it needs, or `None` if there is no road
-    /// (or the army is not in the field).
-    pub fn route(&self, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
-        let world = self.world();
-        let data = world.resource::<Data>();
-        let rules = data.rules();
-        let winter = world.resource::<Calendar>().is_winter();
-        let e = world.resource::<Entities>().army(army)?;
-        let (from, troops) = (world.get::<Army>(e)?.location, world.get::<Troops>(e)?);
-        let routes = data.routes(winter);
-        let mut steps = Vec::new();
-        let mut at = from;
-        while at != to {
-            at = routes.next_step(at, to)?;
-            steps.push(at);
-        }
-        let season = if winter { rules.winter_march } else { 1.0 };
-        let per_month = (rules.march_days * troops.speed(data) * season).max(0.1);
-        let months = (routes.days(from, to) / per_month).ceil().max(if steps.is_empty() { 0.0 } else { 1.0 });
-        Some(Route { steps, months: months as u32 })
+/// The road `army` would take to `to` and the months it needs, or `None` if there is no road
+/// (or the army is not in the field).
+pub fn route(world: &World, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
+    let read = Reading::of(world);
+    let data = read.data;
+    let rules = data.rules();
+    let winter = world.resource::<Calendar>().is_winter();
+    let a = read.army(army)?;
+    let from = a.army.location;
+    let routes = data.routes(winter);
+    let mut steps = Vec::new();
+    let mut at = from;
+    while at != to {
+        at = routes.next_step(at, to)?;
+        steps.push(at);
     }
+    let season = if winter { rules.winter_march } else { 1.0 };
+    let speed = a.troops.speed(&data.scenario.troop_kinds, rules.max_speed);
+    let per_month = (rules.march_days * speed * season).max(SLOWEST_MARCH_DAYS);
+    let months = (routes.days(from, to) / per_month).ceil().max(if steps.is_empty() { 0.0 } else { 1.0 });
+    Some(Route { steps, months: months as u32 })
 }
 
 #[cfg(test)]

@@ -53,11 +53,7 @@ impl Case {
         let imposed = target
             .choose
             .iter()
-            .filter_map(|(event, option)| {
-                let e = *data.events.get(event)?;
-                let o = data.scenario.events[e].options.iter().position(|o| &o.id == option)?;
-                Some((e, o))
-            })
+            .filter_map(|(event, option)| data.ids.option(&data.scenario, event, option).ok())
             .collect();
         Self { historical: target.historical, imposed }
     }

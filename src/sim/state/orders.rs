@@ -1,10 +1,9 @@
 //! Orders: what players and the AI tell their armies and envoys to do, as plain serializable data.
-use bevy_app::App;
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use super::ids::{ArmyIx, FactionIx, ProvinceIx};
-use super::{Turn, TurnSystems};
+use crate::sim::data::StaticData;
+use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 
 /// What an army does where it stands.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,6 +28,24 @@ pub enum Proposal {
     Alliance { against: FactionIx },
 }
 
+impl Proposal {
+    /// The proposal in a few words, for the chronicle and the window.
+    pub fn describe(&self, data: &StaticData) -> String {
+        match self {
+            Proposal::Peace { indemnity, ceded } if ceded.is_empty() => {
+                format!("offer of peace with {indemnity:.0} thousand taels")
+            }
+            Proposal::Peace { indemnity, ceded } => {
+                format!("offer of peace with {indemnity:.0} thousand taels and {} provinces", ceded.len())
+            }
+            Proposal::Truce { months } => format!("request for a truce of {months} months"),
+            Proposal::Alliance { against } => {
+                format!("proposal of an alliance against {}", data.faction_name(*against))
+            }
+        }
+    }
+}
+
 /// An order, given by a faction for this turn.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum Order {
@@ -48,33 +65,18 @@ pub enum Order {
     AnswerProposal { proposal: usize, accept: bool },
 }
 
-/// An order given this turn by `faction`.
-#[derive(Message, Clone, Debug, PartialEq)]
-pub struct OrderGiven {
-    pub faction: FactionIx,
-    pub order: Order,
+impl Order {
+    /// The army the order is for, if it is an army's.
+    pub fn army(&self) -> Option<ArmyIx> {
+        match self {
+            Order::March { army, .. } | Order::Hold { army } | Order::Besiege { army, .. } | Order::Raid { army, .. } => {
+                Some(*army)
+            }
+            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => None,
+        }
+    }
 }
 
 /// Orders a player (the window, a test, a replay) queued for the next turn.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PendingOrders(pub Vec<(FactionIx, Order)>);
-
-pub(super) fn plugin(app: &mut App) {
-    app.add_message::<OrderGiven>();
-    app.init_resource::<PendingOrders>();
-    app.add_systems(
-        Turn,
-        issue_player_orders.in_set(TurnSystems::Orders).in_set(super::OrderSystems::Players).run_if(orders_pending),
-    );
-}
-
-/// Whether a player has given orders since the last month: without them there is nothing to issue.
-fn orders_pending(pending: Res<PendingOrders>) -> bool {
-    !pending.0.is_empty()
-}
-
-fn issue_player_orders(mut pending: ResMut<PendingOrders>, mut given: MessageWriter<OrderGiven>) {
-    for (faction, order) in pending.0.drain(..) {
-        given.write(OrderGiven { faction, order });
-    }
-}

@@ -8,20 +8,20 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use super::armies::{Army, Plan, Spirit, Troops};
-use super::battles::field_power;
-use super::conditions::View;
-use super::diplomacy::{InPlay, Relations};
-use super::ids::{Data, FactionIx, ProvinceIx};
-use super::map::{Capital, Owner, Populace};
-use super::orders::{Order, OrderGiven, Stance};
-use super::sieges::{Defences, assault_power, city_defence};
-use super::world::{Entities, refill};
-use super::{OrderSystems, Turn, TurnSystems};
+use crate::sim::collect::refill;
+use crate::sim::compiled::TreatyTerms;
+use crate::sim::conditions::View;
+use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
+use crate::sim::schedule::{OrderSystems, Turn};
+use crate::sim::state::{
+    Army, Capital, Defences, InPlay, Order, OrderGiven, Owner, Plan, Populace, Proposal, SimRng, Spirit, Stance,
+    Troops, WarGoals,
+};
+use crate::sim::units::MIDDLE;
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<WarGoals>();
-    app.add_systems(Turn, plan.in_set(TurnSystems::Orders).in_set(OrderSystems::Ai));
+    app.add_systems(Turn, plan.in_set(OrderSystems::Ai));
 }
 
 /// The AI's month: orders for the armies, then diplomacy (which reads the war goals the armies'
@@ -29,7 +29,7 @@ pub(super) fn plugin(app: &mut App) {
 fn plan(
     picture: Picture,
     mut goals: ResMut<WarGoals>,
-    mut rng: ResMut<super::rng::SimRng>,
+    mut rng: ResMut<SimRng>,
     mut orders: MessageWriter<OrderGiven>,
     mut scratch: Local<Scratch>,
 ) {
@@ -54,18 +54,6 @@ impl<'w, 's> std::ops::Deref for Picture<'w, 's> {
     type Target = View<'w, 's>;
     fn deref(&self) -> &View<'w, 's> {
         &self.view
-    }
-}
-
-/// Each faction's war goals in force this month (war plans marked `goal`): it makes no peace with
-/// a faction holding one. Recomputed every turn from the war plans, so not saved.
-#[derive(Resource, Clone, Debug, Default, PartialEq)]
-pub struct WarGoals(pub Vec<Vec<ProvinceIx>>);
-
-impl WarGoals {
-    /// A goal of `faction` that `holder`'s provinces include, if any.
-    pub fn unmet(&self, faction: FactionIx, held_by: impl Fn(ProvinceIx) -> bool) -> Option<ProvinceIx> {
-        self.0.get(faction.get())?.iter().copied().find(|p| held_by(*p))
     }
 }
 
@@ -170,7 +158,7 @@ fn plan_armies(
     scratch: &mut Scratch,
 ) {
     let Scratch { month, sight, .. } = scratch;
-    let war_plans = &p.data.tests.war_plans;
+    let war_plans = &p.data.program.war_plans;
     month.plans.clear();
     month.plans.extend((0..war_plans.len()).filter(|i| view.holds(&war_plans[*i].when)));
     let nf = p.entities.factions.len();
@@ -180,8 +168,7 @@ fn plan_armies(
         goals.0[plan.faction.get()].push(plan.target);
     }
     month.read(p);
-    for (f, faction_entity) in p.entities.factions.iter().enumerate() {
-        let faction = FactionIx(f as u16);
+    for (faction, faction_entity) in p.entities.faction_ixs().zip(&p.entities.factions) {
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
         if !in_play.0 || p.players.is_human(faction) || !month.forces.iter().any(|x| x.army.owner == faction) {
             continue;
@@ -201,7 +188,7 @@ impl Month {
         self.forces.clear();
         p.armies.iter().for_each(|(a, t, s, plan)| {
             if t.total() > 0.0 {
-                let power = field_power(&p.data, p.data.rules(), a, t, s, a.location);
+                let power = field_power(&p.data, a, t, s, a.location);
                 self.forces.push(Force { army: *a, power, men: weighted_men(&p.data, t), plan: *plan });
             }
         });
@@ -210,12 +197,12 @@ impl Month {
         let n = p.entities.provinces.len();
         refill(&mut self.owners, n, None);
         refill(&mut self.cities, n, None);
-        let wall_strength = p.data.rules().wall_strength;
+        let rules = p.data.rules();
         p.cities.iter().for_each(|(province, owner, populace, defences)| {
             self.owners[province.get()] = owner.0;
             self.cities[province.get()] = Some(City {
-                worth: populace.wealth + populace.population / 100_000.0 + 1.0,
-                hold: defences.garrison * (1.0 + defences.walls * wall_strength),
+                worth: populace.wealth + populace.population / rules.ai_people_worth + 1.0,
+                hold: defences.garrison * wall_factor(rules, defences.walls),
             });
         });
         p.treaties.claimants(&self.owners, &mut self.claimants);
@@ -255,10 +242,10 @@ impl Sight {
     /// and the provinces worth a march.
     fn look(&mut self, p: &Picture, month: &Month, faction: FactionIx) {
         let n = month.owners.len();
-        let war_plans = &p.data.tests.war_plans;
+        let war_plans = &p.data.program.war_plans;
         let nf = p.entities.factions.len();
         self.enemies.clear();
-        self.enemies.extend((0..nf).map(|o| o != faction.get() && p.relations.at_war(faction, FactionIx(o as u16))));
+        self.enemies.extend(FactionIx::all(nf).map(|o| o != faction && p.relations.at_war(faction, o)));
         refill(&mut self.enemy_power, n, 0.0);
         for x in month.forces.iter().filter(|x| self.enemies[x.army.owner.get()]) {
             self.enemy_power[x.army.location.get()] += x.power;
@@ -311,10 +298,10 @@ impl Sight {
     /// Adds province `t` to the targets, with its worth and the plans naming it.
     fn add_target(&mut self, p: &Picture, month: &Month, t: usize, aim: Aim) {
         let Some(city) = month.cities[t] else { return };
-        let worth = if month.is_capital[t] { city.worth * 3.0 } else { city.worth };
+        let worth = if month.is_capital[t] { city.worth * p.data.rules().ai_capital_worth } else { city.worth };
         let first_plan = self.target_plans.len();
         if self.named[t / 64] >> (t % 64) & 1 == 1 {
-            let war_plans = &p.data.tests.war_plans;
+            let war_plans = &p.data.program.war_plans;
             let plans = self.plans.iter().copied().filter(|i| war_plans[*i].target.get() == t);
             self.target_plans.extend(plans);
         }
@@ -346,13 +333,14 @@ fn army_order(
     capital: Option<ProvinceIx>,
     force: &Force,
 ) -> Option<Order> {
-    let war_plans = &p.data.tests.war_plans;
+    let war_plans = &p.data.program.war_plans;
+    let rules = p.data.rules();
     let here = force.army.location;
     let plans = || sight.plans.iter().map(|i| &war_plans[*i]);
     // 1. Stand before an enemy city: besiege it, unless a war plan sends this army elsewhere or
     // forbids this city.
     let called_away = plans().any(|plan| {
-        (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= 10.0)
+        (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= rules.ai_main_objective)
             || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
     });
     if sight.hostile(month, faction, here.get())
@@ -367,7 +355,9 @@ fn army_order(
     // 2. Guard a threatened capital.
     let routes = p.data.routes(p.calendar.is_winter());
     let threatened = |c: ProvinceIx| {
-        month.forces.iter().any(|x| sight.enemies[x.army.owner.get()] && routes.days(x.army.location, c) <= 30.0)
+        month.forces.iter().any(|x| {
+            sight.enemies[x.army.owner.get()] && routes.days(x.army.location, c) <= rules.ai_threat_days
+        })
     };
     if capital == Some(here) && threatened(here) && force.plan.destination.is_none() && !called_away {
         return None;
@@ -397,8 +387,9 @@ fn army_order(
 /// The target with the best worth for its distance that `force` can hope to win, if any; the
 /// first in province order on a tie.
 fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> Option<ProvinceIx> {
-    let war_plans = &p.data.tests.war_plans;
-    let aggression = 1.0 + p.data.faction_traits[force.army.owner.get()].aggression / 10.0;
+    let war_plans = &p.data.program.war_plans;
+    let rules = p.data.rules();
+    let aggression = aggression(&p.data, force.army.owner);
     let mut best: Option<(f64, ProvinceIx)> = None;
     for target in &sight.targets {
         let t = target.province;
@@ -421,26 +412,26 @@ fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> 
             Aim::Take => {
                 let resistance = sight.enemy_power[t] + sight.claimed[t];
                 // A war plan's main objective is worth more risk: other armies will follow.
-                let nerve = if planned >= 10.0 { 0.5 } else { 1.0 };
-                if force.power * aggression < resistance * p.data.rules().ai_attack_ratio * nerve {
+                let nerve = if planned >= rules.ai_main_objective { rules.ai_main_objective_nerve } else { 1.0 };
+                if force.power * aggression < resistance * rules.ai_attack_ratio * nerve {
                     continue;
                 }
                 worth / (1.0 + target.hold / force.power.max(1.0))
             }
             Aim::Relieve => {
                 let besiegers = sight.enemy_power[t];
-                if force.power * aggression < besiegers / p.data.rules().ai_attack_ratio {
+                if force.power * aggression < besiegers / rules.ai_attack_ratio {
                     continue;
                 }
-                worth * 2.0
+                worth * rules.ai_relieve_worth
             }
             // A plan to stand in one's own province: go there and hold it.
             Aim::Hold if planned > 1.0 => worth,
             Aim::Hold => continue,
         };
-        let score = value / (1.0 + days / 30.0);
+        let score = value / (1.0 + days / rules.ai_distance_days);
         if best.is_none_or(|(s, _)| score > s) {
-            best = Some((score, ProvinceIx(t as u16)));
+            best = Some((score, ProvinceIx::new(t)));
         }
     }
     best.map(|(_, t)| t)
@@ -483,8 +474,9 @@ struct City {
 /// that shares a province out decides.
 fn war_goals(p: &Picture, faction: FactionIx, goal: &mut [Option<f64>]) {
     goal.fill(None);
-    for t in p.treaties.0.iter().flatten() {
-        let super::diplomacy::TreatyTerms::Alliance { shares, .. } = &t.terms else { continue };
+    let promised = p.data.rules().ai_promised_worth;
+    for t in p.treaties.all() {
+        let TreatyTerms::Alliance { shares, .. } = &t.terms else { continue };
         if !t.parties.contains(&faction) {
             continue;
         }
@@ -492,7 +484,7 @@ fn war_goals(p: &Picture, faction: FactionIx, goal: &mut [Option<f64>]) {
             for province in provinces {
                 let slot = &mut goal[province.get()];
                 if slot.is_none() {
-                    *slot = Some(if *who == faction { 2.0 } else { 0.0 });
+                    *slot = Some(if *who == faction { promised } else { 0.0 });
                 }
             }
         }
@@ -505,91 +497,11 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
         return Stance::Blockade;
     };
     let Ok((_, _, _, defences)) = p.cities.get(p.entities.province(province)) else { return Stance::Blockade };
-    let attack = assault_power(&p.data, p.data.rules(), army, troops, spirit);
-    let defence = city_defence(p.data.rules(), defences, defences.garrison, 5.0, false);
-    if attack > p.data.rules().ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
-}
-
-/// Each AI faction's men under arms, weighted by their kind's field power.
-pub fn strengths(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit, &Plan)>) -> Vec<f64> {
-    let mut each = super::world::gather(armies.iter().map(|(a, t, ..)| (*a, weighted_men(data, t))));
-    // Added up in army order.
-    each.sort_unstable_by_key(|(a, _)| a.ix);
-    let mut strength = vec![0.0; entities.factions.len()];
-    for (a, men) in each {
-        strength[a.owner.get()] += men;
-    }
-    strength
-}
-
-/// An army's men, each weighted by its kind's field power.
-fn weighted_men(data: &Data, troops: &Troops) -> f64 {
-    troops.men().iter().zip(&data.scenario.troop_kinds).map(|(n, k)| n * k.field).sum()
-}
-
-/// What an AI faction thinks of a proposal, and why.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Answer {
-    pub accept: bool,
-    pub reason: String,
-}
-
-/// A peace offer as the judging AI sees it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct PeaceOffer {
-    pub indemnity: f64,
-    pub ceded: usize,
-    /// The proposer's capital is under siege.
-    pub capital_besieged: bool,
-    /// A war goal of the judge that the proposer still holds.
-    pub unmet_goal: Option<ProvinceIx>,
-}
-
-/// An AI's judgement of a peace proposal: its war goals, the balance of power, its trust in the
-/// proposer, and what it gains.
-pub fn judge_peace(
-    data: &Data,
-    relations: &Relations,
-    judge: FactionIx,
-    proposer: FactionIx,
-    strength: &[f64],
-    judge_treasury: f64,
-    offer: PeaceOffer,
-) -> Answer {
-    let PeaceOffer { indemnity, ceded, capital_besieged: proposer_capital_besieged, unmet_goal } = offer;
-    if let Some(goal) = unmet_goal {
-        let (who, place) = (data.faction_name(judge), data.province_name(goal));
-        return Answer { accept: false, reason: format!("{who} refuses: it will not stop short of {place}") };
-    }
-    let balance = strength[judge.get()] / strength[proposer.get()].max(1.0);
-    let trust = relations.trust(judge, proposer);
-    let gain = indemnity / (judge_treasury + 1000.0) * 4.0 + ceded as f64;
-    let (who, to) = (data.faction_name(judge), data.faction_name(proposer));
-    if proposer_capital_besieged {
-        return Answer { accept: false, reason: format!("{who} refuses: {to}'s capital is about to fall") };
-    }
-    if trust < 10.0 {
-        return Answer { accept: false, reason: format!("{who} refuses: it does not trust {to} to keep its word") };
-    }
-    if balance > 2.5 + gain {
-        return Answer {
-            accept: false,
-            reason: format!("{who} refuses: it is winning ({}) and means to take more", describe_advantage(balance)),
-        };
-    }
-    if gain < 0.5 && balance > 1.0 {
-        return Answer { accept: false, reason: format!("{who} refuses: the terms give it too little") };
-    }
-    Answer { accept: true, reason: format!("{who} accepts: the terms are worth more than fighting on") }
-}
-
-/// How a chronicle reader should hear a strength ratio: a ratio past ten says nothing a sentence can't.
-fn describe_advantage(balance: f64) -> String {
-    if balance >= 10.0 {
-        "its enemy has next to nothing left in the field".to_string()
-    } else {
-        format!("{balance:.1} times as strong")
-    }
+    let rules = p.data.rules();
+    let attack = assault_power(&p.data, army, troops, spirit);
+    // The AI judges a storm by the garrison alone, as if the city were never starving.
+    let defence = city_defence(rules, defences, defences.garrison, rules.garrison_skill, false);
+    if attack > rules.ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
 }
 
 /// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
@@ -597,12 +509,13 @@ fn plan_diplomacy(
     p: &Picture,
     goals: &WarGoals,
     court: &mut Court,
-    rng: &mut super::rng::SimRng,
+    rng: &mut SimRng,
     orders: &mut MessageWriter<OrderGiven>,
 ) {
     let Court { strength, in_play, wealth, enemies } = court;
     let owner = |province: ProvinceIx| p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0);
     let nf = p.entities.factions.len();
+    let rules = p.data.rules();
     in_play.clear();
     in_play.extend(p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)));
     wealth.clear();
@@ -614,29 +527,27 @@ fn plan_diplomacy(
             .and_then(|(_, c)| c.0)
             .is_some_and(|c| p.sieges.0[c.get()].is_some())
     };
-    for a in 0..nf {
-        let me = FactionIx(a as u16);
+    for me in FactionIx::all(nf) {
+        let a = me.get();
         if !in_play[a] || p.players.is_human(me) {
             continue;
         }
         enemies.clear();
-        enemies.extend((0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx(*b as u16))));
-        let legitimacy = p.view.factions.get(p.entities.factions[a]).map_or(50.0, |(_, s, ..)| s.legitimacy);
-        // Losing: sue for peace, every six months at most.
-        if p.calendar.turn.is_multiple_of(6) {
+        enemies.extend((0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx::new(*b))));
+        let legitimacy = p.view.factions.get(p.entities.factions[a]).map_or(MIDDLE, |(_, s, ..)| s.legitimacy);
+        // Losing: sue for peace, every `ai_peace_months` at most.
+        if p.calendar.turn.is_multiple_of(peace_months(rules.ai_peace_months)) {
             for &b in enemies.iter() {
-                let losing = capital_besieged(a) || legitimacy < 30.0 || strength[a] < 0.4 * strength[b].max(1.0);
+                let enemy = FactionIx::new(b);
+                let losing = capital_besieged(a)
+                    || legitimacy < rules.ai_losing_legitimacy
+                    || strength[a] < rules.ai_losing_strength * strength[b].max(1.0);
                 // A faction does not give up a war goal the enemy still holds.
-                let goal_held = goals.unmet(me, |province| owner(province) == Some(FactionIx(b as u16))).is_some();
+                let goal_held = goals.unmet(me, |province| owner(province) == Some(enemy)).is_some();
                 if losing && !goal_held {
-                    let indemnity = (wealth[a] * 0.3).floor();
-                    orders.write(OrderGiven {
-                        faction: me,
-                        order: Order::Propose {
-                            to: FactionIx(b as u16),
-                            proposal: super::orders::Proposal::Peace { indemnity, ceded: Vec::new() },
-                        },
-                    });
+                    let indemnity = (wealth[a] * rules.ai_peace_indemnity).floor();
+                    let proposal = Proposal::Peace { indemnity, ceded: Vec::new() };
+                    orders.write(OrderGiven { faction: me, order: Order::Propose { to: enemy, proposal } });
                 }
             }
         }
@@ -644,16 +555,16 @@ fn plan_diplomacy(
         if !enemies.is_empty() {
             continue;
         }
-        let aggression = 1.0 + p.data.faction_traits[a].aggression / 10.0;
-        for b in 0..nf {
-            let other = FactionIx(b as u16);
+        let aggression = aggression(&p.data, me);
+        for other in FactionIx::all(nf) {
+            let b = other.get();
             if b == a || !in_play[b] || truce_between(p, me, other) {
                 continue;
             }
-            let weak = strength[b] < p.data.rules().betrayal_ratio * strength[a];
+            let weak = strength[b] < rules.betrayal_ratio * strength[a];
             let rich = wealth[b] > wealth[a];
-            let distrust = p.relations.trust(me, other) < 70.0;
-            if weak && rich && distrust && rng.chance(p.data.rules().betrayal_chance * aggression) {
+            let distrust = p.relations.trust(me, other) < rules.betrayal_max_trust;
+            if weak && rich && distrust && rng.chance(rules.betrayal_chance * aggression) {
                 orders.write(OrderGiven { faction: me, order: Order::DeclareWar { on: other } });
                 break;
             }
@@ -663,29 +574,25 @@ fn plan_diplomacy(
 
 /// At war already, bound by a truce, or by any treaty signed within the last year.
 fn truce_between(p: &Picture, a: FactionIx, b: FactionIx) -> bool {
+    let date = p.calendar.date;
     p.relations.at_war(a, b)
-        || p.treaties_truce(a, b)
-        || p.treaties
-            .0
-            .iter()
-            .flatten()
-            .any(|t| t.parties.contains(&a) && t.parties.contains(&b) && t.since.months_until(p.calendar.date) < 12)
+        || p.treaties.truce(a, b, date)
+        || p.treaties.all().any(|t| t.binds(a, b) && t.since.months_until(date) < MONTHS_PER_YEAR_I64)
 }
 
-impl Picture<'_, '_> {
-    /// Whether a truce binds the two.
-    fn treaties_truce(&self, a: FactionIx, b: FactionIx) -> bool {
-        self.treaties.0.iter().flatten().any(|t| {
-            matches!(t.terms, super::diplomacy::TreatyTerms::Truce { until } if until >= self.calendar.date)
-                && t.parties.contains(&a)
-                && t.parties.contains(&b)
-        })
-    }
+/// Months in a year, for dates counted in whole months.
+const MONTHS_PER_YEAR_I64: i64 = 12;
+
+/// `ai_peace_months` as a whole number of months (at least one).
+fn peace_months(months: f64) -> u32 {
+    // The parameter's range is 1-120, so the conversion keeps it whole.
+    (months as u32).max(1)
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::diplomacy::Relations;
+    use crate::sim::state::{Relations, Treaties};
+    use crate::sim::testing::{chronicle, scenario, sim};
 
     #[test]
     fn province_sets_span_several_words_per_faction() {
@@ -700,12 +607,6 @@ mod tests {
         assert!((0..3).all(|w| sets.word(1, w) == 0), "cleared for the next month");
     }
 
-    #[test]
-    fn an_overwhelming_advantage_is_told_in_words_not_a_huge_ratio() {
-        assert_eq!(super::describe_advantage(3.04), "3.0 times as strong");
-        assert!(!super::describe_advantage(184_527.6).contains("184"));
-    }
-    use crate::sim::testing::{chronicle, scenario, sim};
 
     /// Red and Blue at peace, bound by an old alliance; Red has `red` cavalry, Blue `blue` infantry
     /// and far more silver.
@@ -725,7 +626,7 @@ mod tests {
         s.rules.betrayal_chance = 1.0;
         let mut game = sim(s, 9);
         // The pact is old: move the clock a year on without playing.
-        let mut treaties = game.world_mut().resource_mut::<crate::sim::diplomacy::Treaties>();
+        let mut treaties = game.world_mut().resource_mut::<Treaties>();
         if let Some(t) = treaties.0[0].as_mut() {
             t.since = crate::scenario::Date::new(1120, 1);
         }

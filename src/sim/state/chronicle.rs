@@ -1,21 +1,26 @@
-//! The chronicle: what happened, in dated sentences, gathered from every system's messages.
+//! The chronicle: what happened, in dated sentences, written by any rule during the month.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
-use bevy_ecs::schedule::common_conditions::on_message;
 use bevy_ecs::system::SystemParam;
 use serde::{Deserialize, Serialize};
 
-use super::calendar::Calendar;
-use super::{Turn, TurnSystems};
 use crate::scenario::Date;
 
 /// A sentence for the chronicle, written by any system during the turn.
 #[derive(Message, Clone, Debug)]
 pub struct Chronicled(pub String);
 
-/// Whether the campaign keeps a chronicle: sweeps keep only summaries (see [`super::Sim::quiet`]).
+/// Whether the campaign keeps a chronicle: sweeps keep only summaries (see
+/// [`Sim::quiet`](crate::sim::Sim::quiet)).
 #[derive(Resource, Clone, Copy, Debug)]
 pub struct Chronicling(pub bool);
+
+impl Chronicling {
+    /// Whether `app`'s campaign keeps a chronicle (it does unless told otherwise).
+    pub fn kept(app: &App) -> bool {
+        app.world().get_resource::<Self>().is_none_or(|c| c.0)
+    }
+}
 
 /// Writes sentences for the chronicle; a campaign that keeps none never puts them into words.
 ///
@@ -53,18 +58,10 @@ impl Chronicle {
     }
 }
 
+/// A quiet campaign's chronicle has nothing to record, ever: it has no chronicle messages.
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Chronicle>();
-    // A quiet campaign's chronicle has nothing to record, ever: it has neither messages nor a
-    // system to record them.
-    if app.world().get_resource::<Chronicling>().is_none_or(|c| c.0) {
+    if Chronicling::kept(app) {
         app.add_message::<Chronicled>();
-        app.add_systems(Turn, record.in_set(TurnSystems::Chronicle).run_if(on_message::<Chronicled>));
-    }
-}
-
-fn record(mut lines: MessageReader<Chronicled>, calendar: Res<Calendar>, mut chronicle: ResMut<Chronicle>) {
-    for Chronicled(text) in lines.read() {
-        chronicle.0.push(Entry { date: calendar.date, text: text.clone() });
     }
 }

@@ -1,57 +1,43 @@
 //! Economy: treasuries and granaries; income from provinces, army pay, tribute and indemnities.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::armies::{Army, Spirit, Troops};
-use super::diplomacy::{Treaties, TreatyTerms};
-use super::effects::ApplyEffect;
-use super::events::Players;
-use super::ids::{Data, FactionIx, ProvinceIx, Static};
-use super::map::{Owner, Populace};
-use super::sieges::Defences;
-use super::world::{Entities, gather_into, refill};
-use super::{Turn, TurnSystems};
-use crate::scenario::Effect;
-
-/// Whether a faction could pay and feed its armies last month.
-#[derive(Component, Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Payroll {
-    pub unpaid: bool,
-}
-
-/// A faction's silver (thousands of taels) and grain.
-#[derive(Component, Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Treasury {
-    pub silver: f64,
-    pub grain: f64,
-}
+use crate::sim::collect::{gather_into, refill};
+use crate::sim::compiled::{Command, TreatyTerms};
+use crate::sim::data::{Static, StaticData};
+use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::schedule::{EffectSystems, Turn, TurnSystems};
+use crate::sim::state::{
+    ApplyEffect, Army, Defences, Entities, Owner, Payroll, Players, Populace, Spirit, Treasury, Treaties, Troops,
+};
+use crate::sim::units::{MONTHS_PER_YEAR, PERCENT, per_thousand};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, apply_effects.in_set(super::EffectOrder::Economy));
+    app.add_systems(Turn, apply_effects.in_set(EffectSystems::Economy));
     app.add_systems(Turn, settle_accounts.in_set(TurnSystems::Economy));
 }
 
 /// Each faction's index, purse, and whether it paid its armies this month.
 type Accounts<'w, 's> = Query<'w, 's, (&'static FactionIx, &'static mut Treasury, &'static mut Payroll)>;
 
+/// What the month's accounts read.
+#[derive(bevy_ecs::system::SystemParam)]
+struct Books<'w, 's> {
+    data: Static<'s>,
+    players: Res<'w, Players>,
+    entities: Res<'w, Entities>,
+    provinces: Query<'w, 's, (&'static ProvinceIx, &'static Owner, &'static Populace)>,
+    armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit)>,
+}
+
 /// The month's accounts, in order: income, the armies' pay, then tributes and indemnities. One
 /// system, as all three move the same treasuries.
-#[allow(clippy::too_many_arguments)]
-fn settle_accounts(
-    data: Static,
-    players: Res<Players>,
-    entities: Res<Entities>,
-    mut treaties: ResMut<Treaties>,
-    provinces: Query<(&ProvinceIx, &Owner, &Populace)>,
-    armies: Query<(&Army, &Troops, &Spirit)>,
-    mut accounts: Accounts,
-    mut ledger: Local<Ledger>,
-) {
-    reckon_income(&data, &entities, &provinces, &mut ledger);
-    reckon_pay(&data, &entities, &armies, &mut ledger);
-    collect_and_pay(&data, &players, &ledger, &mut accounts);
-    pay_tribute(&entities, &mut treaties, &mut accounts);
+fn settle_accounts(books: Books, mut treaties: ResMut<Treaties>, mut accounts: Accounts, mut ledger: Local<Ledger>) {
+    let Books { data, players, entities, provinces, armies } = &books;
+    reckon_income(data, entities, provinces, &mut ledger);
+    reckon_pay(data, entities, armies, &mut ledger);
+    collect_and_pay(data, players, &ledger, &mut accounts);
+    pay_tribute(entities, &mut treaties, &mut accounts);
 }
 
 /// The month's sums, kept from month to month so that settling accounts allocates nothing.
@@ -69,44 +55,41 @@ struct Ledger {
 
 fn apply_effects(
     mut effects: MessageReader<ApplyEffect>,
-    data: Static,
     entities: Res<Entities>,
     mut treasuries: Query<&mut Treasury>,
     provinces: Query<(&Populace, &Defences)>,
 ) {
-    for ApplyEffect(effect) in effects.read() {
-        match effect {
-            Effect::Treasury { faction, add } => {
-                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(faction))) {
-                    t.silver = (t.silver + *add as f64).max(0.0);
+    for ApplyEffect(command) in effects.read() {
+        match *command {
+            Command::Treasury { faction, add } => {
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(faction)) {
+                    t.silver = (t.silver + add).max(0.0);
                 }
             }
-            Effect::Grain { faction, add } => {
-                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(faction))) {
-                    t.grain = (t.grain + *add as f64).max(0.0);
+            Command::Grain { faction, add } => {
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(faction)) {
+                    t.grain = (t.grain + add).max(0.0);
                 }
             }
-            Effect::Pay { from, to, amount } => {
-                let paid = match treasuries.get_mut(entities.faction(data.faction(from))) {
+            Command::Pay { from, to, amount } => {
+                let paid = match treasuries.get_mut(entities.faction(from)) {
                     Ok(mut t) => {
-                        let paid = t.silver.min(*amount as f64);
+                        let paid = t.silver.min(amount);
                         t.silver -= paid;
                         paid
                     }
                     Err(_) => 0.0,
                 };
-                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(to))) {
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(to)) {
                     t.silver += paid;
                 }
             }
-            Effect::Loot { province, by, share } => {
-                let Ok((populace, defences)) = provinces.get(entities.province(data.province(province))) else {
-                    continue;
-                };
+            Command::Loot { province, by, share } => {
+                let Ok((populace, defences)) = provinces.get(entities.province(province)) else { continue };
                 // A year of the province's yield and a share of its stores go to the looter.
-                let silver = populace.wealth * 12.0 * share;
+                let silver = populace.wealth * MONTHS_PER_YEAR * share;
                 let grain = defences.grain * share;
-                if let Ok(mut t) = treasuries.get_mut(entities.faction(data.faction(by))) {
+                if let Ok(mut t) = treasuries.get_mut(entities.faction(by)) {
                     t.silver += silver;
                     t.grain += grain;
                 }
@@ -119,7 +102,7 @@ fn apply_effects(
 /// Each owned province yields its wealth in silver and a share of its people's grain: each
 /// faction's sum, into [`Ledger::income`].
 fn reckon_income(
-    data: &Data,
+    data: &StaticData,
     entities: &Entities,
     provinces: &Query<(&ProvinceIx, &Owner, &Populace)>,
     ledger: &mut Ledger,
@@ -132,7 +115,7 @@ fn reckon_income(
         if let Some(f) = owner.0 {
             let share = populace.yield_share(f, rules);
             yields[province.get()] =
-                Some((f, populace.wealth * share, populace.population / 1000.0 * rules.grain_tax * share));
+                Some((f, populace.wealth * share, per_thousand(populace.population, rules.grain_tax) * share));
         }
     });
     refill(income, entities.factions.len(), (0.0, 0.0));
@@ -144,13 +127,15 @@ fn reckon_income(
 
 /// Armies are paid in silver by troop kind and fed from the granary as far as their supply line
 /// reaches: each faction's sum, into [`Ledger::wages`].
-fn reckon_pay(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, ledger: &mut Ledger) {
+fn reckon_pay(data: &StaticData, entities: &Entities, armies: &Query<(&Army, &Troops, &Spirit)>, ledger: &mut Ledger) {
     let rules = data.rules();
+    let kinds = &data.scenario.troop_kinds;
     let Ledger { pay: each, wages, .. } = ledger;
     gather_into(
         each,
         armies.iter().map(|(army, troops, spirit)| {
-            (*army, troops.upkeep(data), troops.total() / 1000.0 * rules.army_ration * spirit.supply / 100.0)
+            let fed = per_thousand(troops.total(), rules.army_ration) * spirit.supply / PERCENT;
+            (*army, troops.upkeep(kinds), fed)
         }),
     );
     // Added up in army order.
@@ -165,7 +150,7 @@ fn reckon_pay(data: &Data, entities: &Entities, armies: &Query<(&Army, &Troops, 
 /// Each faction takes its income (by its court's traits, and the difficulty for the AI), then
 /// pays its armies; a faction that cannot both pay and feed them is marked unpaid, for the morale
 /// rules.
-fn collect_and_pay(data: &Data, players: &Players, ledger: &Ledger, accounts: &mut Accounts) {
+fn collect_and_pay(data: &StaticData, players: &Players, ledger: &Ledger, accounts: &mut Accounts) {
     let rules = data.rules();
     // Each faction's accounts are its own: the order does not matter.
     accounts.iter_mut().for_each(|(faction, mut t, mut payroll)| {
@@ -186,7 +171,7 @@ fn collect_and_pay(data: &Data, players: &Players, ledger: &Ledger, accounts: &m
 fn pay_tribute(entities: &Entities, treaties: &mut Treaties, accounts: &mut Accounts) {
     for treaty in treaties.in_force_mut() {
         let (payer, payee, due) = match &mut treaty.terms {
-            TreatyTerms::Tribute { payer, payee, yearly } => (*payer, *payee, *yearly / 12.0),
+            TreatyTerms::Tribute { payer, payee, yearly } => (*payer, *payee, *yearly / MONTHS_PER_YEAR),
             TreatyTerms::Peace { payer: Some(payer), payee, indemnity_left, instalment, .. } => {
                 let due = instalment.min(*indemnity_left);
                 *indemnity_left -= due;
@@ -220,7 +205,7 @@ fn transfer(entities: &Entities, accounts: &mut Accounts, from: FactionIx, to: F
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::sim::state::Treasury;
     use crate::sim::testing::{faction, scenario, sim_with_humans};
 
     #[test]

@@ -1,65 +1,12 @@
 //! Victory and the historical record: checked at the end of every turn.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::chronicle::ChronicleWriter;
-use super::conditions::View;
-use super::ids::FactionIx;
-use super::{Turn, TurnSystems};
-use crate::scenario::Date;
-
-/// How the game ended.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Outcome {
-    /// The winning faction, `None` when nobody won.
-    pub winner: Option<FactionIx>,
-    /// The victory condition met, if any.
-    pub victory: Option<usize>,
-    pub description: String,
-    pub date: Date,
-}
-
-/// The outcome, once the game is over.
-#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct GameOver(pub Option<Outcome>);
-
-/// Where a history check stands.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub enum CheckStatus {
-    /// Its window has not passed yet.
-    Pending,
-    /// It came true within its window.
-    Matched,
-    /// Its window passed without it.
-    Diverged,
-}
-
-/// One history check's state.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CheckState {
-    pub status: CheckStatus,
-    /// The first month it was seen true.
-    pub happened: Option<Date>,
-}
-
-impl CheckState {
-    /// Nothing more can change: it matched, or its window passed after it was first seen true.
-    fn is_settled(&self) -> bool {
-        match self.status {
-            CheckStatus::Matched => true,
-            CheckStatus::Diverged => self.happened.is_some(),
-            CheckStatus::Pending => false,
-        }
-    }
-}
-
-/// The state of every history check, in scenario order.
-#[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct HistoryRecord(pub Vec<CheckState>);
+use crate::sim::conditions::View;
+use crate::sim::schedule::{Turn, TurnSystems};
+use crate::sim::state::{CheckStatus, ChronicleWriter, GameOver, HistoryRecord, Outcome};
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<GameOver>();
     app.add_systems(Turn, judge_month.in_set(TurnSystems::Victory));
 }
 
@@ -73,7 +20,7 @@ fn judge_month(view: View, mut record: ResMut<HistoryRecord>, over: ResMut<GameO
 fn check_history(view: &View, record: &mut HistoryRecord) {
     let now = view.calendar.date;
     let data = &view.data;
-    for ((check, test), state) in data.scenario.history.iter().zip(&data.tests.checks).zip(record.0.iter_mut()) {
+    for ((check, test), state) in data.scenario.history.iter().zip(&data.program.checks).zip(record.0.iter_mut()) {
         if state.is_settled() {
             continue;
         }
@@ -97,11 +44,11 @@ fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut Chroni
     }
     let data = &view.data;
     let last = view.calendar.is_last_month();
-    for (ix, (v, test)) in data.scenario.victory.iter().zip(&data.tests.victories).enumerate() {
+    for (ix, (v, test)) in data.scenario.victory.iter().zip(&data.program.victories).enumerate() {
         if (v.at_end && !last) || !view.holds(test) {
             continue;
         }
-        let winner = data.faction(&v.faction);
+        let winner = data.program.victors[ix];
         chronicle.write(|| format!("{} wins: {}", data.faction_name(winner), v.description));
         over.0 = Some(Outcome {
             winner: Some(winner),
@@ -120,8 +67,8 @@ fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut Chroni
 
 #[cfg(test)]
 mod tests {
-    use super::{CheckStatus, HistoryRecord};
     use crate::scenario::Date;
+    use crate::sim::state::{CheckStatus, HistoryRecord};
     use crate::sim::testing::{scenario, sim};
 
     /// A check due in March 1125 (give or take a month) whose flag an event sets in June, too late.

@@ -1,0 +1,280 @@
+//! A campaign in progress: a world, its turn schedule and its message buffers, set up, stepped,
+//! saved and read.
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use bevy_app::App;
+use bevy_ecs::change_detection::Tick;
+use bevy_ecs::message::MessageRegistry;
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::Schedules;
+
+use super::data::{Data, StaticData};
+use super::ids::{ArmyIx, FactionIx, ProvinceIx};
+use super::report::{Report, Summary};
+use super::schedule::Turn;
+use super::setup::Start;
+use super::snapshot::{SaveError, Snapshot};
+use super::state::{
+    Choices, Chronicle, Chronicling, EventAnswers, EventState, Flags, GameOver, Order, PendingOrders, Players,
+    Proposals, Seed, SiegeLog, SimRng, WarGoals,
+};
+use super::view::{GameView, Route};
+use crate::scenario::ValidScenario;
+
+/// Every message type of the turn, kept out of the world (as the turn schedule is): Bevy's own
+/// update system takes the registry out of the world and puts it back each time, which a sweep's
+/// millions of months would pay for.
+struct MessageBuffers {
+    registry: MessageRegistry,
+    /// When the buffers last turned over: only buffers written since, or just turned over, turn.
+    last_update: Tick,
+}
+
+impl MessageBuffers {
+    /// Takes the registry out of `world`, which its plugins have all been added to.
+    fn take(world: &mut World) -> Self {
+        let registry = world.remove_resource::<MessageRegistry>().expect("the turn plugin registers messages");
+        Self { registry, last_update: Tick::default() }
+    }
+
+    /// Turns the buffers over before a month: messages older than the last month are dropped.
+    fn rotate(&mut self, world: &mut World) {
+        self.registry.run_updates(world, self.last_update);
+        self.last_update = world.change_tick();
+    }
+
+    /// Empties every buffer, so nothing of a finished campaign reaches the next.
+    fn drop_all(&mut self, world: &mut World) {
+        // Messages are double-buffered: two updates drop both buffers.
+        let long_ago = Tick::new(0);
+        self.registry.run_updates(world, long_ago);
+        self.registry.run_updates(world, long_ago);
+    }
+}
+
+/// How a campaign is set up: the seed and how events are answered.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SimOptions {
+    pub seed: u64,
+    /// Follow history for every event nobody imposes an answer to.
+    pub historical: bool,
+    /// Imposed answers, event index to option index (see [`StaticData::resolve_choices`]).
+    pub imposed: BTreeMap<usize, usize>,
+    /// Factions played by humans.
+    pub humans: BTreeSet<FactionIx>,
+}
+
+/// A campaign in progress: a world and its [`Turn`] schedule. It holds no `App` (which is not
+/// `Send`), so a campaign can live in a window's resources or move between sweep threads.
+pub struct Sim {
+    world: World,
+    /// The [`Turn`] schedule, kept out of the world's [`Schedules`]: a sweep plays millions of
+    /// months, and taking a schedule out of the world and putting it back each month costs more
+    /// than some of its rules.
+    turn: Schedule,
+    messages: MessageBuffers,
+    /// The scenario's starting state, which a reset puts back.
+    start: Start,
+}
+
+impl Sim {
+    /// A campaign of `data` at its first month.
+    pub fn new(data: Arc<StaticData>, options: &SimOptions) -> Self {
+        let mut sim = Self::empty(data, true);
+        sim.populate(options);
+        sim
+    }
+
+    /// A campaign that keeps no chronicle, for sweeps: they keep only each run's [`Summary`], and
+    /// putting a month's happenings into words would cost more than some of its rules. Every
+    /// outcome is the same as with [`Sim::new`].
+    pub fn quiet(data: Arc<StaticData>, options: &SimOptions) -> Self {
+        let mut sim = Self::empty(data, false);
+        sim.populate(options);
+        sim
+    }
+
+    /// A campaign of a validated scenario, at the difficulty it sets for itself.
+    pub fn from_scenario(scenario: &ValidScenario, options: &SimOptions) -> Self {
+        Self::new(Arc::new(StaticData::new(scenario)), options)
+    }
+
+    /// Starts the scenario over with new options, keeping the built schedule: much cheaper than
+    /// [`Sim::new`] when many campaigns of one scenario are played in a row.
+    pub fn reset(&mut self, options: &SimOptions) {
+        let world = &mut self.world;
+        self.start.restore(world);
+        self.messages.drop_all(world);
+        world.clear_trackers();
+        self.begin(options);
+    }
+
+    /// Puts the scenario's starting state into an empty world, then begins the game.
+    fn populate(&mut self, options: &SimOptions) {
+        self.start.populate(&mut self.world);
+        self.begin(options);
+    }
+
+    /// Fresh game records and the options' seed and players, for a world in its starting state.
+    fn begin(&mut self, options: &SimOptions) {
+        let world = &mut self.world;
+        world.insert_resource(Chronicle::default());
+        world.insert_resource(Flags::default());
+        world.insert_resource(Choices::default());
+        world.insert_resource(EventAnswers::default());
+        world.insert_resource(PendingOrders::default());
+        world.insert_resource(Proposals::default());
+        world.insert_resource(SiegeLog::default());
+        world.insert_resource(GameOver::default());
+        world.insert_resource(WarGoals::default());
+        world.insert_resource(SimRng::from_seed(options.seed));
+        world.insert_resource(Players {
+            humans: options.humans.clone(),
+            historical: options.historical,
+            imposed: options.imposed.clone(),
+        });
+        world.insert_resource(Seed(options.seed));
+    }
+
+    /// An app with the schedule and the static data, but no game state yet.
+    fn empty(data: Arc<StaticData>, chronicle: bool) -> Self {
+        let mut app = App::empty();
+        app.insert_resource(Data(data));
+        app.insert_resource(Chronicling(chronicle));
+        super::plugin(&mut app);
+        // Only the world and the turn are kept: turns run the schedule directly, never `App::update`.
+        let mut world = std::mem::take(app.world_mut());
+        let turn = world.resource_mut::<Schedules>().remove(Turn).expect("the turn plugin adds the turn schedule");
+        let messages = MessageBuffers::take(&mut world);
+        let start = Start::of(world.resource::<Data>());
+        Self { world, turn, messages, start }
+    }
+
+    /// Plays one month.
+    pub fn step(&mut self) {
+        self.messages.rotate(&mut self.world);
+        self.turn.run(&mut self.world);
+        // No system reads removals, and outside `App::update` nothing clears them: without this,
+        // every despawned army (and every reset) would leave its removal records behind for good.
+        self.world.clear_trackers();
+    }
+
+    /// Whether the game has ended.
+    pub fn is_over(&self) -> bool {
+        self.world.resource::<GameOver>().0.is_some()
+    }
+
+    /// Plays until the game ends, or at most `max_turns` months.
+    pub fn run(&mut self, max_turns: Option<u32>) {
+        let mut played = 0;
+        while !self.is_over() && max_turns.is_none_or(|m| played < m) {
+            self.step();
+            played += 1;
+        }
+    }
+
+    /// The world, read-only: the GUI and reports read state here.
+    pub fn world(&self) -> &World {
+        &self.world
+    }
+
+    /// The world, for tests that set up a situation.
+    #[cfg(test)]
+    pub(super) fn world_mut(&mut self) -> &mut World {
+        &mut self.world
+    }
+
+    /// The static data of the scenario being played.
+    pub fn data(&self) -> &Data {
+        self.world.resource::<Data>()
+    }
+
+    /// The whole game state, for saving and hashing.
+    pub fn snapshot(&self) -> Snapshot {
+        Snapshot::capture(&self.world)
+    }
+
+    /// A campaign continued from a snapshot.
+    pub fn restore(snapshot: &Snapshot) -> Result<Self, SaveError> {
+        let data = Arc::new(snapshot.static_data()?);
+        let mut sim = Self::empty(data, true);
+        snapshot.restore_into(&mut sim.world);
+        Ok(sim)
+    }
+
+    /// Events of human factions waiting for an answer (event indices, in the order they fired).
+    pub fn awaiting(&self) -> &[usize] {
+        &self.world.resource::<EventState>().awaiting
+    }
+
+    /// Answers an awaiting event; the answer takes effect at the start of the next turn.
+    pub fn answer(&mut self, event: usize, option: usize) {
+        self.world.resource_mut::<EventAnswers>().0.push((event, option));
+    }
+
+    /// Queues an order of `faction` for the next turn.
+    pub fn give(&mut self, faction: FactionIx, order: Order) {
+        self.world.resource_mut::<PendingOrders>().0.push((faction, order));
+    }
+
+    /// The few numbers a sweep keeps of this campaign.
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.world)
+    }
+
+    /// What happened, for printing or JSON.
+    pub fn report(&self) -> Report {
+        Report::of(&self.world)
+    }
+
+    /// What a player sees now.
+    pub fn view(&self) -> GameView {
+        GameView::of(&self.world)
+    }
+
+    /// For each province, how many steps its armies would be from `faction`'s supply (0: in
+    /// supply), or `None` beyond the supply range: the window's supply overlay.
+    pub fn supply_reach(&self, faction: FactionIx) -> Vec<Option<usize>> {
+        super::view::supply_reach(&self.world, faction)
+    }
+
+    /// The road `army` would take to `to` and the months it needs, or `None` if there is no road
+    /// (or the army is not in the field).
+    pub fn route(&self, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
+        super::view::route(&self.world, army, to)
+    }
+
+    /// The chronicle so far.
+    pub fn chronicle(&self) -> &Chronicle {
+        self.world.resource::<Chronicle>()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{scenario, sim};
+
+    /// Every pair of turn systems that may touch the same state with no order set between them.
+    fn unordered_conflicts() -> Vec<String> {
+        let mut game = sim(scenario("", ""), 1);
+        game.step();
+        let schedule = &game.turn;
+        let names: std::collections::HashMap<_, _> =
+            schedule.systems().expect("the schedule has run").map(|(key, s)| (key, s.name().to_string())).collect();
+        let name = |key| names.get(&key).cloned().unwrap_or_default();
+        schedule
+            .graph()
+            .conflicting_systems()
+            .0
+            .iter()
+            .map(|(a, b, _)| format!("{} / {}", name(*a), name(*b)))
+            .collect()
+    }
+
+    #[test]
+    fn systems_that_touch_the_same_state_run_in_a_set_order() {
+        let conflicts = unordered_conflicts();
+        assert!(conflicts.is_empty(), "{conflicts:#?}");
+    }
+}

@@ -1,0 +1,441 @@
+//! The scenario's conditions, effects, treaties, armies and war plans compiled once, when it is
+//! loaded, into forms with every id resolved to its index: a turn tests conditions and carries out
+//! effects without looking a name up, so no id can be missing mid-game.
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::ids::{ArmyIx, CharacterIx, FactionIx, Ids, ProvinceIx};
+use crate::scenario::{self, Compare, Condition, Date, Effect, Role, Scenario, TreatyKind};
+
+/// A scenario condition with every id resolved to its index. A flag is its index in
+/// [`Ids::flags`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum Test {
+    Always,
+    Never,
+    All(Vec<Test>),
+    Any(Vec<Test>),
+    Not(Box<Test>),
+    After(Date),
+    Before(Date),
+    Holds { faction: FactionIx, province: ProvinceIx },
+    AtWar { a: FactionIx, b: FactionIx },
+    TreatyInForce(usize),
+    Flag(usize),
+    Chose { event: usize, option: usize },
+    Alive(CharacterIx),
+    Serves { character: CharacterIx, faction: FactionIx },
+    Rules { character: CharacterIx, faction: FactionIx },
+    HasRole { character: CharacterIx, role: Role },
+    FactionActive(FactionIx),
+    ArmyIn { faction: FactionIx, province: ProvinceIx },
+    Besieged(ProvinceIx),
+    SiegeMonths { province: ProvinceIx, is: Compare },
+    Treasury { faction: FactionIx, is: Compare },
+    Grain { faction: FactionIx, is: Compare },
+    Legitimacy { faction: FactionIx, is: Compare },
+    Cohesion { faction: FactionIx, is: Compare },
+    Troops { faction: FactionIx, is: Compare },
+    Provinces { faction: FactionIx, is: Compare },
+    Opinion { of: FactionIx, towards: FactionIx, is: Compare },
+    ProvinceGrain { province: ProvinceIx, is: Compare },
+    HumanPlays(FactionIx),
+}
+
+impl Test {
+    /// Roughly how much testing costs: 1 for a field, 2 for a component lookup, more for lists
+    /// and scans of every army or province.
+    fn cost(&self) -> u32 {
+        use Test as T;
+        match self {
+            T::Always | T::Never | T::After(_) | T::Before(_) | T::Flag(_) | T::Besieged(_) => 1,
+            T::SiegeMonths { .. } | T::AtWar { .. } | T::Opinion { .. } | T::HumanPlays(_) | T::TreatyInForce(_) => 1,
+            T::Holds { .. } | T::Alive(_) | T::Serves { .. } | T::Rules { .. } | T::HasRole { .. } => 2,
+            T::FactionActive(_) | T::Treasury { .. } | T::Grain { .. } | T::Legitimacy { .. } => 2,
+            T::Cohesion { .. } | T::ProvinceGrain { .. } | T::Chose { .. } => 2,
+            T::ArmyIn { .. } | T::Troops { .. } | T::Provinces { .. } => 8,
+            T::Not(inner) => inner.cost(),
+            T::All(list) | T::Any(list) => list.iter().map(Self::cost).sum(),
+        }
+    }
+
+    /// Resolves the ids of a validated condition.
+    pub fn compile(condition: &Condition, s: &Scenario, ids: &Ids) -> Self {
+        use Condition as C;
+        // Tests have no side effects, so a list may be tested in any order: the cheap tests first
+        // spare the dear ones whenever they decide.
+        let list = |items: &[Condition]| {
+            let mut tests: Vec<Self> = items.iter().map(|c| Self::compile(c, s, ids)).collect();
+            tests.sort_by_key(Self::cost);
+            tests
+        };
+        let (f, p, c) = (|id: &str| ids.faction(id), |id: &str| ids.province(id), |id: &str| ids.character(id));
+        match condition {
+            C::Always => Self::Always,
+            C::Never => Self::Never,
+            C::All(items) => Self::All(list(items)),
+            C::Any(items) => Self::Any(list(items)),
+            C::Not(inner) => Self::Not(Box::new(Self::compile(inner, s, ids))),
+            C::After(date) => Self::After(*date),
+            C::Before(date) => Self::Before(*date),
+            C::Holds { faction, province } => Self::Holds { faction: f(faction), province: p(province) },
+            C::AtWar { a, b } => Self::AtWar { a: f(a), b: f(b) },
+            C::TreatyInForce(t) => Self::TreatyInForce(ids.treaty(t)),
+            // A flag no effect sets is never set.
+            C::Flag(flag) => ids.flags.get(flag).map_or(Self::Never, |flag| Self::Flag(*flag)),
+            C::Chose { event, option } => match ids.option(s, event, option) {
+                Ok((event, option)) => Self::Chose { event, option },
+                Err(_) => Self::Never,
+            },
+            C::Alive(character) => Self::Alive(c(character)),
+            C::Serves { character, faction } => Self::Serves { character: c(character), faction: f(faction) },
+            C::Rules { character, faction } => Self::Rules { character: c(character), faction: f(faction) },
+            C::HasRole { character, role } => Self::HasRole { character: c(character), role: *role },
+            C::FactionActive(faction) => Self::FactionActive(f(faction)),
+            C::ArmyIn { faction, province } => Self::ArmyIn { faction: f(faction), province: p(province) },
+            C::Besieged(province) => Self::Besieged(p(province)),
+            C::SiegeMonths { province, is } => Self::SiegeMonths { province: p(province), is: *is },
+            C::Treasury { faction, is } => Self::Treasury { faction: f(faction), is: *is },
+            C::Grain { faction, is } => Self::Grain { faction: f(faction), is: *is },
+            C::Legitimacy { faction, is } => Self::Legitimacy { faction: f(faction), is: *is },
+            C::Cohesion { faction, is } => Self::Cohesion { faction: f(faction), is: *is },
+            C::Troops { faction, is } => Self::Troops { faction: f(faction), is: *is },
+            C::Provinces { faction, is } => Self::Provinces { faction: f(faction), is: *is },
+            C::Opinion { of, towards, is } => Self::Opinion { of: f(of), towards: f(towards), is: *is },
+            C::ProvinceGrain { province, is } => Self::ProvinceGrain { province: p(province), is: *is },
+            C::HumanPlays(faction) => Self::HumanPlays(f(faction)),
+        }
+    }
+}
+
+/// A treaty's terms with ids resolved; a peace's indemnity is paid off as it goes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum TreatyTerms {
+    Alliance {
+        against: Vec<FactionIx>,
+        shares: Vec<(FactionIx, Vec<ProvinceIx>)>,
+    },
+    Tribute {
+        payer: FactionIx,
+        payee: FactionIx,
+        yearly: f64,
+    },
+    Truce {
+        until: Date,
+    },
+    Peace {
+        payer: Option<FactionIx>,
+        payee: FactionIx,
+        indemnity_left: f64,
+        instalment: f64,
+        hostages: Vec<usize>,
+        /// Provinces handed over by the peace, and to whom.
+        ceded: Vec<(ProvinceIx, FactionIx)>,
+    },
+}
+
+/// A scenario treaty with its ids resolved: what comes into force when it is signed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TreatySpec {
+    /// Its slot among the scenario's treaties ([`Ids::treaty_ids`]).
+    pub ix: usize,
+    pub name: String,
+    pub parties: Vec<FactionIx>,
+    pub terms: TreatyTerms,
+}
+
+impl TreatySpec {
+    /// Resolves a validated scenario treaty; a peace's indemnity is paid in instalments over
+    /// `indemnity_months`.
+    pub fn compile(t: &scenario::Treaty, ids: &Ids, indemnity_months: f64) -> Self {
+        let parties: Vec<FactionIx> = t.parties.iter().map(|p| ids.faction(p)).collect();
+        let terms = match &t.kind {
+            TreatyKind::Alliance { against, shares } => TreatyTerms::Alliance {
+                against: against.iter().map(|f| ids.faction(f)).collect(),
+                shares: shares
+                    .iter()
+                    .map(|s| (ids.faction(&s.faction), s.provinces.iter().map(|p| ids.province(p)).collect()))
+                    .collect(),
+            },
+            TreatyKind::Tribute { payer, payee, yearly } => {
+                TreatyTerms::Tribute { payer: ids.faction(payer), payee: ids.faction(payee), yearly: *yearly as f64 }
+            }
+            TreatyKind::Truce { until } => TreatyTerms::Truce { until: *until },
+            TreatyKind::Peace { payer, indemnity, hostages, ceded } => {
+                let payer = payer.as_deref().map(|p| ids.faction(p));
+                let payee = parties.iter().copied().find(|p| Some(*p) != payer).unwrap_or(parties[0]);
+                TreatyTerms::Peace {
+                    payer,
+                    payee,
+                    indemnity_left: *indemnity as f64,
+                    instalment: *indemnity as f64 / indemnity_months,
+                    hostages: hostages.iter().map(|h| ids.character(h).get()).collect(),
+                    ceded: ceded.iter().map(|c| (ids.province(&c.province), ids.faction(&c.to))).collect(),
+                }
+            }
+        };
+        Self { ix: ids.treaty(&t.id), name: t.name.clone(), parties, terms }
+    }
+
+    /// The provinces a peace hands over, and to whom, in treaty order.
+    pub fn cessions(&self) -> &[(ProvinceIx, FactionIx)] {
+        match &self.terms {
+            TreatyTerms::Peace { ceded, .. } => ceded,
+            _ => &[],
+        }
+    }
+}
+
+/// An army as a scenario raises it, ids resolved: a starting army or one an event brings.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spawn {
+    pub ix: ArmyIx,
+    pub name: String,
+    pub owner: FactionIx,
+    pub location: ProvinceIx,
+    pub commander: Option<CharacterIx>,
+    /// Men by troop kind, in the scenario's `troop_kinds` order.
+    pub men: Vec<f64>,
+    pub morale: f64,
+    pub supply: f64,
+    pub grain: f64,
+}
+
+impl Spawn {
+    /// Resolves a validated scenario army.
+    pub fn compile(a: &scenario::Army, s: &Scenario, ids: &Ids) -> Self {
+        Self {
+            ix: ids.army(&a.id),
+            name: a.name.clone(),
+            owner: ids.faction(&a.owner),
+            location: ids.province(&a.location),
+            commander: a.commander.as_deref().map(|c| ids.character(c)),
+            men: men_by_kind(&a.troops, s, ids),
+            morale: a.morale as f64,
+            supply: a.supply as f64,
+            grain: a.grain as f64,
+        }
+    }
+}
+
+/// A scenario's `{kind: men}` map as men by troop kind, in `troop_kinds` order.
+fn men_by_kind(troops: &std::collections::BTreeMap<String, i64>, s: &Scenario, ids: &Ids) -> Vec<f64> {
+    let mut men = vec![0.0; s.troop_kinds.len()];
+    for (kind, n) in troops {
+        men[ids.troop_kind(kind)] += *n as f64;
+    }
+    men
+}
+
+/// An effect with its ids resolved: what the domains carry out, each its own part. Values too
+/// large to copy (a treaty, a raised army) are indices into the [`Program`]'s tables.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Command {
+    Chronicle(Arc<str>),
+    SetFlag(usize),
+    ClearFlag(usize),
+    Treasury { faction: FactionIx, add: f64 },
+    Grain { faction: FactionIx, add: f64 },
+    Legitimacy { faction: FactionIx, add: f64 },
+    Cohesion { faction: FactionIx, add: f64 },
+    Pay { from: FactionIx, to: FactionIx, amount: f64 },
+    Cede { province: ProvinceIx, to: FactionIx },
+    Opinion { of: FactionIx, towards: FactionIx, add: f64 },
+    Trust { of: FactionIx, towards: FactionIx, add: f64 },
+    DeclareWar { attacker: FactionIx, defender: FactionIx },
+    MakePeace { a: FactionIx, b: FactionIx },
+    /// The treaty [`Program::treaties`]`[i]` comes into force.
+    SignTreaty(usize),
+    /// The treaty in slot `i` ends.
+    EndTreaty(usize),
+    /// The army [`Program::spawns`]`[i]` takes the field.
+    SpawnArmy(usize),
+    DisbandArmy(ArmyIx),
+    /// Men by troop kind index; negative numbers are losses.
+    Reinforce { army: ArmyIx, troops: Arc<[(usize, f64)]> },
+    ArmyMorale { army: ArmyIx, add: f64 },
+    Loot { province: ProvinceIx, by: FactionIx, share: f64 },
+    AdjustProvince { province: ProvinceIx, change: ProvinceChange },
+    Appoint { character: CharacterIx, role: Role },
+    Dismiss { character: CharacterIx, role: Role },
+    Exile(CharacterIx),
+    Execute(CharacterIx),
+    Activate(CharacterIx),
+    Defect { character: CharacterIx, to: FactionIx, with_army: bool },
+    SetRuler { faction: FactionIx, character: CharacterIx },
+    Loyalty { character: CharacterIx, add: f64 },
+    SetCommander { army: ArmyIx, character: CharacterIx },
+    ActivateFaction(FactionIx),
+    SetCapital { faction: FactionIx, province: ProvinceIx },
+    /// Event `i` fires next month, whatever its trigger.
+    FireEvent(usize),
+}
+
+/// What `AdjustProvince` adds to a province's figures.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ProvinceChange {
+    pub population: f64,
+    pub wealth: f64,
+    pub grain: f64,
+    pub walls: f64,
+    pub garrison: f64,
+    pub loyalty: f64,
+}
+
+/// A war plan with its ids resolved.
+#[derive(Debug)]
+pub struct WarPlan {
+    pub faction: FactionIx,
+    pub army: Option<ArmyIx>,
+    pub target: ProvinceIx,
+    pub weight: f64,
+    pub goal: bool,
+    pub when: Test,
+}
+
+/// Everything of the scenario a turn acts on, compiled: conditions, effects, treaties and armies,
+/// in the order of the lists they come from.
+#[derive(Debug, Default)]
+pub struct Program {
+    /// The war plans, ids resolved.
+    pub war_plans: Vec<WarPlan>,
+    /// Each event's trigger.
+    pub triggers: Vec<Test>,
+    /// The faction that answers each event.
+    pub event_factions: Vec<FactionIx>,
+    /// Each event's options' AI weight factors: `factors[event][option][factor]`.
+    pub factors: Vec<Vec<Vec<Test>>>,
+    /// Each event's options' effects: `effects[event][option][effect]`.
+    pub effects: Vec<Vec<Vec<Command>>>,
+    /// Each history check's condition.
+    pub checks: Vec<Test>,
+    /// Each victory's condition.
+    pub victories: Vec<Test>,
+    /// Each victory's faction.
+    pub victors: Vec<FactionIx>,
+    /// The scenario's treaties in force at the start, in scenario order.
+    pub starting_treaties: Vec<TreatySpec>,
+    /// The treaties effects sign ([`Command::SignTreaty`]), one per `SignTreaty` effect.
+    pub treaties: Vec<TreatySpec>,
+    /// The starting armies, in scenario order, then one army per `SpawnArmy` effect
+    /// ([`Command::SpawnArmy`]).
+    pub spawns: Vec<Spawn>,
+    /// How many of [`Program::spawns`] are starting armies.
+    pub starting_armies: usize,
+}
+
+impl Program {
+    /// Compiles a validated scenario whose ids are `ids`.
+    pub fn compile(s: &Scenario, ids: &Ids) -> Self {
+        let test = |c| Test::compile(c, s, ids);
+        let indemnity_months = s.rules.indemnity_months;
+        let mut program = Self {
+            war_plans: s
+                .war_plans
+                .iter()
+                .map(|p| WarPlan {
+                    faction: ids.faction(&p.faction),
+                    army: p.army.as_deref().map(|a| ids.army(a)),
+                    target: ids.province(&p.target),
+                    weight: p.weight,
+                    goal: p.goal,
+                    when: test(&p.when),
+                })
+                .collect(),
+            triggers: s.events.iter().map(|e| test(&e.trigger)).collect(),
+            event_factions: s.events.iter().map(|e| ids.faction(&e.faction)).collect(),
+            factors: s
+                .events
+                .iter()
+                .map(|e| e.options.iter().map(|o| o.ai.factors.iter().map(|f| test(&f.when)).collect()).collect())
+                .collect(),
+            effects: Vec::new(),
+            checks: s.history.iter().map(|c| test(&c.condition)).collect(),
+            victories: s.victory.iter().map(|v| test(&v.condition)).collect(),
+            victors: s.victory.iter().map(|v| ids.faction(&v.faction)).collect(),
+            starting_treaties: s.treaties.iter().map(|t| TreatySpec::compile(t, ids, indemnity_months)).collect(),
+            treaties: Vec::new(),
+            spawns: s.armies.iter().map(|a| Spawn::compile(a, s, ids)).collect(),
+            starting_armies: s.armies.len(),
+        };
+        program.effects = s
+            .events
+            .iter()
+            .map(|e| {
+                e.options.iter().map(|o| o.effects.iter().map(|x| program.command(x, s, ids)).collect()).collect()
+            })
+            .collect();
+        program
+    }
+
+    /// Resolves one effect, adding the treaty or army it brings to the tables.
+    fn command(&mut self, effect: &Effect, s: &Scenario, ids: &Ids) -> Command {
+        use Command as K;
+        use Effect as E;
+        let (f, p, c, a) = (
+            |id: &str| ids.faction(id),
+            |id: &str| ids.province(id),
+            |id: &str| ids.character(id),
+            |id: &str| ids.army(id),
+        );
+        // Validation leaves only flags some effect sets or clears, so each has its index.
+        let flag = |id: &str| ids.flags.get(id).copied().unwrap_or_default();
+        match effect {
+            E::Chronicle(text) => K::Chronicle(Arc::from(text.as_str())),
+            E::SetFlag(id) => K::SetFlag(flag(id)),
+            E::ClearFlag(id) => K::ClearFlag(flag(id)),
+            E::Treasury { faction, add } => K::Treasury { faction: f(faction), add: *add as f64 },
+            E::Grain { faction, add } => K::Grain { faction: f(faction), add: *add as f64 },
+            E::Legitimacy { faction, add } => K::Legitimacy { faction: f(faction), add: *add as f64 },
+            E::Cohesion { faction, add } => K::Cohesion { faction: f(faction), add: *add as f64 },
+            E::Pay { from, to, amount } => K::Pay { from: f(from), to: f(to), amount: *amount as f64 },
+            E::Cede { province, to } => K::Cede { province: p(province), to: f(to) },
+            E::Opinion { of, towards, add } => K::Opinion { of: f(of), towards: f(towards), add: *add as f64 },
+            E::Trust { of, towards, add } => K::Trust { of: f(of), towards: f(towards), add: *add as f64 },
+            E::DeclareWar { attacker, defender } => K::DeclareWar { attacker: f(attacker), defender: f(defender) },
+            E::MakePeace { a, b } => K::MakePeace { a: f(a), b: f(b) },
+            E::SignTreaty(t) => {
+                self.treaties.push(TreatySpec::compile(t, ids, s.rules.indemnity_months));
+                K::SignTreaty(self.treaties.len() - 1)
+            }
+            E::EndTreaty(id) => K::EndTreaty(ids.treaty(id)),
+            E::SpawnArmy(army) => {
+                self.spawns.push(Spawn::compile(army, s, ids));
+                K::SpawnArmy(self.spawns.len() - 1)
+            }
+            E::DisbandArmy(id) => K::DisbandArmy(a(id)),
+            E::Reinforce { army, troops } => K::Reinforce {
+                army: a(army),
+                troops: troops.iter().map(|(kind, n)| (ids.troop_kind(kind), *n as f64)).collect(),
+            },
+            E::ArmyMorale { army, add } => K::ArmyMorale { army: a(army), add: *add as f64 },
+            E::Loot { province, by, share } => K::Loot { province: p(province), by: f(by), share: *share },
+            E::AdjustProvince { province, population, wealth, grain, walls, garrison, loyalty } => K::AdjustProvince {
+                province: p(province),
+                change: ProvinceChange {
+                    population: *population as f64,
+                    wealth: *wealth as f64,
+                    grain: *grain as f64,
+                    walls: *walls as f64,
+                    garrison: *garrison as f64,
+                    loyalty: *loyalty as f64,
+                },
+            },
+            E::Appoint { character, role } => K::Appoint { character: c(character), role: *role },
+            E::Dismiss { character, role } => K::Dismiss { character: c(character), role: *role },
+            E::Exile(character) => K::Exile(c(character)),
+            E::Execute(character) => K::Execute(c(character)),
+            E::Activate(character) => K::Activate(c(character)),
+            E::Defect { character, to, with_army } => {
+                K::Defect { character: c(character), to: f(to), with_army: *with_army }
+            }
+            E::SetRuler { faction, character } => K::SetRuler { faction: f(faction), character: c(character) },
+            E::Loyalty { character, add } => K::Loyalty { character: c(character), add: *add as f64 },
+            E::SetCommander { army, character } => K::SetCommander { army: a(army), character: c(character) },
+            E::ActivateFaction(faction) => K::ActivateFaction(f(faction)),
+            E::SetCapital { faction, province } => K::SetCapital { faction: f(faction), province: p(province) },
+            E::FireEvent(id) => K::FireEvent(ids.event(id)),
+        }
+    }
+}

@@ -1,0 +1,328 @@
+//! The static data of a campaign: the validated scenario, its ids and compiled [`Program`], the
+//! map graph and its shortest routes, and the summed traits. Built once per scenario and shared,
+//! read-only, by every system and every run of a sweep.
+use std::sync::Arc;
+
+use bevy_ecs::prelude::*;
+
+use super::compiled::Program;
+use super::ids::{ArmyIx, CharacterIx, FactionIx, Ids, ProvinceIx};
+use crate::scenario::{ConnectionKind, Difficulty, Rules, Scenario, Terrain, ValidScenario};
+
+/// The static data as a resource, shared by every campaign of the same scenario.
+#[derive(Resource, Clone)]
+pub struct Data(pub Arc<StaticData>);
+
+impl std::ops::Deref for Data {
+    type Target = StaticData;
+    fn deref(&self) -> &StaticData {
+        &self.0
+    }
+}
+
+/// Taken from the [`Data`] resource, which every campaign's world holds from its creation.
+impl FromWorld for Data {
+    fn from_world(world: &mut World) -> Self {
+        world.resource::<Data>().clone()
+    }
+}
+
+/// The static data as a system reads it: taken from the [`Data`] resource once, when the system
+/// is first run, and kept by the system. Static data never changes during a campaign (a restored
+/// save gets a new world), so this costs nothing a month where a `Res<Data>` costs a lookup.
+pub type Static<'s> = Local<'s, Data>;
+
+/// A validated scenario ready to be played: ids, compiled program, map graph and routes.
+#[derive(Debug)]
+pub struct StaticData {
+    /// Unique to this value: tells apart scenarios (or rule changes) a worker may cache.
+    pub id: u64,
+    /// The scenario, its difficulty resolved into its rules (see [`StaticData::at_difficulty`]).
+    pub scenario: Scenario,
+    pub ids: Ids,
+    /// For each province, its neighbours with the connection's index, sorted by neighbour index.
+    pub neighbours: Vec<Vec<(ProvinceIx, usize)>>,
+    /// Each character's skills with the modifiers of his traits.
+    pub character_traits: Vec<Traits>,
+    /// Each faction's trait modifiers.
+    pub faction_traits: Vec<Traits>,
+    /// Each province's index in the scenario's `terrains`.
+    pub terrain_ix: Vec<usize>,
+    /// Shortest routes between provinces, outside winter and in winter (frozen rivers).
+    pub routes: [Routes; 2],
+    /// The scenario's conditions, effects, treaties and armies with their ids resolved.
+    pub program: Program,
+}
+
+impl StaticData {
+    /// A validated scenario at the difficulty it sets for itself (normal if none).
+    pub fn new(valid: &ValidScenario) -> Self {
+        Self::at_difficulty(valid, None)
+    }
+
+    /// A validated scenario played at `difficulty`, or at the one the scenario sets if `None`.
+    /// The level is resolved into the rules here, once (see [`Difficulty::apply`]): the campaign,
+    /// and any save of it, carries the rules it is played by.
+    pub fn at_difficulty(valid: &ValidScenario, difficulty: Option<Difficulty>) -> Self {
+        let mut s = valid.scenario().clone();
+        let level = difficulty.or(s.difficulty).unwrap_or_default();
+        level.apply(&mut s.rules);
+        s.difficulty = None;
+        Self::of(s)
+    }
+
+    /// Builds the tables of a scenario whose rules are final.
+    fn of(s: Scenario) -> Self {
+        let ids = Ids::of(&s);
+        let mut neighbours = vec![Vec::new(); s.provinces.len()];
+        for (i, c) in s.connections.iter().enumerate() {
+            let (a, b) = (ids.province(&c.from), ids.province(&c.to));
+            neighbours[a.get()].push((b, i));
+            neighbours[b.get()].push((a, i));
+        }
+        for list in &mut neighbours {
+            list.sort();
+        }
+        let terrain_ix: Vec<usize> = s.provinces.iter().map(|p| ids.terrains[&p.terrain]).collect();
+        let sum_traits = |names: &[String], base: Traits| {
+            names.iter().fold(base, |acc, id| acc.with(&s.traits[ids.traits[id]].modifiers))
+        };
+        let character_traits = s
+            .characters
+            .iter()
+            .map(|c| {
+                let base = Traits {
+                    command: c.skills.command as f64,
+                    defence: c.skills.defence as f64,
+                    diplomacy: c.skills.diplomacy as f64,
+                    administration: c.skills.administration as f64,
+                    ..Traits::default()
+                };
+                sum_traits(&c.traits, base)
+            })
+            .collect();
+        let faction_traits = s.factions.iter().map(|f| sum_traits(&f.traits, Traits::default())).collect();
+        let program = Program::compile(&s, &ids);
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        let mut data = Self {
+            id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            scenario: s,
+            ids,
+            neighbours,
+            terrain_ix,
+            character_traits,
+            faction_traits,
+            routes: [Routes::default(), Routes::default()],
+            program,
+        };
+        for winter in [false, true] {
+            let routes = Routes::build(&data.neighbours, |c, to| data.step_days(c, to, winter));
+            data.routes[usize::from(winter)] = routes;
+        }
+        data
+    }
+
+    /// The rule parameters of the scenario: its `rules` over the defaults.
+    pub fn rules(&self) -> &Rules {
+        &self.scenario.rules
+    }
+
+    /// Days to march along connection `connection` into `to`, in winter or not.
+    pub fn step_days(&self, connection: usize, to: ProvinceIx, winter: bool) -> f64 {
+        let rules = self.rules();
+        let c = &self.scenario.connections[connection];
+        let terrain = self.terrain_of(to);
+        let river = if c.kind == ConnectionKind::River && !winter { rules.river_crossing } else { 1.0 };
+        c.days as f64 * terrain.move_cost.max(rules.min_move_cost) * river
+    }
+
+    /// The terrain of a province.
+    pub fn terrain_of(&self, p: ProvinceIx) -> &Terrain {
+        &self.scenario.terrains[self.terrain_ix[p.get()]]
+    }
+
+    /// Routes for the season.
+    pub fn routes(&self, winter: bool) -> &Routes {
+        &self.routes[usize::from(winter)]
+    }
+
+    /// Whether `a` and `b` are the same province or neighbours.
+    pub fn adjacent(&self, a: ProvinceIx, b: ProvinceIx) -> bool {
+        a == b || self.neighbours[a.get()].iter().any(|(n, _)| *n == b)
+    }
+
+    // Look-ups of a scenario id, for setting up campaigns and tests; a turn never uses them.
+
+    pub fn faction(&self, id: &str) -> FactionIx {
+        self.ids.faction(id)
+    }
+
+    pub fn province(&self, id: &str) -> ProvinceIx {
+        self.ids.province(id)
+    }
+
+    pub fn character(&self, id: &str) -> CharacterIx {
+        self.ids.character(id)
+    }
+
+    pub fn army(&self, id: &str) -> ArmyIx {
+        self.ids.army(id)
+    }
+
+    /// The number of army slots: starting armies and every army an event may raise.
+    pub fn army_slots(&self) -> usize {
+        self.ids.army_ids.len()
+    }
+
+    pub fn faction_id(&self, f: FactionIx) -> &str {
+        &self.scenario.factions[f.get()].id
+    }
+
+    pub fn faction_name(&self, f: FactionIx) -> &str {
+        &self.scenario.factions[f.get()].name
+    }
+
+    pub fn province_id(&self, p: ProvinceIx) -> &str {
+        &self.scenario.provinces[p.get()].id
+    }
+
+    pub fn province_name(&self, p: ProvinceIx) -> &str {
+        &self.scenario.provinces[p.get()].name
+    }
+
+    pub fn character_name(&self, c: CharacterIx) -> &str {
+        &self.scenario.characters[c.get()].name
+    }
+
+    /// The name of an army slot: the starting army's, or the first option's that raises it.
+    pub fn army_name(&self, a: ArmyIx) -> &str {
+        &self.ids.army_names[a.get()]
+    }
+
+    /// How the chronicle's raid reports name an army slot (see [`Ids::army_labels`]).
+    pub fn army_label(&self, a: ArmyIx) -> &str {
+        &self.ids.army_labels[a.get()]
+    }
+
+    /// The faction that answers event `event`.
+    pub fn event_faction(&self, event: usize) -> FactionIx {
+        self.program.event_factions[event]
+    }
+
+    /// Event `event`'s id and option `option`'s, for reports.
+    pub fn option_ids(&self, event: usize, option: usize) -> (&str, &str) {
+        let e = &self.scenario.events[event];
+        (&e.id, &e.options[option].id)
+    }
+
+    /// Resolves `EVENT=OPTION` answers (from the command line) to event and option indices.
+    pub fn resolve_choices(
+        &self,
+        choices: &[String],
+    ) -> Result<std::collections::BTreeMap<usize, usize>, super::ids::ChoiceError> {
+        let mut imposed = std::collections::BTreeMap::new();
+        for choice in choices {
+            let (event, option) =
+                choice.split_once('=').ok_or_else(|| super::ids::ChoiceError::Malformed(choice.clone()))?;
+            let (e, o) = self.ids.option(&self.scenario, event, option)?;
+            imposed.insert(e, o);
+        }
+        Ok(imposed)
+    }
+}
+
+/// All-pairs shortest marches: `days[a][b]` at speed 1.0 and the first step from `a` toward `b`.
+#[derive(Debug, Clone, Default)]
+pub struct Routes {
+    pub days: Vec<Vec<f64>>,
+    pub next: Vec<Vec<Option<ProvinceIx>>>,
+}
+
+impl Routes {
+    /// Dijkstra from every province, ties broken by province index so routes are deterministic.
+    fn build(neighbours: &[Vec<(ProvinceIx, usize)>], step_days: impl Fn(usize, ProvinceIx) -> f64) -> Self {
+        let n = neighbours.len();
+        let mut days = vec![vec![f64::INFINITY; n]; n];
+        let mut next = vec![vec![None; n]; n];
+        for source in 0..n {
+            let dist = &mut days[source];
+            let first = &mut next[source];
+            dist[source] = 0.0;
+            let mut done = vec![false; n];
+            loop {
+                let mut best: Option<usize> = None;
+                for v in 0..n {
+                    if !done[v] && dist[v].is_finite() && best.is_none_or(|b| dist[v] < dist[b]) {
+                        best = Some(v);
+                    }
+                }
+                let Some(u) = best else { break };
+                done[u] = true;
+                for &(w, connection) in &neighbours[u] {
+                    let candidate = dist[u] + step_days(connection, w);
+                    if candidate < dist[w.get()] {
+                        dist[w.get()] = candidate;
+                        first[w.get()] = if u == source { Some(w) } else { first[u] };
+                    }
+                }
+            }
+        }
+        Self { days, next }
+    }
+
+    /// The first province on the way from `from` to `to`.
+    pub fn next_step(&self, from: ProvinceIx, to: ProvinceIx) -> Option<ProvinceIx> {
+        self.next[from.get()][to.get()]
+    }
+
+    /// Days of march from `from` to `to` at speed 1.0 (infinite if there is no way).
+    pub fn days(&self, from: ProvinceIx, to: ProvinceIx) -> f64 {
+        self.days[from.get()][to.get()]
+    }
+
+    /// Days of march from `from` to every province, by province index.
+    pub fn days_from(&self, from: ProvinceIx) -> &[f64] {
+        &self.days[from.get()]
+    }
+}
+
+/// Skills and trait modifiers added up: a character's (skills included) or a faction's.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Traits {
+    pub command: f64,
+    pub defence: f64,
+    pub diplomacy: f64,
+    pub administration: f64,
+    pub loyalty: f64,
+    pub army_morale: f64,
+    pub legitimacy: f64,
+    pub cohesion: f64,
+    pub income: f64,
+    pub fighting: f64,
+    pub assault: f64,
+    pub aggression: f64,
+}
+
+impl Traits {
+    /// These traits plus `modifiers`.
+    fn with(mut self, modifiers: &[crate::scenario::Modifier]) -> Self {
+        use crate::scenario::Modifier as M;
+        for m in modifiers {
+            match *m {
+                M::Command(v) => self.command += v,
+                M::Defence(v) => self.defence += v,
+                M::Diplomacy(v) => self.diplomacy += v,
+                M::Administration(v) => self.administration += v,
+                M::Loyalty(v) => self.loyalty += v,
+                M::ArmyMorale(v) => self.army_morale += v,
+                M::Legitimacy(v) => self.legitimacy += v,
+                M::Cohesion(v) => self.cohesion += v,
+                M::Income(v) => self.income += v,
+                M::Fighting(v) => self.fighting += v,
+                M::Assault(v) => self.assault += v,
+                M::Aggression(v) => self.aggression += v,
+            }
+        }
+        self
+    }
+}

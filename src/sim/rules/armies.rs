@@ -1,0 +1,175 @@
+//! Armies: orders become standing plans; armies march along the shortest roads; events raise,
+//! disband, reinforce and hearten them and change their commanders.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+
+use crate::sim::collect::{gather, refill};
+use crate::sim::compiled::Command;
+use crate::sim::data::Static;
+use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::schedule::{EffectSystems, OrderSystems, Turn, TurnSystems};
+use crate::sim::state::{
+    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Order, OrderGiven, Plan, Relations, Spirit,
+    Stance, Troops,
+};
+use crate::sim::units::points;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, apply_effects.in_set(EffectSystems::Armies));
+    app.add_systems(Turn, apply_orders.in_set(OrderSystems::Apply));
+    app.add_systems(Turn, march.in_set(TurnSystems::Movement));
+}
+
+/// Turns this turn's army orders into standing plans; orders for another faction's army are ignored.
+fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, mut armies: Query<(&Army, &mut Plan)>) {
+    for OrderGiven { faction, order } in given.read() {
+        let Some(army) = order.army() else { continue };
+        let Some(Ok((a, mut plan))) = entities.army(army).map(|e| armies.get_mut(e)) else { continue };
+        if a.owner != *faction {
+            continue;
+        }
+        match order {
+            Order::March { to, .. } => {
+                if plan.destination != Some(*to) {
+                    plan.progress = 0.0;
+                }
+                plan.destination = Some(*to).filter(|t| *t != a.location);
+                plan.stance = Stance::Hold;
+            }
+            Order::Hold { .. } => *plan = Plan::default(),
+            Order::Besiege { assault, .. } => {
+                plan.destination = None;
+                plan.stance = if *assault { Stance::Assault } else { Stance::Blockade };
+            }
+            Order::Raid { target, .. } => plan.raid = Some(*target),
+            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => {}
+        }
+    }
+}
+
+/// Marches every army with a destination along the shortest road, in army order, as far as its
+/// days allow; an army stops when it walks into an enemy army.
+fn march(
+    data: Static,
+    calendar: Res<Calendar>,
+    relations: Res<Relations>,
+    mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
+    mut positions: Local<Vec<Option<(FactionIx, ProvinceIx)>>>,
+) {
+    let rules = data.rules();
+    let winter = calendar.is_winter();
+    let routes = data.routes(winter);
+    // Where each army in the field stands, by army index.
+    let positions = &mut *positions;
+    refill(positions, data.army_slots(), None);
+    armies.iter().for_each(|(a, t, _)| {
+        if t.total() > 0.0 {
+            positions[a.ix.get()] = Some((a.owner, a.location));
+        }
+    });
+    // In army order: an army stops where one that marched before it now stands.
+    let mut in_order = gather(armies.iter_mut());
+    in_order.sort_unstable_by_key(|(army, ..)| army.ix);
+    for (mut army, troops, mut plan) in in_order {
+        let i = army.ix.get();
+        plan.marched = false;
+        let Some(destination) = plan.destination else { continue };
+        if troops.total() <= 0.0 {
+            continue;
+        }
+        let season = if winter { rules.winter_march } else { 1.0 };
+        let speed = troops.speed(&data.scenario.troop_kinds, rules.max_speed);
+        let mut budget = rules.march_days * speed * season + plan.progress;
+        plan.progress = 0.0;
+        while army.location != destination {
+            let Some(next) = routes.next_step(army.location, destination) else {
+                plan.destination = None;
+                break;
+            };
+            let connection = data.neighbours[army.location.get()].iter().find(|(p, _)| *p == next).map(|(_, c)| *c);
+            let Some(connection) = connection else { break };
+            let cost = data.step_days(connection, next, winter);
+            if budget < cost {
+                plan.progress = budget;
+                break;
+            }
+            budget -= cost;
+            army.location = next;
+            plan.marched = true;
+            positions[i] = Some((army.owner, next));
+            let enemy_here = positions.iter().flatten().any(|(f, p)| *p == next && relations.at_war(*f, army.owner));
+            if enemy_here {
+                break;
+            }
+        }
+        if army.location == destination {
+            plan.destination = None;
+        }
+    }
+}
+
+fn apply_effects(
+    mut commands: Commands,
+    mut effects: MessageReader<ApplyEffect>,
+    data: Static,
+    mut entities: ResMut<Entities>,
+    mut armies: Query<(&mut Army, &mut Troops, &mut Spirit)>,
+    mut chronicle: ChronicleWriter,
+) {
+    for ApplyEffect(command) in effects.read() {
+        match command {
+            Command::SpawnArmy(spawn) => {
+                let spawn = &data.program.spawns[*spawn];
+                if entities.army(spawn.ix).is_some() {
+                    continue;
+                }
+                let e = commands.spawn(ArmyBundle::from(spawn)).id();
+                entities.armies[spawn.ix.get()] = Some(e);
+                chronicle.write(|| format!("{} takes the field at {}.", spawn.name, data.province_name(spawn.location)));
+            }
+            Command::DisbandArmy(ix) => {
+                if let Some(e) = entities.army(*ix) {
+                    commands.entity(e).despawn();
+                    entities.armies[ix.get()] = None;
+                }
+            }
+            Command::Reinforce { army, troops } => {
+                if let Some(Ok((_, mut men, _))) = entities.army(*army).map(|e| armies.get_mut(e)) {
+                    for &(kind, n) in troops.iter() {
+                        men.add(kind, n);
+                    }
+                }
+            }
+            Command::ArmyMorale { army, add } => {
+                if let Some(Ok((_, _, mut spirit))) = entities.army(*army).map(|e| armies.get_mut(e)) {
+                    spirit.morale = points(spirit.morale + add);
+                }
+            }
+            Command::SetCommander { army, character } => {
+                if let Some(Ok((mut a, _, _))) = entities.army(*army).map(|e| armies.get_mut(e)) {
+                    a.commander = Some(*character);
+                }
+            }
+            Command::Defect { character, to, with_army: true } => {
+                for e in entities.armies.iter().flatten() {
+                    if let Ok((mut a, _, _)) = armies.get_mut(*e)
+                        && a.commander == Some(*character)
+                    {
+                        a.owner = *to;
+                    }
+                }
+            }
+            Command::Defect { character, with_army: false, .. } | Command::Exile(character) | Command::Execute(character) => {
+                // A commander who leaves his army leaves it leaderless.
+                for e in entities.armies.iter().flatten() {
+                    if let Ok((mut a, _, _)) = armies.get_mut(*e)
+                        && a.commander == Some(*character)
+                    {
+                        a.commander = None;
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

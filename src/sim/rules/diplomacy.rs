@@ -1,0 +1,398 @@
+//! Diplomacy: wars declared, envoys received and answered (AI factions at once, with their
+//! reasons), treaties signed and ended; opinions drift, truces run out, unpaid dues cost trust.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use crate::scenario::Date;
+use crate::sim::compiled::{Command, TreatyTerms};
+use crate::sim::data::{Static, StaticData};
+use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::judgement::{PeaceOffer, judge_peace, strengths};
+use crate::sim::schedule::{DiplomacySystems, EffectSystems, Turn};
+use crate::sim::state::{
+    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Order, OrderGiven, Owner,
+    PeaceSigned, PendingProposal, Players, Proposal, Proposals, Relations, Sieges, Treasury, Treaties, TreatyState,
+    Troops, WarGoals,
+};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, apply_effects.in_set(EffectSystems::Diplomacy));
+    app.add_systems(Turn, conduct_diplomacy.in_set(DiplomacySystems::Envoys));
+}
+
+/// What the effects of events change: relations, treaties, who is in play.
+#[derive(SystemParam)]
+struct Chancery<'w, 's> {
+    data: Static<'s>,
+    calendar: Res<'w, Calendar>,
+    relations: ResMut<'w, Relations>,
+    treaties: ResMut<'w, Treaties>,
+    cessions: MessageWriter<'w, CessionAgreed>,
+    chronicle: ChronicleWriter<'w>,
+}
+
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    mut chancery: Chancery,
+    entities: Res<Entities>,
+    mut in_play: Query<&mut InPlay>,
+) {
+    for ApplyEffect(command) in effects.read() {
+        let Chancery { data, calendar, relations, treaties, cessions, chronicle } = &mut chancery;
+        match *command {
+            Command::Opinion { of, towards, add } => relations.add_opinion(of, towards, add),
+            Command::Trust { of, towards, add } => relations.add_trust(of, towards, add),
+            Command::DeclareWar { attacker: a, defender: d } => {
+                if !relations.at_war(a, d) {
+                    let rules = data.rules();
+                    relations.set_war(a, d, true);
+                    relations.add_opinion(d, a, -rules.war_opinion);
+                    relations.add_trust(d, a, -rules.war_trust);
+                    treaties.end_between(a, d);
+                    chronicle.write(|| format!("{} declares war on {}.", data.faction_name(a), data.faction_name(d)));
+                }
+            }
+            Command::MakePeace { a, b } => {
+                if relations.at_war(a, b) {
+                    relations.set_war(a, b, false);
+                    chronicle.write(|| format!("{} and {} make peace.", data.faction_name(a), data.faction_name(b)));
+                }
+            }
+            Command::SignTreaty(spec) => {
+                let spec = &data.program.treaties[spec];
+                for &(province, to) in spec.cessions() {
+                    cessions.write(CessionAgreed { province, to });
+                }
+                treaties.0[spec.ix] = Some(TreatyState::signed(spec, calendar.date));
+                chronicle.write(|| format!("{} is signed.", spec.name));
+            }
+            Command::EndTreaty(ix) => {
+                if let Some(t) = treaties.0[ix].take() {
+                    chronicle.write(|| format!("{} ends.", t.name));
+                }
+            }
+            Command::ActivateFaction(f) => {
+                if let Ok(mut p) = in_play.get_mut(entities.faction(f)) {
+                    p.0 = true;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// What the month's envoys read and change.
+#[derive(SystemParam)]
+struct Envoys<'w, 's> {
+    data: Static<'s>,
+    entities: Res<'w, Entities>,
+    calendar: Res<'w, Calendar>,
+    players: Res<'w, Players>,
+    relations: ResMut<'w, Relations>,
+    treaties: ResMut<'w, Treaties>,
+    proposals: ResMut<'w, Proposals>,
+    cessions: MessageWriter<'w, CessionAgreed>,
+    signed: MessageWriter<'w, PeaceSigned>,
+    chronicle: ChronicleWriter<'w>,
+}
+
+/// What an AI reads to judge a proposal.
+#[derive(SystemParam)]
+struct Judging<'w, 's> {
+    treasuries: Query<'w, 's, &'static Treasury>,
+    capitals: Query<'w, 's, &'static Capital>,
+    sieges: Res<'w, Sieges>,
+    goals: Res<'w, WarGoals>,
+    owners: Query<'w, 's, &'static Owner>,
+    armies: Query<'w, 's, (&'static Army, &'static Troops)>,
+}
+
+/// War declarations and proposals given this turn, in order; AI factions answer at once, with
+/// their reasons, and human factions find proposals waiting. Then proposals lapse, opinions drift
+/// and treaties run out ([`drift_relations`]).
+fn conduct_diplomacy(mut given: MessageReader<OrderGiven>, mut envoys: Envoys, judging: Judging) {
+    // Waiting proposals answered this turn, by index (indices stay put until the turn's end).
+    let mut answered = Vec::new();
+    for OrderGiven { faction, order } in given.read() {
+        match order {
+            Order::DeclareWar { on } => declare_war(&mut envoys, *faction, *on),
+            Order::Propose { to, proposal } => propose(&mut envoys, &judging, *faction, *to, proposal),
+            Order::AnswerProposal { proposal, accept } => {
+                answer_proposal(&mut envoys, &mut answered, *faction, *proposal, *accept)
+            }
+            _ => {}
+        }
+    }
+    // A proposal waits one month for its answer.
+    let this_month = envoys.calendar.date;
+    let mut index = 0;
+    envoys.proposals.0.retain(|p| {
+        let keep = p.date >= this_month && !answered.contains(&index);
+        index += 1;
+        keep
+    });
+    // In the same system, as both change relations and treaties.
+    drift_relations(&envoys.data, this_month, &mut envoys.relations, &mut envoys.treaties);
+}
+
+/// `me` declares war on `on`, breaking every treaty between them; breaking one costs trust with
+/// the victim (`betrayal_trust`) and everyone watching (`betrayal_onlookers` of that).
+fn declare_war(envoys: &mut Envoys, me: FactionIx, on: FactionIx) {
+    let Envoys { data, entities, relations, treaties, chronicle, .. } = envoys;
+    if relations.at_war(me, on) || me == on {
+        return;
+    }
+    let broken: Vec<String> = treaties.all().filter(|t| t.binds(me, on)).map(|t| t.name.clone()).collect();
+    relations.set_war(me, on, true);
+    treaties.end_between(me, on);
+    let rules = data.rules();
+    let penalty = rules.betrayal_trust;
+    relations.add_trust(on, me, -penalty);
+    relations.add_opinion(on, me, -penalty);
+    for other in entities.faction_ixs() {
+        if other != me && other != on && !broken.is_empty() {
+            relations.add_trust(other, me, -penalty * rules.betrayal_onlookers);
+        }
+    }
+    let (a, b) = (data.faction_name(me), data.faction_name(on));
+    chronicle.write(|| {
+        if broken.is_empty() {
+            format!("{a} declares war on {b}.")
+        } else {
+            format!("{a} judges {b} weak and rich, breaks the {} and turns on it.", broken.join(" and the "))
+        }
+    });
+}
+
+/// `me` proposes a treaty to `to`: a human finds it waiting; an AI answers at once, with its
+/// reason, and signs what it accepts.
+fn propose(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: FactionIx, proposal: &Proposal) {
+    if envoys.players.is_human(to) {
+        let date = envoys.calendar.date;
+        envoys.proposals.0.push(PendingProposal { from: me, to, proposal: proposal.clone(), date });
+        return;
+    }
+    let accept = match proposal {
+        Proposal::Peace { indemnity, ceded } => {
+            if !envoys.relations.at_war(me, to) {
+                return;
+            }
+            judge_peace_proposal(envoys, judging, me, to, *indemnity, ceded)
+        }
+        Proposal::Truce { months } => judge_truce(envoys, judging, me, to, *months),
+        Proposal::Alliance { against } => judge_alliance(envoys, me, to, *against),
+    };
+    if accept {
+        sign(envoys, me, to, proposal);
+    }
+}
+
+/// An AI's answer to an offer of peace, told in the chronicle.
+fn judge_peace_proposal(
+    envoys: &mut Envoys,
+    judging: &Judging,
+    me: FactionIx,
+    to: FactionIx,
+    indemnity: f64,
+    ceded: &[ProvinceIx],
+) -> bool {
+    let Envoys { data, entities, relations, chronicle, .. } = envoys;
+    let Judging { treasuries, capitals, sieges, goals, owners, armies } = judging;
+    let strength = strengths(data, entities.factions.len(), armies.iter());
+    let treasury = treasuries.get(entities.faction(to)).map_or(0.0, |t| t.silver);
+    let capital = capitals.get(entities.faction(me)).ok().and_then(|c| c.0);
+    let held_by_me = |p: ProvinceIx| owners.get(entities.province(p)).ok().and_then(|o| o.0) == Some(me);
+    let offer = PeaceOffer {
+        indemnity,
+        ceded: ceded.len(),
+        capital_besieged: capital.is_some_and(|c| sieges.besieged(c)),
+        unmet_goal: goals.unmet(to, held_by_me),
+    };
+    let answer = judge_peace(data, relations, to, me, &strength, treasury, offer);
+    let (a, b) = (data.faction_name(me), data.faction_name(to));
+    chronicle.write(|| {
+        format!(
+            "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
+            if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
+            answer.reason
+        )
+    });
+    answer.accept
+}
+
+/// An AI grants a truce while at war and not far the stronger (`ai_truce_balance`).
+fn judge_truce(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: FactionIx, months: u32) -> bool {
+    let Envoys { data, entities, relations, chronicle, .. } = envoys;
+    let strength = strengths(data, entities.factions.len(), judging.armies.iter());
+    let balance = strength[to.get()] / strength[me.get()].max(1.0);
+    let accept = relations.at_war(me, to) && balance < data.rules().ai_truce_balance;
+    let (a, b) = (data.faction_name(me), data.faction_name(to));
+    chronicle.write(|| {
+        format!(
+            "{a} asks {b} for a truce of {months} months; {b} {}.",
+            if accept { "agrees" } else { "refuses, sensing advantage" }
+        )
+    });
+    accept
+}
+
+/// An AI allies against an enemy it is at war with, if it trusts the asker (`ai_alliance_trust`).
+fn judge_alliance(envoys: &mut Envoys, me: FactionIx, to: FactionIx, against: FactionIx) -> bool {
+    let Envoys { data, relations, chronicle, .. } = envoys;
+    let accept = relations.at_war(to, against) && relations.trust(to, me) > data.rules().ai_alliance_trust;
+    let (a, b) = (data.faction_name(me), data.faction_name(to));
+    chronicle.write(|| {
+        format!(
+            "{a} proposes an alliance against {} to {b}; {b} {}.",
+            data.faction_name(against),
+            if accept { "accepts" } else { "declines" }
+        )
+    });
+    accept
+}
+
+/// `me` answers a proposal waiting for it: once, and only if it is its own; a proposal the month
+/// made pointless (peace already made, war already broken out) cannot be accepted.
+fn answer_proposal(envoys: &mut Envoys, answered: &mut Vec<usize>, me: FactionIx, proposal: usize, accept: bool) {
+    if answered.contains(&proposal) {
+        return;
+    }
+    let Some(pending) = envoys.proposals.0.get(proposal).filter(|p| p.to == me).cloned() else { return };
+    answered.push(proposal);
+    let still_valid = match &pending.proposal {
+        Proposal::Peace { .. } | Proposal::Truce { .. } => envoys.relations.at_war(me, pending.from),
+        Proposal::Alliance { .. } => !envoys.relations.at_war(me, pending.from),
+    };
+    let accept = accept && still_valid;
+    let data = &envoys.data;
+    let (a, b) = (data.faction_name(me), data.faction_name(pending.from));
+    envoys.chronicle.write(|| {
+        format!(
+            "{a} {} {b}'s {}.",
+            if accept { "accepts" } else { "refuses" },
+            pending.proposal.describe(data)
+        )
+    });
+    if accept {
+        sign(envoys, pending.from, me, &pending.proposal);
+    }
+}
+
+/// `from`'s proposal to `to` is accepted: the treaty comes into force.
+fn sign(envoys: &mut Envoys, from: FactionIx, to: FactionIx, proposal: &Proposal) {
+    let Envoys { data, calendar, relations, treaties, cessions, signed, .. } = envoys;
+    let (a, b) = (data.faction_name(from), data.faction_name(to));
+    let (name, terms) = match proposal {
+        Proposal::Peace { indemnity, ceded } => {
+            relations.set_war(from, to, false);
+            for p in ceded {
+                cessions.write(CessionAgreed { province: *p, to });
+            }
+            signed.write(PeaceSigned { payer: from, ceded: ceded.len() });
+            let terms = TreatyTerms::Peace {
+                payer: Some(from),
+                payee: to,
+                indemnity_left: *indemnity,
+                instalment: indemnity / data.rules().indemnity_months,
+                hostages: Vec::new(),
+                ceded: ceded.iter().map(|p| (*p, to)).collect(),
+            };
+            (format!("Peace between {a} and {b}"), terms)
+        }
+        Proposal::Truce { months } => {
+            relations.set_war(from, to, false);
+            let until = calendar.date.plus_months(i64::from(*months));
+            (format!("Truce between {a} and {b}"), TreatyTerms::Truce { until })
+        }
+        Proposal::Alliance { against } => {
+            if !relations.at_war(from, *against) {
+                relations.set_war(from, *against, true);
+            }
+            (format!("Alliance of {a} and {b}"), TreatyTerms::Alliance { against: vec![*against], shares: Vec::new() })
+        }
+    };
+    let ix = treaties.0.len();
+    treaties.0.push(Some(TreatyState { ix, name, parties: vec![from, to], terms, since: calendar.date, arrears: 0.0 }));
+}
+
+/// Opinions fade toward indifference (`opinion_fade`) and sour in war (`war_opinion_drift`);
+/// truces run out; dues in arrears cost trust (`arrears_trust`).
+fn drift_relations(data: &StaticData, date: Date, relations: &mut Relations, treaties: &mut Treaties) {
+    let rules = data.rules();
+    let n = relations.size();
+    for fa in FactionIx::all(n) {
+        for fb in FactionIx::all(n) {
+            if fa == fb {
+                continue;
+            }
+            let opinion = relations.opinion(fa, fb);
+            let drift = if relations.at_war(fa, fb) { -rules.war_opinion_drift } else { -opinion * rules.opinion_fade };
+            relations.add_opinion(fa, fb, drift);
+        }
+    }
+    for slot in &mut treaties.0 {
+        let expired = slot.as_ref().is_some_and(|t| matches!(t.terms, TreatyTerms::Truce { until } if until < date));
+        if expired {
+            *slot = None;
+        }
+    }
+    for t in treaties.all() {
+        if t.arrears > 0.0
+            && let (Some(&payer), Some(&payee)) = (t.parties.first(), t.parties.get(1))
+        {
+            relations.add_trust(payee, payer, -rules.arrears_trust);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{scenario, sim_with_humans};
+    use crate::sim::{Order, Proposal};
+
+    const TRUCE: &str = "request for a truce of 6 months";
+
+    /// Red (played by a human) and Blue at war; Blue asks Red for a truce.
+    fn asked_for_a_truce() -> crate::sim::Sim {
+        let mut game = sim_with_humans(scenario("", ""), 3, &["red"]);
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        game.give(blue, Order::Propose { to: red, proposal: Proposal::Truce { months: 6 } });
+        game.step();
+        game
+    }
+
+    #[test]
+    fn a_human_accepts_a_truce_and_it_comes_into_force() {
+        let mut game = asked_for_a_truce();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let view = game.view();
+        let waiting = view.proposals.iter().find(|p| p.text == TRUCE).expect("the proposal waits for Red");
+        assert_eq!((waiting.from, waiting.to), (blue, red));
+        game.give(red, Order::AnswerProposal { proposal: waiting.index, accept: true });
+        game.step();
+        let view = game.view();
+        assert!(!view.relation(red, blue).expect("a relation").at_war);
+        assert!(view.treaties.iter().any(|t| t.name == "Truce between Blue and Red"), "{:?}", view.treaties);
+        assert!(!view.proposals.iter().any(|p| p.text == TRUCE));
+    }
+
+    #[test]
+    fn a_refused_or_unanswered_proposal_changes_nothing_and_expires() {
+        let mut game = asked_for_a_truce();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let index = |game: &crate::sim::Sim| game.view().proposals.iter().find(|p| p.text == TRUCE).map(|p| p.index);
+        let truce = index(&game).expect("the truce is proposed");
+        game.give(red, Order::AnswerProposal { proposal: truce, accept: false });
+        game.step();
+        assert!(game.view().relation(red, blue).expect("a relation").at_war);
+        assert_eq!(index(&game), None);
+        let mut game = asked_for_a_truce();
+        // Blue cannot answer for Red.
+        let truce = index(&game).expect("the truce is proposed");
+        game.give(blue, Order::AnswerProposal { proposal: truce, accept: true });
+        game.step();
+        assert!(game.view().relation(red, blue).expect("a relation").at_war);
+        assert_eq!(index(&game), None, "unanswered for a month, it lapses");
+    }
+}

@@ -1,0 +1,162 @@
+//! Events and decisions: fired by date and conditions, answered by a player's choice, history or
+//! the AI's weights; their compiled effects are broadcast to the domains.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::common_conditions::on_message;
+
+use crate::scenario::Event;
+use crate::sim::compiled::Command;
+use crate::sim::conditions::View;
+use crate::sim::schedule::{EffectSystems, EventSystems, Turn};
+use crate::sim::state::{
+    ApplyEffect, ChoiceMade, ChoiceRecord, ChronicleWriter, Choices, EventAnswers, EventState, Flags, SimRng,
+};
+use crate::sim::units::PERCENT;
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, fire_events.in_set(EventSystems::Fire));
+    app.add_systems(Turn, record_choices.in_set(EventSystems::Record).run_if(on_message::<ChoiceMade>));
+    app.add_systems(Turn, apply_effects.in_set(EffectSystems::Events));
+}
+
+/// What answering an event writes: the choice made and its effects.
+#[derive(bevy_ecs::system::SystemParam)]
+struct Answering<'w> {
+    made: MessageWriter<'w, ChoiceMade>,
+    effects: MessageWriter<'w, ApplyEffect>,
+    chronicle: ChronicleWriter<'w>,
+}
+
+/// First the answers players gave to events awaiting them; then each due event in scenario order,
+/// answered at once unless a human plays its faction, in which case it waits for his answer.
+fn fire_events(
+    view: View,
+    mut state: ResMut<EventState>,
+    mut answers: ResMut<EventAnswers>,
+    mut rng: ResMut<SimRng>,
+    mut answering: Answering,
+) {
+    let data = view.data.clone();
+    for (ix, option) in std::mem::take(&mut answers.0) {
+        let valid = data.scenario.events.get(ix).is_some_and(|e| option < e.options.len());
+        if valid && state.awaiting.contains(&ix) {
+            state.awaiting.retain(|a| *a != ix);
+            resolve(&view, &mut state, &mut answering, ix, option);
+        }
+    }
+    for (ix, event) in data.scenario.events.iter().enumerate() {
+        let forced = state.forced.remove(&ix);
+        if (state.fired[ix] && !event.repeatable && !forced) || state.awaiting.contains(&ix) {
+            continue;
+        }
+        // A forced event fires without drawing its chance.
+        let fires = forced || (view.holds(&data.program.triggers[ix]) && rng.chance(event.chance / PERCENT));
+        if !fires {
+            continue;
+        }
+        state.fired[ix] = true;
+        let faction = data.event_faction(ix);
+        if view.players.is_human(faction) && !view.players.imposed.contains_key(&ix) {
+            state.awaiting.push(ix);
+            continue;
+        }
+        let option = choose_option(&view, &mut rng, ix, event);
+        resolve(&view, &mut state, &mut answering, ix, option);
+    }
+}
+
+/// Event `ix` is answered with `option`: the choice is recorded and its effects sent out.
+fn resolve(view: &View, state: &mut EventState, answering: &mut Answering, ix: usize, option: usize) {
+    let data = &view.data;
+    let event = &data.scenario.events[ix];
+    let chosen = &event.options[option];
+    let faction = data.event_faction(ix);
+    answering.chronicle.write(|| format!("{} ({}): {}.", event.title, data.faction_name(faction), chosen.name));
+    answering.made.write(ChoiceMade(ChoiceRecord {
+        date: view.calendar.date,
+        event: ix,
+        option,
+        faction,
+        historical: chosen.historical,
+    }));
+    for command in &data.program.effects[ix][option] {
+        if let Command::FireEvent(next) = command {
+            state.forced.insert(*next);
+        }
+        answering.effects.write(ApplyEffect(command.clone()));
+    }
+}
+
+/// The imposed answer, else the historical one when history is followed, else the AI's pick.
+fn choose_option(view: &View, rng: &mut SimRng, ix: usize, event: &Event) -> usize {
+    if let Some(&option) = view.players.imposed.get(&ix) {
+        return option;
+    }
+    if view.players.historical
+        && let Some(option) = event.options.iter().position(|o| o.historical)
+    {
+        return option;
+    }
+    let tests = &view.data.program.factors[ix];
+    let weights: Vec<f64> = event
+        .options
+        .iter()
+        .zip(tests)
+        .map(|(o, tests)| {
+            o.ai.factors.iter().zip(tests).filter(|(_, t)| view.holds(t)).fold(o.ai.base, |w, (f, _)| w * f.times)
+        })
+        .collect();
+    rng.weighted(&weights).unwrap_or(0)
+}
+
+fn record_choices(mut made: MessageReader<ChoiceMade>, mut choices: ResMut<Choices>) {
+    for ChoiceMade(record) in made.read() {
+        choices.0.push(record.clone());
+    }
+}
+
+fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut flags: ResMut<Flags>, mut chronicle: ChronicleWriter) {
+    for ApplyEffect(command) in effects.read() {
+        match command {
+            Command::SetFlag(flag) => flags.set(*flag, true),
+            Command::ClearFlag(flag) => flags.set(*flag, false),
+            Command::Chronicle(text) => chronicle.write(|| text.to_string()),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::testing::{chronicle, scenario, sim, sim_with_humans};
+
+    const EVENT: &str = r#"events: [Event(id: "council", title: "Council", faction: "red",
+        options: [
+            Option(id: "fight", name: "Fight", effects: [SetFlag("fight")], ai: (base: 0)),
+            Option(id: "pay", name: "Pay", historical: true, effects: [Treasury(faction: "red", add: -500)], ai: (base: 1)),
+        ])],"#;
+
+    #[test]
+    fn the_ai_answers_by_weight_and_a_zero_weight_is_never_chosen() {
+        for seed in 0..20 {
+            let mut game = sim(scenario("", EVENT), seed);
+            game.step();
+            assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Pay.")), "seed {seed}");
+        }
+    }
+
+    #[test]
+    fn a_human_faction_answers_its_own_event_and_the_answer_takes_effect_next_turn() {
+        let mut game = sim_with_humans(scenario("", EVENT), 1, &["red"]);
+        game.step();
+        assert_eq!(game.awaiting(), &[0]);
+        assert!(!chronicle(&game).iter().any(|l| l.contains("Council")));
+        game.answer(0, 0);
+        game.step();
+        assert!(game.awaiting().is_empty());
+        let fight = game.data().ids.flags["fight"];
+        assert!(game.world().resource::<crate::sim::state::Flags>().is_set(fight));
+        assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Fight.")));
+        assert_eq!(game.report().choices.len(), 1);
+    }
+}

@@ -1,0 +1,41 @@
+//! The rules of a turn, one plugin per domain. Each file imports the state floor
+//! ([`super::state`]), the ids and static data, the schedule's sets and the shared formulas
+//! ([`super::power`], [`super::judgement`], [`super::conditions`]), and never another rule file.
+mod ai;
+mod armies;
+mod battles;
+mod calendar;
+mod characters;
+mod chronicle;
+mod diplomacy;
+mod economy;
+mod events;
+mod map;
+mod morale;
+mod orders;
+mod sieges;
+mod supply;
+mod victory;
+
+use bevy_app::App;
+
+/// Adds every domain's systems to the turn schedule.
+pub(super) fn plugin(app: &mut App) {
+    app.add_plugins((
+        calendar::plugin,
+        chronicle::plugin,
+        orders::plugin,
+        events::plugin,
+        economy::plugin,
+        map::plugin,
+        sieges::plugin,
+        morale::plugin,
+        armies::plugin,
+        characters::plugin,
+        diplomacy::plugin,
+        victory::plugin,
+        battles::plugin,
+        supply::plugin,
+        ai::plugin,
+    ));
+}

@@ -1,0 +1,544 @@
+//! Sieges: blockade or assault, the city's stores, starvation, sallies, breaches, storms, the fall
+//! and sack of a city; stores refill where no enemy stands.
+//!
+//! Each month, province by province, a siege runs through the rule's own steps: hostile armies
+//! that stopped before the city besiege it ([`open_siege`]); the city feeds its defenders
+//! ([`feed_city`]); a strong garrison sallies ([`sally`]); the besiegers storm the walls or widen
+//! the breach ([`storm`], [`breach`]); a starved, breached or stormed city falls ([`fall`]).
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use crate::scenario::{Date, FallCause, Rules};
+use crate::sim::collect::refill;
+use crate::sim::compiled::Command;
+use crate::sim::data::{Static, StaticData};
+use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::power::{assault_chance, assault_losses, assault_power, city_defence, defending_men, repulse_losses, spirited_men};
+use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
+use crate::sim::state::{
+    ApplyEffect, Army, Calendar, ChronicleWriter, CityFell, Defences, Entities, MilitiaRaised, Owner, Plan, Populace,
+    Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Spirit, Stance, Treaties, Troops,
+};
+use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, apply_effects.in_set(EffectSystems::Sieges));
+    app.add_systems(Turn, besiege.in_set(SiegeSystems::Besiege));
+}
+
+fn apply_effects(mut effects: MessageReader<ApplyEffect>, entities: Res<Entities>, mut defences: Query<&mut Defences>) {
+    for ApplyEffect(command) in effects.read() {
+        match *command {
+            Command::AdjustProvince { province, change } => {
+                if let Ok(mut d) = defences.get_mut(entities.province(province)) {
+                    d.walls = walls(d.walls + change.walls);
+                    d.garrison = (d.garrison + change.garrison).max(0.0);
+                    d.grain = (d.grain + change.grain).max(0.0);
+                }
+            }
+            Command::Loot { province, share, .. } => {
+                if let Ok(mut d) = defences.get_mut(entities.province(province)) {
+                    d.grain *= 1.0 - share;
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A province's index, owner, people and defences.
+type ProvinceItem<'a> = (&'a ProvinceIx, &'a Owner, &'a Populace, &'a mut Defences);
+
+/// An army's standing, men, spirit and orders.
+type ArmyItem<'a> = (&'a Army, &'a mut Troops, &'a Spirit, &'a Plan);
+
+/// What the sieges read and write besides the provinces and armies.
+#[derive(SystemParam)]
+struct Siegecraft<'w, 's> {
+    data: Static<'s>,
+    calendar: Res<'w, Calendar>,
+    relations: Res<'w, Relations>,
+    treaties: Res<'w, Treaties>,
+    entities: Res<'w, Entities>,
+    sieges: ResMut<'w, Sieges>,
+    log: ResMut<'w, SiegeLog>,
+    rng: ResMut<'w, SimRng>,
+    fell: MessageWriter<'w, CityFell>,
+    chronicle: ChronicleWriter<'w>,
+}
+
+/// The month's positions, kept from month to month so that besieging allocates nothing.
+#[derive(Default)]
+struct Positions {
+    /// Each army by index: where it stands, its men, its stance, and whether it has stopped.
+    armies: Vec<Option<(Army, f64, Stance, bool)>>,
+    /// The armies with men, by province and then index.
+    present: Vec<(ProvinceIx, usize)>,
+    /// Provinces an army with men stands in or a siege holds.
+    busy: Vec<bool>,
+    /// The province being looked at's besiegers, by army index.
+    besiegers: Vec<usize>,
+    /// Its owner's armies inside, by army index.
+    inside: Vec<usize>,
+}
+
+impl Positions {
+    /// Reads where every army stands, and which provinces have armies or sieges.
+    fn read(&mut self, armies: &Query<ArmyItem>, entities: &Entities, sieges: &Sieges) {
+        refill(&mut self.armies, entities.armies.len(), None);
+        armies.iter().for_each(|(a, t, _, plan)| {
+            self.armies[a.ix.get()] = Some((*a, t.total(), plan.stance, plan.destination.is_none()));
+        });
+        self.present.clear();
+        self.present.extend(self.armies.iter().enumerate().filter_map(|(i, pos)| {
+            let (a, men, ..) = (*pos)?;
+            (men > 0.0).then_some((a.location, i))
+        }));
+        self.present.sort_unstable();
+        // A province no army stands in and no siege holds only refills its stores.
+        self.busy.clear();
+        self.busy.extend(sieges.0.iter().map(Option::is_some));
+        for (p, _) in &self.present {
+            self.busy[p.get()] = true;
+        }
+    }
+}
+
+/// A city before which armies stand this month.
+struct Front<'a> {
+    province: ProvinceIx,
+    owner: Option<FactionIx>,
+    populace: &'a Populace,
+    defences: &'a mut Defences,
+    /// Its besiegers, by army index.
+    besiegers: &'a [usize],
+    /// Its owner's armies inside, by army index.
+    inside: &'a [usize],
+}
+
+/// Each province in order: hostile armies that stopped there besiege it; its stores feed its
+/// defenders; a starved, breached or stormed city falls. Then the month's militia join their
+/// garrisons ([`raise_militia`]).
+fn besiege(
+    mut craft: Siegecraft,
+    mut provinces: Query<ProvinceItem>,
+    mut armies: Query<ArmyItem>,
+    mut raised: MessageReader<MilitiaRaised>,
+    mut scratch: Local<Positions>,
+) {
+    let data = craft.data.clone();
+    let rules = data.rules();
+    scratch.read(&armies, &craft.entities, &craft.sieges);
+    let Positions { armies: positions, present, busy, besiegers, inside } = &mut *scratch;
+    provinces.iter_mut().for_each(|(&province, _, populace, mut defences)| {
+        if !busy[province.get()] {
+            refill_stores(&data, province, populace, &mut defences);
+        }
+    });
+    let mut next = 0;
+    for p in (0..craft.entities.provinces.len()).filter(|p| busy[*p]) {
+        let province = ProvinceIx::new(p);
+        // This province's armies, in index order.
+        while next < present.len() && present[next].0 < province {
+            next += 1;
+        }
+        let first_here = next;
+        while next < present.len() && present[next].0 == province {
+            next += 1;
+        }
+        let here = &present[first_here..next];
+        let Ok((_, owner, populace, mut defences)) = provinces.get_mut(craft.entities.provinces[p]) else { continue };
+        let owner = owner.0;
+        let claimant = craft.treaties.claimant(province, owner);
+        let hostile = |f: FactionIx| owner.is_none_or(|o| craft.relations.at_war(o, f)) || claimant == Some(f);
+        besiegers.clear();
+        besiegers.extend(here.iter().filter_map(|&(_, i)| {
+            let (a, _, _, stopped) = positions[i]?;
+            (stopped && hostile(a.owner) && Some(a.owner) != owner).then_some(i)
+        }));
+        inside.clear();
+        inside.extend(here.iter().filter_map(|&(_, i)| {
+            let (a, ..) = positions[i]?;
+            (Some(a.owner) == owner).then_some(i)
+        }));
+        let Some(besieger) = besiegers.first().and_then(|i| positions[*i]).map(|(a, ..)| a.owner) else {
+            lift_siege(&mut craft, province);
+            refill_stores(&data, province, populace, &mut defences);
+            continue;
+        };
+        let mut front = Front { province, owner, populace, defences: &mut defences, besiegers, inside };
+        if front.defences.garrison < 1.0 || owner.is_none() {
+            craft.sieges.0[p] = None;
+            fall(&mut craft, rules, &mut front, &mut armies, besieger, FallCause::Undefended, 0);
+            continue;
+        }
+        let mut siege = open_siege(&mut craft, &front, besieger);
+        siege.months += 1;
+        if let Some(cause) = siege_month(&mut craft, rules, &mut front, &mut siege, &mut armies) {
+            craft.sieges.0[p] = None;
+            fall(&mut craft, rules, &mut front, &mut armies, besieger, cause, siege.months);
+        } else {
+            craft.sieges.0[p] = Some(siege);
+        }
+    }
+    raise_militia(&mut raised, &craft.entities, &mut provinces);
+}
+
+/// A month of a siege under way: the city is fed, sallies, or is stormed or breached; how it
+/// falls, if it does.
+fn siege_month(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    front: &mut Front,
+    siege: &mut Siege,
+    armies: &mut Query<ArmyItem>,
+) -> Option<FallCause> {
+    let garrison = defenders(&craft.data, &craft.entities, front, armies, rules.garrison_skill);
+    feed_city(craft, rules, front, siege, garrison.men);
+    let defence = city_defence(rules, front.defences, garrison.defence_men, garrison.skill, siege.starving > 0);
+    if sally(craft, rules, front, siege, garrison.defence_men, armies) {
+        return None;
+    }
+    let (attack, storming) = besiegers_attack(&craft.data, &craft.entities, front.besiegers, armies);
+    let odds = attack / defence;
+    let cause = if storming { storm(craft, rules, front, siege, odds, armies) } else { breach(rules, siege, odds) };
+    cause.or_else(|| starved(rules, front, siege))
+}
+
+/// Without besiegers a siege is lifted.
+fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
+    let Some(siege) = craft.sieges.0[province.get()].take() else { return };
+    craft.log.close(province, craft.calendar.date, None);
+    let data = &craft.data;
+    craft.chronicle.write(|| {
+        format!("The siege of {} is lifted after {}.", data.province_name(province), months(siege.months))
+    });
+}
+
+/// The siege of the front's city, begun this month if it was not under way.
+fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Siege {
+    if let Some(siege) = craft.sieges.0[front.province.get()] {
+        return siege;
+    }
+    let date = craft.calendar.date;
+    craft.log.0.push(SiegeRecord {
+        province: front.province,
+        besieger,
+        defender: front.owner,
+        start: date,
+        end: None,
+        months: 0,
+        cause: None,
+    });
+    let data = &craft.data;
+    craft
+        .chronicle
+        .write(|| format!("{} lays siege to {}.", data.faction_name(besieger), data.province_name(front.province)));
+    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0 }
+}
+
+/// Who defends a city: its garrison and its owner's armies inside.
+struct Defenders {
+    /// Every man inside, who eats.
+    men: f64,
+    /// Men weighted by their kind's `defence`.
+    defence_men: f64,
+    /// The best defender's skill (at least `skill` of a garrison without a commander).
+    skill: f64,
+}
+
+fn defenders(
+    data: &StaticData,
+    entities: &Entities,
+    front: &Front,
+    armies: &Query<ArmyItem>,
+    garrison_skill: f64,
+) -> Defenders {
+    let garrison = front.defences.garrison;
+    let mut d = Defenders { men: garrison, defence_men: garrison, skill: garrison_skill };
+    for i in front.inside {
+        if let Some(Ok((a, t, _, _))) = entities.armies[*i].map(|e| armies.get(e)) {
+            d.men += t.total();
+            d.defence_men += defending_men(data, t);
+            if let Some(c) = a.commander {
+                d.skill = d.skill.max(data.character_traits[c.get()].defence);
+            }
+        }
+    }
+    d
+}
+
+/// The city's stores feed its defenders and people; with none left it starves, losing
+/// `starvation_losses` of its garrison.
+fn feed_city(craft: &mut Siegecraft, rules: &Rules, front: &mut Front, siege: &mut Siege, defenders: f64) {
+    // Rot, fire, theft and hoarding make a city's stores last a little more or less than the sums say.
+    let need = (per_thousand(defenders, rules.army_ration)
+        + per_thousand(front.populace.population, rules.civilian_ration))
+        * craft.rng.jitter(rules.store_luck);
+    let defences = &mut *front.defences;
+    if defences.grain >= need {
+        defences.grain -= need;
+    } else {
+        defences.grain = 0.0;
+        siege.starving += 1;
+        defences.garrison *= 1.0 - rules.starvation_losses;
+    }
+}
+
+/// The besiegers' assault power, and whether any of them storms.
+fn besiegers_attack(data: &StaticData, entities: &Entities, besiegers: &[usize], armies: &Query<ArmyItem>) -> (f64, bool) {
+    let mut attack = 0.0;
+    let mut storm = false;
+    for i in besiegers {
+        if let Some(Ok((a, t, s, plan))) = entities.armies[*i].map(|e| armies.get(e)) {
+            attack += assault_power(data, a, t, s);
+            storm |= plan.stance == Stance::Assault;
+        }
+    }
+    (attack, storm)
+}
+
+/// A garrison stronger in the open than its besiegers (by `sally_ratio`) sallies out and breaks
+/// the siege: the besiegers lose `sally_losses`, the breach is undone. Whether it sallied.
+fn sally(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    front: &mut Front,
+    siege: &mut Siege,
+    defence_men: f64,
+    armies: &mut Query<ArmyItem>,
+) -> bool {
+    let entities = &craft.entities;
+    let besieger_field: f64 = front
+        .besiegers
+        .iter()
+        .filter_map(|i| entities.armies[*i].and_then(|e| armies.get(e).ok()))
+        .map(|(_, t, s, _)| spirited_men(rules, t, s))
+        .sum();
+    if siege.starving > 0 || defence_men <= rules.sally_ratio * besieger_field {
+        return false;
+    }
+    front.defences.garrison *= 1.0 - rules.sally_losses * rules.sally_garrison_losses;
+    for i in front.besiegers {
+        if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+            t.lose_share(rules.sally_losses * craft.rng.jitter(rules.siege_luck));
+        }
+    }
+    siege.breach = 0.0;
+    let data = &craft.data;
+    craft.chronicle.write(|| {
+        format!("The garrison of {} sallies out and falls on the besiegers.", data.province_name(front.province))
+    });
+    true
+}
+
+/// The besiegers storm the walls: they pay for it, and take the city or are thrown back.
+fn storm(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    front: &mut Front,
+    siege: &Siege,
+    odds: f64,
+    armies: &mut Query<ArmyItem>,
+) -> Option<FallCause> {
+    let success = assault_chance(rules, odds, siege.breach);
+    let losses = assault_losses(rules, odds);
+    let entities = &craft.entities;
+    for i in front.besiegers {
+        if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+            t.lose_share(losses * craft.rng.jitter(rules.siege_luck));
+        }
+    }
+    if craft.rng.chance(success) {
+        return Some(FallCause::Assault);
+    }
+    front.defences.garrison *= 1.0 - repulse_losses(rules, odds);
+    let data = &craft.data;
+    craft.chronicle.write(|| format!("An assault on {} is thrown back from the walls.", data.province_name(front.province)));
+    None
+}
+
+/// A blockade widens the breach by `breach_rate` times the odds; a full breach takes the city.
+fn breach(rules: &Rules, siege: &mut Siege, odds: f64) -> Option<FallCause> {
+    siege.breach += rules.breach_rate * odds;
+    (siege.breach >= 1.0).then_some(FallCause::Breach)
+}
+
+/// A city starved for `starvation_months`, or whose garrison is gone with nobody inside,
+/// surrenders.
+fn starved(rules: &Rules, front: &Front, siege: &Siege) -> Option<FallCause> {
+    let starved_out = siege.starving > 0 && f64::from(siege.starving) >= rules.starvation_months;
+    let emptied = front.defences.garrison < 1.0 && front.inside.is_empty();
+    (starved_out || emptied).then_some(FallCause::Starvation)
+}
+
+/// The city falls to `besieger`: the siege is recorded, the city sacked and garrisoned by the
+/// conquerors, the defenders inside lost.
+fn fall(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    front: &mut Front,
+    armies: &mut Query<ArmyItem>,
+    besieger: FactionIx,
+    cause: FallCause,
+    months: u32,
+) {
+    let (province, owner) = (front.province, front.owner);
+    record_fall(&mut craft.log, craft.calendar.date, province, owner, besieger, cause, months);
+    front.defences.grain *= 1.0 - rules.sack_share;
+    front.defences.garrison = leave_garrison(rules, &craft.entities, front.besiegers, armies);
+    stock_for_occupiers(rules, front.defences);
+    if cause != FallCause::Undefended {
+        for i in front.inside {
+            if let Some(Ok((_, mut t, _, _))) = craft.entities.armies[*i].map(|e| armies.get_mut(e)) {
+                t.lose_share(1.0);
+            }
+        }
+    }
+    craft.fell.write(CityFell { province, from: owner, to: besieger, cause });
+    let data = &craft.data;
+    craft.chronicle.write(|| {
+        let (city, taker) = (data.province_name(province), data.faction_name(besieger));
+        match cause {
+            FallCause::Undefended => format!("{taker} takes {city} without a fight."),
+            FallCause::Starvation => format!("{city} falls to {taker}, starved into surrender, after {} of siege.", self::months(months)),
+            FallCause::Assault => format!("{city} falls to {taker}, taken by storm, after {} of siege.", self::months(months)),
+            FallCause::Breach => format!("{city} falls to {taker}, through a breach in its walls, after {} of siege.", self::months(months)),
+        }
+    });
+}
+
+/// Closes the open siege of `province` in the log with its fall, or records a fall that came
+/// without a siege.
+fn record_fall(
+    log: &mut SiegeLog,
+    date: Date,
+    province: ProvinceIx,
+    defender: Option<FactionIx>,
+    besieger: FactionIx,
+    cause: FallCause,
+    months: u32,
+) {
+    if log.close(province, date, Some(cause)) {
+        return;
+    }
+    log.0.push(SiegeRecord { province, besieger, defender, start: date, end: Some(date), months, cause: Some(cause) });
+}
+
+/// The conquerors leave `occupation_garrison` of their men to hold a taken city.
+fn leave_garrison(rules: &Rules, entities: &Entities, besiegers: &[usize], armies: &mut Query<ArmyItem>) -> f64 {
+    let mut garrison = 0.0;
+    for i in besiegers {
+        if let Some(Ok((_, mut t, _, _))) = entities.armies[*i].map(|e| armies.get_mut(e)) {
+            garrison += t.lose_share(rules.occupation_garrison);
+        }
+    }
+    garrison
+}
+
+/// The conquerors bring `occupation_stores` months of rations for the garrison they leave, so a
+/// starved city does not fall back at the first siege.
+fn stock_for_occupiers(rules: &Rules, defences: &mut Defences) {
+    let rations = per_thousand(defences.garrison, rules.army_ration) * rules.occupation_stores;
+    defences.grain = defences.grain.max(rations);
+}
+
+/// Men who took up arms join their province's garrison.
+fn raise_militia(raised: &mut MessageReader<MilitiaRaised>, entities: &Entities, provinces: &mut Query<ProvinceItem>) {
+    for m in raised.read() {
+        if let Ok((.., mut d)) = provinces.get_mut(entities.province(m.province)) {
+            d.garrison += m.men;
+        }
+    }
+}
+
+/// Stores refill from the harvest (`store_refill` of a year's yield a month), up to what the
+/// scenario started with.
+fn refill_stores(data: &StaticData, province: ProvinceIx, populace: &Populace, defences: &mut Defences) {
+    let rules = data.rules();
+    let full = data.scenario.provinces[province.get()].grain as f64;
+    if defences.grain < full {
+        let harvest = per_thousand(populace.population, rules.grain_tax) * MONTHS_PER_YEAR * rules.store_refill;
+        defences.grain = (defences.grain + harvest).min(full);
+    }
+}
+
+/// "1 month", "8 months".
+fn months(n: u32) -> String {
+    if n == 1 { "1 month".to_string() } else { format!("{n} months") }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::FallCause;
+    use crate::sim::state::{Army, Defences, Owner, SiegeLog};
+    use crate::sim::testing::{army, province, scenario, sim};
+
+    /// Red blockades Blue's city B: no people to feed, a garrison of 3,000 eating 3 grain a month.
+    fn blockade(grain: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
+            "",
+        );
+        let b = &mut s.provinces[1];
+        (b.population, b.garrison, b.grain, b.walls) = (0, 3000, grain, 10);
+        sim(s, 1)
+    }
+
+    #[test]
+    fn a_blockaded_city_with_three_months_of_grain_surrenders_in_the_fourth() {
+        let mut game = blockade(9);
+        let red = game.data().faction("red");
+        for month in 1..=3 {
+            game.step();
+            assert_ne!(province::<Owner>(&game, "b").0, Some(red), "fell too early, in month {month}");
+        }
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(red));
+        let log = game.world().resource::<SiegeLog>();
+        assert_eq!(log.0.len(), 1);
+        assert_eq!(log.0[0].cause, Some(FallCause::Starvation));
+        assert_eq!(log.0[0].months, 4);
+    }
+
+    #[test]
+    fn the_conquerors_garrison_a_taken_city_and_bring_its_rations() {
+        let mut game = blockade(9);
+        let red = game.data().faction("red");
+        for _ in 0..4 {
+            game.step();
+        }
+        assert_eq!(province::<Owner>(&game, "b").0, Some(red));
+        let rules = game.data().rules().clone();
+        let d = *province::<Defences>(&game, "b");
+        assert!(d.garrison > 0.0, "a taken city keeps a garrison");
+        let rations = d.garrison / 1000.0 * rules.army_ration * rules.occupation_stores;
+        assert!(d.grain >= rations - 1e-9, "{} grain for a garrison of {}", d.grain, d.garrison);
+    }
+
+    #[test]
+    fn more_grain_holds_out_longer() {
+        let mut game = blockade(21);
+        let red = game.data().faction("red");
+        for _ in 0..7 {
+            game.step();
+        }
+        assert_ne!(province::<Owner>(&game, "b").0, Some(red));
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(red), "seven months of grain, falls in the eighth");
+    }
+
+    #[test]
+    fn an_army_passing_through_does_not_besiege() {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 6000})"#,
+            "",
+        );
+        s.armies[0].location = "a".into();
+        let mut game = sim(s, 1);
+        game.step();
+        assert!(game.world().resource::<SiegeLog>().0.iter().all(|r| r.province != game.data().province("a")));
+        assert!(army::<Army>(&game, "red_army").is_some());
+    }
+}

@@ -1,0 +1,140 @@
+//! The turn schedule and every system set of it, ordered once, here: rule plugins put their
+//! systems in these sets and order nothing themselves.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::schedule::common_conditions::on_message;
+use bevy_ecs::schedule::{ScheduleLabel, SingleThreadedExecutor};
+
+use super::state::ApplyEffect;
+
+/// The schedule that resolves one turn.
+#[derive(ScheduleLabel, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Turn;
+
+/// The phases of a turn, in the order they run.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum TurnSystems {
+    /// Events fire and are answered.
+    Events,
+    /// The chosen options' effects are carried out, each domain its own part.
+    Effects,
+    /// Player and AI orders are given.
+    Orders,
+    Diplomacy,
+    Movement,
+    Battles,
+    Sieges,
+    Supply,
+    Morale,
+    Economy,
+    /// Victory conditions and the historical record.
+    Victory,
+    /// The month's messages become chronicle entries.
+    Chronicle,
+    /// The calendar moves on.
+    End,
+}
+
+/// Within [`TurnSystems::Events`]: events fire, then the choices made are recorded.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EventSystems {
+    Fire,
+    Record,
+}
+
+/// Within [`TurnSystems::Effects`], each domain's part of the month's effects, in this order: the
+/// economy reads what looting takes before the map and the sieges strip the province; the rest
+/// have a fixed order so that their chronicle lines (and anything else they share) always come the
+/// same way.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum EffectSystems {
+    Economy,
+    Map,
+    Sieges,
+    Morale,
+    Armies,
+    Characters,
+    Diplomacy,
+    Events,
+}
+
+/// Within [`TurnSystems::Orders`]: orders are given by players and the AI, then applied.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum OrderSystems {
+    Players,
+    Ai,
+    Apply,
+}
+
+/// Within [`TurnSystems::Diplomacy`]: envoys are received and answered, then the map carries out
+/// the cessions agreed the same month.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DiplomacySystems {
+    Envoys,
+    Cessions,
+}
+
+/// Within [`TurnSystems::Battles`]: the fighting, then the taking of prisoners.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum BattleSystems {
+    Fight,
+    Prisoners,
+}
+
+/// Within [`TurnSystems::Sieges`]: the sieges, then the map hands fallen cities over.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SiegeSystems {
+    Besiege,
+    Surrender,
+}
+
+/// Within [`TurnSystems::Morale`]: armies' and factions' spirits, then the court, whose loyalty
+/// reads the month's legitimacy.
+#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum MoraleSystems {
+    Spirits,
+    Court,
+}
+
+/// Adds the turn schedule and orders every set of it.
+pub(super) fn plugin(app: &mut App) {
+    let mut schedule = Schedule::new(Turn);
+    // One campaign runs on one thread; sweeps run campaigns in parallel instead.
+    schedule.set_executor(SingleThreadedExecutor::new());
+    app.add_schedule(schedule);
+    use TurnSystems as T;
+    app.configure_sets(
+        Turn,
+        (
+            T::Events,
+            T::Effects,
+            T::Orders,
+            T::Diplomacy,
+            T::Movement,
+            T::Battles,
+            T::Sieges,
+            T::Supply,
+            T::Morale,
+            T::Economy,
+            T::Victory,
+            T::Chronicle,
+            T::End,
+        )
+            .chain(),
+    );
+    app.configure_sets(Turn, (EventSystems::Fire, EventSystems::Record).chain().in_set(T::Events));
+    use EffectSystems as E;
+    app.configure_sets(
+        Turn,
+        (E::Economy, E::Map, E::Sieges, E::Morale, E::Armies, E::Characters, E::Diplomacy, E::Events)
+            .chain()
+            .in_set(T::Effects),
+    );
+    // Most months no effect is due: one check then spares every domain's effect system.
+    app.configure_sets(Turn, T::Effects.run_if(on_message::<ApplyEffect>));
+    app.configure_sets(Turn, (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(T::Orders));
+    app.configure_sets(Turn, (DiplomacySystems::Envoys, DiplomacySystems::Cessions).chain().in_set(T::Diplomacy));
+    app.configure_sets(Turn, (BattleSystems::Fight, BattleSystems::Prisoners).chain().in_set(T::Battles));
+    app.configure_sets(Turn, (SiegeSystems::Besiege, SiegeSystems::Surrender).chain().in_set(T::Sieges));
+    app.configure_sets(Turn, (MoraleSystems::Spirits, MoraleSystems::Court).chain().in_set(T::Morale));
+}

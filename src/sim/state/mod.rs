@@ -1,0 +1,49 @@
+//! The state of a campaign: every component, resource and message of the simulation, apart from
+//! the rules that change them. Rule files import this floor and never each other.
+mod army;
+mod chronicle;
+mod diplomacy;
+mod entities;
+mod events;
+mod faction;
+mod land;
+mod messages;
+mod orders;
+mod people;
+mod records;
+mod rng;
+mod sieges;
+
+use bevy_app::App;
+
+pub use army::{Army, ArmyBundle, Plan, Spirit, Troops};
+pub use chronicle::{ChronicleWriter, Chronicled, Chronicle, Chronicling, Entry};
+pub use diplomacy::{PendingProposal, Proposals, Relations, Treaties, TreatyState, WarGoals};
+pub use entities::Entities;
+pub use events::{ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players};
+pub use faction::{Capital, InPlay, Payroll, Ruler, Standing, Treasury};
+pub use land::{Defences, FirstTransfers, Foraged, Owner, Populace, Province};
+pub use messages::{
+    ApplyEffect, BattleFought, CessionAgreed, ChoiceMade, CityFell, CommanderCaptured, MilitiaRaised, OrderGiven,
+    PeaceSigned, ProvinceTransferred,
+};
+pub use orders::{Order, PendingOrders, Proposal, Stance};
+pub use people::{Person, Status};
+pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
+pub use rng::{RngState, SimRng};
+pub use sieges::{FallCause, Siege, SiegeLog, SiegeRecord, Sieges};
+
+/// Registers the messages and the resources every campaign starts with.
+pub(super) fn plugin(app: &mut App) {
+    app.add_plugins((messages::plugin, chronicle::plugin));
+    app.init_resource::<EventAnswers>()
+        .init_resource::<Flags>()
+        .init_resource::<Choices>()
+        .init_resource::<EventState>()
+        .init_resource::<Players>()
+        .init_resource::<PendingOrders>()
+        .init_resource::<Proposals>()
+        .init_resource::<SiegeLog>()
+        .init_resource::<WarGoals>()
+        .init_resource::<GameOver>();
+}

@@ -1,0 +1,60 @@
+//! Sieges under way and the record of every siege of the game.
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use crate::scenario::FallCause;
+use crate::scenario::Date;
+use crate::sim::ids::{FactionIx, ProvinceIx};
+
+/// A siege under way.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Siege {
+    pub besieger: FactionIx,
+    pub since: Date,
+    pub months: u32,
+    /// 0-1: at 1 the walls are breached and the city is stormed.
+    pub breach: f64,
+    /// Months the city has gone without grain.
+    pub starving: u32,
+}
+
+/// The siege of each province, if any.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Sieges(pub Vec<Option<Siege>>);
+
+impl Sieges {
+    /// Whether `province` is under siege.
+    pub fn besieged(&self, province: ProvinceIx) -> bool {
+        self.0.get(province.get()).is_some_and(Option::is_some)
+    }
+}
+
+/// A siege, finished or not.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SiegeRecord {
+    pub province: ProvinceIx,
+    pub besieger: FactionIx,
+    pub defender: Option<FactionIx>,
+    pub start: Date,
+    pub end: Option<Date>,
+    pub months: u32,
+    /// `None` while it goes on, or when it was lifted.
+    pub cause: Option<FallCause>,
+}
+
+/// Every siege of the game, in the order they began.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct SiegeLog(pub Vec<SiegeRecord>);
+
+impl SiegeLog {
+    /// Ends the open siege of `province`; false if none was open.
+    pub fn close(&mut self, province: ProvinceIx, date: Date, cause: Option<FallCause>) -> bool {
+        let Some(record) = self.0.iter_mut().rev().find(|r| r.province == province && r.end.is_none()) else {
+            return false;
+        };
+        record.end = Some(date);
+        record.months = u32::try_from(record.start.months_until(date).max(0) + 1).unwrap_or(0);
+        record.cause = cause;
+        true
+    }
+}
