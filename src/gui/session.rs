@@ -400,7 +400,13 @@ mod tests {
     use super::*;
 
     fn jingkang_as_song(dir: &Path) -> Session {
-        let game = NewGame { scenario: "jingkang".into(), factions: vec!["song".into()], seed: 7, historical: true, difficulty: None };
+        let game = NewGame {
+            scenario: "jingkang".into(),
+            factions: vec!["song".into()],
+            seed: 7,
+            historical: true,
+            difficulty: None,
+        };
         Session::start(&game, dir.to_path_buf()).expect("the jingkang scenario starts")
     }
 
@@ -485,7 +491,13 @@ mod tests {
         s.apply(&UiAction::March { army: theirs.0, to: theirs.1 });
         assert!(s.orders.is_empty());
         assert_eq!(s.notice.as_deref(), Some("That army is not yours to command."));
-        let game = NewGame { scenario: "jingkang".into(), factions: vec!["sung".into()], seed: 1, historical: false, difficulty: None };
+        let game = NewGame {
+            scenario: "jingkang".into(),
+            factions: vec!["sung".into()],
+            seed: 1,
+            historical: false,
+            difficulty: None,
+        };
         let e = Session::start(&game, dir.path().to_path_buf()).err().expect("an unknown faction");
         assert!(e.contains("no faction \"sung\""), "{e}");
     }

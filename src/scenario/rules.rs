@@ -75,6 +75,10 @@ rules! {
     winter_march: 0.7, 0.0, 1.0;
     /// Multiplier on the days to cross a river outside winter (in winter the rivers freeze).
     river_crossing: 1.5, 0.0, 100.0;
+    /// Fastest march speed, as a multiplier of `march_days` (an army's slowest troop kind sets its speed).
+    max_speed: 10.0, 0.0, 100.0, added;
+    /// Least multiplier a terrain's `move_cost` may put on the days of a march.
+    min_move_cost: 0.1, 0.0, 100.0, added;
 
     // ---- battles
     /// Share of its men the weaker side loses in a battle where the two are equal.
@@ -89,96 +93,6 @@ rules! {
     capture_chance: 0.1, 0.0, 1.0;
     /// Chance a night raid succeeds when both commanders are equal.
     raid_success: 0.35, 0.0, 1.0;
-
-    // ---- sieges
-    /// Defensive power each point of walls adds to a garrison (0.35: walls 10 give 4.5 times).
-    wall_strength: 0.35, 0.0, 10.0;
-    /// Walls from which an army that stays in its own city shelters behind them instead of fighting in the field.
-    shelter_walls: 3.0, 0.0, 10.0;
-    /// Share of their men the conquerors of a city leave in it as its garrison.
-    occupation_garrison: 0.08, 0.0, 1.0;
-    /// Months of rations for that garrison the conquerors bring into a taken city (at least).
-    occupation_stores: 6.0, 0.0, 120.0;
-    /// Share of the garrison lost each month of starvation.
-    starvation_losses: 0.25, 0.0, 1.0;
-    /// Months of starvation a garrison endures before it surrenders.
-    starvation_months: 1.0, 0.0, 120.0;
-    /// Breach made each month by a blockading army with assault power equal to the defence.
-    breach_rate: 0.08, 0.0, 1.0;
-    /// Share of the assaulting army lost in an assault, before the odds are applied.
-    assault_losses: 0.15, 0.0, 1.0;
-    /// How many times stronger than its besiegers (in men, weighted by morale) a garrison must be to sally.
-    sally_ratio: 1.5, 0.0, 100.0;
-    /// Share of the besiegers a sally kills (the garrison loses `sally_garrison_losses` of that).
-    sally_losses: 0.1, 0.0, 1.0;
-    /// Morale a besieged army and a besieging army in winter lose each month.
-    siege_morale: 3.0, 0.0, 100.0;
-    /// Share of a city's people, wealth and grain a conqueror takes when a city falls.
-    sack_share: 0.2, 0.0, 1.0;
-
-    // ---- supply
-    /// Supply lost for each step of the supply line away from friendly land (percentage points).
-    supply_step_loss: 20.0, 0.0, 100.0;
-    /// Longest supply line, in steps.
-    supply_range: 3.0, 0.0, 100.0;
-    /// Share of its men an army out of supply and out of grain loses each month.
-    attrition: 0.06, 0.0, 1.0;
-    /// Grain an army can forage each month per thousand people in an enemy province.
-    forage: 0.3, 0.0, 100.0;
-
-    // ---- morale
-    /// Morale an army tends to each month (before commander and traits).
-    base_morale: 60.0, 0.0, 100.0;
-    /// Share of the gap to its base morale an army closes each month.
-    morale_recovery: 0.2, 0.0, 1.0;
-    /// Morale lost in a month without pay.
-    unpaid_morale: 10.0, 0.0, 100.0;
-    /// Morale lost in a month out of supply.
-    hungry_morale: 10.0, 0.0, 100.0;
-    /// Morale under which men desert.
-    desertion_morale: 25.0, 0.0, 100.0;
-    /// Share of its men an army under the desertion morale loses each month.
-    desertion: 0.05, 0.0, 1.0;
-    /// Share of the gap to 50 that legitimacy and cohesion close each month, whatever else happens.
-    standing_drift: 0.05, 0.0, 1.0;
-    /// Legitimacy a faction loses when it loses a province (more for its capital: `capital_legitimacy`).
-    province_loss_legitimacy: 2.0, 0.0, 100.0;
-    /// Legitimacy a faction loses for each battle it loses.
-    defeat_legitimacy: 2.0, 0.0, 100.0;
-    /// Loyalty at which a province's people refuse to be handed to a faction they do not hold legitimate.
-    refuse_cession_loyalty: 70.0, 0.0, 101.0;
-    /// Share of a resisting province's people who take up arms as militia.
-    militia_share: 0.02, 0.0, 1.0;
-
-    // ---- characters
-    /// Loyalty under which a commander may defect to an enemy at war with his faction.
-    defection_loyalty: 30.0, 0.0, 100.0;
-    /// Monthly chance that such a commander, facing an enemy army nearby, defects.
-    defection_chance: 0.25, 0.0, 1.0;
-    /// Monthly loyalty drift per ten points of legitimacy above (below) 50.
-    loyalty_drift: 0.5, 0.0, 100.0;
-
-    // ---- diplomacy and AI
-    /// Ratio of an ally's strength to its own under which an AI may turn on a rich ally.
-    betrayal_ratio: 0.6, 0.0, 100.0;
-    /// Monthly chance an AI that judges an ally weak and rich turns on it.
-    betrayal_chance: 0.15, 0.0, 1.0;
-    /// Trust lost by the victim of a broken treaty (and by everyone watching: `betrayal_onlookers`).
-    betrayal_trust: 40.0, 0.0, 100.0;
-    /// Strength ratio an AI wants before it attacks a city or army.
-    ai_attack_ratio: 1.2, 0.0, 100.0;
-    /// How many times the garrison's strength (behind its walls) an AI's assault power must be before it storms.
-    ai_assault_ratio: 1.5, 0.0, 100.0;
-    /// Multiplier on the income and morale recovery of AI factions; the difficulty sets it (`easy_ai_bonus`, `hard_ai_bonus`).
-    ai_bonus: 1.0, 0.0, 10.0;
-
-    // ---- parameters added after the first saves (see `Rules`): movement
-    /// Fastest march speed, as a multiplier of `march_days` (an army's slowest troop kind sets its speed).
-    max_speed: 10.0, 0.0, 100.0, added;
-    /// Least multiplier a terrain's `move_cost` may put on the days of a march.
-    min_move_cost: 0.1, 0.0, 100.0, added;
-
-    // ---- battles and combat power
     /// Command skill of an army without a commander.
     leaderless_skill: 3.0, 0.0, 10.0, added;
     /// Least share of its power an army keeps however poor its commander.
@@ -227,6 +141,30 @@ rules! {
     raid_failed_target_morale: 5.0, 0.0, 100.0, added;
 
     // ---- sieges
+    /// Defensive power each point of walls adds to a garrison (0.35: walls 10 give 4.5 times).
+    wall_strength: 0.35, 0.0, 10.0;
+    /// Walls from which an army that stays in its own city shelters behind them instead of fighting in the field.
+    shelter_walls: 3.0, 0.0, 10.0;
+    /// Share of their men the conquerors of a city leave in it as its garrison.
+    occupation_garrison: 0.08, 0.0, 1.0;
+    /// Months of rations for that garrison the conquerors bring into a taken city (at least).
+    occupation_stores: 6.0, 0.0, 120.0;
+    /// Share of the garrison lost each month of starvation.
+    starvation_losses: 0.25, 0.0, 1.0;
+    /// Months of starvation a garrison endures before it surrenders.
+    starvation_months: 1.0, 0.0, 120.0;
+    /// Breach made each month by a blockading army with assault power equal to the defence.
+    breach_rate: 0.08, 0.0, 1.0;
+    /// Share of the assaulting army lost in an assault, before the odds are applied.
+    assault_losses: 0.15, 0.0, 1.0;
+    /// How many times stronger than its besiegers (in men, weighted by morale) a garrison must be to sally.
+    sally_ratio: 1.5, 0.0, 100.0;
+    /// Share of the besiegers a sally kills (the garrison loses `sally_garrison_losses` of that).
+    sally_losses: 0.1, 0.0, 1.0;
+    /// Morale a besieged army and a besieging army in winter lose each month.
+    siege_morale: 3.0, 0.0, 100.0;
+    /// Share of a city's people, wealth and grain a conqueror takes when a city falls.
+    sack_share: 0.2, 0.0, 1.0;
     /// Defence skill of a city with no better defender inside.
     garrison_skill: 5.0, 0.0, 10.0, added;
     /// Multiplier on a city's defence while it starves.
@@ -249,6 +187,14 @@ rules! {
     sally_garrison_losses: 0.5, 0.0, 10.0, added;
 
     // ---- supply
+    /// Supply lost for each step of the supply line away from friendly land (percentage points).
+    supply_step_loss: 20.0, 0.0, 100.0;
+    /// Longest supply line, in steps.
+    supply_range: 3.0, 0.0, 100.0;
+    /// Share of its men an army out of supply and out of grain loses each month.
+    attrition: 0.06, 0.0, 1.0;
+    /// Grain an army can forage each month per thousand people in an enemy province.
+    forage: 0.3, 0.0, 100.0;
     /// Foraged land recovers one part in this many each month (3: a third).
     forage_recovery_months: 3.0, 1.0, 1000.0, added;
     /// Share of its rations an army may go without before hunger costs it men and morale.
@@ -257,6 +203,28 @@ rules! {
     winter_attrition: 2.0, 0.0, 100.0, added;
 
     // ---- morale
+    /// Morale an army tends to each month (before commander and traits).
+    base_morale: 60.0, 0.0, 100.0;
+    /// Share of the gap to its base morale an army closes each month.
+    morale_recovery: 0.2, 0.0, 1.0;
+    /// Morale lost in a month without pay.
+    unpaid_morale: 10.0, 0.0, 100.0;
+    /// Morale lost in a month out of supply.
+    hungry_morale: 10.0, 0.0, 100.0;
+    /// Morale under which men desert.
+    desertion_morale: 25.0, 0.0, 100.0;
+    /// Share of its men an army under the desertion morale loses each month.
+    desertion: 0.05, 0.0, 1.0;
+    /// Share of the gap to 50 that legitimacy and cohesion close each month, whatever else happens.
+    standing_drift: 0.05, 0.0, 1.0;
+    /// Legitimacy a faction loses when it loses a province (more for its capital: `capital_legitimacy`).
+    province_loss_legitimacy: 2.0, 0.0, 100.0;
+    /// Legitimacy a faction loses for each battle it loses.
+    defeat_legitimacy: 2.0, 0.0, 100.0;
+    /// Loyalty at which a province's people refuse to be handed to a faction they do not hold legitimate.
+    refuse_cession_loyalty: 70.0, 0.0, 101.0;
+    /// Share of a resisting province's people who take up arms as militia.
+    militia_share: 0.02, 0.0, 1.0;
     /// Morale below `base_morale` that an army without a commander tends to.
     leaderless_morale: 5.0, 0.0, 100.0, added;
     /// Morale an army tends to gain per point of its commander's skill above 5.
@@ -271,6 +239,12 @@ rules! {
     cession_legitimacy: 3.0, 0.0, 100.0, added;
 
     // ---- characters
+    /// Loyalty under which a commander may defect to an enemy at war with his faction.
+    defection_loyalty: 30.0, 0.0, 100.0;
+    /// Monthly chance that such a commander, facing an enemy army nearby, defects.
+    defection_chance: 0.25, 0.0, 1.0;
+    /// Monthly loyalty drift per ten points of legitimacy above (below) 50.
+    loyalty_drift: 0.5, 0.0, 100.0;
     /// Loyalty a defector starts with under his new master.
     defector_loyalty: 60.0, 0.0, 100.0, added;
 
@@ -291,6 +265,16 @@ rules! {
     arrears_trust: 2.0, 0.0, 100.0, added;
 
     // ---- AI
+    /// Ratio of an ally's strength to its own under which an AI may turn on a rich ally.
+    betrayal_ratio: 0.6, 0.0, 100.0;
+    /// Monthly chance an AI that judges an ally weak and rich turns on it.
+    betrayal_chance: 0.15, 0.0, 1.0;
+    /// Trust lost by the victim of a broken treaty (and by everyone watching: `betrayal_onlookers`).
+    betrayal_trust: 40.0, 0.0, 100.0;
+    /// Strength ratio an AI wants before it attacks a city or army.
+    ai_attack_ratio: 1.2, 0.0, 100.0;
+    /// How many times the garrison's strength (behind its walls) an AI's assault power must be before it storms.
+    ai_assault_ratio: 1.5, 0.0, 100.0;
     /// Points of the `Aggression` trait that make an AI count its armies twice as strong.
     ai_aggression_points: 10.0, 0.001, 1000.0, added;
     /// People who make a city worth as much to an AI as a thousand taels of monthly wealth.
@@ -335,6 +319,8 @@ rules! {
     betrayal_max_trust: 70.0, 0.0, 101.0, added;
 
     // ---- difficulty
+    /// Multiplier on the income and morale recovery of AI factions; the difficulty sets it (`easy_ai_bonus`, `hard_ai_bonus`).
+    ai_bonus: 1.0, 0.0, 10.0;
     /// `ai_bonus` at the easy difficulty.
     easy_ai_bonus: 0.8, 0.0, 10.0, added;
     /// `ai_bonus` at the hard difficulty.

@@ -235,16 +235,49 @@ pub enum Command {
     Chronicle(Arc<str>),
     SetFlag(usize),
     ClearFlag(usize),
-    Treasury { faction: FactionIx, add: f64 },
-    Grain { faction: FactionIx, add: f64 },
-    Legitimacy { faction: FactionIx, add: f64 },
-    Cohesion { faction: FactionIx, add: f64 },
-    Pay { from: FactionIx, to: FactionIx, amount: f64 },
-    Cede { province: ProvinceIx, to: FactionIx },
-    Opinion { of: FactionIx, towards: FactionIx, add: f64 },
-    Trust { of: FactionIx, towards: FactionIx, add: f64 },
-    DeclareWar { attacker: FactionIx, defender: FactionIx },
-    MakePeace { a: FactionIx, b: FactionIx },
+    Treasury {
+        faction: FactionIx,
+        add: f64,
+    },
+    Grain {
+        faction: FactionIx,
+        add: f64,
+    },
+    Legitimacy {
+        faction: FactionIx,
+        add: f64,
+    },
+    Cohesion {
+        faction: FactionIx,
+        add: f64,
+    },
+    Pay {
+        from: FactionIx,
+        to: FactionIx,
+        amount: f64,
+    },
+    Cede {
+        province: ProvinceIx,
+        to: FactionIx,
+    },
+    Opinion {
+        of: FactionIx,
+        towards: FactionIx,
+        add: f64,
+    },
+    Trust {
+        of: FactionIx,
+        towards: FactionIx,
+        add: f64,
+    },
+    DeclareWar {
+        attacker: FactionIx,
+        defender: FactionIx,
+    },
+    MakePeace {
+        a: FactionIx,
+        b: FactionIx,
+    },
     /// The treaty [`Program::treaties`]`[i]` comes into force.
     SignTreaty(usize),
     /// The treaty in slot `i` ends.
@@ -253,21 +286,56 @@ pub enum Command {
     SpawnArmy(usize),
     DisbandArmy(ArmyIx),
     /// Men by troop kind index; negative numbers are losses.
-    Reinforce { army: ArmyIx, troops: Arc<[(usize, f64)]> },
-    ArmyMorale { army: ArmyIx, add: f64 },
-    Loot { province: ProvinceIx, by: FactionIx, share: f64 },
-    AdjustProvince { province: ProvinceIx, change: ProvinceChange },
-    Appoint { character: CharacterIx, role: Role },
-    Dismiss { character: CharacterIx, role: Role },
+    Reinforce {
+        army: ArmyIx,
+        troops: Arc<[(usize, f64)]>,
+    },
+    ArmyMorale {
+        army: ArmyIx,
+        add: f64,
+    },
+    Loot {
+        province: ProvinceIx,
+        by: FactionIx,
+        share: f64,
+    },
+    AdjustProvince {
+        province: ProvinceIx,
+        change: ProvinceChange,
+    },
+    Appoint {
+        character: CharacterIx,
+        role: Role,
+    },
+    Dismiss {
+        character: CharacterIx,
+        role: Role,
+    },
     Exile(CharacterIx),
     Execute(CharacterIx),
     Activate(CharacterIx),
-    Defect { character: CharacterIx, to: FactionIx, with_army: bool },
-    SetRuler { faction: FactionIx, character: CharacterIx },
-    Loyalty { character: CharacterIx, add: f64 },
-    SetCommander { army: ArmyIx, character: CharacterIx },
+    Defect {
+        character: CharacterIx,
+        to: FactionIx,
+        with_army: bool,
+    },
+    SetRuler {
+        faction: FactionIx,
+        character: CharacterIx,
+    },
+    Loyalty {
+        character: CharacterIx,
+        add: f64,
+    },
+    SetCommander {
+        army: ArmyIx,
+        character: CharacterIx,
+    },
     ActivateFaction(FactionIx),
-    SetCapital { faction: FactionIx, province: ProvinceIx },
+    SetCapital {
+        faction: FactionIx,
+        province: ProvinceIx,
+    },
     /// Event `i` fires next month, whatever its trigger.
     FireEvent(usize),
 }
@@ -362,9 +430,7 @@ impl Program {
         program.effects = s
             .events
             .iter()
-            .map(|e| {
-                e.options.iter().map(|o| o.effects.iter().map(|x| program.command(x, s, ids)).collect()).collect()
-            })
+            .map(|e| e.options.iter().map(|o| o.effects.iter().map(|x| program.command(x, s, ids)).collect()).collect())
             .collect();
         program
     }

@@ -7,7 +7,11 @@ use super::power::weighted_men;
 use super::state::{Army, Relations, Troops};
 
 /// Each faction's men under arms, weighted by their kind's field power, added up in army order.
-pub fn strengths<'a>(data: &StaticData, factions: usize, armies: impl Iterator<Item = (&'a Army, &'a Troops)>) -> Vec<f64> {
+pub fn strengths<'a>(
+    data: &StaticData,
+    factions: usize,
+    armies: impl Iterator<Item = (&'a Army, &'a Troops)>,
+) -> Vec<f64> {
     let mut each = gather(armies.map(|(a, t)| (*a, weighted_men(data, t))));
     each.sort_unstable_by_key(|(a, _)| a.ix);
     let mut strength = vec![0.0; factions];

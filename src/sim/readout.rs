@@ -102,7 +102,12 @@ impl<'w> Reading<'w> {
     /// The army in slot `a`, if it is in the field.
     pub fn army(&self, a: ArmyIx) -> Option<ArmyState> {
         let e = self.entities.army(a)?;
-        Some(ArmyBundle { army: *self.get(e), troops: self.get::<super::state::Troops>(e).clone(), spirit: *self.get(e), plan: *self.get(e) })
+        Some(ArmyBundle {
+            army: *self.get(e),
+            troops: self.get::<super::state::Troops>(e).clone(),
+            spirit: *self.get(e),
+            plan: *self.get(e),
+        })
     }
 
     /// Every army slot's army, in slot order: `None` for one not in the field.

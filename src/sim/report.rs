@@ -123,10 +123,7 @@ impl Report {
             .owners()
             .into_iter()
             .zip(&s.provinces)
-            .map(|(owner, p)| ProvinceReport {
-                id: p.id.clone(),
-                owner: owner.map(|f| data.faction_id(f).to_string()),
-            })
+            .map(|(owner, p)| ProvinceReport { id: p.id.clone(), owner: owner.map(|f| data.faction_id(f).to_string()) })
             .collect();
         let factions = faction_reports(&read);
         let chronicle = world
@@ -216,10 +213,8 @@ impl Summary {
         let owners = read.owners();
         let first_transfers = world.resource::<FirstTransfers>().0.clone();
         let checks = world.resource::<HistoryRecord>().0.iter().map(|c| (c.status, c.happened)).collect();
-        let factions = faction_reports(&read)
-            .into_iter()
-            .map(|f| [f.treasury, f.grain, f.legitimacy, f.troops])
-            .collect();
+        let factions =
+            faction_reports(&read).into_iter().map(|f| [f.treasury, f.grain, f.legitimacy, f.troops]).collect();
         let falls = world
             .resource::<SiegeLog>()
             .0

@@ -9,8 +9,8 @@ pub const PERCENT: f64 = 100.0;
 /// The middle of a 0-100 scale: neutral trust, and where legitimacy and cohesion settle.
 pub const MIDDLE: f64 = 50.0;
 
-/// Ten points of a 0-100 scale: the step some parameters are stated per (loyalty drift per ten
-/// points of legitimacy; an AI's aggression counts in tens).
+/// Ten points of a 0-100 scale: the step `loyalty_drift` is stated per (a drift per ten points of
+/// legitimacy).
 pub const TEN_POINTS: f64 = 10.0;
 
 /// Opinion runs from `-OPINION_SCALE` (hatred) to `OPINION_SCALE` (friendship).

@@ -355,9 +355,10 @@ fn army_order(
     // 2. Guard a threatened capital.
     let routes = p.data.routes(p.calendar.is_winter());
     let threatened = |c: ProvinceIx| {
-        month.forces.iter().any(|x| {
-            sight.enemies[x.army.owner.get()] && routes.days(x.army.location, c) <= rules.ai_threat_days
-        })
+        month
+            .forces
+            .iter()
+            .any(|x| sight.enemies[x.army.owner.get()] && routes.days(x.army.location, c) <= rules.ai_threat_days)
     };
     if capital == Some(here) && threatened(here) && force.plan.destination.is_none() && !called_away {
         return None;
@@ -606,7 +607,6 @@ mod tests {
         sets.clear(2, 130);
         assert!((0..3).all(|w| sets.word(1, w) == 0), "cleared for the next month");
     }
-
 
     /// Red and Blue at peace, bound by an old alliance; Red has `red` cavalry, Blue `blue` infantry
     /// and far more silver.

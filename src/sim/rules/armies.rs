@@ -125,7 +125,8 @@ fn apply_effects(
                 }
                 let e = commands.spawn(ArmyBundle::from(spawn)).id();
                 entities.armies[spawn.ix.get()] = Some(e);
-                chronicle.write(|| format!("{} takes the field at {}.", spawn.name, data.province_name(spawn.location)));
+                chronicle
+                    .write(|| format!("{} takes the field at {}.", spawn.name, data.province_name(spawn.location)));
             }
             Command::DisbandArmy(ix) => {
                 if let Some(e) = entities.army(*ix) {
@@ -159,7 +160,9 @@ fn apply_effects(
                     }
                 }
             }
-            Command::Defect { character, with_army: false, .. } | Command::Exile(character) | Command::Execute(character) => {
+            Command::Defect { character, with_army: false, .. }
+            | Command::Exile(character)
+            | Command::Execute(character) => {
                 // A commander who leaves his army leaves it leaderless.
                 for e in entities.armies.iter().flatten() {
                     if let Ok((mut a, _, _)) = armies.get_mut(*e)

@@ -84,7 +84,8 @@ fn night_raids(field: &mut Battlefield, armies: &mut Query<ArmyItem>) {
         let Ok((target, ..)) = armies.get(target_entity) else { continue };
         let target = *target;
         let data = &field.data;
-        if !within_raid_reach(data, raider.location, target.location) || !field.relations.at_war(raider.owner, target.owner)
+        if !within_raid_reach(data, raider.location, target.location)
+            || !field.relations.at_war(raider.owner, target.owner)
         {
             if let Ok((.., mut plan)) = armies.get_mut(raider_entity) {
                 plan.raid = None;
@@ -168,8 +169,10 @@ fn battle(
     let (side_a, side_b) = (side(a), side(b));
     let terrain = data.terrain_of(province).defence;
     let home = |f: FactionIx| if owner == Some(f) { terrain } else { 1.0 };
-    let pa = side_power(&data, &field.entities, armies, &side_a, province) * home(a) * field.rng.jitter(rules.battle_luck);
-    let pb = side_power(&data, &field.entities, armies, &side_b, province) * home(b) * field.rng.jitter(rules.battle_luck);
+    let pa =
+        side_power(&data, &field.entities, armies, &side_a, province) * home(a) * field.rng.jitter(rules.battle_luck);
+    let pb =
+        side_power(&data, &field.entities, armies, &side_b, province) * home(b) * field.rng.jitter(rules.battle_luck);
     if pa <= 0.0 && pb <= 0.0 {
         return;
     }
@@ -275,10 +278,7 @@ fn hostile_pair(
 fn retreat(field: &Battlefield, faction: FactionIx, from: ProvinceIx) -> Option<ProvinceIx> {
     let neighbours = &field.data.neighbours[from.get()];
     neighbours.iter().map(|(p, _)| *p).find(|p| field.owner(*p) == Some(faction)).or_else(|| {
-        neighbours
-            .iter()
-            .map(|(p, _)| *p)
-            .find(|p| field.owner(*p).is_none_or(|o| !field.relations.at_war(o, faction)))
+        neighbours.iter().map(|(p, _)| *p).find(|p| field.owner(*p).is_none_or(|o| !field.relations.at_war(o, faction)))
     })
 }
 

@@ -9,12 +9,12 @@ use crate::scenario::Role;
 use crate::sim::collect::{gather_into, refill};
 use crate::sim::compiled::Command;
 use crate::sim::data::{Static, StaticData};
+use crate::sim::ids::FactionIx;
 use crate::sim::schedule::{BattleSystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, ChronicleWriter, CommanderCaptured, Entities, Person, Relations, Ruler, SimRng, Standing,
     Status, Troops,
 };
-use crate::sim::ids::FactionIx;
 use crate::sim::units::{MIDDLE, TEN_POINTS, points};
 
 pub(super) fn plugin(app: &mut App) {
@@ -162,7 +162,9 @@ fn apply_effects(
                         .write(|| format!("{} goes over to {}.", data.character_name(p.ix), data.faction_name(to)));
                 }
             }
-            Command::SetRuler { faction, character } => crown(&data, &entities, &mut people, &mut rulers, faction, character, &mut chronicle),
+            Command::SetRuler { faction, character } => {
+                crown(&data, &entities, &mut people, &mut rulers, faction, character, &mut chronicle)
+            }
             Command::Loyalty { character, add } => {
                 if let Ok(mut p) = people.get_mut(entities.character(character)) {
                     p.loyalty = points(p.loyalty + add);

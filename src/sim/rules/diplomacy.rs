@@ -268,11 +268,7 @@ fn answer_proposal(envoys: &mut Envoys, answered: &mut Vec<usize>, me: FactionIx
     let data = &envoys.data;
     let (a, b) = (data.faction_name(me), data.faction_name(pending.from));
     envoys.chronicle.write(|| {
-        format!(
-            "{a} {} {b}'s {}.",
-            if accept { "accepts" } else { "refuses" },
-            pending.proposal.describe(data)
-        )
+        format!("{a} {} {b}'s {}.", if accept { "accepts" } else { "refuses" }, pending.proposal.describe(data))
     });
     if accept {
         sign(envoys, pending.from, me, &pending.proposal);

@@ -9,7 +9,7 @@ use crate::sim::compiled::Command;
 use crate::sim::conditions::View;
 use crate::sim::schedule::{EffectSystems, EventSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, ChoiceMade, ChoiceRecord, ChronicleWriter, Choices, EventAnswers, EventState, Flags, SimRng,
+    ApplyEffect, ChoiceMade, ChoiceRecord, Choices, ChronicleWriter, EventAnswers, EventState, Flags, SimRng,
 };
 use crate::sim::units::PERCENT;
 

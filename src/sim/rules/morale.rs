@@ -19,7 +19,11 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, morale_month.in_set(MoraleSystems::Spirits));
 }
 
-fn apply_effects(mut effects: MessageReader<ApplyEffect>, entities: Res<Entities>, mut standings: Query<&mut Standing>) {
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    entities: Res<Entities>,
+    mut standings: Query<&mut Standing>,
+) {
     for ApplyEffect(command) in effects.read() {
         match *command {
             Command::Legitimacy { faction, add } => {
@@ -123,9 +127,8 @@ fn sustained_morale(data: &StaticData, army: &Army) -> f64 {
     let rules = data.rules();
     let leader = army.commander.map(|c| data.character_traits[c.get()]);
     rules.base_morale
-        + leader.map_or(-rules.leaderless_morale, |l| {
-            l.army_morale + (l.command - AVERAGE_SKILL) * rules.commander_morale
-        })
+        + leader
+            .map_or(-rules.leaderless_morale, |l| l.army_morale + (l.command - AVERAGE_SKILL) * rules.commander_morale)
         + data.faction_traits[army.owner.get()].army_morale
 }
 

@@ -14,7 +14,9 @@ use crate::sim::collect::refill;
 use crate::sim::compiled::Command;
 use crate::sim::data::{Static, StaticData};
 use crate::sim::ids::{FactionIx, ProvinceIx};
-use crate::sim::power::{assault_chance, assault_losses, assault_power, city_defence, defending_men, repulse_losses, spirited_men};
+use crate::sim::power::{
+    assault_chance, assault_losses, assault_power, city_defence, defending_men, repulse_losses, spirited_men,
+};
 use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, ChronicleWriter, CityFell, Defences, Entities, MilitiaRaised, Owner, Plan, Populace,
@@ -211,9 +213,9 @@ fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
     let Some(siege) = craft.sieges.0[province.get()].take() else { return };
     craft.log.close(province, craft.calendar.date, None);
     let data = &craft.data;
-    craft.chronicle.write(|| {
-        format!("The siege of {} is lifted after {}.", data.province_name(province), months(siege.months))
-    });
+    craft
+        .chronicle
+        .write(|| format!("The siege of {} is lifted after {}.", data.province_name(province), months(siege.months)));
 }
 
 /// The siege of the front's city, begun this month if it was not under way.
@@ -287,7 +289,12 @@ fn feed_city(craft: &mut Siegecraft, rules: &Rules, front: &mut Front, siege: &m
 }
 
 /// The besiegers' assault power, and whether any of them storms.
-fn besiegers_attack(data: &StaticData, entities: &Entities, besiegers: &[usize], armies: &Query<ArmyItem>) -> (f64, bool) {
+fn besiegers_attack(
+    data: &StaticData,
+    entities: &Entities,
+    besiegers: &[usize],
+    armies: &Query<ArmyItem>,
+) -> (f64, bool) {
     let mut attack = 0.0;
     let mut storm = false;
     for i in besiegers {
@@ -355,7 +362,9 @@ fn storm(
     }
     front.defences.garrison *= 1.0 - repulse_losses(rules, odds);
     let data = &craft.data;
-    craft.chronicle.write(|| format!("An assault on {} is thrown back from the walls.", data.province_name(front.province)));
+    craft
+        .chronicle
+        .write(|| format!("An assault on {} is thrown back from the walls.", data.province_name(front.province)));
     None
 }
 
@@ -402,9 +411,16 @@ fn fall(
         let (city, taker) = (data.province_name(province), data.faction_name(besieger));
         match cause {
             FallCause::Undefended => format!("{taker} takes {city} without a fight."),
-            FallCause::Starvation => format!("{city} falls to {taker}, starved into surrender, after {} of siege.", self::months(months)),
-            FallCause::Assault => format!("{city} falls to {taker}, taken by storm, after {} of siege.", self::months(months)),
-            FallCause::Breach => format!("{city} falls to {taker}, through a breach in its walls, after {} of siege.", self::months(months)),
+            FallCause::Starvation => {
+                format!("{city} falls to {taker}, starved into surrender, after {} of siege.", self::months(months))
+            }
+            FallCause::Assault => {
+                format!("{city} falls to {taker}, taken by storm, after {} of siege.", self::months(months))
+            }
+            FallCause::Breach => format!(
+                "{city} falls to {taker}, through a breach in its walls, after {} of siege.",
+                self::months(months)
+            ),
         }
     });
 }

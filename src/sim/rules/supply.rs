@@ -9,7 +9,9 @@ use crate::sim::data::{Static, StaticData};
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::{Search, SupplyMap, line_supply, supply_range, supply_steps};
 use crate::sim::schedule::{Turn, TurnSystems};
-use crate::sim::state::{Army, Calendar, Defences, Entities, Foraged, Owner, Populace, Relations, Sieges, Spirit, Troops};
+use crate::sim::state::{
+    Army, Calendar, Defences, Entities, Foraged, Owner, Populace, Relations, Sieges, Spirit, Troops,
+};
 use crate::sim::units::{PERCENT, per_thousand};
 
 pub(super) fn plugin(app: &mut App) {

@@ -17,7 +17,7 @@ mod sieges;
 use bevy_app::App;
 
 pub use army::{Army, ArmyBundle, Plan, Spirit, Troops};
-pub use chronicle::{ChronicleWriter, Chronicled, Chronicle, Chronicling, Entry};
+pub use chronicle::{Chronicle, ChronicleWriter, Chronicled, Chronicling, Entry};
 pub use diplomacy::{PendingProposal, Proposals, Relations, Treaties, TreatyState, WarGoals};
 pub use entities::Entities;
 pub use events::{ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players};

@@ -69,9 +69,10 @@ impl Order {
     /// The army the order is for, if it is an army's.
     pub fn army(&self) -> Option<ArmyIx> {
         match self {
-            Order::March { army, .. } | Order::Hold { army } | Order::Besiege { army, .. } | Order::Raid { army, .. } => {
-                Some(*army)
-            }
+            Order::March { army, .. }
+            | Order::Hold { army }
+            | Order::Besiege { army, .. }
+            | Order::Raid { army, .. } => Some(*army),
             Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => None,
         }
     }

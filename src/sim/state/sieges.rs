@@ -2,8 +2,8 @@
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
-pub use crate::scenario::FallCause;
 use crate::scenario::Date;
+pub use crate::scenario::FallCause;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 
 /// A siege under way.
