@@ -24,7 +24,7 @@ impl MapLayout {
     /// The province whose cell holds `at`.
     pub fn province_at(&self, at: Vec2) -> Option<ProvinceIx> {
         let p = [at.x, at.y];
-        self.cells.iter().position(|c| c.len() >= 3 && geometry::contains(c, p)).map(|i| ProvinceIx::new(i))
+        self.cells.iter().position(|c| c.len() >= 3 && geometry::contains(c, p)).map(ProvinceIx::new)
     }
 }
 

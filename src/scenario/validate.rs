@@ -15,6 +15,9 @@ use super::model::*;
 pub const MAX_QUANTITY: i64 = 1_000_000_000_000;
 /// The most entries any one list may have.
 pub const MAX_LIST: usize = 100_000;
+/// The most factions, characters, provinces or armies (starting armies and those events may raise)
+/// a scenario may have: the simulation numbers each with a 16-bit index.
+pub const MAX_INDEXED: usize = u16::MAX as usize;
 
 /// A scenario that passed validation; derefs to the [`Scenario`].
 #[derive(Clone, Debug, PartialEq)]
@@ -327,17 +330,17 @@ impl<'a> Validator<'a> {
     fn list_sizes(&mut self) {
         let s = self.s;
         let sizes = [
-            ("factions", s.factions.len()),
-            ("characters", s.characters.len()),
-            ("provinces", s.provinces.len()),
-            ("connections", s.connections.len()),
-            ("armies", s.armies.len()),
-            ("events", s.events.len()),
-            ("lines", s.lines.len()),
+            ("factions", s.factions.len(), MAX_INDEXED),
+            ("characters", s.characters.len(), MAX_INDEXED),
+            ("provinces", s.provinces.len(), MAX_INDEXED),
+            ("connections", s.connections.len(), MAX_LIST),
+            ("armies", army_slots(s), MAX_INDEXED),
+            ("events", s.events.len(), MAX_LIST),
+            ("lines", s.lines.len(), MAX_LIST),
         ];
-        for (what, count) in sizes {
-            if count > MAX_LIST {
-                self.report(&Loc::header(what), ErrorKind::TooMany { what, count, limit: MAX_LIST });
+        for (what, count, limit) in sizes {
+            if count > limit {
+                self.report(&Loc::header(what), ErrorKind::TooMany { what, count, limit });
             }
         }
     }
@@ -1174,4 +1177,63 @@ impl<'a> Validator<'a> {
 
 fn is_colour(text: &str) -> bool {
     text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// The armies a scenario may field: its starting armies and every other army its events raise,
+/// each id counted once.
+fn army_slots(s: &Scenario) -> usize {
+    let starting: BTreeSet<&str> = s.armies.iter().map(|a| a.id.as_str()).collect();
+    let raised: BTreeSet<&str> = s
+        .events
+        .iter()
+        .flat_map(|e| &e.options)
+        .flat_map(|o| &o.effects)
+        .filter_map(|effect| match effect {
+            Effect::SpawnArmy(a) if !starting.contains(a.id.as_str()) => Some(a.id.as_str()),
+            _ => None,
+        })
+        .collect();
+    s.armies.len() + raised.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tiny() -> Scenario {
+        crate::scenario::parse_scenario_text(
+            r##"Scenario(format_version: 1, id: "tiny", name: "Tiny", start: "1125-01", end: "1125-12",
+                terrains: [Terrain(id: "plains", name: "Plains")],
+                factions: [Faction(id: "a", name: "A", colour: "#ff0000", capital: Some("p"))],
+                provinces: [Province(id: "p", name: "P", position: (0.0, 0.0), terrain: "plains", owner: Some("a"))])"##,
+        )
+        .expect("parses")
+    }
+
+    fn too_many(s: Scenario) -> Vec<String> {
+        let errors = crate::scenario::validate_embedded(s, "test").err().map(|e| e.0).unwrap_or_default();
+        errors.iter().filter(|e| matches!(e.kind, ErrorKind::TooMany { .. })).map(ToString::to_string).collect()
+    }
+
+    #[test]
+    fn more_characters_than_sixteen_bit_indices_number_are_refused() {
+        let mut s = tiny();
+        let person = |i: usize| Character {
+            id: format!("c{i}"),
+            name: format!("C{i}"),
+            description: String::new(),
+            faction: None,
+            roles: Vec::new(),
+            skills: Skills::default(),
+            loyalty: 70,
+            traits: Vec::new(),
+            active: true,
+        };
+        s.characters = (0..MAX_INDEXED).map(person).collect();
+        assert!(too_many(s.clone()).is_empty(), "exactly the limit is allowed");
+        s.characters.push(person(MAX_INDEXED));
+        let errors = too_many(s);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert!(errors[0].contains("characters has 65536 entries; at most 65535"), "{}", errors[0]);
+    }
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::ids::{ArmyIx, CharacterIx, FactionIx, Ids, ProvinceIx};
+use super::units::PERCENT;
 use crate::scenario::{self, Compare, Condition, Date, Effect, Role, Scenario, TreatyKind};
 
 /// A scenario condition with every id resolved to its index. A flag is its index in
@@ -362,8 +363,28 @@ pub struct WarPlan {
     pub when: Test,
 }
 
+/// A factor rising evenly from `floor` at 0 to 1 at 100 on a 0-100 scale (morale, supply).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rising {
+    floor: f64,
+    /// The points that add one whole: worked out once, when the rules are compiled.
+    span: f64,
+}
+
+impl Rising {
+    pub fn from_floor(floor: f64) -> Self {
+        Self { floor, span: PERCENT / (1.0 - floor) }
+    }
+
+    /// The factor at `points`. A division by the span, which is exact for the default floors
+    /// (100 / (1 - 0.5) = 200, 100 / (1 - 0.6) = 250): the same figures as always, bit for bit.
+    pub fn at(self, points: f64) -> f64 {
+        self.floor + points / self.span
+    }
+}
+
 /// Everything of the scenario a turn acts on, compiled: conditions, effects, treaties and armies,
-/// in the order of the lists they come from.
+/// in the order of the lists they come from, and the factors the rule parameters make.
 #[derive(Debug, Default)]
 pub struct Program {
     /// The war plans, ids resolved.
@@ -391,6 +412,10 @@ pub struct Program {
     pub spawns: Vec<Spawn>,
     /// How many of [`Program::spawns`] are starting armies.
     pub starting_armies: usize,
+    /// What morale makes of an army's power (`morale_power_floor`).
+    pub morale_power: Rising,
+    /// What supply makes of an army's power in the field (`supply_power_floor`).
+    pub supply_power: Rising,
 }
 
 impl Program {
@@ -426,6 +451,8 @@ impl Program {
             treaties: Vec::new(),
             spawns: s.armies.iter().map(|a| Spawn::compile(a, s, ids)).collect(),
             starting_armies: s.armies.len(),
+            morale_power: Rising::from_floor(s.rules.morale_power_floor),
+            supply_power: Rising::from_floor(s.rules.supply_power_floor),
         };
         program.effects = s
             .events

@@ -17,25 +17,24 @@ macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Component, Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-        pub struct $name(pub u32);
+        pub struct $name(pub u16);
 
         impl $name {
             /// The index as a `usize`, for indexing tables.
             pub fn get(self) -> usize {
-                // A `u32` always fits a `usize` on the platforms the game builds for.
-                self.0 as usize
+                usize::from(self.0)
             }
 
-            /// The index of the `i`-th item of its list. Validation caps every list at
-            /// [`MAX_ITEMS`](crate::scenario::MAX_ITEMS) items, far below `u32::MAX`, so the
-            /// conversion never fails for a list of a validated scenario.
+            /// The index of the `i`-th item of its list. Validation caps the lists indexed so at
+            /// [`MAX_INDEXED`](crate::scenario::MAX_INDEXED) items, so for a validated scenario
+            /// the conversion never fails and no index wraps.
             pub fn new(i: usize) -> Self {
-                Self(u32::try_from(i).expect("validation caps every list far below u32::MAX items"))
+                Self(u16::try_from(i).expect("validation caps indexed lists at MAX_INDEXED items"))
             }
 
-            /// Every index of a list of `n` items, in order.
+            /// Every index of a list of `n` items, in order (checked once, not item by item).
             pub fn all(n: usize) -> impl Iterator<Item = Self> {
-                (0..n).map(Self::new)
+                (0..Self::new(n).0).map(Self)
             }
         }
     };

@@ -25,23 +25,15 @@ fn trait_factor(rules: &Rules, traits: f64) -> f64 {
     (1.0 + traits).max(rules.trait_floor)
 }
 
-/// A factor rising evenly from `floor` at 0 to 1 at 100 on a 0-100 scale.
-///
-/// Written as a division by the span that gains one whole, which is exact for the default floors
-/// (100 / (1 - 0.5) = 200, 100 / (1 - 0.6) = 250): the same figures as always, bit for bit.
-fn rising(floor: f64, points: f64) -> f64 {
-    floor + points / (PERCENT / (1.0 - floor))
-}
-
 /// What morale makes of an army's power: `morale_power_floor` at morale 0, all of it at 100.
-pub fn morale_factor(rules: &Rules, morale: f64) -> f64 {
-    rising(rules.morale_power_floor, morale)
+pub fn morale_factor(data: &StaticData, morale: f64) -> f64 {
+    data.program.morale_power.at(morale)
 }
 
 /// What supply makes of an army's power in the field: `supply_power_floor` at supply 0, all of it
 /// at 100.
-pub fn supply_factor(rules: &Rules, supply: f64) -> f64 {
-    rising(rules.supply_power_floor, supply)
+pub fn supply_factor(data: &StaticData, supply: f64) -> f64 {
+    data.program.supply_power.at(supply)
 }
 
 /// An army's fighting power in the open in `province`: men by their kind's `field` (horsemen by
@@ -56,7 +48,7 @@ pub fn field_power(data: &StaticData, army: &Army, troops: &Troops, spirit: &Spi
     let command = skill_factor(rules, command_skill(data, army.commander));
     let traits = army.commander.map_or(0.0, |c| data.character_traits[c.get()].fighting)
         + data.faction_traits[army.owner.get()].fighting;
-    let spirit = morale_factor(rules, spirit.morale) * supply_factor(rules, spirit.supply);
+    let spirit = morale_factor(data, spirit.morale) * supply_factor(data, spirit.supply);
     men * command * trait_factor(rules, traits) * spirit
 }
 
@@ -67,7 +59,7 @@ pub fn assault_power(data: &StaticData, army: &Army, troops: &Troops, spirit: &S
     let command = skill_factor(rules, command_skill(data, army.commander));
     let traits = army.commander.map_or(0.0, |c| data.character_traits[c.get()].assault)
         + data.faction_traits[army.owner.get()].assault;
-    men * command * trait_factor(rules, traits) * morale_factor(rules, spirit.morale)
+    men * command * trait_factor(rules, traits) * morale_factor(data, spirit.morale)
 }
 
 /// An army's men weighted by their kind's `field` power: what a court counts as its strength.
@@ -81,8 +73,8 @@ pub fn defending_men(data: &StaticData, troops: &Troops) -> f64 {
 }
 
 /// An army's men weighted by morale alone: what a garrison measures besiegers by before a sally.
-pub fn spirited_men(rules: &Rules, troops: &Troops, spirit: &Spirit) -> f64 {
-    troops.total() * morale_factor(rules, spirit.morale)
+pub fn spirited_men(data: &StaticData, troops: &Troops, spirit: &Spirit) -> f64 {
+    troops.total() * morale_factor(data, spirit.morale)
 }
 
 /// What walls make of a garrison's strength: `wall_strength` a point.

@@ -43,21 +43,17 @@ fn apply_effects(
         match *command {
             Command::Opinion { of, towards, add } => relations.add_opinion(of, towards, add),
             Command::Trust { of, towards, add } => relations.add_trust(of, towards, add),
-            Command::DeclareWar { attacker: a, defender: d } => {
-                if !relations.at_war(a, d) {
-                    let rules = data.rules();
-                    relations.set_war(a, d, true);
-                    relations.add_opinion(d, a, -rules.war_opinion);
-                    relations.add_trust(d, a, -rules.war_trust);
-                    treaties.end_between(a, d);
-                    chronicle.write(|| format!("{} declares war on {}.", data.faction_name(a), data.faction_name(d)));
-                }
+            Command::DeclareWar { attacker: a, defender: d } if !relations.at_war(a, d) => {
+                let rules = data.rules();
+                relations.set_war(a, d, true);
+                relations.add_opinion(d, a, -rules.war_opinion);
+                relations.add_trust(d, a, -rules.war_trust);
+                treaties.end_between(a, d);
+                chronicle.write(|| format!("{} declares war on {}.", data.faction_name(a), data.faction_name(d)));
             }
-            Command::MakePeace { a, b } => {
-                if relations.at_war(a, b) {
-                    relations.set_war(a, b, false);
-                    chronicle.write(|| format!("{} and {} make peace.", data.faction_name(a), data.faction_name(b)));
-                }
+            Command::MakePeace { a, b } if relations.at_war(a, b) => {
+                relations.set_war(a, b, false);
+                chronicle.write(|| format!("{} and {} make peace.", data.faction_name(a), data.faction_name(b)));
             }
             Command::SignTreaty(spec) => {
                 let spec = &data.program.treaties[spec];

@@ -321,7 +321,7 @@ fn sally(
         .besiegers
         .iter()
         .filter_map(|i| entities.armies[*i].and_then(|e| armies.get(e).ok()))
-        .map(|(_, t, s, _)| spirited_men(rules, t, s))
+        .map(|(_, t, s, _)| spirited_men(&craft.data, t, s))
         .sum();
     if siege.starving > 0 || defence_men <= rules.sally_ratio * besieger_field {
         return false;
