@@ -119,3 +119,20 @@ fn a_chart_or_csv_that_cannot_be_written_is_refused_before_the_sweep() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.starts_with(&format!("error: --csv {}: ", dir.path().display())), "{stderr}");
 }
+
+#[test]
+fn a_difficulty_is_named_in_the_report_and_changes_the_odds() {
+    let base = ["whatif", "hebei_1125", "--runs", "200", "--seed", "3"];
+    let normal = jingkang(&base);
+    let hard = jingkang(&[&base[..], &["--difficulty", "hard"]].concat());
+    assert!(hard.status.success(), "{}", String::from_utf8_lossy(&hard.stderr));
+    let (normal, hard) = (String::from_utf8_lossy(&normal.stdout), String::from_utf8_lossy(&hard.stdout));
+    assert!(hard.contains("\nDifficulty: hard\n"), "{hard}");
+    assert!(!normal.contains("Difficulty:"), "normal is not worth a line: {normal}");
+    // A stronger AI changes how campaigns go: the reports (past their timing line) differ.
+    let body = |report: &str| report.split_once('\n').map(|(_, rest)| rest.replace("Difficulty: hard\n", "")).unwrap();
+    assert_ne!(body(&normal), body(&hard));
+    let bad = jingkang(&[&base[..], &["--difficulty", "brutal"]].concat());
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("[possible values: easy, normal, hard]"));
+}

@@ -336,7 +336,6 @@ impl CsvWriter {
         writeln!(self.out, "{}", quoted.join(",")).map_err(|e| format!("error: {}: {e}", self.path.display()))
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn row(
         &mut self,
         data: &StaticData,

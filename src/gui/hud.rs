@@ -49,7 +49,6 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut actions: MessageWriter<UiAction>, m
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn panels(
     mut contexts: EguiContexts,
     session: Res<Session>,

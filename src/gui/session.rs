@@ -483,6 +483,26 @@ mod tests {
     }
 
     #[test]
+    fn the_difficulty_picked_sets_how_strong_the_ai_plays() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let game = |difficulty| NewGame {
+            scenario: "hebei_1125".into(),
+            factions: vec!["song".into()],
+            seed: 1,
+            historical: false,
+            difficulty,
+        };
+        let bonus = |difficulty| {
+            let s = Session::start(&game(difficulty), dir.path().to_path_buf()).expect("hebei starts");
+            s.sim().data().rules().ai_bonus
+        };
+        let rules = crate::scenario::Rules::default();
+        assert_eq!(bonus(Some(Difficulty::Hard)), rules.hard_ai_bonus);
+        assert_eq!(bonus(Some(Difficulty::Easy)), rules.easy_ai_bonus);
+        assert_eq!(bonus(None), rules.ai_bonus, "the scenario sets none: normal");
+    }
+
+    #[test]
     fn armies_of_others_take_no_orders_and_unknown_factions_are_named() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = jingkang_as_song(dir.path());

@@ -532,3 +532,70 @@ impl Program {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::scenario;
+
+    const EFFECTS: &str = r#"events: [Event(id: "terms", title: "Terms", faction: "blue", options: [
+        Option(id: "yield", name: "Yield", effects: [
+            Cede(province: "b", to: "red"),
+            SetFlag("yielded"),
+            SpawnArmy(Army(id: "levy", name: "The Levy", owner: "blue", location: "c", troops: {"infantry": 3000})),
+            SignTreaty(Treaty(id: "peace", name: "The Peace", parties: ["red", "blue"],
+                kind: Peace(payer: "blue", indemnity: 1200, ceded: [Cession(province: "b", to: "red")]))),
+            Reinforce(army: "levy", troops: {"cavalry": 500, "infantry": -100}),
+            FireEvent("terms"),
+        ]),
+    ])],"#;
+
+    #[test]
+    fn effects_are_compiled_to_commands_with_every_id_resolved() {
+        let s = scenario("", EFFECTS);
+        let ids = Ids::of(&s);
+        let program = Program::compile(&s, &ids);
+        let (red, blue) = (ids.faction("red"), ids.faction("blue"));
+        let (b, c) = (ids.province("b"), ids.province("c"));
+        let commands = &program.effects[0][0];
+        assert_eq!(commands[0], Command::Cede { province: b, to: red });
+        assert_eq!(commands[1], Command::SetFlag(ids.flags["yielded"]));
+        let Command::SpawnArmy(levy) = commands[2] else { panic!("{:?}", commands[2]) };
+        let spawn = &program.spawns[levy];
+        assert_eq!((spawn.ix, spawn.owner, spawn.location), (ids.army("levy"), blue, c));
+        assert_eq!((spawn.name.as_str(), spawn.men.as_slice()), ("The Levy", &[3000.0, 0.0][..]));
+        let Command::SignTreaty(peace) = commands[3] else { panic!("{:?}", commands[3]) };
+        let treaty = &program.treaties[peace];
+        assert_eq!((treaty.ix, treaty.cessions()), (ids.treaty("peace"), &[(b, red)][..]));
+        let TreatyTerms::Peace { instalment, payer, .. } = treaty.terms else { panic!("{:?}", treaty.terms) };
+        assert_eq!((payer, instalment), (Some(blue), 1200.0 / s.rules.indemnity_months));
+        let Command::Reinforce { army, troops } = &commands[4] else { panic!("{:?}", commands[4]) };
+        assert_eq!((*army, &troops[..]), (ids.army("levy"), &[(1, 500.0), (0, -100.0)][..]));
+        assert_eq!(commands[5], Command::FireEvent(0));
+    }
+
+    #[test]
+    fn the_default_power_floors_give_the_factors_of_old_bit_for_bit() {
+        let morale = Rising::from_floor(0.5);
+        let supply = Rising::from_floor(0.6);
+        for points in [0.0, 1.0, 13.7, 33.3, 50.0, 62.5, 99.9, 100.0] {
+            assert_eq!(morale.at(points), 0.5 + points / 200.0);
+            assert_eq!(supply.at(points), 0.6 + points / 250.0);
+        }
+        assert_eq!((morale.at(0.0), morale.at(100.0)), (0.5, 1.0));
+    }
+
+    #[test]
+    fn conditions_test_the_cheap_parts_first_and_an_unknown_answer_never_holds() {
+        let s = scenario("", EFFECTS);
+        let ids = Ids::of(&s);
+        let any = crate::scenario::Condition::Any(vec![
+            crate::scenario::Condition::Troops { faction: "red".into(), is: crate::scenario::Compare::AtLeast(1.0) },
+            crate::scenario::Condition::Flag("yielded".into()),
+        ]);
+        let Test::Any(list) = Test::compile(&any, &s, &ids) else { panic!("an Any") };
+        assert_eq!(list[0], Test::Flag(ids.flags["yielded"]), "the flag (cheap) before the troops (a scan)");
+        let chose = crate::scenario::Condition::Chose { event: "terms".into(), option: "refuse".into() };
+        assert_eq!(Test::compile(&chose, &s, &ids), Test::Never);
+    }
+}

@@ -326,3 +326,40 @@ impl Traits {
         self
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::{Difficulty, validate_embedded};
+    use crate::sim::testing::{scenario, sim};
+    use crate::sim::{Sim, StaticData};
+
+    fn hard_scenario() -> crate::scenario::ValidScenario {
+        let mut s = scenario("", "");
+        s.difficulty = Some(Difficulty::Hard);
+        validate_embedded(s, "test").expect("valid")
+    }
+
+    #[test]
+    fn a_scenario_sets_its_own_difficulty_and_a_player_may_pick_another() {
+        let valid = hard_scenario();
+        let own = StaticData::new(&valid);
+        assert_eq!(own.rules().ai_bonus, own.rules().hard_ai_bonus);
+        let easy = StaticData::at_difficulty(&valid, Some(Difficulty::Easy));
+        assert_eq!(easy.rules().ai_bonus, easy.rules().easy_ai_bonus);
+        let normal = StaticData::at_difficulty(&valid, Some(Difficulty::Normal));
+        assert_eq!(normal.rules().ai_bonus, 1.0);
+        assert_eq!(normal.scenario.difficulty, None, "the level is resolved into the rules, once");
+    }
+
+    #[test]
+    fn a_save_keeps_the_difficulty_it_was_played_at() {
+        let valid = hard_scenario();
+        let data = StaticData::at_difficulty(&valid, Some(Difficulty::Easy));
+        let mut game = Sim::new(std::sync::Arc::new(data), &Default::default());
+        game.step();
+        let restored = Sim::restore(&game.snapshot()).expect("restores");
+        assert_eq!(restored.data().rules().ai_bonus, 0.8, "not the scenario's own hard level");
+        let fresh = sim(scenario("", ""), 1);
+        assert_eq!(fresh.data().rules().ai_bonus, 1.0);
+    }
+}

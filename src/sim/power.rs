@@ -231,3 +231,45 @@ pub fn line_supply(rules: &Rules, steps: Option<usize>) -> f64 {
         None => 0.0,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::testing::{scenario, sim};
+
+    #[test]
+    fn losses_grow_with_the_odds_for_the_loser_and_shrink_for_the_winner_within_their_cap() {
+        let rules = Rules::default();
+        let (even_winner, even_loser) = battle_losses(&rules, 1.0);
+        let (rout_winner, rout_loser) = battle_losses(&rules, 3.0);
+        assert!(rout_loser > even_loser && rout_winner < even_winner);
+        assert_eq!(even_loser, rules.battle_losses);
+        assert_eq!(battle_losses(&rules, 1e6).1, rules.battle_max_losses);
+        assert_eq!(assault_chance(&rules, 1e6, 0.0), rules.assault_max_chance);
+        assert!(assault_losses(&rules, 4.0) < assault_losses(&rules, 1.0));
+        assert!(repulse_losses(&rules, 4.0) > repulse_losses(&rules, 1.0));
+    }
+
+    #[test]
+    fn hunger_walls_and_skill_change_a_city_defence() {
+        let rules = Rules::default();
+        let city = Defences { walls: 10.0, garrison: 1000.0, grain: 0.0 };
+        let fed = city_defence(&rules, &city, 1000.0, rules.garrison_skill, false);
+        assert_eq!(fed, 1000.0 * wall_factor(&rules, 10.0));
+        assert_eq!(city_defence(&rules, &city, 1000.0, rules.garrison_skill, true), fed * rules.starving_defence);
+        assert!(city_defence(&rules, &city, 1000.0, 8.0, false) > fed, "a skilled defender holds better");
+        assert!(city_defence(&rules, &city, 0.0, 5.0, false) > 0.0, "an empty city still has walls");
+    }
+
+    #[test]
+    fn a_raid_reaches_the_same_or_a_neighbouring_province_and_a_better_general_raids_better() {
+        let game = sim(scenario("", ""), 1);
+        let data = game.data();
+        let (a, b, c) = (data.province("a"), data.province("b"), data.province("c"));
+        assert!(within_raid_reach(data, a, a) && within_raid_reach(data, a, b));
+        assert!(!within_raid_reach(data, a, c), "two marches away");
+        let general = Some(data.character("red_general"));
+        assert!(raid_chance(data, general, None) > raid_chance(data, None, general));
+        assert_eq!(raid_chance(data, None, None), data.rules().raid_success);
+    }
+}
