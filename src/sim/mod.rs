@@ -1,10 +1,10 @@
 //! The headless simulation: a validated scenario becomes a Bevy world, and one turn (a month) is
 //! one run of the [`Turn`] schedule.
 //!
-//! The floors, bottom up: [`ids`] (indices), [`compiled`] (the scenario with ids resolved),
-//! [`data`] (static data), [`state`] (every component, resource and message), then the schedule,
-//! the shared formulas ([`power`], [`judgement`], [`conditions`]) and the rules, one plugin per
-//! domain, which import those floors and never each other. Above them: setting a campaign up,
+//! The floors, bottom up: `ids` (indices), `compiled` (the scenario with ids resolved), `data`
+//! (static data), `state` (every component, resource and message), then the schedule, the shared
+//! formulas (`power`, `judgement`, `conditions`) and the rules, one plugin per domain, which
+//! import those floors and never each other. Above them: setting a campaign up,
 //! reading it out (view, report, save), and [`Sim`], which plays it.
 mod campaign;
 mod collect;
@@ -29,7 +29,7 @@ mod view;
 use bevy_app::App;
 
 pub use campaign::{Sim, SimOptions};
-pub use compiled::{Command, Test, WarPlan};
+pub use compiled::{Command, Program, ProvinceChange, Rising, Spawn, Test, TreatySpec, TreatyTerms, WarPlan};
 pub use data::{Data, StaticData, Traits};
 pub use ids::{ArmyIx, CharacterIx, ChoiceError, FactionIx, Ids, ProvinceIx};
 pub use judgement::describe_advantage;
