@@ -147,7 +147,7 @@ struct Court {
     /// Silver in the treasury.
     wealth: Vec<f64>,
     /// The enemies of the faction planning.
-    enemies: Vec<usize>,
+    enemies: Vec<FactionIx>,
 }
 
 fn plan_armies(
@@ -513,62 +513,80 @@ fn plan_diplomacy(
     rng: &mut SimRng,
     orders: &mut MessageWriter<OrderGiven>,
 ) {
-    let Court { strength, in_play, wealth, enemies } = court;
-    let owner = |province: ProvinceIx| p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0);
+    court.read(p);
     let nf = p.entities.factions.len();
-    let rules = p.data.rules();
-    in_play.clear();
-    in_play.extend(p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)));
-    wealth.clear();
-    wealth.extend(p.entities.factions.iter().map(|e| p.view.factions.get(*e).map_or(0.0, |(t, ..)| t.silver)));
-    let capital_besieged = |f: usize| {
-        p.factions
-            .get(p.entities.factions[f])
-            .ok()
-            .and_then(|(_, c)| c.0)
-            .is_some_and(|c| p.sieges.0[c.get()].is_some())
-    };
     for me in FactionIx::all(nf) {
-        let a = me.get();
-        if !in_play[a] || p.players.is_human(me) {
+        if !court.in_play[me.get()] || p.players.is_human(me) {
             continue;
         }
-        enemies.clear();
-        enemies.extend((0..nf).filter(|b| *b != a && p.relations.at_war(me, FactionIx::new(*b))));
-        let legitimacy = p.view.factions.get(p.entities.factions[a]).map_or(MIDDLE, |(_, s, ..)| s.legitimacy);
-        // Losing: sue for peace, every `ai_peace_months` at most.
-        if p.calendar.turn.is_multiple_of(peace_months(rules.ai_peace_months)) {
-            for &b in enemies.iter() {
-                let enemy = FactionIx::new(b);
-                let losing = capital_besieged(a)
-                    || legitimacy < rules.ai_losing_legitimacy
-                    || strength[a] < rules.ai_losing_strength * strength[b].max(1.0);
-                // A faction does not give up a war goal the enemy still holds.
-                let goal_held = goals.unmet(me, |province| owner(province) == Some(enemy)).is_some();
-                if losing && !goal_held {
-                    let indemnity = (wealth[a] * rules.ai_peace_indemnity).floor();
-                    let proposal = Proposal::Peace { indemnity, ceded: Vec::new() };
-                    orders.write(OrderGiven { faction: me, order: Order::Propose { to: enemy, proposal } });
-                }
-            }
+        court.enemies.clear();
+        court.enemies.extend(FactionIx::all(nf).filter(|b| *b != me && p.relations.at_war(me, *b)));
+        if p.calendar.turn.is_multiple_of(peace_months(p.data.rules().ai_peace_months)) {
+            sue_for_peace(p, goals, court, me, orders);
         }
-        // No war left: a weak, rich neighbour tempts.
-        if !enemies.is_empty() {
+        if court.enemies.is_empty() {
+            consider_betrayal(p, court, me, rng, orders);
+        }
+    }
+}
+
+impl Court {
+    /// Who is in play, and each faction's silver (strengths are read with the armies).
+    fn read(&mut self, p: &Picture) {
+        self.in_play.clear();
+        self.in_play.extend(p.entities.factions.iter().map(|e| p.factions.get(*e).is_ok_and(|(i, _)| i.0)));
+        self.wealth.clear();
+        self.wealth.extend(p.entities.factions.iter().map(|e| p.view.factions.get(*e).map_or(0.0, |(t, ..)| t.silver)));
+    }
+}
+
+/// Losing a war (its capital besieged, its legitimacy low, or far weaker than the enemy), a
+/// faction offers each enemy a share of its silver for peace, unless the enemy holds one of its
+/// war goals.
+fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, orders: &mut MessageWriter<OrderGiven>) {
+    let rules = p.data.rules();
+    let a = me.get();
+    let owner = |province: ProvinceIx| p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0);
+    let capital_besieged =
+        p.factions.get(p.entities.factions[a]).ok().and_then(|(_, c)| c.0).is_some_and(|c| p.sieges.besieged(c));
+    let legitimacy = p.view.factions.get(p.entities.factions[a]).map_or(MIDDLE, |(_, s, ..)| s.legitimacy);
+    for &enemy in &court.enemies {
+        let losing = capital_besieged
+            || legitimacy < rules.ai_losing_legitimacy
+            || court.strength[a] < rules.ai_losing_strength * court.strength[enemy.get()].max(1.0);
+        // A faction does not give up a war goal the enemy still holds.
+        let goal_held = goals.unmet(me, |province| owner(province) == Some(enemy)).is_some();
+        if losing && !goal_held {
+            let indemnity = (court.wealth[a] * rules.ai_peace_indemnity).floor();
+            let proposal = Proposal::Peace { indemnity, ceded: Vec::new() };
+            orders.write(OrderGiven { faction: me, order: Order::Propose { to: enemy, proposal } });
+        }
+    }
+}
+
+/// With no war left, a weak, rich neighbour it distrusts tempts a faction (the first, in faction
+/// order, that the dice give).
+fn consider_betrayal(
+    p: &Picture,
+    court: &Court,
+    me: FactionIx,
+    rng: &mut SimRng,
+    orders: &mut MessageWriter<OrderGiven>,
+) {
+    let rules = p.data.rules();
+    let a = me.get();
+    let aggression = aggression(&p.data, me);
+    for other in FactionIx::all(p.entities.factions.len()) {
+        let b = other.get();
+        if b == a || !court.in_play[b] || truce_between(p, me, other) {
             continue;
         }
-        let aggression = aggression(&p.data, me);
-        for other in FactionIx::all(nf) {
-            let b = other.get();
-            if b == a || !in_play[b] || truce_between(p, me, other) {
-                continue;
-            }
-            let weak = strength[b] < rules.betrayal_ratio * strength[a];
-            let rich = wealth[b] > wealth[a];
-            let distrust = p.relations.trust(me, other) < rules.betrayal_max_trust;
-            if weak && rich && distrust && rng.chance(rules.betrayal_chance * aggression) {
-                orders.write(OrderGiven { faction: me, order: Order::DeclareWar { on: other } });
-                break;
-            }
+        let weak = court.strength[b] < rules.betrayal_ratio * court.strength[a];
+        let rich = court.wealth[b] > court.wealth[a];
+        let distrust = p.relations.trust(me, other) < rules.betrayal_max_trust;
+        if weak && rich && distrust && rng.chance(rules.betrayal_chance * aggression) {
+            orders.write(OrderGiven { faction: me, order: Order::DeclareWar { on: other } });
+            break;
         }
     }
 }
