@@ -136,6 +136,19 @@ pub enum Condition {
     },
     /// A human plays the faction.
     HumanPlays(String),
+    /// The army is in the field: raised, not disbanded, with men.
+    ArmyExists(String),
+    /// The army is in the field in the province.
+    ArmyAt {
+        army: String,
+        province: String,
+    },
+    /// The character is held prisoner.
+    Captive(String),
+    /// The character is dead.
+    Dead(String),
+    /// The character is in exile.
+    Exiled(String),
 }
 
 /// A change to the state of the game.
@@ -282,6 +295,54 @@ pub enum Effect {
     },
     /// Fire another event next month, whatever its trigger.
     FireEvent(String),
+    /// The `then` effects if `when` holds when the option is taken, else the `else` ones.
+    If {
+        when: Condition,
+        #[serde(default)]
+        then: Vec<Effect>,
+        #[serde(default, rename = "else")]
+        otherwise: Vec<Effect>,
+    },
+    /// An army loses a share (0-1) of its men.
+    Attrition {
+        army: String,
+        share: f64,
+    },
+    /// A captive goes free, back to the faction he serves.
+    Release(String),
+    /// `from` pays `to` up to `amount` (as much as it has) and the captive goes free.
+    Ransom {
+        character: String,
+        from: String,
+        to: String,
+        amount: i64,
+    },
+}
+
+impl Effect {
+    /// The effects nested in this one: an `If`'s `then` effects, then its `else` ones.
+    pub fn nested(&self) -> &[Effect] {
+        match self {
+            Effect::If { then, .. } => then,
+            _ => &[],
+        }
+    }
+
+    /// The effects nested in an `If`'s `else` branch.
+    pub fn nested_otherwise(&self) -> &[Effect] {
+        match self {
+            Effect::If { otherwise, .. } => otherwise,
+            _ => &[],
+        }
+    }
+
+    /// This effect and every effect nested in it, depth first (an `If` before its branches).
+    pub fn visit<'a>(&'a self, f: &mut impl FnMut(&'a Effect)) {
+        f(self);
+        for inner in self.nested().iter().chain(self.nested_otherwise()) {
+            inner.visit(f);
+        }
+    }
 }
 
 /// How much an AI likes an option: `base`, multiplied by each factor whose condition holds.

@@ -460,41 +460,41 @@ impl<'a> Validator<'a> {
         // reuse the id of one the scenario starts with.
         let (start_armies, start_treaties) = (s.armies.len(), s.treaties.len());
         let mut raised = BTreeSet::new();
+        let mut located = Vec::new();
         for (i, e) in s.events.iter().enumerate() {
             for (k, o) in e.options.iter().enumerate() {
-                for (j, effect) in o.effects.iter().enumerate() {
-                    let loc = Loc::item("events", i).field("options").at(k).field("effects").at(j);
-                    match effect {
-                        Effect::SpawnArmy(a) if !raised.contains(&("army", a.id.clone())) => {
-                            let at_start = s.armies.iter().take(start_armies).any(|x| x.id == a.id);
-                            if !at_start {
-                                raised.insert(("army", a.id.clone()));
-                            }
-                            self.define("army", |v| &mut v.armies, loc, &a.id);
-                        }
-                        Effect::SignTreaty(t) if !raised.contains(&("treaty", t.id.clone())) => {
-                            let at_start = s.treaties.iter().take(start_treaties).any(|x| x.id == t.id);
-                            if !at_start {
-                                raised.insert(("treaty", t.id.clone()));
-                            }
-                            self.define("treaty", |v| &mut v.treaties, loc, &t.id);
-                        }
-                        _ => {}
+                let loc = Loc::item("events", i).field("options").at(k).field("effects");
+                located_effects(&loc, &o.effects, &mut located);
+            }
+        }
+        for (loc, effect) in located {
+            match effect {
+                Effect::SpawnArmy(a) if !raised.contains(&("army", a.id.clone())) => {
+                    let at_start = s.armies.iter().take(start_armies).any(|x| x.id == a.id);
+                    if !at_start {
+                        raised.insert(("army", a.id.clone()));
                     }
+                    self.define("army", |v| &mut v.armies, loc, &a.id);
                 }
+                Effect::SignTreaty(t) if !raised.contains(&("treaty", t.id.clone())) => {
+                    let at_start = s.treaties.iter().take(start_treaties).any(|x| x.id == t.id);
+                    if !at_start {
+                        raised.insert(("treaty", t.id.clone()));
+                    }
+                    self.define("treaty", |v| &mut v.treaties, loc, &t.id);
+                }
+                _ => {}
             }
         }
     }
 
     fn collect_flags(&mut self) {
-        for e in &self.s.events {
-            for o in &e.options {
-                for effect in &o.effects {
-                    if let Effect::SetFlag(f) = effect {
-                        self.flags.insert(f.clone());
-                    }
+        for effect in self.s.events.iter().flat_map(|e| &e.options).flat_map(|o| &o.effects) {
+            effect.visit(&mut |e| {
+                if let Effect::SetFlag(f) = e {
+                    self.flags.insert(f.clone());
                 }
-            }
+            });
         }
     }
 
@@ -1045,6 +1045,16 @@ impl<'a> Validator<'a> {
                 self.faction_ref(&loc.field("towards"), towards);
                 self.compare(&loc.field("is"), *is);
             }
+            C::ArmyExists(army) => {
+                self.army_ref(loc, army);
+            }
+            C::ArmyAt { army, province } => {
+                self.army_ref(&loc.field("army"), army);
+                self.province_ref(&loc.field("province"), province);
+            }
+            C::Captive(ch) | C::Dead(ch) | C::Exiled(ch) => {
+                self.character_ref(loc, ch);
+            }
         }
     }
 
@@ -1171,6 +1181,28 @@ impl<'a> Validator<'a> {
             E::FireEvent(event) => {
                 self.reference(loc, "event", |v| &v.events, event);
             }
+            E::If { when, then, otherwise } => {
+                self.condition(&loc.field("when"), when);
+                for (i, inner) in then.iter().enumerate() {
+                    self.effect(&loc.field("then").at(i), inner);
+                }
+                for (i, inner) in otherwise.iter().enumerate() {
+                    self.effect(&loc.field("else").at(i), inner);
+                }
+            }
+            E::Attrition { army, share } => {
+                self.army_ref(&loc.field("army"), army);
+                self.real(&loc.field("share"), *share, 0.0, 1.0);
+            }
+            E::Release(c) => {
+                self.character_ref(loc, c);
+            }
+            E::Ransom { character, from, to, amount } => {
+                self.character_ref(&loc.field("character"), character);
+                self.faction_ref(&loc.field("from"), from);
+                self.faction_ref(&loc.field("to"), to);
+                self.quantity(&loc.field("amount"), *amount);
+            }
         }
     }
 }
@@ -1183,17 +1215,27 @@ fn is_colour(text: &str) -> bool {
 /// each id counted once.
 fn army_slots(s: &Scenario) -> usize {
     let starting: BTreeSet<&str> = s.armies.iter().map(|a| a.id.as_str()).collect();
-    let raised: BTreeSet<&str> = s
-        .events
-        .iter()
-        .flat_map(|e| &e.options)
-        .flat_map(|o| &o.effects)
-        .filter_map(|effect| match effect {
-            Effect::SpawnArmy(a) if !starting.contains(a.id.as_str()) => Some(a.id.as_str()),
-            _ => None,
-        })
-        .collect();
+    let mut raised: BTreeSet<&str> = BTreeSet::new();
+    for effect in s.events.iter().flat_map(|e| &e.options).flat_map(|o| &o.effects) {
+        effect.visit(&mut |e| {
+            if let Effect::SpawnArmy(a) = e
+                && !starting.contains(a.id.as_str())
+            {
+                raised.insert(a.id.as_str());
+            }
+        });
+    }
     s.armies.len() + raised.len()
+}
+
+/// Every effect of `effects` (listed at `loc`) with its place, those an `If` holds after it.
+fn located_effects<'a>(loc: &Loc, effects: &'a [Effect], out: &mut Vec<(Loc, &'a Effect)>) {
+    for (j, effect) in effects.iter().enumerate() {
+        let here = loc.at(j);
+        out.push((here.clone(), effect));
+        located_effects(&here.field("then"), effect.nested(), out);
+        located_effects(&here.field("else"), effect.nested_otherwise(), out);
+    }
 }
 
 #[cfg(test)]

@@ -42,6 +42,11 @@ pub enum Test {
     Opinion { of: FactionIx, towards: FactionIx, is: Compare },
     ProvinceGrain { province: ProvinceIx, is: Compare },
     HumanPlays(FactionIx),
+    ArmyExists(ArmyIx),
+    ArmyAt { army: ArmyIx, province: ProvinceIx },
+    Captive(CharacterIx),
+    Dead(CharacterIx),
+    Exiled(CharacterIx),
 }
 
 impl Test {
@@ -55,6 +60,7 @@ impl Test {
             T::Holds { .. } | T::Alive(_) | T::Serves { .. } | T::Rules { .. } | T::HasRole { .. } => 2,
             T::FactionActive(_) | T::Treasury { .. } | T::Grain { .. } | T::Legitimacy { .. } => 2,
             T::Cohesion { .. } | T::ProvinceGrain { .. } | T::Chose { .. } => 2,
+            T::ArmyExists(_) | T::ArmyAt { .. } | T::Captive(_) | T::Dead(_) | T::Exiled(_) => 2,
             T::ArmyIn { .. } | T::Troops { .. } | T::Provinces { .. } => 8,
             T::Not(inner) => inner.cost(),
             T::All(list) | T::Any(list) => list.iter().map(Self::cost).sum(),
@@ -106,6 +112,11 @@ impl Test {
             C::Opinion { of, towards, is } => Self::Opinion { of: f(of), towards: f(towards), is: *is },
             C::ProvinceGrain { province, is } => Self::ProvinceGrain { province: p(province), is: *is },
             C::HumanPlays(faction) => Self::HumanPlays(f(faction)),
+            C::ArmyExists(army) => Self::ArmyExists(ids.army(army)),
+            C::ArmyAt { army, province } => Self::ArmyAt { army: ids.army(army), province: p(province) },
+            C::Captive(character) => Self::Captive(c(character)),
+            C::Dead(character) => Self::Dead(c(character)),
+            C::Exiled(character) => Self::Exiled(c(character)),
         }
     }
 }
@@ -339,6 +350,27 @@ pub enum Command {
     },
     /// Event `i` fires next month, whatever its trigger.
     FireEvent(usize),
+    /// The `then` commands if `when` holds when the option is taken, else the `otherwise` ones.
+    /// Resolved by the events rules when the option is taken: no domain ever receives one.
+    If {
+        when: Test,
+        then: Vec<Command>,
+        otherwise: Vec<Command>,
+    },
+    /// An army loses a share of its men.
+    Attrition {
+        army: ArmyIx,
+        share: f64,
+    },
+    /// A captive goes free.
+    Release(CharacterIx),
+    /// `from` pays `to` up to `amount` and the captive goes free.
+    Ransom {
+        character: CharacterIx,
+        from: FactionIx,
+        to: FactionIx,
+        amount: f64,
+    },
 }
 
 /// What `AdjustProvince` adds to a province's figures.
@@ -529,6 +561,16 @@ impl Program {
             E::ActivateFaction(faction) => K::ActivateFaction(f(faction)),
             E::SetCapital { faction, province } => K::SetCapital { faction: f(faction), province: p(province) },
             E::FireEvent(id) => K::FireEvent(ids.event(id)),
+            E::If { when, then, otherwise } => K::If {
+                when: Test::compile(when, s, ids),
+                then: then.iter().map(|e| self.command(e, s, ids)).collect(),
+                otherwise: otherwise.iter().map(|e| self.command(e, s, ids)).collect(),
+            },
+            E::Attrition { army, share } => K::Attrition { army: a(army), share: *share },
+            E::Release(character) => K::Release(c(character)),
+            E::Ransom { character, from, to, amount } => {
+                K::Ransom { character: c(character), from: f(from), to: f(to), amount: *amount as f64 }
+            }
         }
     }
 }

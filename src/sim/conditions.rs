@@ -5,10 +5,10 @@ use bevy_ecs::system::SystemParam;
 
 use super::compiled::Test;
 use super::data::Static;
-use super::ids::{CharacterIx, FactionIx};
+use super::ids::{ArmyIx, CharacterIx, FactionIx};
 use super::state::{
     Army, Calendar, Choices, Defences, Entities, Flags, InPlay, Owner, Person, Players, Relations, Ruler, Sieges,
-    Standing, Treasury, Treaties, Troops,
+    Standing, Status, Treasury, Treaties, Troops,
 };
 
 /// Read-only access to everything a condition may ask about.
@@ -80,6 +80,11 @@ impl View<'_, '_> {
                 self.owners.get(self.entities.province(*province)).is_ok_and(|(_, def)| is.holds(def.grain))
             }
             T::HumanPlays(f) => self.players.is_human(*f),
+            T::ArmyExists(a) => self.army(*a).is_some(),
+            T::ArmyAt { army, province } => self.army(*army).is_some_and(|(a, _)| a.location == *province),
+            T::Captive(c) => self.person(*c).is_some_and(|p| p.status == Status::Captive),
+            T::Dead(c) => self.person(*c).is_some_and(|p| p.status == Status::Dead),
+            T::Exiled(c) => self.person(*c).is_some_and(|p| p.status == Status::Exiled),
         }
     }
 
@@ -93,6 +98,11 @@ impl View<'_, '_> {
 
     fn faction(&self, f: FactionIx) -> Option<(&Treasury, &Standing, &InPlay, &Ruler)> {
         self.factions.get(self.entities.faction(f)).ok()
+    }
+
+    /// Army `a`, if it is in the field with men.
+    fn army(&self, a: ArmyIx) -> Option<(&Army, &Troops)> {
+        self.entities.army(a).and_then(|e| self.armies.get(e).ok()).filter(|(_, t)| t.total() > 0.0)
     }
 
     /// Armies in the field, in index order.

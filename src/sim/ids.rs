@@ -112,7 +112,11 @@ impl Ids {
         let mut army_names: Vec<String> = s.armies.iter().map(|a| a.name.clone()).collect();
         let mut treaty_ids: Vec<String> = s.treaties.iter().map(|t| t.id.clone()).collect();
         let mut flags: HashMap<String, usize> = HashMap::default();
+        let mut effects = Vec::new();
         for effect in s.events.iter().flat_map(|e| &e.options).flat_map(|o| &o.effects) {
+            effect.visit(&mut |e| effects.push(e));
+        }
+        for effect in effects {
             // Options of events may raise the same army or sign the same treaty in different
             // ways: one id, one slot.
             match effect {

@@ -141,6 +141,11 @@ fn apply_effects(
                     }
                 }
             }
+            Command::Attrition { army, share } => {
+                if let Some(Ok((_, mut men, _))) = entities.army(*army).map(|e| armies.get_mut(e)) {
+                    men.lose_share(*share);
+                }
+            }
             Command::ArmyMorale { army, add } => {
                 if let Some(Ok((_, _, mut spirit))) = entities.army(*army).map(|e| armies.get_mut(e)) {
                     spirit.morale = points(spirit.morale + add);

@@ -165,6 +165,14 @@ fn apply_effects(
             Command::SetRuler { faction, character } => {
                 crown(&data, &entities, &mut people, &mut rulers, faction, character, &mut chronicle)
             }
+            Command::Release(character) | Command::Ransom { character, .. } => {
+                if let Ok(mut p) = people.get_mut(entities.character(character))
+                    && p.status == Status::Captive
+                {
+                    p.status = Status::Active;
+                    chronicle.write(|| format!("{} is set free.", data.character_name(p.ix)));
+                }
+            }
             Command::Loyalty { character, add } => {
                 if let Ok(mut p) = people.get_mut(entities.character(character)) {
                     p.loyalty = points(p.loyalty + add);

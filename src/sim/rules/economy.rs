@@ -71,7 +71,7 @@ fn apply_effects(
                     t.grain = (t.grain + add).max(0.0);
                 }
             }
-            Command::Pay { from, to, amount } => {
+            Command::Pay { from, to, amount } | Command::Ransom { from, to, amount, .. } => {
                 let paid = match treasuries.get_mut(entities.faction(from)) {
                     Ok(mut t) => {
                         let paid = t.silver.min(amount);

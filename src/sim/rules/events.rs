@@ -79,11 +79,24 @@ fn resolve(view: &View, state: &mut EventState, answering: &mut Answering, ix: u
         faction,
         historical: chosen.historical,
     }));
-    for command in &data.program.effects[ix][option] {
-        if let Command::FireEvent(next) = command {
-            state.forced.insert(*next);
+    send(view, state, answering, &data.program.effects[ix][option]);
+}
+
+/// Sends `commands` to the domains, in order; an `If` sends the branch its condition picks, now.
+fn send(view: &View, state: &mut EventState, answering: &mut Answering, commands: &[Command]) {
+    for command in commands {
+        match command {
+            Command::If { when, then, otherwise } => {
+                let branch = if view.holds(when) { then } else { otherwise };
+                send(view, state, answering, branch);
+            }
+            _ => {
+                if let Command::FireEvent(next) = command {
+                    state.forced.insert(*next);
+                }
+                answering.effects.write(ApplyEffect(command.clone()));
+            }
         }
-        answering.effects.write(ApplyEffect(command.clone()));
     }
 }
 
@@ -158,5 +171,72 @@ mod tests {
         assert!(game.world().resource::<crate::sim::state::Flags>().is_set(fight));
         assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Fight.")));
         assert_eq!(game.report().choices.len(), 1);
+    }
+
+    /// A ransom offered if Red's general is held: Red pays Blue and he goes free; otherwise a flag.
+    /// An army at A loses half its men if it stands there.
+    const RANSOM: &str = r#"events: [Event(id: "talks", title: "Talks", faction: "red", options: [
+        Option(id: "pay", name: "Pay", effects: [
+            If(when: Captive("red_general"),
+               then: [Ransom(character: "red_general", from: "red", to: "blue", amount: 500)],
+               else: [SetFlag("nobody_held")]),
+            If(when: All([ArmyExists("red_army"), ArmyAt(army: "red_army", province: "a")]),
+               then: [Attrition(army: "red_army", share: 0.5)]),
+        ]),
+    ])],"#;
+
+    fn ransom_talks(held: bool) -> crate::sim::Sim {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 10000})"#,
+            RANSOM,
+        );
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        if held {
+            let general = game.data().character("red_general");
+            let e = game.world().resource::<crate::sim::state::Entities>().character(general);
+            let mut person = game.world_mut().get_mut::<crate::sim::state::Person>(e).expect("a person");
+            person.status = crate::sim::state::Status::Captive;
+        }
+        game.step();
+        game
+    }
+
+    #[test]
+    fn an_if_takes_the_branch_its_condition_picks_when_the_option_is_taken() {
+        use crate::sim::state::{Flags, Person, Status, Treasury, Troops};
+        use crate::sim::testing::{army, faction};
+        let held = ransom_talks(true);
+        let general = held.data().character("red_general");
+        let e = held.world().resource::<crate::sim::state::Entities>().character(general);
+        assert_eq!(held.world().get::<Person>(e).map(|p| p.status), Some(Status::Active), "ransomed");
+        let (red, blue) = (faction::<Treasury>(&held, "red").silver, faction::<Treasury>(&held, "blue").silver);
+        // Each also collects its month's income: Red 10, Blue 20 (no army pay for Blue).
+        assert!(red < 10_000.0 - 400.0 && blue > 10_000.0 + 500.0, "red {red}, blue {blue}");
+        assert!(chronicle(&held).iter().any(|l| l.ends_with("Red General is set free.")));
+        let flag = held.data().ids.flags["nobody_held"];
+        assert!(!held.world().resource::<Flags>().is_set(flag));
+        assert_eq!(army::<Troops>(&held, "red_army").map(Troops::total), Some(5000.0), "the army at A lost half");
+        let free = ransom_talks(false);
+        assert!(free.world().resource::<Flags>().is_set(flag), "nobody held: the else branch");
+        assert!(faction::<Treasury>(&free, "red").silver > 9_000.0, "no ransom paid");
+    }
+
+    #[test]
+    fn captivity_death_and_exile_are_told_apart() {
+        use crate::sim::state::{Person, Status};
+        let checks = r#"history: [
+            Check(id: "held", text: "Held", date: "1125-03", condition: Captive("red_general"), tolerance: 0),
+            Check(id: "dead", text: "Dead", date: "1125-03", condition: Dead("red_general"), tolerance: 0),
+            Check(id: "exiled", text: "Exiled", date: "1125-03", condition: Exiled("red_general"), tolerance: 0),
+        ],"#;
+        let mut game = sim_with_humans(scenario("", checks), 1, &["red", "blue"]);
+        let general = game.data().character("red_general");
+        let e = game.world().resource::<crate::sim::state::Entities>().character(general);
+        game.world_mut().get_mut::<Person>(e).expect("a person").status = Status::Captive;
+        game.step();
+        let record = game.report().history;
+        let statuses: Vec<_> = record.iter().map(|c| c.status).collect();
+        use crate::sim::CheckStatus::{Diverged, Matched};
+        assert_eq!(statuses, vec![Matched, Diverged, Diverged], "a captive is neither dead nor exiled");
     }
 }
