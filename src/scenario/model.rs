@@ -45,6 +45,9 @@ pub struct Scenario {
     /// It is resolved into the rules when a campaign starts, so a save never holds one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub difficulty: Option<Difficulty>,
+    /// When winter comes and whether it freezes the rivers.
+    #[serde(default, skip_serializing_if = "Winter::is_default")]
+    pub winter: Winter,
     /// Who owns which provinces at the start, overriding the owners written in the map:
     /// faction id to province ids.
     #[serde(default)]
@@ -87,6 +90,36 @@ pub struct Scenario {
     /// Odds the design aims for, measured over many seeds by `jingkang calibrate`.
     #[serde(default)]
     pub calibration: Vec<Target>,
+}
+
+/// When winter comes, which slows marches and starves camps, and whether its frost freezes the
+/// rivers, so that crossing one costs nothing extra.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Winter {
+    /// The winter months, 1 to 12.
+    #[serde(default = "northern_winter")]
+    pub months: Vec<i64>,
+    /// Whether rivers freeze in winter (a `River` connection may say otherwise with `freezes`).
+    #[serde(default = "yes")]
+    pub rivers_freeze: bool,
+}
+
+impl Default for Winter {
+    fn default() -> Self {
+        Self { months: northern_winter(), rivers_freeze: true }
+    }
+}
+
+impl Winter {
+    /// Whether this is the winter of North China: November to February, rivers frozen.
+    pub fn is_default(&self) -> bool {
+        *self == Self::default()
+    }
+}
+
+fn northern_winter() -> Vec<i64> {
+    vec![11, 12, 1, 2]
 }
 
 /// An included file: the same list sections as a scenario, and nothing else.
@@ -393,6 +426,9 @@ pub struct Connection {
     pub kind: ConnectionKind,
     /// Days of march for infantry on open ground.
     pub days: i64,
+    /// For a `River`: whether it freezes in winter; by default as the scenario's `winter` says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub freezes: Option<bool>,
 }
 
 /// What a drawn line shows.

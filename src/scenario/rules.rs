@@ -71,7 +71,7 @@ rules! {
     // ---- movement
     /// Days of march an army has each month at speed 1.0.
     march_days: 30.0, 1.0, 365.0;
-    /// Multiplier on marching days in winter (November to February).
+    /// Multiplier on marching days in winter (the scenario's `winter` months: by default November to February).
     winter_march: 0.7, 0.0, 1.0;
     /// Multiplier on the days to cross a river outside winter (in winter the rivers freeze).
     river_crossing: 1.5, 0.0, 100.0;

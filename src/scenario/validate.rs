@@ -347,6 +347,9 @@ impl<'a> Validator<'a> {
 
     fn header(&mut self) {
         let s = self.s;
+        for (i, month) in s.winter.months.iter().enumerate() {
+            self.range(&Loc::header("winter").field("months").at(i), *month, 1, 12);
+        }
         if s.format_version != FORMAT_VERSION {
             self.report(
                 &Loc::header("format_version"),
@@ -736,6 +739,11 @@ impl<'a> Validator<'a> {
             let from_ok = self.province_ref(&loc.field("from"), &c.from);
             let to_ok = self.province_ref(&loc.field("to"), &c.to);
             self.range(&loc.field("days"), c.days, 1, 365);
+            if c.freezes.is_some() && c.kind != ConnectionKind::River {
+                let kind = format!("{:?}", c.kind);
+                let message = format!("`freezes` is for River connections; a {kind} does not freeze");
+                self.report(&loc.field("freezes"), ErrorKind::NotAllowed(message));
+            }
             if !(from_ok && to_ok) {
                 continue;
             }

@@ -50,6 +50,8 @@ pub struct StaticData {
     pub terrain_ix: Vec<usize>,
     /// Shortest routes between provinces, outside winter and in winter (frozen rivers).
     pub routes: [Routes; 2],
+    /// Whether each month (1-12, by index) is a winter month.
+    winter: [bool; 13],
     /// The scenario's conditions, effects, treaties and armies with their ids resolved.
     pub program: Program,
 }
@@ -103,6 +105,13 @@ impl StaticData {
             .collect();
         let faction_traits = s.factions.iter().map(|f| sum_traits(&f.traits, Traits::default())).collect();
         let program = Program::compile(&s, &ids);
+        let mut winter = [false; 13];
+        for month in &s.winter.months {
+            // Validated to lie in 1-12.
+            if let Some(slot) = usize::try_from(*month).ok().and_then(|m| winter.get_mut(m)) {
+                *slot = true;
+            }
+        }
         static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut data = Self {
             id: NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -113,6 +122,7 @@ impl StaticData {
             character_traits,
             faction_traits,
             routes: [Routes::default(), Routes::default()],
+            winter,
             program,
         };
         for winter in [false, true] {
@@ -127,13 +137,21 @@ impl StaticData {
         &self.scenario.rules
     }
 
-    /// Days to march along connection `connection` into `to`, in winter or not.
+    /// Days to march along connection `connection` into `to`, in winter or not: a river costs
+    /// `river_crossing` times the days unless it is frozen.
     pub fn step_days(&self, connection: usize, to: ProvinceIx, winter: bool) -> f64 {
         let rules = self.rules();
         let c = &self.scenario.connections[connection];
         let terrain = self.terrain_of(to);
-        let river = if c.kind == ConnectionKind::River && !winter { rules.river_crossing } else { 1.0 };
+        let frozen = winter && c.freezes.unwrap_or(self.scenario.winter.rivers_freeze);
+        let river = if c.kind == ConnectionKind::River && !frozen { rules.river_crossing } else { 1.0 };
         c.days as f64 * terrain.move_cost.max(rules.min_move_cost) * river
+    }
+
+    /// Whether `date` falls in the scenario's winter (by default November to February), which
+    /// slows marches, starves camps and may freeze the rivers.
+    pub fn is_winter(&self, date: crate::scenario::Date) -> bool {
+        self.winter.get(usize::from(date.month)).copied().unwrap_or(false)
     }
 
     /// The terrain of a province.
@@ -361,5 +379,29 @@ mod tests {
         assert_eq!(restored.data().rules().ai_bonus, 0.8, "not the scenario's own hard level");
         let fresh = sim(scenario("", ""), 1);
         assert_eq!(fresh.data().rules().ai_bonus, 1.0);
+    }
+
+    #[test]
+    fn winter_comes_in_the_scenario_s_months_and_freezes_the_rivers_it_says() {
+        use crate::scenario::{ConnectionKind, Date, Winter};
+        let river = |winter: Winter, freezes: Option<bool>| {
+            let mut s = scenario("", "");
+            s.connections[0].kind = ConnectionKind::River;
+            s.connections[0].freezes = freezes;
+            s.winter = winter;
+            StaticData::new(&validate_embedded(s, "test").expect("valid"))
+        };
+        let north = river(Winter::default(), None);
+        assert!(north.is_winter(Date::new(1125, 12)) && !north.is_winter(Date::new(1125, 6)));
+        let b = north.province("b");
+        let (summer, winter) = (north.step_days(0, b, false), north.step_days(0, b, true));
+        assert_eq!(summer, winter * north.rules().river_crossing, "a frozen river costs nothing extra");
+        let south = river(Winter { months: vec![6, 7], rivers_freeze: false }, None);
+        assert!(south.is_winter(Date::new(1125, 7)) && !south.is_winter(Date::new(1125, 12)));
+        assert_eq!(south.step_days(0, b, true), summer, "the Yangtze does not freeze");
+        let thawed = river(Winter::default(), Some(false));
+        assert_eq!(thawed.step_days(0, b, true), summer, "one river may stay open");
+        let frozen = river(Winter { months: vec![1], rivers_freeze: false }, Some(true));
+        assert_eq!(frozen.step_days(0, b, true), winter, "and one may freeze where others do not");
     }
 }

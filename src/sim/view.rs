@@ -357,7 +357,7 @@ pub fn route(world: &World, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
     let read = Reading::of(world);
     let data = read.data;
     let rules = data.rules();
-    let winter = world.resource::<Calendar>().is_winter();
+    let winter = data.is_winter(world.resource::<Calendar>().date);
     let a = read.army(army)?;
     let from = a.army.location;
     let routes = data.routes(winter);

@@ -353,7 +353,7 @@ fn army_order(
             .then_some(Order::Besiege { army: force.army.ix, assault: stance == Stance::Assault });
     }
     // 2. Guard a threatened capital.
-    let routes = p.data.routes(p.calendar.is_winter());
+    let routes = p.data.routes(p.data.is_winter(p.calendar.date));
     let threatened = |c: ProvinceIx| {
         month
             .forces

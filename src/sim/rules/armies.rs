@@ -57,7 +57,7 @@ fn march(
     mut positions: Local<Vec<Option<(FactionIx, ProvinceIx)>>>,
 ) {
     let rules = data.rules();
-    let winter = calendar.is_winter();
+    let winter = data.is_winter(calendar.date);
     let routes = data.routes(winter);
     // Where each army in the field stands, by army index.
     let positions = &mut *positions;

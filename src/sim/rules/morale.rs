@@ -110,7 +110,7 @@ fn army_morale(spirits: &Spirits, armies: &mut Query<(&Army, &mut Troops, &mut S
         // Shut inside a besieged city, or camped before one in winter.
         match sieges.0[army.location.get()] {
             Some(siege) if siege.besieger != army.owner => spirit.morale -= rules.siege_morale,
-            Some(_) if calendar.is_winter() => spirit.morale -= rules.siege_morale,
+            Some(_) if data.is_winter(calendar.date) => spirit.morale -= rules.siege_morale,
             _ => {}
         }
         spirit.morale = points(spirit.morale);

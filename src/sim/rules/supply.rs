@@ -93,7 +93,7 @@ fn feed_armies(
         }
         let hunger = if need > 0.0 { 1.0 - fed / need } else { 0.0 };
         if hunger > rules.hunger_threshold {
-            let winter = if calendar.is_winter() { rules.winter_attrition } else { 1.0 };
+            let winter = if data.is_winter(calendar.date) { rules.winter_attrition } else { 1.0 };
             troops.lose_share(rules.attrition * hunger * winter);
             spirit.morale = (spirit.morale - rules.hungry_morale * hunger).max(0.0);
         }

@@ -31,11 +31,6 @@ impl Calendar {
     pub fn is_last_month(&self) -> bool {
         self.date == self.end
     }
-
-    /// Winter months slow armies and starve camps: November to February.
-    pub fn is_winter(&self) -> bool {
-        matches!(self.date.month, 11 | 12 | 1 | 2)
-    }
 }
 
 /// The seed the campaign was started with.
