@@ -124,7 +124,7 @@ fn top_bar(
                         ui.label(format!("(player {} of {})", session.current + 1, session.humans.len()));
                     }
                     ui.separator();
-                    ui.label(format!("Silver {}", silver(f.treasury)));
+                    ui.label(format!("Silver {}", silver(f.treasury, &s.currency)));
                     ui.label(format!("Grain {}", thousands(f.grain)));
                     ui.label(format!("Legitimacy {:.0}", f.legitimacy));
                     ui.label(format!("Court {:.0}", f.cohesion));
@@ -410,7 +410,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
         ui.separator();
         ui.strong("Send envoys");
         ui.horizontal(|ui| {
-            ui.label("Indemnity offered with peace (thousand taels)");
+            ui.label(format!("Indemnity offered with peace (thousand {})", s.currency));
             ui.add(egui::DragValue::new(&mut windows.indemnity).range(0.0..=100_000.0).speed(100.0));
             ui.label("Truce months");
             ui.add(egui::DragValue::new(&mut windows.truce_months).range(1..=60));
@@ -498,13 +498,13 @@ fn thousands(value: f64) -> String {
     if value < -0.5 { format!("-{out}") } else { out }
 }
 
-/// Silver held in thousands of taels, as a player reads it: 90000 as "90.0 million taels",
-/// 850 as "850 thousand taels".
-fn silver(thousand_taels: f64) -> String {
-    if thousand_taels.abs() >= 999.5 {
-        format!("{:.1} million taels", thousand_taels / 1000.0)
+/// Silver held in thousands of the scenario's currency, as a player reads it: 90000 taels as
+/// "90.0 million taels", 850 as "850 thousand taels".
+fn silver(thousands: f64, currency: &str) -> String {
+    if thousands.abs() >= 999.5 {
+        format!("{:.1} million {currency}", thousands / 1000.0)
     } else {
-        format!("{:.0} thousand taels", thousand_taels)
+        format!("{thousands:.0} thousand {currency}")
     }
 }
 
@@ -525,10 +525,11 @@ mod tests {
 
     #[test]
     fn silver_reads_in_millions_once_past_a_million_taels() {
-        assert_eq!(super::silver(90_000.0), "90.0 million taels");
-        assert_eq!(super::silver(1_240.0), "1.2 million taels");
-        assert_eq!(super::silver(999.7), "1.0 million taels");
-        assert_eq!(super::silver(850.2), "850 thousand taels");
-        assert_eq!(super::silver(-2_500.0), "-2.5 million taels");
+        assert_eq!(super::silver(90_000.0, "taels"), "90.0 million taels");
+        assert_eq!(super::silver(1_240.0, "taels"), "1.2 million taels");
+        assert_eq!(super::silver(999.7, "taels"), "1.0 million taels");
+        assert_eq!(super::silver(850.2, "taels"), "850 thousand taels");
+        assert_eq!(super::silver(-2_500.0, "taels"), "-2.5 million taels");
+        assert_eq!(super::silver(12_000.0, "denarii"), "12.0 million denarii", "each era its money");
     }
 }

@@ -48,6 +48,9 @@ pub struct Scenario {
     /// When winter comes and whether it freezes the rivers.
     #[serde(default, skip_serializing_if = "Winter::is_default")]
     pub winter: Winter,
+    /// The name of the money, plural: sums are counted in thousands of it ("500 thousand taels").
+    #[serde(default = "taels", skip_serializing_if = "is_taels")]
+    pub currency: String,
     /// Who owns which provinces at the start, overriding the owners written in the map:
     /// faction id to province ids.
     #[serde(default)]
@@ -116,6 +119,14 @@ impl Winter {
     pub fn is_default(&self) -> bool {
         *self == Self::default()
     }
+}
+
+fn taels() -> String {
+    "taels".to_string()
+}
+
+fn is_taels(currency: &str) -> bool {
+    currency == "taels"
 }
 
 fn northern_winter() -> Vec<i64> {

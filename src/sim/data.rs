@@ -222,6 +222,11 @@ impl StaticData {
         &self.ids.army_labels[a.get()]
     }
 
+    /// A sum of money, counted in thousands, in the scenario's currency: "500 thousand taels".
+    pub fn money(&self, thousands: f64) -> String {
+        format!("{thousands:.0} thousand {}", self.scenario.currency)
+    }
+
     /// The faction that answers event `event`.
     pub fn event_faction(&self, event: usize) -> FactionIx {
         self.program.event_factions[event]
@@ -403,5 +408,15 @@ mod tests {
         assert_eq!(thawed.step_days(0, b, true), summer, "one river may stay open");
         let frozen = river(Winter { months: vec![1], rivers_freeze: false }, Some(true));
         assert_eq!(frozen.step_days(0, b, true), winter, "and one may freeze where others do not");
+    }
+
+    #[test]
+    fn sums_are_told_in_the_scenario_s_money() {
+        let mut s = scenario("", "");
+        let taels = StaticData::new(&validate_embedded(s.clone(), "test").expect("valid"));
+        assert_eq!(taels.money(500.0), "500 thousand taels");
+        s.currency = "denarii".into();
+        let denarii = StaticData::new(&validate_embedded(s, "test").expect("valid"));
+        assert_eq!(denarii.money(1234.4), "1234 thousand denarii");
     }
 }

@@ -315,16 +315,12 @@ fn describe_terms(data: &StaticData, terms: &TreatyTerms) -> String {
         }
         TreatyTerms::Alliance { against, .. } => format!("alliance against {}", names(against)),
         TreatyTerms::Tribute { payer, payee, yearly } => {
-            format!(
-                "{} pays {} {yearly:.0} thousand taels a year",
-                data.faction_name(*payer),
-                data.faction_name(*payee)
-            )
+            format!("{} pays {} {} a year", data.faction_name(*payer), data.faction_name(*payee), data.money(*yearly))
         }
         TreatyTerms::Truce { until } => format!("truce until {until}"),
         TreatyTerms::Peace { payee, indemnity_left, ceded, .. } => {
             let mut text =
-                format!("peace; {indemnity_left:.0} thousand taels still owed to {}", data.faction_name(*payee));
+                format!("peace; {} still owed to {}", data.money(*indemnity_left), data.faction_name(*payee));
             if !ceded.is_empty() {
                 let places: Vec<&str> = ceded.iter().map(|(p, _)| data.province_name(*p)).collect();
                 text.push_str(&format!("; ceded: {}", places.join(", ")));

@@ -209,7 +209,8 @@ fn judge_peace_proposal(
     let (a, b) = (data.faction_name(me), data.faction_name(to));
     chronicle.write(|| {
         format!(
-            "{a} sues {b} for peace, offering {indemnity:.0} thousand taels{}. {}.",
+            "{a} sues {b} for peace, offering {}{}. {}.",
+            data.money(indemnity),
             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
             answer.reason
         )

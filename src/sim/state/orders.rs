@@ -33,10 +33,10 @@ impl Proposal {
     pub fn describe(&self, data: &StaticData) -> String {
         match self {
             Proposal::Peace { indemnity, ceded } if ceded.is_empty() => {
-                format!("offer of peace with {indemnity:.0} thousand taels")
+                format!("offer of peace with {}", data.money(*indemnity))
             }
             Proposal::Peace { indemnity, ceded } => {
-                format!("offer of peace with {indemnity:.0} thousand taels and {} provinces", ceded.len())
+                format!("offer of peace with {} and {} provinces", data.money(*indemnity), ceded.len())
             }
             Proposal::Truce { months } => format!("request for a truce of {months} months"),
             Proposal::Alliance { against } => {
