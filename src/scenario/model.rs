@@ -121,6 +121,10 @@ impl Winter {
     }
 }
 
+fn is_false(b: &bool) -> bool {
+    !b
+}
+
 fn taels() -> String {
     "taels".to_string()
 }
@@ -279,6 +283,9 @@ pub enum Modifier {
 pub struct Faction {
     pub id: String,
     pub name: String,
+    /// A plural name ("Xinye and Fancheng"), which the chronicle gives plural verbs.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub plural: bool,
     #[serde(default)]
     pub description: String,
     /// Map colour, `"#rrggbb"`.
@@ -369,6 +376,9 @@ pub struct Character {
 pub struct Province {
     pub id: String,
     pub name: String,
+    /// A plural name ("Xinye and Fancheng"), which the chronicle gives plural verbs.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub plural: bool,
     /// (longitude, latitude) in degrees.
     pub position: (f64, f64),
     pub terrain: String,
@@ -468,6 +478,9 @@ pub struct Line {
 pub struct Army {
     pub id: String,
     pub name: String,
+    /// A plural name ("Xinye and Fancheng"), which the chronicle gives plural verbs.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub plural: bool,
     pub owner: String,
     pub location: String,
     #[serde(default)]

@@ -204,6 +204,8 @@ impl TreatySpec {
 pub struct Spawn {
     pub ix: ArmyIx,
     pub name: String,
+    /// Whether the name is plural ("the Jin horsemen"), for the verbs that follow it.
+    pub plural: bool,
     pub owner: FactionIx,
     pub location: ProvinceIx,
     pub commander: Option<CharacterIx>,
@@ -220,6 +222,7 @@ impl Spawn {
         Self {
             ix: ids.army(&a.id),
             name: a.name.clone(),
+            plural: a.plural,
             owner: ids.faction(&a.owner),
             location: ids.province(&a.location),
             commander: a.commander.as_deref().map(|c| ids.character(c)),

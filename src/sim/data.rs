@@ -222,6 +222,16 @@ impl StaticData {
         &self.ids.army_labels[a.get()]
     }
 
+    /// How the chronicle's words agree with a faction's name.
+    pub fn faction_agrees(&self, f: FactionIx) -> Agree {
+        Agree { plural: self.scenario.factions[f.get()].plural }
+    }
+
+    /// How the chronicle's words agree with a province's name.
+    pub fn province_agrees(&self, p: ProvinceIx) -> Agree {
+        Agree { plural: self.scenario.provinces[p.get()].plural }
+    }
+
     /// A sum of money, counted in thousands, in the scenario's currency: "500 thousand taels".
     pub fn money(&self, thousands: f64) -> String {
         format!("{thousands:.0} thousand {}", self.scenario.currency)
@@ -251,6 +261,30 @@ impl StaticData {
             imposed.insert(e, o);
         }
         Ok(imposed)
+    }
+}
+
+/// The words that agree with a name in a sentence: a plural name ("Xinye and Fancheng") takes
+/// plural verbs and "they".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Agree {
+    pub plural: bool,
+}
+
+impl Agree {
+    /// `singular` or `plural`, as the name takes: `verb("falls", "fall")`.
+    pub fn verb<'a>(self, singular: &'a str, plural: &'a str) -> &'a str {
+        if self.plural { plural } else { singular }
+    }
+
+    /// "it" or "they".
+    pub fn it(self) -> &'static str {
+        self.verb("it", "they")
+    }
+
+    /// "its" or "their".
+    pub fn its(self) -> &'static str {
+        self.verb("its", "their")
     }
 }
 

@@ -52,30 +52,33 @@ pub fn judge_peace(
 ) -> Answer {
     let rules = data.rules();
     let PeaceOffer { indemnity, ceded, capital_besieged: proposer_capital_besieged, unmet_goal } = offer;
+    let (j, p) = (data.faction_agrees(judge), data.faction_agrees(proposer));
+    let (who, to) = (data.faction_name(judge), data.faction_name(proposer));
+    let (refuses, it) = (j.verb("refuses", "refuse"), j.it());
+    let refusal = |why: String| Answer { accept: false, reason: format!("{who} {refuses}: {why}") };
     if let Some(goal) = unmet_goal {
-        let (who, place) = (data.faction_name(judge), data.province_name(goal));
-        return Answer { accept: false, reason: format!("{who} refuses: it will not stop short of {place}") };
+        return refusal(format!("{it} will not stop short of {}", data.province_name(goal)));
     }
     let balance = strength[judge.get()] / strength[proposer.get()].max(1.0);
     let trust = relations.trust(judge, proposer);
     let gain = indemnity / (judge_treasury + rules.ai_treasury_floor) * rules.ai_indemnity_weight + ceded as f64;
-    let (who, to) = (data.faction_name(judge), data.faction_name(proposer));
     if proposer_capital_besieged {
-        return Answer { accept: false, reason: format!("{who} refuses: {to}'s capital is about to fall") };
+        return refusal(format!("{to}'s capital is about to fall"));
     }
     if trust < rules.ai_peace_trust {
-        return Answer { accept: false, reason: format!("{who} refuses: it does not trust {to} to keep its word") };
+        return refusal(format!("{it} {} not trust {to} to keep {} word", j.verb("does", "do"), p.its()));
     }
     if balance > rules.ai_peace_balance + gain {
-        return Answer {
-            accept: false,
-            reason: format!("{who} refuses: it is winning ({}) and means to take more", describe_advantage(balance)),
-        };
+        let (is, means) = (j.verb("is", "are"), j.verb("means", "mean"));
+        return refusal(format!("{it} {is} winning ({}) and {means} to take more", describe_advantage(balance)));
     }
     if gain < rules.ai_peace_gain && balance > 1.0 {
-        return Answer { accept: false, reason: format!("{who} refuses: the terms give it too little") };
+        return refusal(format!("the terms give {} too little", j.verb("it", "them")));
     }
-    Answer { accept: true, reason: format!("{who} accepts: the terms are worth more than fighting on") }
+    Answer {
+        accept: true,
+        reason: format!("{who} {}: the terms are worth more than fighting on", j.verb("accepts", "accept")),
+    }
 }
 
 /// A strength ratio from which the chronicle stops giving the figure.

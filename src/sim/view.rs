@@ -315,7 +315,8 @@ fn describe_terms(data: &StaticData, terms: &TreatyTerms) -> String {
         }
         TreatyTerms::Alliance { against, .. } => format!("alliance against {}", names(against)),
         TreatyTerms::Tribute { payer, payee, yearly } => {
-            format!("{} pays {} {} a year", data.faction_name(*payer), data.faction_name(*payee), data.money(*yearly))
+            let pays = data.faction_agrees(*payer).verb("pays", "pay");
+            format!("{} {pays} {} {} a year", data.faction_name(*payer), data.faction_name(*payee), data.money(*yearly))
         }
         TreatyTerms::Truce { until } => format!("truce until {until}"),
         TreatyTerms::Peace { payee, indemnity_left, ceded, .. } => {

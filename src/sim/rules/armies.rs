@@ -125,8 +125,10 @@ fn apply_effects(
                 }
                 let e = commands.spawn(ArmyBundle::from(spawn)).id();
                 entities.armies[spawn.ix.get()] = Some(e);
-                chronicle
-                    .write(|| format!("{} takes the field at {}.", spawn.name, data.province_name(spawn.location)));
+                chronicle.write(|| {
+                    let takes = if spawn.plural { "take" } else { "takes" };
+                    format!("{} {takes} the field at {}.", spawn.name, data.province_name(spawn.location))
+                });
             }
             Command::DisbandArmy(ix) => {
                 if let Some(e) = entities.army(*ix) {

@@ -197,7 +197,11 @@ fn battle(
             "Battle at {}: {} {} {} ({:.0} men lost against {:.0}).",
             data.province_name(province),
             data.faction_name(winner),
-            if rout { "routs" } else { "defeats" },
+            if rout {
+                data.faction_agrees(winner).verb("routs", "rout")
+            } else {
+                data.faction_agrees(winner).verb("defeats", "defeat")
+            },
             data.faction_name(loser),
             loser_losses,
             winner_losses

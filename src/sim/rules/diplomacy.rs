@@ -49,7 +49,10 @@ fn apply_effects(
                 relations.add_opinion(d, a, -rules.war_opinion);
                 relations.add_trust(d, a, -rules.war_trust);
                 treaties.end_between(a, d);
-                chronicle.write(|| format!("{} declares war on {}.", data.faction_name(a), data.faction_name(d)));
+                chronicle.write(|| {
+                    let declares = data.faction_agrees(a).verb("declares", "declare");
+                    format!("{} {declares} war on {}.", data.faction_name(a), data.faction_name(d))
+                });
             }
             Command::MakePeace { a, b } if relations.at_war(a, b) => {
                 relations.set_war(a, b, false);
@@ -152,11 +155,19 @@ fn declare_war(envoys: &mut Envoys, me: FactionIx, on: FactionIx) {
         }
     }
     let (a, b) = (data.faction_name(me), data.faction_name(on));
+    let (me_, on_) = (data.faction_agrees(me), data.faction_agrees(on));
     chronicle.write(|| {
         if broken.is_empty() {
-            format!("{a} declares war on {b}.")
+            format!("{a} {} war on {b}.", me_.verb("declares", "declare"))
         } else {
-            format!("{a} judges {b} weak and rich, breaks the {} and turns on it.", broken.join(" and the "))
+            format!(
+                "{a} {} {b} weak and rich, {} the {} and {} on {}.",
+                me_.verb("judges", "judge"),
+                me_.verb("breaks", "break"),
+                broken.join(" and the "),
+                me_.verb("turns", "turn"),
+                on_.it()
+            )
         }
     });
 }
@@ -209,7 +220,8 @@ fn judge_peace_proposal(
     let (a, b) = (data.faction_name(me), data.faction_name(to));
     chronicle.write(|| {
         format!(
-            "{a} sues {b} for peace, offering {}{}. {}.",
+            "{a} {} {b} for peace, offering {}{}. {}.",
+            data.faction_agrees(me).verb("sues", "sue"),
             data.money(indemnity),
             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
             answer.reason
@@ -227,8 +239,13 @@ fn judge_truce(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: Factio
     let (a, b) = (data.faction_name(me), data.faction_name(to));
     chronicle.write(|| {
         format!(
-            "{a} asks {b} for a truce of {months} months; {b} {}.",
-            if accept { "agrees" } else { "refuses, sensing advantage" }
+            "{a} {} {b} for a truce of {months} months; {b} {}.",
+            data.faction_agrees(me).verb("asks", "ask"),
+            if accept {
+                data.faction_agrees(to).verb("agrees", "agree")
+            } else {
+                data.faction_agrees(to).verb("refuses, sensing advantage", "refuse, sensing advantage")
+            }
         )
     });
     accept
@@ -241,9 +258,14 @@ fn judge_alliance(envoys: &mut Envoys, me: FactionIx, to: FactionIx, against: Fa
     let (a, b) = (data.faction_name(me), data.faction_name(to));
     chronicle.write(|| {
         format!(
-            "{a} proposes an alliance against {} to {b}; {b} {}.",
+            "{a} {} an alliance against {} to {b}; {b} {}.",
+            data.faction_agrees(me).verb("proposes", "propose"),
             data.faction_name(against),
-            if accept { "accepts" } else { "declines" }
+            if accept {
+                data.faction_agrees(to).verb("accepts", "accept")
+            } else {
+                data.faction_agrees(to).verb("declines", "decline")
+            }
         )
     });
     accept
@@ -265,7 +287,9 @@ fn answer_proposal(envoys: &mut Envoys, answered: &mut Vec<usize>, me: FactionIx
     let data = &envoys.data;
     let (a, b) = (data.faction_name(me), data.faction_name(pending.from));
     envoys.chronicle.write(|| {
-        format!("{a} {} {b}'s {}.", if accept { "accepts" } else { "refuses" }, pending.proposal.describe(data))
+        let answers = data.faction_agrees(me);
+        let verb = if accept { answers.verb("accepts", "accept") } else { answers.verb("refuses", "refuse") };
+        format!("{a} {verb} {b}'s {}.", pending.proposal.describe(data))
     });
     if accept {
         sign(envoys, pending.from, me, &pending.proposal);

@@ -67,7 +67,10 @@ impl Ceding<'_> {
         }
         let from = owner.0.replace(to);
         self.transfers.write(ProvinceTransferred { province: p, from, to });
-        self.chronicle.write(|| format!("{} passes to {}.", data.province_name(p), data.faction_name(to)));
+        self.chronicle.write(|| {
+            let passes = data.province_agrees(p).verb("passes", "pass");
+            format!("{} {passes} to {}.", data.province_name(p), data.faction_name(to))
+        });
     }
 }
 

@@ -234,9 +234,10 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         cause: None,
     });
     let data = &craft.data;
-    craft
-        .chronicle
-        .write(|| format!("{} lays siege to {}.", data.faction_name(besieger), data.province_name(front.province)));
+    craft.chronicle.write(|| {
+        let lays = data.faction_agrees(besieger).verb("lays", "lay");
+        format!("{} {lays} siege to {}.", data.faction_name(besieger), data.province_name(front.province))
+    });
     Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0 }
 }
 
@@ -409,18 +410,18 @@ fn fall(
     let data = &craft.data;
     craft.chronicle.write(|| {
         let (city, taker) = (data.province_name(province), data.faction_name(besieger));
+        let (place, victor) = (data.province_agrees(province), data.faction_agrees(besieger));
+        let falls = place.verb("falls", "fall");
+        let after = self::months(months);
         match cause {
-            FallCause::Undefended => format!("{taker} takes {city} without a fight."),
+            FallCause::Undefended => format!("{taker} {} {city} without a fight.", victor.verb("takes", "take")),
             FallCause::Starvation => {
-                format!("{city} falls to {taker}, starved into surrender, after {} of siege.", self::months(months))
+                format!("{city} {falls} to {taker}, starved into surrender, after {after} of siege.")
             }
-            FallCause::Assault => {
-                format!("{city} falls to {taker}, taken by storm, after {} of siege.", self::months(months))
+            FallCause::Assault => format!("{city} {falls} to {taker}, taken by storm, after {after} of siege."),
+            FallCause::Breach => {
+                format!("{city} {falls} to {taker}, through a breach in {} walls, after {after} of siege.", place.its())
             }
-            FallCause::Breach => format!(
-                "{city} falls to {taker}, through a breach in its walls, after {} of siege.",
-                self::months(months)
-            ),
         }
     });
 }
@@ -556,5 +557,27 @@ mod tests {
         game.step();
         assert!(game.world().resource::<SiegeLog>().0.iter().all(|r| r.province != game.data().province("a")));
         assert!(army::<Army>(&game, "red_army").is_some());
+    }
+
+    #[test]
+    fn a_plural_city_and_a_plural_faction_take_plural_verbs() {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
+            "",
+        );
+        let b = &mut s.provinces[1];
+        (b.population, b.garrison, b.grain, b.walls) = (0, 3000, 3, 10);
+        (b.name, b.plural) = ("Xinye and Fancheng".into(), true);
+        (s.factions[0].name, s.factions[0].plural) = ("The Allies".into(), true);
+        let mut game = sim(s, 1);
+        for _ in 0..2 {
+            game.step();
+        }
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("The Allies lay siege to Xinye and Fancheng.")), "{lines:#?}");
+        assert!(
+            lines.iter().any(|l| l.contains("Xinye and Fancheng fall to The Allies, starved into surrender")),
+            "{lines:#?}"
+        );
     }
 }

@@ -49,7 +49,10 @@ fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut Chroni
             continue;
         }
         let winner = data.program.victors[ix];
-        chronicle.write(|| format!("{} wins: {}", data.faction_name(winner), v.description));
+        chronicle.write(|| {
+            let wins = data.faction_agrees(winner).verb("wins", "win");
+            format!("{} {wins}: {}", data.faction_name(winner), v.description)
+        });
         over.0 = Some(Outcome {
             winner: Some(winner),
             victory: Some(ix),
