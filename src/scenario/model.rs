@@ -368,6 +368,10 @@ pub struct Character {
     /// `false` for someone who enters the story later, through an event.
     #[serde(default = "yes")]
     pub active: bool,
+    /// The year of his birth: with it he may die of age (the `mortality_` rules); without it he
+    /// dies only by the story's events.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub born: Option<i64>,
 }
 
 /// A prefecture or city.

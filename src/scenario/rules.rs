@@ -247,6 +247,10 @@ rules! {
     loyalty_drift: 0.5, 0.0, 100.0;
     /// Loyalty a defector starts with under his new master.
     defector_loyalty: 60.0, 0.0, 100.0, added;
+    /// Yearly chance that a character of fifty (whose birth year the scenario gives) dies of age.
+    mortality_at_fifty: 0.02, 0.0, 1.0, added;
+    /// Years in which that chance doubles, older (and halves, younger).
+    mortality_doubling_years: 8.0, 1.0, 100.0, added;
 
     // ---- diplomacy
     /// Opinion the victim of a war declared by an event loses of the attacker.

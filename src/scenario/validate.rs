@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Deref;
 
-use super::date::Date;
+use super::date::{Date, MIN_YEAR};
 use super::error::{ErrorKind, ScenarioError, ScenarioErrors, closest};
 use super::load::Loaded;
 use super::logic::{Compare, Condition, Effect, Weight};
@@ -711,6 +711,9 @@ impl<'a> Validator<'a> {
         }
         self.range(&loc.field("loyalty"), c.loyalty, 0, 100);
         self.trait_refs(&loc.field("traits"), &c.traits);
+        if let Some(born) = c.born {
+            self.range(&loc.field("born"), born, i64::from(MIN_YEAR), i64::from(self.s.start.year));
+        }
     }
 
     fn province(&mut self, loc: &Loc, p: &Province) {
@@ -1278,6 +1281,7 @@ mod tests {
             loyalty: 70,
             traits: Vec::new(),
             active: true,
+            born: None,
         };
         s.characters = (0..MAX_INDEXED).map(person).collect();
         assert!(too_many(s.clone()).is_empty(), "exactly the limit is allowed");

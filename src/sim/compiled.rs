@@ -374,6 +374,8 @@ pub enum Command {
         to: FactionIx,
         amount: f64,
     },
+    /// A character dies of age (the rules send this; no scenario effect does).
+    Die(CharacterIx),
 }
 
 /// What `AdjustProvince` adds to a province's figures.
@@ -451,6 +453,8 @@ pub struct Program {
     pub morale_power: Rising,
     /// What supply makes of an army's power in the field (`supply_power_floor`).
     pub supply_power: Rising,
+    /// The characters who may die of age, with the year of their birth, in character order.
+    pub mortals: Vec<(CharacterIx, i64)>,
 }
 
 impl Program {
@@ -488,6 +492,7 @@ impl Program {
             starting_armies: s.armies.len(),
             morale_power: Rising::from_floor(s.rules.morale_power_floor),
             supply_power: Rising::from_floor(s.rules.supply_power_floor),
+            mortals: s.characters.iter().filter_map(|c| Some((ids.character(&c.id), c.born?))).collect(),
         };
         program.effects = s
             .events

@@ -22,6 +22,9 @@ pub const MAX_WALLS: f64 = 10.0;
 /// Skills run from 0 to 10; this is the average, which neither helps nor hinders.
 pub const AVERAGE_SKILL: f64 = 5.0;
 
+/// The age `mortality_at_fifty` is stated at.
+pub const MORTALITY_AGE: f64 = 50.0;
+
 /// Rations, pay and yields are counted per thousand men or people.
 pub const PER_THOUSAND: f64 = 1000.0;
 

@@ -5,22 +5,50 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::common_conditions::on_message;
 use bevy_ecs::system::SystemParam;
 
-use crate::scenario::Role;
+use crate::scenario::{Role, Rules};
 use crate::sim::collect::{gather_into, refill};
 use crate::sim::compiled::Command;
 use crate::sim::data::{Static, StaticData};
-use crate::sim::ids::FactionIx;
+use crate::sim::ids::{CharacterIx, FactionIx};
 use crate::sim::schedule::{BattleSystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, ChronicleWriter, CommanderCaptured, Entities, Person, Relations, Ruler, SimRng, Standing,
-    Status, Troops,
+    ApplyEffect, Army, Calendar, ChronicleWriter, CommanderCaptured, Entities, Person, Relations, Ruler, SimRng,
+    Standing, Status, Troops,
 };
-use crate::sim::units::{MIDDLE, TEN_POINTS, points};
+use crate::sim::units::{MIDDLE, MONTHS_PER_YEAR, MORTALITY_AGE, TEN_POINTS, points};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Characters));
     app.add_systems(Turn, take_prisoners.in_set(BattleSystems::Prisoners).run_if(on_message::<CommanderCaptured>));
     app.add_systems(Turn, court_month.in_set(MoraleSystems::Court));
+}
+
+/// Characters whose birth year the scenario gives may die of age, in character order; a death is
+/// carried out with the next month's effects.
+fn consider_mortality(
+    court: &Court,
+    people: &Query<&mut Person>,
+    rng: &mut SimRng,
+    deaths: &mut MessageWriter<ApplyEffect>,
+) {
+    let Court { data, entities, calendar, .. } = court;
+    let year = i64::from(calendar.date.year);
+    for &(c, born) in &data.program.mortals {
+        let alive = people
+            .get(entities.character(c))
+            .is_ok_and(|p| matches!(p.status, Status::Active | Status::Captive | Status::Exiled));
+        if alive && rng.chance(monthly_mortality(data.rules(), year - born)) {
+            deaths.write(ApplyEffect(Command::Die(c)));
+        }
+    }
+}
+
+/// The chance a character of `age` dies of it within a month: `mortality_at_fifty` a year at
+/// fifty, doubling every `mortality_doubling_years` older.
+fn monthly_mortality(rules: &Rules, age: i64) -> f64 {
+    let from_fifty = age as f64 - MORTALITY_AGE;
+    let yearly = (rules.mortality_at_fifty * (from_fifty / rules.mortality_doubling_years).exp2()).min(1.0);
+    1.0 - (1.0 - yearly).powf(1.0 / MONTHS_PER_YEAR)
 }
 
 fn take_prisoners(
@@ -41,6 +69,7 @@ struct Court<'w, 's> {
     data: Static<'s>,
     relations: Res<'w, Relations>,
     entities: Res<'w, Entities>,
+    calendar: Res<'w, Calendar>,
     standings: Query<'w, 's, (&'static FactionIx, &'static Standing)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops)>,
 }
@@ -57,6 +86,7 @@ fn court_month(
     let Scratch { legitimacy, present } = &mut *scratch;
     drift_loyalty(&court, &mut people, legitimacy);
     consider_defection(&court, &people, &mut rng, &mut defect, present);
+    consider_mortality(&court, &people, &mut rng, &mut defect);
 }
 
 /// The month's reading of factions and armies, kept from month to month so that a month
@@ -165,6 +195,13 @@ fn apply_effects(
             Command::SetRuler { faction, character } => {
                 crown(&data, &entities, &mut people, &mut rulers, faction, character, &mut chronicle)
             }
+            Command::Die(character) => {
+                let Ok(mut p) = people.get_mut(entities.character(character)) else { continue };
+                p.status = Status::Dead;
+                p.roles.clear();
+                chronicle.write(|| format!("{} dies.", data.character_name(character)));
+                succeed(&data, &entities, &mut people, &mut rulers, character, &mut chronicle);
+            }
             Command::Release(character) | Command::Ransom { character, .. } => {
                 if let Ok(mut p) = people.get_mut(entities.character(character))
                     && p.status == Status::Captive
@@ -183,6 +220,30 @@ fn apply_effects(
     }
 }
 
+/// When a ruler dies, the first heir in play who serves his faction (in character order) rules.
+fn succeed(
+    data: &StaticData,
+    entities: &Entities,
+    people: &mut Query<&mut Person>,
+    rulers: &mut Query<&mut Ruler>,
+    dead: CharacterIx,
+    chronicle: &mut ChronicleWriter,
+) {
+    let rules_faction = |f: &FactionIx| rulers.get(entities.faction(*f)).is_ok_and(|r| r.0 == Some(dead));
+    let Some(faction) = entities.faction_ixs().find(rules_faction) else { return };
+    let mut heirs: Vec<CharacterIx> = people
+        .iter()
+        .filter(|p| p.is_active() && p.faction == Some(faction) && p.roles.contains(&Role::Heir))
+        .map(|p| p.ix)
+        .collect();
+    heirs.sort_unstable();
+    let Some(&heir) = heirs.first() else { return };
+    if let Ok(mut p) = people.get_mut(entities.character(heir)) {
+        p.roles.retain(|r| *r != Role::Heir);
+    }
+    crown(data, entities, people, rulers, faction, heir, chronicle);
+}
+
 /// `character` now rules `faction`: the old ruler loses the role, the new one takes it.
 fn crown(
     data: &StaticData,
@@ -190,7 +251,7 @@ fn crown(
     people: &mut Query<&mut Person>,
     rulers: &mut Query<&mut Ruler>,
     faction: FactionIx,
-    character: crate::sim::ids::CharacterIx,
+    character: CharacterIx,
     chronicle: &mut ChronicleWriter,
 ) {
     if let Ok(mut r) = rulers.get_mut(entities.faction(faction)) {
@@ -209,4 +270,62 @@ fn crown(
         }
     }
     chronicle.write(|| format!("{} now rules {}.", data.character_name(character), data.faction_name(faction)));
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::state::{Army, Person, Ruler, Status};
+    use crate::sim::testing::{army, chronicle, faction, scenario, sim_with_humans};
+
+    /// Red's ruler, an old man who leads Red's army; an heir; Blue's general, whose age is unknown.
+    fn old_king(born: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", commander: Some("red_general"), troops: {"infantry": 1000})"#,
+            "",
+        );
+        s.characters[0].born = Some(born);
+        s.characters[0].roles.push(crate::scenario::Role::Ruler);
+        s.factions[0].ruler = Some("red_general".into());
+        let mut heir = s.characters[0].clone();
+        (heir.id, heir.name, heir.born) = ("red_heir".into(), "Red Heir".into(), None);
+        heir.roles = vec![crate::scenario::Role::Heir];
+        s.characters.push(heir);
+        sim_with_humans(s, 1, &["red", "blue"])
+    }
+
+    fn status(game: &crate::sim::Sim, id: &str) -> Status {
+        let e = game.world().resource::<crate::sim::state::Entities>().character(game.data().character(id));
+        game.world().get::<Person>(e).map(|p| p.status).expect("a person")
+    }
+
+    #[test]
+    fn the_very_old_die_and_their_heir_rules_with_their_army_leaderless() {
+        let mut game = old_king(1000);
+        game.step();
+        assert_eq!(status(&game, "red_general"), Status::Active, "death comes with the next month's effects");
+        game.step();
+        assert_eq!(status(&game, "red_general"), Status::Dead);
+        assert_eq!(faction::<Ruler>(&game, "red").0, Some(game.data().character("red_heir")));
+        assert_eq!(army::<Army>(&game, "red_army").and_then(|a| a.commander), None);
+        let lines = chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("Red General dies.")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.ends_with("Red Heir now rules Red.")), "{lines:#?}");
+        assert_eq!(status(&game, "blue_general"), Status::Active, "without a birth year nobody dies of age");
+    }
+
+    #[test]
+    fn the_young_outlive_a_long_campaign_and_mortality_grows_with_age() {
+        let rules = crate::scenario::Rules::default();
+        let mut game = old_king(1105);
+        game.run(Some(24));
+        assert_eq!(status(&game, "red_general"), Status::Active, "a man of twenty");
+        let (forty, fifty, seventy) = (
+            super::monthly_mortality(&rules, 40),
+            super::monthly_mortality(&rules, 50),
+            super::monthly_mortality(&rules, 70),
+        );
+        assert!(forty < fifty && fifty < seventy && seventy < 1.0);
+        let yearly_at_fifty = 1.0 - (1.0 - fifty).powi(12);
+        assert!((yearly_at_fifty - rules.mortality_at_fifty).abs() < 1e-12, "{yearly_at_fifty}");
+    }
 }
