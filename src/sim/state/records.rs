@@ -22,11 +22,6 @@ impl Calendar {
         Self { date: start, turn: 0, start, end }
     }
 
-    /// Whether the last month has been played.
-    pub fn is_past_end(&self) -> bool {
-        self.date > self.end
-    }
-
     /// Whether this turn is the scenario's last month.
     pub fn is_last_month(&self) -> bool {
         self.date == self.end
