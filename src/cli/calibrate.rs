@@ -25,6 +25,9 @@ pub(super) struct Args {
     /// Print the results as JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// Let the AI play by its own judgement, ignoring the scenarios' war plans.
+    #[arg(long)]
+    no_war_plans: bool,
 }
 
 /// Exit status when a target is missed.
@@ -39,7 +42,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
     let mut loaded = Vec::new();
     for name in &names {
         match load_valid(&ScenarioRef::parse(name)) {
-            Ok(valid) => loaded.push(Arc::new(StaticData::new(&valid))),
+            Ok(valid) => loaded.push(Arc::new(StaticData::configured(&valid, None, !args.no_war_plans))),
             Err(e) => {
                 eprintln!("{e}");
                 return ExitCode::from(EXIT_INVALID);
@@ -95,8 +98,12 @@ fn print_text(all: &[(Arc<StaticData>, Vec<TargetResult>)], args: &Args) {
     }
     for (data, results) in all {
         println!(
-            "{} ({}): {} runs per set of choices from seed {}",
-            data.scenario.name, data.scenario.id, args.runs, args.seed
+            "{} ({}): {} runs per set of choices from seed {}{}",
+            data.scenario.name,
+            data.scenario.id,
+            args.runs,
+            args.seed,
+            if args.no_war_plans { ", without war plans" } else { "" }
         );
         for r in results {
             let measured = match r.baseline {

@@ -10,6 +10,7 @@ mod play;
 mod plot;
 mod run;
 mod scenarios;
+mod tournament;
 mod validate;
 mod whatif;
 
@@ -38,6 +39,8 @@ enum Command {
     Calibrate(calibrate::Args),
     /// Check scenario files (or built-in ids) and report every problem with its place.
     Validate(validate::Args),
+    /// Play the strategic AI against the classic (easy) one on generated symmetric maps.
+    Tournament(tournament::Args),
 }
 
 /// Exit status for a scenario that failed validation (also clap's status for bad arguments).
@@ -70,6 +73,7 @@ pub fn main() -> ExitCode {
         Command::Play(args) => play::run(&args),
         Command::Scenarios => scenarios::run(),
         Command::Validate(args) => validate::run(&args),
+        Command::Tournament(args) => tournament::run(&args),
         Command::Run(args) => run::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),

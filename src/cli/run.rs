@@ -25,6 +25,9 @@ pub(super) struct Args {
     /// own difficulty, normal unless it sets one).
     #[arg(long, value_enum)]
     difficulty: Option<Difficulty>,
+    /// Let the AI play by its own judgement, ignoring the scenario's war plans.
+    #[arg(long)]
+    no_war_plans: bool,
     /// Play at most this many months.
     #[arg(long)]
     turns: Option<u32>,
@@ -35,7 +38,7 @@ pub(super) struct Args {
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
     /// Continue a saved game instead of starting SCENARIO.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose", "difficulty"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose", "difficulty", "no_war_plans"])]
     load: Option<PathBuf>,
 }
 
@@ -82,7 +85,7 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
         eprintln!("{errors}");
         ExitCode::from(EXIT_INVALID)
     })?;
-    let data = StaticData::at_difficulty(&valid, args.difficulty);
+    let data = StaticData::configured(&valid, args.difficulty, !args.no_war_plans);
     let imposed = data.resolve_choices(&args.choose).map_err(|e| {
         eprintln!("error: --choose: {e}");
         ExitCode::from(EXIT_INVALID)

@@ -34,6 +34,9 @@ pub(super) struct Args {
     /// How strong the AI is (default: the scenario's own difficulty, normal unless it sets one).
     #[arg(long, value_enum)]
     difficulty: Option<Difficulty>,
+    /// Let the AI play by its own judgement, ignoring the scenario's war plans.
+    #[arg(long)]
+    no_war_plans: bool,
     /// Worker threads (default: one per core). The results do not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
@@ -79,7 +82,7 @@ fn failed(message: String) -> Failure {
 
 fn whatif(args: &Args) -> Result<(), Failure> {
     let valid = load_valid(&ScenarioRef::parse(&args.scenario)).map_err(|e| invalid(e.to_string()))?;
-    let data = Arc::new(StaticData::at_difficulty(&valid, args.difficulty));
+    let data = Arc::new(StaticData::configured(&valid, args.difficulty, !args.no_war_plans));
     let imposed = data.resolve_choices(&args.choose).map_err(|e| invalid(format!("error: --choose: {e}")))?;
     if args.runs == 0 {
         return Err(invalid("error: --runs must be at least 1".into()));
@@ -182,6 +185,9 @@ fn print_text(data: &StaticData, arms: &[Arm], args: &Args, elapsed: f64) {
     println!("Choices: {}", header.join("  ->  "));
     if let Some(level) = args.difficulty.filter(|d| *d != Difficulty::Normal) {
         println!("Difficulty: {}", level.name());
+    }
+    if args.no_war_plans {
+        println!("Without war plans: the AI plays by its own judgement.");
     }
     if args.compare && !args.historical && !args.choose.is_empty() {
         // History on one side, the AI's answers plus the imposed ones on the other: two changes at once.

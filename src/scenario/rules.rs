@@ -321,6 +321,28 @@ rules! {
     ai_peace_months: 6.0, 1.0, 120.0, added;
     /// Trust under which an AI may turn on an ally.
     betrayal_max_trust: 70.0, 0.0, 101.0, added;
+    /// Which AI plays the factions nobody plays: at 0.5 or more the strategic planner, which plans a faction's war as a whole; under it the classic AI, whose armies each pick their own target (`easy_ai_planner`).
+    ai_planner: 1.0, 0.0, 1.0, added;
+    /// Whether the AI takes the scenario's war plans as hints: at 0.5 or more it does; under it, it plays by its own judgement alone (`--no-war-plans`).
+    ai_war_plans: 1.0, 0.0, 1.0, added;
+    /// Days of march within which the planner counts an enemy army as a threat to a city.
+    ai_horizon_days: 40.0, 0.0, 3650.0, added;
+    /// Days of march within which an enemy army counts against the planner's attack on a province or an army's stand there: all of it in the province, less the farther, none at this limit.
+    ai_reach_days: 40.0, 1.0, 3650.0, added;
+    /// Power the planner gathers in a threatened city, as a share of the enemy power that threatens it.
+    ai_defend_ratio: 1.0, 0.0, 100.0, added;
+    /// Enemy power within a month's march, over its side's power in the province, at which the planner's army falls back.
+    ai_refuse_ratio: 1.5, 0.0, 100.0, added;
+    /// Days by which the planner's armies nearer their objective than the farthest of their group wait for it.
+    ai_gather_days: 20.0, 0.0, 3650.0, added;
+    /// Longest march the planner starts towards a new objective in winter.
+    ai_winter_days: 20.0, 0.0, 3650.0, added;
+    /// What a city beyond the reach of the faction's supply lines (`supply_range`) is worth to the planner, as a share of its worth.
+    ai_unsupplied_worth: 0.35, 0.0, 1.0, added;
+    /// Least power the planner brings against a city, as a share of the besiegers its garrison would sally against (its men over `sally_ratio`).
+    ai_siege_share: 1.5, 0.0, 100.0, added;
+    /// How much a city's garrison times its walls, over the power the planner brings, lowers its appeal: worth / (1 + this × hold / power).
+    ai_walls_weight: 2.5, 0.0, 100.0, added;
 
     // ---- difficulty
     /// Multiplier on the income and morale recovery of AI factions; the difficulty sets it (`easy_ai_bonus`, `hard_ai_bonus`).
@@ -329,13 +351,15 @@ rules! {
     easy_ai_bonus: 0.8, 0.0, 10.0, added;
     /// `ai_bonus` at the hard difficulty.
     hard_ai_bonus: 1.25, 0.0, 10.0, added;
+    /// `ai_planner` at the easy difficulty: the classic AI.
+    easy_ai_planner: 0.0, 0.0, 1.0, added;
 }
 
 /// How strong the AI plays: a scenario may set its own (`difficulty: Hard`); a player picks one
 /// when a campaign starts (the start screen, `--difficulty`).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Difficulty {
-    /// The AI's income and morale recovery are multiplied by `easy_ai_bonus`.
+    /// The classic AI (`easy_ai_planner`), its income and morale recovery multiplied by `easy_ai_bonus`.
     Easy,
     /// The scenario's own `ai_bonus` (1.0 unless it sets another).
     #[default]
@@ -348,10 +372,13 @@ impl Difficulty {
     /// Every level, easiest first.
     pub const ALL: [Self; 3] = [Self::Easy, Self::Normal, Self::Hard];
 
-    /// Sets `ai_bonus` for this level. Applying a level twice changes nothing more.
+    /// Sets `ai_bonus` (and, at easy, `ai_planner`) for this level. Applying a level twice changes nothing more.
     pub fn apply(self, rules: &mut Rules) {
         match self {
-            Self::Easy => rules.ai_bonus = rules.easy_ai_bonus,
+            Self::Easy => {
+                rules.ai_bonus = rules.easy_ai_bonus;
+                rules.ai_planner = rules.easy_ai_planner;
+            }
             Self::Normal => {}
             Self::Hard => rules.ai_bonus = rules.hard_ai_bonus,
         }

@@ -54,6 +54,60 @@ pub struct StaticData {
     winter: [bool; 13],
     /// The scenario's conditions, effects, treaties and armies with their ids resolved.
     pub program: Program,
+    /// For each province, the provinces within `supply_range` roads of it (itself first, then by
+    /// steps and index).
+    pub supply_reach: Vec<Vec<ProvinceIx>>,
+    /// Which AI plays each faction when nobody does: the rules' `ai_planner` for all of them,
+    /// unless a tool (the tournament) sets another per faction before the campaign starts.
+    pub planners: Vec<Planner>,
+}
+
+/// For each province, those within `range` roads of it, by breadth-first search: itself first,
+/// then by steps and index.
+fn supply_reach(neighbours: &[Vec<(ProvinceIx, usize)>], range: f64) -> Vec<Vec<ProvinceIx>> {
+    // A float parameter counted in whole steps, as the supply rules count it.
+    let range = range.max(0.0) as usize;
+    let n = neighbours.len();
+    let mut seen = vec![usize::MAX; n];
+    (0..n)
+        .map(|from| {
+            let mut reach = vec![ProvinceIx::new(from)];
+            seen[from] = from;
+            let mut start = 0;
+            for _ in 0..range {
+                let end = reach.len();
+                let mut next: Vec<ProvinceIx> = Vec::new();
+                for at in &reach[start..end] {
+                    for (p, _) in &neighbours[at.get()] {
+                        if seen[p.get()] != from {
+                            seen[p.get()] = from;
+                            next.push(*p);
+                        }
+                    }
+                }
+                next.sort();
+                reach.extend(next);
+                start = end;
+            }
+            reach
+        })
+        .collect()
+}
+
+/// How the AI plans a faction's war.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Planner {
+    /// Each army picks its own target (the easy level).
+    Classic,
+    /// The faction's war is planned as a whole: threats, defence, concentration, objectives.
+    Strategic,
+}
+
+impl Planner {
+    /// The planner the rules' `ai_planner` names.
+    pub fn of(rules: &Rules) -> Self {
+        if rules.ai_planner >= 0.5 { Self::Strategic } else { Self::Classic }
+    }
 }
 
 impl StaticData {
@@ -66,10 +120,19 @@ impl StaticData {
     /// The level is resolved into the rules here, once (see [`Difficulty::apply`]): the campaign,
     /// and any save of it, carries the rules it is played by.
     pub fn at_difficulty(valid: &ValidScenario, difficulty: Option<Difficulty>) -> Self {
+        Self::configured(valid, difficulty, true)
+    }
+
+    /// As [`StaticData::at_difficulty`], with the scenario's war plans or without them (the rule
+    /// `ai_war_plans` set to 0, so a save of the campaign plays on without them too).
+    pub fn configured(valid: &ValidScenario, difficulty: Option<Difficulty>, war_plans: bool) -> Self {
         let mut s = valid.scenario().clone();
         let level = difficulty.or(s.difficulty).unwrap_or_default();
         level.apply(&mut s.rules);
         s.difficulty = None;
+        if !war_plans {
+            s.rules.ai_war_plans = 0.0;
+        }
         Self::of(s)
     }
 
@@ -104,7 +167,11 @@ impl StaticData {
             })
             .collect();
         let faction_traits = s.factions.iter().map(|f| sum_traits(&f.traits, Traits::default())).collect();
-        let program = Program::compile(&s, &ids);
+        let mut program = Program::compile(&s, &ids);
+        if s.rules.ai_war_plans < 0.5 {
+            program.war_plans.clear();
+        }
+        let planners = vec![Planner::of(&s.rules); s.factions.len()];
         let mut winter = [false; 13];
         for month in &s.winter.months {
             // Validated to lie in 1-12.
@@ -124,7 +191,10 @@ impl StaticData {
             routes: [Routes::default(), Routes::default()],
             winter,
             program,
+            planners,
+            supply_reach: Vec::new(),
         };
+        data.supply_reach = supply_reach(&data.neighbours, data.rules().supply_range);
         for winter in [false, true] {
             let routes = Routes::build(&data.neighbours, |c, to| data.step_days(c, to, winter));
             data.routes[usize::from(winter)] = routes;
@@ -293,6 +363,9 @@ impl Agree {
 pub struct Routes {
     pub days: Vec<Vec<f64>>,
     pub next: Vec<Vec<Option<ProvinceIx>>>,
+    /// From each province, every province it can reach with the days it takes, nearest first
+    /// (then by index): what lies within some days' march is a prefix.
+    pub nearest: Vec<Vec<(f64, ProvinceIx)>>,
 }
 
 impl Routes {
@@ -324,7 +397,22 @@ impl Routes {
                 }
             }
         }
-        Self { days, next }
+        let nearest = days
+            .iter()
+            .map(|row| {
+                let mut list: Vec<(f64, ProvinceIx)> =
+                    (0..n).filter(|t| row[*t].is_finite()).map(|t| (row[t], ProvinceIx::new(t))).collect();
+                list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+                list
+            })
+            .collect();
+        Self { days, next, nearest }
+    }
+
+    /// The provinces within `days` of march of `from` (itself first), nearest first.
+    pub fn within(&self, from: ProvinceIx, days: f64) -> &[(f64, ProvinceIx)] {
+        let list = &self.nearest[from.get()];
+        &list[..list.partition_point(|(d, _)| *d <= days)]
     }
 
     /// The first province on the way from `from` to `to`.
@@ -406,6 +494,21 @@ mod tests {
         let normal = StaticData::at_difficulty(&valid, Some(Difficulty::Normal));
         assert_eq!(normal.rules().ai_bonus, 1.0);
         assert_eq!(normal.scenario.difficulty, None, "the level is resolved into the rules, once");
+        assert!(normal.planners.iter().all(|p| *p == super::Planner::Strategic));
+        assert!(easy.planners.iter().all(|p| *p == super::Planner::Classic), "easy is the classic AI");
+    }
+
+    #[test]
+    fn war_plans_may_be_switched_off_and_a_save_keeps_them_off() {
+        let valid = crate::scenario::load_valid(&crate::scenario::ScenarioRef::Builtin("jingkang".into()))
+            .expect("a built-in scenario");
+        let with = StaticData::new(&valid);
+        assert!(!with.program.war_plans.is_empty());
+        let without = StaticData::configured(&valid, None, false);
+        assert!(without.program.war_plans.is_empty());
+        // Rebuilt from its own scenario (as a save is), the campaign still has none.
+        let again = crate::scenario::validate_embedded(without.scenario.clone(), "save").expect("valid");
+        assert!(StaticData::new(&again).program.war_plans.is_empty());
     }
 
     #[test]

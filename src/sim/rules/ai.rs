@@ -1,9 +1,12 @@
-//! The AI: orders for every army of every faction no human plays.
+//! The AI: orders for every army of every faction no human plays, and its diplomacy.
 //!
-//! Each AI army, in order: besieges the enemy city it stands in (storming it when the odds are
-//! overwhelming, blockading it otherwise); else marches to the most valuable target it can hope to
-//! win, weighing worth against distance: an own city under siege to relieve, an enemy city to
-//! take; an army guarding a threatened capital stays; at peace, armies go home.
+//! Two planners share what the AI reads of the map each month ([`Month`], [`Sight`]): the
+//! strategic planner ([`strategy`]) of the normal and hard levels, and the classic AI of the easy
+//! level, here. In the classic AI each army, in order: besieges the enemy city it stands in
+//! (storming it when the odds are overwhelming, blockading it otherwise); else marches to the most
+//! valuable target it can hope to win, weighing worth against distance: an own city under siege to
+//! relieve, an enemy city to take; an army guarding a threatened capital stays; at peace, armies
+//! go home.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
@@ -11,6 +14,7 @@ use bevy_ecs::system::SystemParam;
 use crate::sim::collect::refill;
 use crate::sim::compiled::TreatyTerms;
 use crate::sim::conditions::View;
+use crate::sim::data::Planner;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
 use crate::sim::schedule::{OrderSystems, Turn};
@@ -19,6 +23,8 @@ use crate::sim::state::{
     Troops, WarGoals,
 };
 use crate::sim::units::MIDDLE;
+
+mod strategy;
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, plan.in_set(OrderSystems::Ai));
@@ -135,6 +141,7 @@ struct Sight {
 struct Scratch {
     month: Month,
     sight: Sight,
+    staff: strategy::Staff,
     court: Court,
 }
 
@@ -157,7 +164,7 @@ fn plan_armies(
     orders: &mut MessageWriter<OrderGiven>,
     scratch: &mut Scratch,
 ) {
-    let Scratch { month, sight, .. } = scratch;
+    let Scratch { month, sight, staff, .. } = scratch;
     let war_plans = &p.data.program.war_plans;
     month.plans.clear();
     month.plans.extend((0..war_plans.len()).filter(|i| view.holds(&war_plans[*i].when)));
@@ -174,6 +181,10 @@ fn plan_armies(
             continue;
         }
         sight.look(p, month, faction);
+        if p.data.planners[faction.get()] == Planner::Strategic {
+            strategy::plan_faction(p, month, sight, faction, capital.0, staff, orders);
+            continue;
+        }
         for force in month.forces.iter().filter(|x| x.army.owner == faction) {
             if let Some(order) = army_order(p, month, sight, faction, capital.0, force) {
                 orders.write(OrderGiven { faction, order });
@@ -203,6 +214,8 @@ impl Month {
             self.cities[province.get()] = Some(City {
                 worth: populace.wealth + populace.population / rules.ai_people_worth + 1.0,
                 hold: defences.garrison * wall_factor(rules, defences.walls),
+                garrison: defences.garrison,
+                sheltered: defences.walls >= rules.shelter_walls,
             });
         });
         p.treaties.claimants(&self.owners, &mut self.claimants);
@@ -468,6 +481,10 @@ struct City {
     worth: f64,
     /// The garrison, multiplied by the walls.
     hold: f64,
+    /// The men inside, walls apart: what decides whether they sally.
+    garrison: f64,
+    /// Whether its walls shelter an army that stays inside from field battles (`shelter_walls`).
+    sheltered: bool,
 }
 
 /// How the alliances in force weigh each province for `faction`, into `goal`: 2 if promised to

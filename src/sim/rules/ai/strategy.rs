@@ -1,0 +1,640 @@
+//! The strategic planner: the AI of the normal and hard levels, which plans a faction's war as a
+//! whole rather than army by army.
+//!
+//! Each month, for each faction nobody plays, it reads only what a player sees (armies, owners,
+//! walls, garrisons, sieges, the roads) and gives its armies tasks in this order:
+//! 1. **Threats**: the enemy power that can reach each province within `ai_horizon_days`, and
+//!    within a month's march (`march_days`).
+//! 2. **Fall back**: an army facing more than `ai_refuse_ratio` times its side's power within a
+//!    month's march shelters behind its own walls, or leaves for the nearest own walled city.
+//! 3. **Sieges**: an army before an enemy city with no enemy army in it keeps besieging it.
+//! 4. **Defence**: own cities under threat, the most valuable first (the capital counts
+//!    `ai_capital_worth` times). A besieged city is relieved only by armies that together can win;
+//!    the capital, and a city its garrison cannot hold alone, is covered by the armies that can
+//!    reach it before the enemy, until `ai_defend_ratio` times the threat is met.
+//! 5. **Offence**: for each enemy or claimed city, the nearest free armies that
+//!    together beat the enemy power within a month of it by `ai_attack_ratio` (and bring at least
+//!    `ai_siege_share` of its garrison times its walls); the best worth for its walls and the
+//!    group's march goes first. The nearer armies of a group wait for the farthest
+//!    (`ai_gather_days`), so that they arrive together; in winter no army starts a march longer
+//!    than `ai_winter_days`.
+//! 6. The armies left over join the nearest group, or go home.
+//!
+//! War plans stay hints: their weights multiply an objective's worth, a weight of 0 forbids it,
+//! and an army a plan names for a main objective goes there.
+use bevy_ecs::prelude::*;
+
+use super::{Aim, Force, Month, Picture, Sight, siege_stance};
+use crate::sim::collect::refill;
+use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::power::aggression;
+use crate::sim::state::{Order, OrderGiven, Stance};
+
+/// What an army is to do this month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Task {
+    /// Not yet given a task.
+    Free,
+    /// Keep besieging the enemy city it stands before.
+    Besiege,
+    /// Stay where it is (behind its walls, or waiting for its group).
+    Stay,
+    /// Go to a province (and besiege it, if it is an enemy city when it gets there).
+    Go(ProvinceIx),
+}
+
+/// A city the faction may march on this month.
+struct Prospect {
+    province: ProvinceIx,
+    /// The power the faction must bring.
+    need: f64,
+    /// Its worth, its plans, its promise and supply weighed in; before walls and distance.
+    worth: f64,
+    /// Garrison times walls.
+    hold: f64,
+    /// The armies that may go, nearest first, as a range of [`Staff::candidates`].
+    candidates: std::ops::Range<usize>,
+    /// Whether a group has been sent to it this month.
+    given: bool,
+}
+
+/// The planner's working space, kept from month to month so that planning allocates nothing once
+/// warmed up.
+#[derive(Default)]
+pub(super) struct Staff {
+    /// The faction's armies, as indices into [`Month::forces`], in army order.
+    mine: Vec<usize>,
+    /// Each of `mine`'s task.
+    task: Vec<Task>,
+    /// Enemy power within `ai_horizon_days` of each province.
+    threat: Vec<f64>,
+    /// Enemy power within `ai_reach_days` of each province, the nearer the more (all of it in the
+    /// province, none at the limit).
+    near: Vec<f64>,
+    /// The faction's own power standing in each province.
+    own: Vec<f64>,
+    /// Days the nearest enemy army needs to reach each province (infinite beyond the horizon).
+    first_enemy: Vec<f64>,
+    /// Own cities under threat, with their value, most valuable first.
+    threatened: Vec<(f64, usize)>,
+    /// Each of `mine`'s power.
+    power: Vec<f64>,
+    /// Free armies (positions in `mine`) with their days to a province, nearest first: to the
+    /// province of [`Staff::gather`], or one run for each prospect.
+    candidates: Vec<(f64, usize)>,
+    /// The month's offensive prospects (see [`Staff::survey`]).
+    prospects: Vec<Prospect>,
+    /// The offensive objectives given out this month, with the days of their farthest army.
+    objectives: Vec<(ProvinceIx, f64)>,
+}
+
+/// Gives orders to `faction`'s armies for the month.
+pub(super) fn plan_faction(
+    p: &Picture,
+    month: &Month,
+    sight: &Sight,
+    faction: FactionIx,
+    capital: Option<ProvinceIx>,
+    staff: &mut Staff,
+    orders: &mut MessageWriter<OrderGiven>,
+) {
+    staff.read(p, month, sight, faction);
+    staff.follow_named_armies(p, month, sight);
+    staff.fall_back(p, month);
+    staff.keep_sieges(p, month, sight, faction);
+    staff.defend(p, month, sight, faction, capital);
+    staff.attack(p, month, sight, faction);
+    staff.reinforce_or_go_home(p, month, faction, capital);
+    for (i, &f) in staff.mine.iter().enumerate() {
+        let force = &month.forces[f];
+        if let Some(order) = order_for(p, month, sight, faction, force, staff.task[i]) {
+            orders.write(OrderGiven { faction, order });
+        }
+    }
+}
+
+impl Staff {
+    /// The faction's armies, the threats to each province, and its supply range.
+    fn read(&mut self, p: &Picture, month: &Month, sight: &Sight, faction: FactionIx) {
+        let n = month.owners.len();
+        let rules = p.data.rules();
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        self.mine.clear();
+        self.mine.extend((0..month.forces.len()).filter(|f| month.forces[*f].army.owner == faction));
+        refill(&mut self.task, self.mine.len(), Task::Free);
+        self.power.clear();
+        self.power.extend(self.mine.iter().map(|f| month.forces[*f].power));
+        refill(&mut self.threat, n, 0.0);
+        refill(&mut self.near, n, 0.0);
+        refill(&mut self.own, n, 0.0);
+        refill(&mut self.first_enemy, n, f64::INFINITY);
+        for x in &month.forces {
+            if x.army.owner == faction {
+                self.own[x.army.location.get()] += x.power;
+                continue;
+            }
+            if !sight.enemies[x.army.owner.get()] {
+                continue;
+            }
+            let reach = rules.ai_horizon_days.max(rules.ai_reach_days);
+            for &(days, t) in routes.within(x.army.location, reach) {
+                let t = t.get();
+                if days <= rules.ai_horizon_days {
+                    self.threat[t] += x.power;
+                    self.first_enemy[t] = self.first_enemy[t].min(days);
+                }
+                // The nearer, the surer: an army a month away may well be going elsewhere.
+                if days < rules.ai_reach_days {
+                    self.near[t] += x.power * (1.0 - days / rules.ai_reach_days);
+                }
+            }
+        }
+    }
+
+    /// Armies facing a fight they cannot win shelter behind their walls or fall back to the
+    /// nearest own walled city.
+    fn fall_back(&mut self, p: &Picture, month: &Month) {
+        let rules = p.data.rules();
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        for (i, &f) in self.mine.iter().enumerate() {
+            if self.task[i] != Task::Free {
+                continue;
+            }
+            let force = &month.forces[f];
+            let here = force.army.location.get();
+            let side = self.own[here] * aggression(&p.data, force.army.owner);
+            if self.near[here] <= side * rules.ai_refuse_ratio {
+                continue;
+            }
+            let owner = force.army.owner;
+            if month.owners[here] == Some(owner) && month.cities[here].is_some_and(|c| c.sheltered) {
+                self.task[i] = Task::Stay;
+                continue;
+            }
+            let days = routes.days_from(force.army.location);
+            let refuge = (0..month.owners.len())
+                .filter(|t| {
+                    month.owners[*t] == Some(owner)
+                        && month.cities[*t].is_some_and(|c| c.sheltered)
+                        && !p.sieges.besieged(ProvinceIx::new(*t))
+                        && days[*t].is_finite()
+                })
+                .min_by(|a, b| days[*a].total_cmp(&days[*b]));
+            if let Some(refuge) = refuge {
+                self.task[i] = Task::Go(ProvinceIx::new(refuge));
+            }
+        }
+    }
+
+    /// Armies before an enemy city with no enemy army in it keep (or start) its siege, unless a
+    /// war plan calls them away.
+    fn keep_sieges(&mut self, p: &Picture, month: &Month, sight: &Sight, faction: FactionIx) {
+        for (i, &f) in self.mine.iter().enumerate() {
+            let force = &month.forces[f];
+            let here = force.army.location;
+            if self.task[i] == Task::Free
+                && sight.hostile(month, faction, here.get())
+                && force.plan.destination.is_none()
+                && sight.enemy_power[here.get()] <= 0.0
+                && !called_away(p, sight, force)
+            {
+                self.task[i] = Task::Besiege;
+            }
+        }
+    }
+
+    /// Relieves besieged cities the free armies can win back, then covers the capital and the
+    /// cities whose garrisons cannot hold alone, most valuable first.
+    fn defend(&mut self, p: &Picture, month: &Month, sight: &Sight, faction: FactionIx, capital: Option<ProvinceIx>) {
+        let rules = p.data.rules();
+        let aggression = aggression(&p.data, faction);
+        self.threatened.clear();
+        for t in (0..month.owners.len()).filter(|t| month.owners[*t] == Some(faction) && self.threat[*t] > 0.0) {
+            let Some(city) = month.cities[t] else { continue };
+            let is_capital = capital.is_some_and(|c| c.get() == t);
+            let besieged = p.sieges.besieged(ProvinceIx::new(t));
+            // Another city's garrison holds it alone, or falls: armies are better spent striking
+            // the enemy than waiting for him in every city.
+            if !besieged && (!is_capital || city.hold >= self.threat[t] * rules.ai_defend_ratio) {
+                continue;
+            }
+            let worth = if is_capital { city.worth * rules.ai_capital_worth } else { city.worth };
+            self.threatened.push((worth, t));
+        }
+        self.threatened.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        for k in 0..self.threatened.len() {
+            let t = self.threatened[k].1;
+            let province = ProvinceIx::new(t);
+            if p.sieges.besieged(province) {
+                // Only a relief that can win: armies fed in one by one are beaten one by one.
+                let besiegers = sight.enemy_power[t] * rules.ai_attack_ratio;
+                self.gather(p, month, province, f64::INFINITY, |power| power * aggression >= besiegers, false);
+            } else {
+                // The garrison behind its walls holds part of the threat.
+                let hold = month.cities[t].map_or(0.0, |c| c.hold);
+                let need = self.threat[t] * rules.ai_defend_ratio - hold;
+                let before_the_enemy = self.first_enemy[t];
+                let covered = self.gathered_at(month, province);
+                if covered < need {
+                    self.gather(p, month, province, before_the_enemy, |power| covered + power >= need, true);
+                }
+            }
+        }
+    }
+
+    /// Power the armies with a task to be at `t` bring there.
+    fn gathered_at(&self, month: &Month, t: ProvinceIx) -> f64 {
+        self.mine
+            .iter()
+            .zip(&self.task)
+            .filter(|(f, task)| {
+                let force = &month.forces[**f];
+                **task == Task::Go(t) || (force.army.location == t && matches!(task, Task::Stay | Task::Besiege))
+            })
+            .map(|(f, _)| month.forces[*f].power)
+            .sum()
+    }
+
+    /// Sends the nearest free armies within `within` days to `to` until `enough` holds of their
+    /// power; with `partial`, sends them even if it never does. Returns whether it held.
+    fn gather(
+        &mut self,
+        p: &Picture,
+        month: &Month,
+        to: ProvinceIx,
+        within: f64,
+        enough: impl Fn(f64) -> bool,
+        partial: bool,
+    ) -> bool {
+        self.nearest_free(p, month, to, within);
+        let mut power = 0.0;
+        let mut taken = 0;
+        for &(_, i) in &self.candidates {
+            if enough(power) {
+                break;
+            }
+            power += month.forces[self.mine[i]].power;
+            taken += 1;
+        }
+        let held = enough(power);
+        if held || partial {
+            for k in 0..taken {
+                let i = self.candidates[k].1;
+                self.task[i] = Task::Go(to);
+            }
+        }
+        held
+    }
+
+    /// The free armies within `within` days of `to`, nearest first (then in army order), into
+    /// `candidates`.
+    fn nearest_free(&mut self, p: &Picture, month: &Month, to: ProvinceIx, within: f64) {
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        self.candidates.clear();
+        for (i, &f) in self.mine.iter().enumerate() {
+            if self.task[i] != Task::Free {
+                continue;
+            }
+            let days = routes.days(month.forces[f].army.location, to);
+            if days.is_finite() && days <= within {
+                self.candidates.push((days, i));
+            }
+        }
+        self.candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    }
+
+    /// Gives out offensive objectives, the best first, each to the group of free armies that can
+    /// take it, until no free army can take any.
+    fn attack(&mut self, p: &Picture, month: &Month, sight: &Sight, faction: FactionIx) {
+        self.objectives.clear();
+        self.survey(p, month, sight, faction);
+        let rules = p.data.rules();
+        loop {
+            // The best prospect the free armies can take: (score, prospect, armies, days).
+            let mut best: Option<(f64, usize, usize, f64)> = None;
+            for (k, prospect) in self.prospects.iter().enumerate() {
+                if prospect.given {
+                    continue;
+                }
+                let Some((power, days, size)) = self.group_for(prospect) else { continue };
+                // Walls and garrison against the group's power: the months a siege will take.
+                let walls = 1.0 + rules.ai_walls_weight * prospect.hold / power.max(1.0);
+                let score = prospect.worth / walls / (1.0 + days / rules.ai_distance_days);
+                if best.is_none_or(|(s, ..)| score > s) {
+                    best = Some((score, k, size, days));
+                }
+            }
+            let Some((_, k, size, days)) = best else { break };
+            let to = self.prospects[k].province;
+            self.prospects[k].given = true;
+            let mut taken = 0;
+            for c in self.prospects[k].candidates.clone() {
+                let (arrive, i) = self.candidates[c];
+                if taken == size {
+                    break;
+                }
+                if self.task[i] != Task::Free {
+                    continue;
+                }
+                taken += 1;
+                let here = month.forces[self.mine[i]].army.location;
+                // Near armies in safe land wait for the group, so that it arrives as one.
+                let early = arrive + rules.ai_gather_days < days;
+                let safe = month.owners[here.get()] == Some(faction) && self.near[here.get()] <= 0.0;
+                self.task[i] = if early && safe { Task::Stay } else { Task::Go(to) };
+            }
+            self.objectives.push((to, days));
+        }
+    }
+
+    /// The month's prospects: each enemy or claimed city (or a city a plan bids the faction
+    /// hold) with what the faction needs to bring and what it is worth, and the armies that may
+    /// go, nearest first; worked out once, as the groups are given out one by one.
+    fn survey(&mut self, p: &Picture, month: &Month, sight: &Sight, faction: FactionIx) {
+        let rules = p.data.rules();
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        let within = if p.data.is_winter(p.calendar.date) { rules.ai_winter_days } else { f64::INFINITY };
+        let aggression = aggression(&p.data, faction);
+        let war_plans = &p.data.program.war_plans;
+        let names_armies = sight.plans.iter().any(|i| war_plans[*i].army.is_some());
+        self.prospects.clear();
+        self.candidates.clear();
+        for target in &sight.targets {
+            let t = target.province;
+            let planned = faction_weight(p, sight, target);
+            if planned <= 0.0 {
+                continue;
+            }
+            let need = match target.aim {
+                Aim::Take => {
+                    let nerve = if planned >= rules.ai_main_objective { rules.ai_main_objective_nerve } else { 1.0 };
+                    let field = self.near[t] * rules.ai_attack_ratio * nerve / aggression;
+                    // Besiegers too few for the garrison are beaten by its sallies.
+                    let garrison = month.cities[t].map_or(0.0, |c| c.garrison);
+                    let siege = garrison * rules.ai_siege_share / rules.sally_ratio.max(f64::MIN_POSITIVE);
+                    field.max(siege).max(f64::MIN_POSITIVE)
+                }
+                Aim::Hold if planned > 1.0 => f64::MIN_POSITIVE,
+                _ => continue,
+            };
+            let to = ProvinceIx::new(t);
+            let first = self.candidates.len();
+            for (i, &f) in self.mine.iter().enumerate() {
+                let force = &month.forces[f];
+                if self.task[i] != Task::Free || (names_armies && army_weight(p, sight, force, to) <= 0.0) {
+                    continue;
+                }
+                let days = routes.days(force.army.location, to);
+                let under_way = force.plan.destination == Some(to);
+                if days.is_finite() && (days <= within || under_way) {
+                    self.candidates.push((days, i));
+                }
+            }
+            self.candidates[first..].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            // Beyond its supply lines a besieging army lives on foraging and its baggage.
+            let supplied = if in_supply_range(p, month, faction, to) { 1.0 } else { rules.ai_unsupplied_worth };
+            // What a peace cedes to the faction is its own by right.
+            let promised = if month.claimants[t] == Some(faction) { rules.ai_promised_worth } else { 1.0 };
+            self.prospects.push(Prospect {
+                province: to,
+                need,
+                worth: target.worth * planned * promised * supplied,
+                hold: target.hold,
+                candidates: first..self.candidates.len(),
+                given: false,
+            });
+        }
+    }
+
+    /// Armies a war plan names for a main objective go there first.
+    fn follow_named_armies(&mut self, p: &Picture, month: &Month, sight: &Sight) {
+        let rules = p.data.rules();
+        let war_plans = &p.data.program.war_plans;
+        for plan in sight.plans.iter().map(|i| &war_plans[*i]) {
+            let Some(army) = plan.army else { continue };
+            if plan.weight < rules.ai_main_objective {
+                continue;
+            }
+            for (i, &f) in self.mine.iter().enumerate() {
+                if self.task[i] == Task::Free && month.forces[f].army.ix == army {
+                    self.task[i] = Task::Go(plan.target);
+                }
+            }
+        }
+    }
+
+    /// The nearest free armies that together bring a prospect's need: their power, the days of
+    /// the farthest, and how many.
+    fn group_for(&self, prospect: &Prospect) -> Option<(f64, f64, usize)> {
+        let mut power = 0.0;
+        let mut size = 0;
+        for &(days, i) in &self.candidates[prospect.candidates.clone()] {
+            if self.task[i] != Task::Free {
+                continue;
+            }
+            power += self.power[i];
+            size += 1;
+            if power >= prospect.need {
+                return Some((power, days, size));
+            }
+        }
+        None
+    }
+
+    /// Armies left without a task join the nearest objective given out, or go home.
+    fn reinforce_or_go_home(&mut self, p: &Picture, month: &Month, faction: FactionIx, capital: Option<ProvinceIx>) {
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        let horizon = p.data.rules().ai_horizon_days;
+        for i in 0..self.mine.len() {
+            if self.task[i] != Task::Free {
+                continue;
+            }
+            let here = month.forces[self.mine[i]].army.location;
+            let join = self
+                .objectives
+                .iter()
+                .map(|(o, _)| (routes.days(here, *o), *o))
+                .filter(|(d, _)| *d <= horizon)
+                .min_by(|a, b| a.0.total_cmp(&b.0));
+            if let Some((_, o)) = join {
+                self.task[i] = Task::Go(o);
+                continue;
+            }
+            let home = capital.filter(|c| month.owners[c.get()] == Some(faction));
+            self.task[i] = match home {
+                Some(c) if month.owners[here.get()] != Some(faction) => Task::Go(c),
+                _ => Task::Stay,
+            };
+        }
+    }
+}
+
+/// Whether one of the faction's unbesieged provinces lies within `supply_range` roads of `t`: the
+/// planner's reckoning of whether an army there will be supplied (an enemy's land on the way may
+/// yet cut the line).
+fn in_supply_range(p: &Picture, month: &Month, faction: FactionIx, t: ProvinceIx) -> bool {
+    p.data.supply_reach[t.get()].iter().any(|s| month.owners[s.get()] == Some(faction) && !p.sieges.besieged(*s))
+}
+
+/// Whether a war plan sends this army elsewhere, or forbids the city it stands before.
+fn called_away(p: &Picture, sight: &Sight, force: &Force) -> bool {
+    let war_plans = &p.data.program.war_plans;
+    let rules = p.data.rules();
+    let here = force.army.location;
+    sight.plans.iter().map(|i| &war_plans[*i]).any(|plan| {
+        (plan.army == Some(force.army.ix) && plan.target != here && plan.weight >= rules.ai_main_objective)
+            || (plan.target == here && plan.weight <= 0.0 && plan.army.is_none_or(|a| a == force.army.ix))
+    })
+}
+
+/// The weights of the faction's war plans for a target that name no army, multiplied.
+fn faction_weight(p: &Picture, sight: &Sight, target: &super::Target) -> f64 {
+    let war_plans = &p.data.program.war_plans;
+    sight.target_plans[target.plans.clone()]
+        .iter()
+        .map(|i| &war_plans[*i])
+        .filter(|plan| plan.army.is_none())
+        .map(|plan| plan.weight)
+        .product()
+}
+
+/// Whether a war plan that names this army forbids it `to` (0), or its weight.
+fn army_weight(p: &Picture, sight: &Sight, force: &Force, to: ProvinceIx) -> f64 {
+    let war_plans = &p.data.program.war_plans;
+    sight
+        .plans
+        .iter()
+        .map(|i| &war_plans[*i])
+        .filter(|plan| plan.target == to && plan.army == Some(force.army.ix))
+        .map(|plan| plan.weight)
+        .product()
+}
+
+/// The order that puts an army to its task, if it needs one.
+fn order_for(
+    p: &Picture,
+    month: &Month,
+    sight: &Sight,
+    faction: FactionIx,
+    force: &Force,
+    task: Task,
+) -> Option<Order> {
+    let army = force.army.ix;
+    let here = force.army.location;
+    let hold =
+        || (force.plan.destination.is_some() || force.plan.stance != Stance::Hold).then_some(Order::Hold { army });
+    match task {
+        Task::Besiege => besiege(p, force),
+        Task::Go(to) if to == here => {
+            if sight.hostile(month, faction, here.get()) && sight.enemy_power[here.get()] <= 0.0 {
+                besiege(p, force)
+            } else {
+                force.plan.destination.is_some().then_some(Order::Hold { army })
+            }
+        }
+        Task::Go(to) => (force.plan.destination != Some(to)).then_some(Order::March { army, to }),
+        Task::Stay | Task::Free => hold(),
+    }
+}
+
+/// Besieges the city the army stands before, storming it when the odds are overwhelming.
+fn besiege(p: &Picture, force: &Force) -> Option<Order> {
+    let stance = siege_stance(p, force, force.army.location);
+    (force.plan.stance != stance).then_some(Order::Besiege { army: force.army.ix, assault: stance == Stance::Assault })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::scenario::Scenario;
+    use crate::sim::state::{Army, Order, Plan, Siege, Sieges, Troops};
+    use crate::sim::testing::{army, scenario, sim_with_humans};
+
+    /// Red holds `a` (its capital) and `b`, Blue holds `c`; Red has `red` infantry at `red_at`,
+    /// Blue `blue` infantry at `blue_at`. Blue is played by nobody: it stands still unless the
+    /// test orders it.
+    fn front(red: i64, red_at: &str, blue: i64, blue_at: &str) -> Scenario {
+        let mut s = scenario(
+            &format!(
+                r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "{red_at}", troops: {{"infantry": {red}}}),
+                   Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "{blue_at}", troops: {{"infantry": {blue}}})"#
+            ),
+            "",
+        );
+        s.provinces[1].owner = Some("red".into());
+        s
+    }
+
+    fn location(game: &crate::sim::Sim, id: &str) -> String {
+        let at = army::<Army>(game, id).expect("in the field").location;
+        game.data().province_id(at).to_string()
+    }
+
+    #[test]
+    fn a_threatened_capital_is_covered() {
+        // The capital's garrison is too small for the Blue army two marches away.
+        let mut s = front(30_000, "b", 20_000, "c");
+        s.provinces[0].garrison = 1_000;
+        s.provinces[0].walls = 0;
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        assert_eq!(location(&game, "red_army"), "a", "Red falls back to cover its capital");
+
+        // With no threat worth the name, the same army strikes instead.
+        let mut s = front(30_000, "b", 500, "c");
+        s.provinces[0].garrison = 1_000;
+        s.provinces[0].walls = 0;
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        assert_ne!(location(&game, "red_army"), "a");
+    }
+
+    /// Blue's army besieges Red's `b`; Red's army waits in its well-garrisoned capital `a`.
+    fn siege_of_b(red: i64) -> crate::sim::Sim {
+        let mut s = front(red, "a", 20_000, "b");
+        s.provinces[0].garrison = 60_000;
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        let (blue, b) = (game.data().faction("blue"), game.data().province("b"));
+        let since = game.data().scenario.start;
+        game.world_mut().resource_mut::<Sieges>().0[b.get()] =
+            Some(Siege { besieger: blue, since, months: 1, breach: 0.0, starving: 0 });
+        let blue_army = game.data().army("blue_army");
+        game.give(blue, Order::Besiege { army: blue_army, assault: false });
+        game
+    }
+
+    #[test]
+    fn a_siege_the_faction_can_lift_is_relieved() {
+        let mut game = siege_of_b(60_000);
+        game.step();
+        assert_eq!(location(&game, "red_army"), "b", "three to one: Red marches to lift the siege");
+        let plan = army::<Plan>(&game, "red_army").expect("in the field");
+        assert_eq!(plan.destination, None, "`b` was where it was going, not a stage on the way to `c`");
+    }
+
+    #[test]
+    fn a_siege_the_faction_cannot_lift_is_left_alone() {
+        let mut game = siege_of_b(8_000);
+        let men = army::<Troops>(&game, "red_army").expect("in the field").total();
+        game.step();
+        assert_eq!(location(&game, "red_army"), "a", "Red does not feed its army to the besiegers");
+        assert!(army::<Troops>(&game, "red_army").expect("in the field").total() > men * 0.9);
+    }
+
+    #[test]
+    fn a_hopeless_fight_is_refused() {
+        // Red's army stands in open, unwalled `b`, next to a Blue army four times its size.
+        let mut s = front(10_000, "b", 40_000, "c");
+        s.provinces[1].walls = 0;
+        let mut game = sim_with_humans(s.clone(), 1, &["blue"]);
+        game.step();
+        assert_eq!(location(&game, "red_army"), "a", "Red falls back behind the capital's walls");
+
+        // Against an army of its own size it holds its ground (the capital needs no cover).
+        let mut s = front(40_000, "b", 40_000, "c");
+        s.provinces[1].walls = 0;
+        s.provinces[0].garrison = 60_000;
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        assert_ne!(location(&game, "red_army"), "a");
+    }
+}
