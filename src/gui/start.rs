@@ -130,7 +130,8 @@ fn start_screen(
                 ui.label("Difficulty");
                 for level in Difficulty::ALL {
                     let label = capitalised(level.name());
-                    if ui.selectable_label(menu.difficulty == level, label).clicked() {
+                    if ui.selectable_label(menu.difficulty == level, label).on_hover_text(level.description()).clicked()
+                    {
                         menu.difficulty = level;
                     }
                 }

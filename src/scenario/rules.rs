@@ -315,8 +315,10 @@ rules! {
     ai_losing_legitimacy: 30.0, 0.0, 100.0, added;
     /// Share of an enemy's strength under which an AI counts itself losing a war.
     ai_losing_strength: 0.4, 0.0, 100.0, added;
-    /// Share of its silver an AI losing a war offers for peace.
+    /// Share of its silver an AI losing a war offers for peace at first (see `ai_peace_steps`).
     ai_peace_indemnity: 0.3, 0.0, 1.0, added;
+    /// Indemnities an AI losing a war weighs (`ai_peace_indemnity` of its silver, twice that, and so on): it offers the least it judges the enemy would take, or none.
+    ai_peace_steps: 3.0, 1.0, 100.0, added;
     /// Months between an AI's offers of peace.
     ai_peace_months: 6.0, 1.0, 120.0, added;
     /// Trust under which an AI may turn on an ally.
@@ -381,6 +383,19 @@ impl Difficulty {
             }
             Self::Normal => {}
             Self::Hard => rules.ai_bonus = rules.hard_ai_bonus,
+        }
+    }
+
+    /// What the level means, in a sentence for the start screen.
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Easy => {
+                "The classic AI: each army picks its own target. The AI earns less and recovers morale more slowly."
+            }
+            Self::Normal => {
+                "The strategic AI plans each faction's war as a whole: threats, defence, concentration, objectives."
+            }
+            Self::Hard => "The strategic AI, earning more and recovering morale faster.",
         }
     }
 

@@ -16,6 +16,7 @@ use crate::sim::compiled::TreatyTerms;
 use crate::sim::conditions::View;
 use crate::sim::data::Planner;
 use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::judgement::{PeaceOffer, judge_peace};
 use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
 use crate::sim::schedule::{OrderSystems, Turn};
 use crate::sim::state::{
@@ -558,8 +559,10 @@ impl Court {
 }
 
 /// Losing a war (its capital besieged, its legitimacy low, or far weaker than the enemy), a
-/// faction offers each enemy a share of its silver for peace, unless the enemy holds one of its
-/// war goals.
+/// faction sues each enemy for peace, unless the enemy holds one of its war goals. It offers the
+/// least of `ai_peace_steps` indemnities (`ai_peace_indemnity` of its silver, twice that, and so
+/// on, up to all of it) that it judges the enemy would take, judging as the enemy will from what it
+/// can see (strengths, treasuries, trust, its own capital); if none would do, it sends none.
 fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, orders: &mut MessageWriter<OrderGiven>) {
     let rules = p.data.rules();
     let a = me.get();
@@ -573,8 +576,18 @@ fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, or
             || court.strength[a] < rules.ai_losing_strength * court.strength[enemy.get()].max(1.0);
         // A faction does not give up a war goal the enemy still holds.
         let goal_held = goals.unmet(me, |province| owner(province) == Some(enemy)).is_some();
-        if losing && !goal_held {
-            let indemnity = (court.wealth[a] * rules.ai_peace_indemnity).floor();
+        if !losing || goal_held {
+            continue;
+        }
+        let steps = peace_months(rules.ai_peace_steps);
+        let offer = (1..=steps)
+            .map(|k| (court.wealth[a] * (rules.ai_peace_indemnity * k as f64).min(1.0)).floor())
+            .find(|indemnity| {
+                let offer = PeaceOffer { indemnity: *indemnity, ceded: 0, capital_besieged, unmet_goal: None };
+                let treasury = court.wealth[enemy.get()];
+                judge_peace(&p.data, &p.relations, enemy, me, &court.strength, treasury, offer).accept
+            });
+        if let Some(indemnity) = offer {
             let proposal = Proposal::Peace { indemnity, ceded: Vec::new() };
             orders.write(OrderGiven { faction: me, order: Order::Propose { to: enemy, proposal } });
         }
@@ -619,10 +632,10 @@ fn truce_between(p: &Picture, a: FactionIx, b: FactionIx) -> bool {
 /// Months in a year, for dates counted in whole months.
 const MONTHS_PER_YEAR_I64: i64 = 12;
 
-/// `ai_peace_months` as a whole number of months (at least one).
-fn peace_months(months: f64) -> u32 {
-    // The parameter's range is 1-120, so the conversion keeps it whole.
-    (months as u32).max(1)
+/// A count parameter (`ai_peace_months`, `ai_peace_steps`) as a whole number, at least one.
+fn peace_months(count: f64) -> u32 {
+    // The parameters' ranges start at 1 and are small, so the conversion keeps them whole.
+    (count as u32).max(1)
 }
 
 #[cfg(test)]
@@ -680,6 +693,49 @@ mod tests {
             chronicle(&game)
         );
         assert!(game.world().resource::<Relations>().trust(blue, red) < 30.0);
+    }
+
+    /// Red, far weaker than Blue and at war with it, with Blue's trust in Red at `trust`.
+    fn losing_war(trust: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 2000}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "c", troops: {"infantry": 30000})"#,
+            "",
+        );
+        s.relations[0].trust = trust;
+        s.factions[1].treasury = 1_000;
+        // Blue stays home: the suit, not the war, is under test.
+        crate::sim::testing::sim_with_humans(s, 3, &["blue"])
+    }
+
+    /// The peace offers Red has sent Blue (whom a player plays, so they wait for his answer).
+    fn suits(game: &crate::sim::Sim) -> Vec<f64> {
+        let proposals = &game.world().resource::<crate::sim::state::Proposals>().0;
+        proposals
+            .iter()
+            .filter_map(|p| match p.proposal {
+                crate::sim::state::Proposal::Peace { indemnity, .. } => Some(indemnity),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_suit_the_enemy_would_refuse_is_not_sent() {
+        let mut game = losing_war(5);
+        for _ in 0..13 {
+            game.step();
+        }
+        assert!(suits(&game).is_empty(), "Blue does not trust Red: {:?}", suits(&game));
+    }
+
+    #[test]
+    fn a_losing_faction_offers_the_least_the_enemy_would_take() {
+        let mut game = losing_war(50);
+        game.step();
+        // Fifteen times as strong, Blue wants more than the first offers of 3,000 and 6,000 are
+        // worth to it (its treasury is 1,000): Red offers 9,000, the third step.
+        assert_eq!(suits(&game), vec![9000.0]);
     }
 
     #[test]
