@@ -203,6 +203,8 @@ rules! {
     winter_attrition: 2.0, 0.0, 100.0, added;
 
     // ---- morale
+    /// An army with fewer men than this left, after the month's fighting, hunger and desertion, breaks up and leaves the map.
+    remnant_men: 50.0, 0.0, 1000000.0, added;
     /// Morale an army tends to each month (before commander and traits).
     base_morale: 60.0, 0.0, 100.0;
     /// Share of the gap to its base morale an army closes each month.

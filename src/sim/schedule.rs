@@ -94,6 +94,8 @@ pub enum SiegeSystems {
 pub enum MoraleSystems {
     Spirits,
     Court,
+    /// Armies with too few men left break up and leave the map.
+    Remnants,
 }
 
 /// Adds the turn schedule and orders every set of it.
@@ -136,5 +138,8 @@ pub(super) fn plugin(app: &mut App) {
     app.configure_sets(Turn, (DiplomacySystems::Envoys, DiplomacySystems::Cessions).chain().in_set(T::Diplomacy));
     app.configure_sets(Turn, (BattleSystems::Fight, BattleSystems::Prisoners).chain().in_set(T::Battles));
     app.configure_sets(Turn, (SiegeSystems::Besiege, SiegeSystems::Surrender).chain().in_set(T::Sieges));
-    app.configure_sets(Turn, (MoraleSystems::Spirits, MoraleSystems::Court).chain().in_set(T::Morale));
+    app.configure_sets(
+        Turn,
+        (MoraleSystems::Spirits, MoraleSystems::Court, MoraleSystems::Remnants).chain().in_set(T::Morale),
+    );
 }

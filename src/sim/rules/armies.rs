@@ -1,5 +1,6 @@
 //! Armies: orders become standing plans; armies march along the shortest roads; events raise,
-//! disband, reinforce and hearten them and change their commanders.
+//! disband, reinforce and hearten them and change their commanders; an army with fewer than
+//! `remnant_men` men left breaks up and leaves the map.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 
@@ -7,7 +8,7 @@ use crate::sim::collect::{gather, refill};
 use crate::sim::compiled::Command;
 use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
-use crate::sim::schedule::{EffectSystems, OrderSystems, Turn, TurnSystems};
+use crate::sim::schedule::{EffectSystems, MoraleSystems, OrderSystems, Turn, TurnSystems};
 use crate::sim::state::{
     ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Order, OrderGiven, Plan, Relations, Spirit,
     Stance, Troops,
@@ -18,6 +19,7 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Armies));
     app.add_systems(Turn, apply_orders.in_set(OrderSystems::Apply));
     app.add_systems(Turn, march.in_set(TurnSystems::Movement));
+    app.add_systems(Turn, break_up_remnants.in_set(MoraleSystems::Remnants));
 }
 
 /// Turns this turn's army orders into standing plans; orders for another faction's army are ignored.
@@ -108,6 +110,32 @@ fn march(
     }
 }
 
+/// Armies with fewer than `remnant_men` men left (after the month's battles, sieges, hunger and
+/// desertion) break up and leave the map, in army order; their slots are free for an event to
+/// raise again.
+fn break_up_remnants(
+    mut commands: Commands,
+    data: Static,
+    mut entities: ResMut<Entities>,
+    armies: Query<(Entity, &Army, &Troops)>,
+    mut chronicle: ChronicleWriter,
+    mut remnants: Local<Vec<(crate::sim::ids::ArmyIx, Entity)>>,
+) {
+    let least = data.rules().remnant_men;
+    remnants.clear();
+    armies.iter().for_each(|(e, a, t)| {
+        if t.total() < least {
+            remnants.push((a.ix, e));
+        }
+    });
+    remnants.sort_unstable_by_key(|(ix, _)| *ix);
+    for &(ix, e) in remnants.iter() {
+        commands.entity(e).despawn();
+        entities.armies[ix.get()] = None;
+        chronicle.write(|| format!("The last men of {} scatter.", data.army_name(ix)));
+    }
+}
+
 fn apply_effects(
     mut commands: Commands,
     mut effects: MessageReader<ApplyEffect>,
@@ -182,5 +210,31 @@ fn apply_effects(
             }
             _ => {}
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::state::{Entities, Troops};
+    use crate::sim::testing::{army, chronicle, scenario, sim};
+
+    #[test]
+    fn an_army_with_too_few_men_left_leaves_the_map() {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 30}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "c", troops: {"infantry": 3000})"#,
+            "",
+        );
+        let mut game = sim(s, 1);
+        game.step();
+        assert!(army::<Troops>(&game, "red_army").is_none(), "thirty men are no army");
+        let slot = game.data().army("red_army");
+        assert_eq!(game.world().resource::<Entities>().army(slot), None, "its slot is free");
+        assert!(
+            chronicle(&game).iter().any(|l| l.ends_with("The last men of Red Army scatter.")),
+            "{:?}",
+            chronicle(&game)
+        );
+        assert!(army::<Troops>(&game, "blue_army").is_some(), "three thousand are");
     }
 }
