@@ -288,6 +288,9 @@ pub enum Effect {
     },
     /// Bring a faction into play.
     ActivateFaction(String),
+    /// Take a faction out of play: its wars and treaties end (as when it has no land and no army
+    /// left).
+    DeactivateFaction(String),
     /// Move a faction's capital.
     SetCapital {
         faction: String,

@@ -1182,7 +1182,7 @@ impl<'a> Validator<'a> {
                 self.army_ref(&loc.field("army"), army);
                 self.character_ref(&loc.field("character"), character);
             }
-            E::ActivateFaction(f) => {
+            E::ActivateFaction(f) | E::DeactivateFaction(f) => {
                 self.faction_ref(loc, f);
             }
             E::SetCapital { faction, province } => {

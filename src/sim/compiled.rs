@@ -347,6 +347,7 @@ pub enum Command {
         character: CharacterIx,
     },
     ActivateFaction(FactionIx),
+    DeactivateFaction(FactionIx),
     SetCapital {
         faction: FactionIx,
         province: ProvinceIx,
@@ -567,6 +568,7 @@ impl Program {
             E::Loyalty { character, add } => K::Loyalty { character: c(character), add: *add as f64 },
             E::SetCommander { army, character } => K::SetCommander { army: a(army), character: c(character) },
             E::ActivateFaction(faction) => K::ActivateFaction(f(faction)),
+            E::DeactivateFaction(faction) => K::DeactivateFaction(f(faction)),
             E::SetCapital { faction, province } => K::SetCapital { faction: f(faction), province: p(province) },
             E::FireEvent(id) => K::FireEvent(ids.event(id)),
             E::If { when, then, otherwise } => K::If {

@@ -96,6 +96,8 @@ pub enum MoraleSystems {
     Court,
     /// Armies with too few men left break up and leave the map.
     Remnants,
+    /// Factions with no land and no army left leave play.
+    Fallen,
 }
 
 /// Adds the turn schedule and orders every set of it.
@@ -140,6 +142,8 @@ pub(super) fn plugin(app: &mut App) {
     app.configure_sets(Turn, (SiegeSystems::Besiege, SiegeSystems::Surrender).chain().in_set(T::Sieges));
     app.configure_sets(
         Turn,
-        (MoraleSystems::Spirits, MoraleSystems::Court, MoraleSystems::Remnants).chain().in_set(T::Morale),
+        (MoraleSystems::Spirits, MoraleSystems::Court, MoraleSystems::Remnants, MoraleSystems::Fallen)
+            .chain()
+            .in_set(T::Morale),
     );
 }

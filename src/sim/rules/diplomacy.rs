@@ -1,15 +1,17 @@
 //! Diplomacy: wars declared, envoys received and answered (AI factions at once, with their
-//! reasons), treaties signed and ended; opinions drift, truces run out, unpaid dues cost trust.
+//! reasons), treaties signed and ended; opinions drift, truces run out, unpaid dues cost trust;
+//! a faction with no land and no army left leaves play.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use crate::scenario::Date;
+use crate::sim::collect::refill;
 use crate::sim::compiled::{Command, TreatyTerms};
 use crate::sim::data::{Static, StaticData};
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::judgement::{PeaceOffer, judge_peace, strengths};
-use crate::sim::schedule::{DiplomacySystems, EffectSystems, Turn};
+use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Order, OrderGiven, Owner,
     PeaceSigned, PendingProposal, Players, Proposal, Proposals, Relations, Sieges, Treasury, Treaties, TreatyState,
@@ -19,6 +21,7 @@ use crate::sim::state::{
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Diplomacy));
     app.add_systems(Turn, conduct_diplomacy.in_set(DiplomacySystems::Envoys));
+    app.add_systems(Turn, fall_of_states.in_set(MoraleSystems::Fallen));
 }
 
 /// What the effects of events change: relations, treaties, who is in play.
@@ -76,9 +79,81 @@ fn apply_effects(
                     p.0 = true;
                 }
             }
+            Command::DeactivateFaction(f) => {
+                if let Ok(mut p) = in_play.get_mut(entities.faction(f))
+                    && p.0
+                {
+                    p.0 = false;
+                    leave_play(data, relations, treaties, chronicle, f, entities.factions.len(), "it leaves the stage");
+                }
+            }
             _ => {}
         }
     }
+}
+
+/// A faction in play that holds no province and has no army in the field leaves play, in faction
+/// order: its wars and treaties end, and the chronicle says so, once.
+fn fall_of_states(
+    mut chancery: Chancery,
+    entities: Res<Entities>,
+    mut factions: Query<(&FactionIx, &mut InPlay)>,
+    owners: Query<&Owner>,
+    armies: Query<(&Army, &Troops)>,
+    mut standing: Local<Vec<bool>>,
+) {
+    let Chancery { data, relations, treaties, chronicle, .. } = &mut chancery;
+    // Which factions still hold land or an army, by index.
+    let standing = &mut *standing;
+    refill(standing, entities.factions.len(), false);
+    owners.iter().for_each(|o| {
+        if let Some(f) = o.0 {
+            standing[f.get()] = true;
+        }
+    });
+    armies.iter().for_each(|(a, t)| {
+        if t.total() > 0.0 {
+            standing[a.owner.get()] = true;
+        }
+    });
+    let mut fallen: Vec<FactionIx> = Vec::new();
+    factions.iter_mut().for_each(|(f, mut in_play)| {
+        if in_play.0 && !standing[f.get()] {
+            in_play.0 = false;
+            fallen.push(*f);
+        }
+    });
+    fallen.sort_unstable();
+    for f in fallen {
+        let why = "no land and no army are left to it";
+        leave_play(data, relations, treaties, chronicle, f, entities.factions.len(), why);
+    }
+}
+
+/// A faction out of play: its wars and treaties end, and the chronicle says why.
+fn leave_play(
+    data: &StaticData,
+    relations: &mut Relations,
+    treaties: &mut Treaties,
+    chronicle: &mut ChronicleWriter,
+    f: FactionIx,
+    factions: usize,
+    why: &str,
+) {
+    for other in FactionIx::all(factions) {
+        if other != f {
+            relations.set_war(f, other, false);
+        }
+    }
+    let ended = treaties.end_all_of(f);
+    chronicle.write(|| {
+        let is = data.faction_agrees(f).verb("is", "are");
+        let mut line = format!("{} {is} no more: {why}.", data.faction_name(f));
+        for name in &ended {
+            line.push_str(&format!(" {name} ends."));
+        }
+        line
+    });
 }
 
 /// What the month's envoys read and change.
@@ -367,6 +442,50 @@ fn drift_relations(data: &StaticData, date: Date, relations: &mut Relations, tre
 mod tests {
     use crate::sim::testing::{scenario, sim_with_humans};
     use crate::sim::{Order, Proposal};
+
+    #[test]
+    fn a_faction_with_no_land_and_no_army_leaves_play_once() {
+        // Red has lost its only province and has no army; Blue has both.
+        let mut s = scenario(
+            r#"Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "c", troops: {"infantry": 3000})"#,
+            r#"treaties: [Treaty(id: "old_tribute", name: "The old tribute", parties: ["red", "blue"], kind: Tribute(payer: "red", payee: "blue", yearly: 10))],"#,
+        );
+        s.provinces[0].owner = Some("blue".into());
+        s.factions[0].capital = None;
+        let mut game = sim_with_humans(s, 1, &[]);
+        game.step();
+        game.step();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let e = game.world().resource::<crate::sim::state::Entities>().faction(red);
+        assert!(!game.world().get::<crate::sim::state::InPlay>(e).expect("a faction").0);
+        assert!(!game.world().resource::<crate::sim::state::Relations>().at_war(red, blue), "its wars end");
+        assert!(game.world().resource::<crate::sim::state::Treaties>().all().next().is_none(), "and its treaties");
+        let lines = crate::sim::testing::chronicle(&game);
+        let told: Vec<_> = lines.iter().filter(|l| l.contains("Red is no more")).collect();
+        assert_eq!(told.len(), 1, "{lines:?}");
+        assert!(told[0].contains("The old tribute ends."), "{told:?}");
+        // Blue, with land and an army, plays on.
+        let e = game.world().resource::<crate::sim::state::Entities>().faction(blue);
+        assert!(game.world().get::<crate::sim::state::InPlay>(e).expect("a faction").0);
+    }
+
+    #[test]
+    fn an_event_may_take_a_faction_out_of_play() {
+        let events = r#"events: [Event(id: "abdication", title: "Abdication", faction: "red",
+            options: [Option(id: "yield", name: "Yield", effects: [DeactivateFaction("red")])])],"#;
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 3000})"#,
+            events,
+        );
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let e = game.world().resource::<crate::sim::state::Entities>().faction(red);
+        assert!(!game.world().get::<crate::sim::state::InPlay>(e).expect("a faction").0, "land and army or not");
+        assert!(!game.world().resource::<crate::sim::state::Relations>().at_war(red, blue));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.contains("Red is no more: it leaves the stage.")), "{lines:?}");
+    }
 
     const TRUCE: &str = "request for a truce of 6 months";
 

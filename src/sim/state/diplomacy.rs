@@ -174,6 +174,19 @@ impl Treaties {
         }
     }
 
+    /// Ends every treaty `faction` is a party to, returning their names.
+    pub fn end_all_of(&mut self, faction: FactionIx) -> Vec<String> {
+        let mut ended = Vec::new();
+        for slot in &mut self.0 {
+            if slot.as_ref().is_some_and(|t| t.parties.contains(&faction))
+                && let Some(t) = slot.take()
+            {
+                ended.push(t.name);
+            }
+        }
+        ended
+    }
+
     /// Whether a truce binds the two on `date`.
     pub fn truce(&self, a: FactionIx, b: FactionIx, date: Date) -> bool {
         self.all().any(|t| matches!(t.terms, TreatyTerms::Truce { until } if until >= date) && t.binds(a, b))
