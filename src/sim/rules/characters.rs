@@ -176,6 +176,8 @@ fn apply_effects(
                     let verb = if exiled { "is sent into exile" } else { "is put to death" };
                     chronicle.write(|| format!("{} {verb}.", data.character_name(p.ix)));
                 }
+                // A ruler sent away or put to death is succeeded as one who dies.
+                succeed(&data, &entities, &mut people, &mut rulers, character, &mut chronicle);
             }
             Command::Activate(character) => {
                 if let Ok(mut p) = people.get_mut(entities.character(character))
@@ -220,7 +222,8 @@ fn apply_effects(
     }
 }
 
-/// When a ruler dies, the first heir in play who serves his faction (in character order) rules.
+/// When a ruler dies, is put to death or is sent into exile, the first heir in play who serves
+/// his faction (in character order) rules.
 fn succeed(
     data: &StaticData,
     entities: &Entities,
@@ -311,6 +314,19 @@ mod tests {
         assert!(lines.iter().any(|l| l.ends_with("Red General dies.")), "{lines:#?}");
         assert!(lines.iter().any(|l| l.ends_with("Red Heir now rules Red.")), "{lines:#?}");
         assert_eq!(status(&game, "blue_general"), Status::Active, "without a birth year nobody dies of age");
+    }
+
+    #[test]
+    fn an_exiled_ruler_is_succeeded_by_his_heir() {
+        // A young king (no death of age), sent into exile by an event.
+        let mut game = old_king(1100);
+        let exile = crate::sim::Command::Exile(game.data().character("red_general"));
+        game.world_mut().write_message(crate::sim::state::ApplyEffect(exile));
+        game.step();
+        assert_eq!(status(&game, "red_general"), Status::Exiled);
+        assert_eq!(faction::<Ruler>(&game, "red").0, Some(game.data().character("red_heir")));
+        let lines = chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("Red Heir now rules Red.")), "{lines:#?}");
     }
 
     #[test]
