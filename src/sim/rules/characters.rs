@@ -258,6 +258,10 @@ fn crown(
     chronicle: &mut ChronicleWriter,
 ) {
     if let Ok(mut r) = rulers.get_mut(entities.faction(faction)) {
+        if r.0 == Some(character) {
+            // Already crowned (an heir succeeded, then the event names him too): nothing new.
+            return;
+        }
         let old = r.0.replace(character);
         if let Some(old) = old.filter(|o| *o != character)
             && let Ok(mut p) = people.get_mut(entities.character(old))
