@@ -1,11 +1,13 @@
 //! `cargo bench`: the time of one campaign of each built-in scenario, played as a sweep's worker
-//! plays it, and of the 10,000-run `grand_campaign` sweep whose target is 5 seconds on two cores.
+//! plays it (the strategic AI), of a grand campaign with the classic (easy) AI beside it, of the
+//! 10,000-run `grand_campaign` sweep whose target is 5 seconds on two cores, and of a small AI
+//! tournament.
 use std::sync::Arc;
 
 use divan::Bencher;
-use jingkang::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+use jingkang::scenario::{Difficulty, ScenarioRef, builtin_scenarios, load_valid};
 use jingkang::sim::{Sim, SimOptions, StaticData};
-use jingkang::sweep::{SweepOptions, sweep};
+use jingkang::sweep::{SweepOptions, TournamentOptions, sweep, tournament};
 
 fn main() {
     divan::main();
@@ -47,5 +49,34 @@ fn grand_campaign_sweep_10000_runs(bencher: Bencher) {
             panic!("cannot start worker threads: {e}");
         }
         played
+    });
+}
+
+/// A grand campaign played by the classic AI (the easy level), to set beside `campaign`'s
+/// strategic planner: what the smarter AI costs.
+#[divan::bench]
+fn grand_campaign_classic_ai(bencher: Bencher) {
+    let valid = match load_valid(&ScenarioRef::parse("grand_campaign")) {
+        Ok(valid) => valid,
+        Err(e) => panic!("the grand campaign does not load: {e}"),
+    };
+    let data = Arc::new(StaticData::at_difficulty(&valid, Some(Difficulty::Easy)));
+    let mut sim = Sim::quiet(data, &SimOptions::default());
+    let mut seed = 0;
+    bencher.bench_local(|| {
+        seed += 1;
+        sim.reset(&SimOptions { seed, ..Default::default() });
+        sim.run(None);
+        sim.summary()
+    });
+}
+
+/// Twenty tournament games on one thread: maps generated, validated and played.
+#[divan::bench(sample_count = 5, sample_size = 1)]
+fn tournament_20_games(bencher: Bencher) {
+    let options = TournamentOptions { games: 20, threads: 1, ..TournamentOptions::default() };
+    bencher.bench_local(|| match tournament(&options, &|| {}) {
+        Ok(standings) => standings.decided(),
+        Err(e) => panic!("the tournament cannot be played: {e}"),
     });
 }
