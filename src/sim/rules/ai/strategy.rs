@@ -5,16 +5,18 @@
 //! walls, garrisons, sieges, the roads) and gives its armies tasks in this order:
 //! 1. **Threats**: the enemy power that can reach each province within `ai_horizon_days`, and
 //!    within a month's march (`march_days`).
-//! 2. **Fall back**: an army facing more than `ai_refuse_ratio` times its side's power within a
-//!    month's march shelters behind its own walls, or leaves for the nearest own walled city.
+//! 2. **Fall back**: an army facing more than `ai_refuse_ratio` times its side's power near it
+//!    (`ai_trapped_ratio` times less where it is cut off) shelters behind its own walls, or leaves
+//!    for the nearest own walled city.
 //! 3. **Sieges**: an army before an enemy city with no enemy army in it keeps besieging it.
 //! 4. **Defence**: own cities under threat, the most valuable first (the capital counts
 //!    `ai_capital_worth` times). A besieged city is relieved only by armies that together can win;
 //!    the capital, and a city its garrison cannot hold alone, is covered by the armies that can
 //!    reach it before the enemy, until `ai_defend_ratio` times the threat is met.
 //! 5. **Offence**: for each enemy or claimed city, the nearest free armies that
-//!    together beat the enemy power within a month of it by `ai_attack_ratio` (and bring at least
-//!    `ai_siege_share` of its garrison times its walls); the best worth for its walls and the
+//!    together beat the enemy power near it by `ai_attack_ratio` (`ai_trapped_ratio` times more
+//!    where every road back runs through enemy land), and bring at least `ai_siege_share` of the
+//!    besiegers its garrison would sally against; the best worth for its walls and the
 //!    group's march goes first. The nearer armies of a group wait for the farthest
 //!    (`ai_gather_days`), so that they arrive together; in winter no army starts a march longer
 //!    than `ai_winter_days`.
@@ -100,7 +102,7 @@ pub(super) fn plan_faction(
 ) {
     staff.read(p, month, sight, faction);
     staff.follow_named_armies(p, month, sight);
-    staff.fall_back(p, month);
+    staff.fall_back(p, month, sight);
     staff.keep_sieges(p, month, sight, faction);
     staff.defend(p, month, sight, faction, capital);
     staff.attack(p, month, sight, faction);
@@ -153,7 +155,7 @@ impl Staff {
 
     /// Armies facing a fight they cannot win shelter behind their walls or fall back to the
     /// nearest own walled city.
-    fn fall_back(&mut self, p: &Picture, month: &Month) {
+    fn fall_back(&mut self, p: &Picture, month: &Month, sight: &Sight) {
         let rules = p.data.rules();
         let routes = p.data.routes(p.data.is_winter(p.calendar.date));
         for (i, &f) in self.mine.iter().enumerate() {
@@ -163,7 +165,9 @@ impl Staff {
             let force = &month.forces[f];
             let here = force.army.location.get();
             let side = self.own[here] * aggression(&p.data, force.army.owner);
-            if self.near[here] <= side * rules.ai_refuse_ratio {
+            // Cut off, a beaten army surrenders whole: it leaves sooner.
+            let nerve = if cut_off(p, month, sight, force.army.owner, here) { rules.ai_trapped_ratio } else { 1.0 };
+            if self.near[here] * nerve <= side * rules.ai_refuse_ratio {
                 continue;
             }
             let owner = force.army.owner;
@@ -372,7 +376,9 @@ impl Staff {
                     // Besiegers too few for the garrison are beaten by its sallies.
                     let garrison = month.cities[t].map_or(0.0, |c| c.garrison);
                     let siege = garrison * rules.ai_siege_share / rules.sally_ratio.max(f64::MIN_POSITIVE);
-                    field.max(siege).max(f64::MIN_POSITIVE)
+                    // Beaten where no road leads back to friendly land, an army surrenders whole.
+                    let trapped = if cut_off(p, month, sight, faction, t) { rules.ai_trapped_ratio } else { 1.0 };
+                    (field * trapped).max(siege).max(f64::MIN_POSITIVE)
                 }
                 Aim::Hold if planned > 1.0 => f64::MIN_POSITIVE,
                 _ => continue,
@@ -474,6 +480,14 @@ impl Staff {
 /// yet cut the line).
 fn in_supply_range(p: &Picture, month: &Month, faction: FactionIx, t: ProvinceIx) -> bool {
     p.data.supply_reach[t.get()].iter().any(|s| month.owners[s.get()] == Some(faction) && !p.sieges.besieged(*s))
+}
+
+/// Whether every neighbour of `t` is held by an enemy: an army beaten there has nowhere to
+/// retreat to (the battle rules make it surrender).
+fn cut_off(p: &Picture, month: &Month, sight: &Sight, faction: FactionIx, t: usize) -> bool {
+    p.data.neighbours[t]
+        .iter()
+        .all(|(n, _)| month.owners[n.get()].is_some_and(|o| o != faction && sight.enemies[o.get()]))
 }
 
 /// Whether a war plan sends this army elsewhere, or forbids the city it stands before.
@@ -618,6 +632,28 @@ mod tests {
         game.step();
         assert_eq!(location(&game, "red_army"), "a", "Red does not feed its army to the besiegers");
         assert!(army::<Troops>(&game, "red_army").expect("in the field").total() > men * 0.9);
+    }
+
+    /// Red's army before Blue's city `c`, a Blue army of 16,000 at `b`; `b` is Red's when
+    /// `road_home`, else Blue's, and then every road from `c` runs through Blue's land.
+    fn before_c(road_home: bool) -> Option<String> {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "c", troops: {"infantry": 10000}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", troops: {"infantry": 16000})"#,
+            "",
+        );
+        if road_home {
+            s.provinces[1].owner = Some("red".into());
+        }
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        army::<Army>(&game, "red_army").map(|a| game.data().province_id(a.location).to_string())
+    }
+
+    #[test]
+    fn an_army_cut_off_leaves_sooner() {
+        assert_eq!(before_c(true).as_deref(), Some("c"), "with a road home, Red holds before `c`");
+        assert_ne!(before_c(false).as_deref(), Some("c"), "cut off, the same odds send it away");
     }
 
     #[test]
