@@ -343,7 +343,7 @@ rules! {
     ai_winter_days: 20.0, 0.0, 3650.0, added;
     /// What a city beyond the reach of the faction's supply lines (`supply_range`) is worth to the planner, as a share of its worth.
     ai_unsupplied_worth: 0.35, 0.0, 1.0, added;
-    /// How much more power the planner wants against a city all of whose neighbours an enemy holds: beaten there, an army has nowhere to retreat and surrenders.
+    /// How much sooner the planner's army falls back where an enemy holds every neighbour (beaten there, it would have nowhere to retreat and would surrender): the enemy power near it counts this many times.
     ai_trapped_ratio: 1.5, 1.0, 100.0, added;
     /// Least power the planner brings against a city, as a share of the besiegers its garrison would sally against (its men over `sally_ratio`).
     ai_siege_share: 1.5, 0.0, 100.0, added;

@@ -4,26 +4,26 @@
 //! Each month, for each faction nobody plays, it reads only what a player sees (armies, owners,
 //! walls, garrisons, sieges, the roads) and gives its armies tasks in this order:
 //! 1. **Threats**: the enemy power that can reach each province within `ai_horizon_days`, and
-//!    within a month's march (`march_days`).
-//! 2. **Fall back**: an army facing more than `ai_refuse_ratio` times its side's power near it
+//!    the enemy power near it (all of an army in it, less the farther, none `ai_reach_days` away).
+//! 2. **War plans**: an army a plan names for a main objective goes there.
+//! 3. **Fall back**: an army facing more than `ai_refuse_ratio` times its side's power near it
 //!    (`ai_trapped_ratio` times less where it is cut off) shelters behind its own walls, or leaves
 //!    for the nearest own walled city.
-//! 3. **Sieges**: an army before an enemy city with no enemy army in it keeps besieging it.
-//! 4. **Defence**: own cities under threat, the most valuable first (the capital counts
+//! 4. **Sieges**: an army before an enemy city with no enemy army in it keeps besieging it.
+//! 5. **Defence**: own cities under threat, the most valuable first (the capital counts
 //!    `ai_capital_worth` times). A besieged city is relieved only by armies that together can win;
-//!    the capital, and a city its garrison cannot hold alone, is covered by the armies that can
-//!    reach it before the enemy, until `ai_defend_ratio` times the threat is met.
-//! 5. **Offence**: for each enemy or claimed city, the nearest free armies that
-//!    together beat the enemy power near it by `ai_attack_ratio` (`ai_trapped_ratio` times more
-//!    where every road back runs through enemy land), and bring at least `ai_siege_share` of the
-//!    besiegers its garrison would sally against; the best worth for its walls and the
+//!    the capital, when its garrison cannot hold the threat alone, is covered by the armies that
+//!    can reach it before the enemy, until `ai_defend_ratio` times the threat is met. Other cities
+//!    keep their garrisons: armies are better spent striking.
+//! 6. **Offence**: for each enemy or claimed city, the nearest free armies that together beat the
+//!    enemy power near it by `ai_attack_ratio`, and bring at least `ai_siege_share` of the
+//!    besiegers its garrison would sally against; the best worth for its walls, supply and the
 //!    group's march goes first. The nearer armies of a group wait for the farthest
 //!    (`ai_gather_days`), so that they arrive together; in winter no army starts a march longer
 //!    than `ai_winter_days`.
-//! 6. The armies left over join the nearest group, or go home.
+//! 7. The armies left over join the nearest group, or go home.
 //!
-//! War plans stay hints: their weights multiply an objective's worth, a weight of 0 forbids it,
-//! and an army a plan names for a main objective goes there.
+//! War plans stay hints: their weights multiply an objective's worth and a weight of 0 forbids it.
 use bevy_ecs::prelude::*;
 
 use super::{Aim, Force, Month, Picture, Sight, siege_stance};
@@ -376,9 +376,7 @@ impl Staff {
                     // Besiegers too few for the garrison are beaten by its sallies.
                     let garrison = month.cities[t].map_or(0.0, |c| c.garrison);
                     let siege = garrison * rules.ai_siege_share / rules.sally_ratio.max(f64::MIN_POSITIVE);
-                    // Beaten where no road leads back to friendly land, an army surrenders whole.
-                    let trapped = if cut_off(p, month, sight, faction, t) { rules.ai_trapped_ratio } else { 1.0 };
-                    (field * trapped).max(siege).max(f64::MIN_POSITIVE)
+                    field.max(siege).max(f64::MIN_POSITIVE)
                 }
                 Aim::Hold if planned > 1.0 => f64::MIN_POSITIVE,
                 _ => continue,
