@@ -539,7 +539,7 @@ fn plan_diplomacy(
         }
         court.enemies.clear();
         court.enemies.extend(FactionIx::all(nf).filter(|b| *b != me && p.relations.at_war(me, *b)));
-        if p.calendar.turn.is_multiple_of(peace_months(p.data.rules().ai_peace_months)) {
+        if p.calendar.turn.is_multiple_of(whole_count(p.data.rules().ai_peace_months)) {
             sue_for_peace(p, goals, court, me, orders);
         }
         if court.enemies.is_empty() {
@@ -579,7 +579,7 @@ fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, or
         if !losing || goal_held {
             continue;
         }
-        let steps = peace_months(rules.ai_peace_steps);
+        let steps = whole_count(rules.ai_peace_steps);
         let offer = (1..=steps)
             .map(|k| (court.wealth[a] * (rules.ai_peace_indemnity * k as f64).min(1.0)).floor())
             .find(|indemnity| {
@@ -633,7 +633,7 @@ fn truce_between(p: &Picture, a: FactionIx, b: FactionIx) -> bool {
 const MONTHS_PER_YEAR_I64: i64 = 12;
 
 /// A count parameter (`ai_peace_months`, `ai_peace_steps`) as a whole number, at least one.
-fn peace_months(count: f64) -> u32 {
+fn whole_count(count: f64) -> u32 {
     // The parameters' ranges start at 1 and are small, so the conversion keeps them whole.
     (count as u32).max(1)
 }
