@@ -28,7 +28,12 @@ fn prepared(id: &str) -> Arc<StaticData> {
 /// One campaign on a reused world: set back to the start with a new seed, then played to its end.
 #[divan::bench(args = builtin_ids())]
 fn campaign(bencher: Bencher, id: &str) {
-    let mut sim = Sim::quiet(prepared(id), &SimOptions::default());
+    play_campaigns(bencher, prepared(id));
+}
+
+/// Times campaigns of `data` as a sweep's worker plays them, a new seed each.
+fn play_campaigns(bencher: Bencher, data: Arc<StaticData>) {
+    let mut sim = Sim::quiet(data, &SimOptions::default());
     let mut seed = 0;
     bencher.bench_local(|| {
         seed += 1;
@@ -60,15 +65,7 @@ fn grand_campaign_classic_ai(bencher: Bencher) {
         Ok(valid) => valid,
         Err(e) => panic!("the grand campaign does not load: {e}"),
     };
-    let data = Arc::new(StaticData::at_difficulty(&valid, Some(Difficulty::Easy)));
-    let mut sim = Sim::quiet(data, &SimOptions::default());
-    let mut seed = 0;
-    bencher.bench_local(|| {
-        seed += 1;
-        sim.reset(&SimOptions { seed, ..Default::default() });
-        sim.run(None);
-        sim.summary()
-    });
+    play_campaigns(bencher, Arc::new(StaticData::at_difficulty(&valid, Some(Difficulty::Easy))));
 }
 
 /// Twenty tournament games on one thread: maps generated, validated and played.

@@ -73,14 +73,10 @@ pub(super) struct Staff {
     /// Enemy power within `ai_reach_days` of each province, the nearer the more (all of it in the
     /// province, none at the limit).
     near: Vec<f64>,
-    /// The faction's own power standing in each province.
-    own: Vec<f64>,
     /// Days the nearest enemy army needs to reach each province (infinite beyond the horizon).
     first_enemy: Vec<f64>,
     /// Own cities under threat, with their value, most valuable first.
     threatened: Vec<(f64, usize)>,
-    /// Each of `mine`'s power.
-    power: Vec<f64>,
     /// Free armies (positions in `mine`) with their days to a province, nearest first: to the
     /// province of [`Staff::gather`], or one run for each prospect.
     candidates: Vec<(f64, usize)>,
@@ -124,17 +120,10 @@ impl Staff {
         self.mine.clear();
         self.mine.extend((0..month.forces.len()).filter(|f| month.forces[*f].army.owner == faction));
         refill(&mut self.task, self.mine.len(), Task::Free);
-        self.power.clear();
-        self.power.extend(self.mine.iter().map(|f| month.forces[*f].power));
         refill(&mut self.threat, n, 0.0);
         refill(&mut self.near, n, 0.0);
-        refill(&mut self.own, n, 0.0);
         refill(&mut self.first_enemy, n, f64::INFINITY);
         for x in &month.forces {
-            if x.army.owner == faction {
-                self.own[x.army.location.get()] += x.power;
-                continue;
-            }
             if !sight.enemies[x.army.owner.get()] {
                 continue;
             }
@@ -164,7 +153,14 @@ impl Staff {
             }
             let force = &month.forces[f];
             let here = force.army.location.get();
-            let side = self.own[here] * aggression(&p.data, force.army.owner);
+            let own: f64 = self
+                .mine
+                .iter()
+                .map(|f| &month.forces[*f])
+                .filter(|x| x.army.location.get() == here)
+                .map(|x| x.power)
+                .sum();
+            let side = own * aggression(&p.data, force.army.owner);
             // Cut off, a beaten army surrenders whole: it leaves sooner.
             let nerve = if cut_off(p, month, sight, force.army.owner, here) { rules.ai_trapped_ratio } else { 1.0 };
             if self.near[here] * nerve <= side * rules.ai_refuse_ratio {
@@ -270,7 +266,8 @@ impl Staff {
         enough: impl Fn(f64) -> bool,
         partial: bool,
     ) -> bool {
-        self.nearest_free(p, month, to, within);
+        self.candidates.clear();
+        self.add_nearest_free(p, month, to, |_, days| days <= within);
         let mut power = 0.0;
         let mut taken = 0;
         for &(_, i) in &self.candidates {
@@ -290,21 +287,19 @@ impl Staff {
         held
     }
 
-    /// The free armies within `within` days of `to`, nearest first (then in army order), into
-    /// `candidates`.
-    fn nearest_free(&mut self, p: &Picture, month: &Month, to: ProvinceIx, within: f64) {
+    /// Adds to `candidates` the free armies that `may_go` to `to` (given each army and its days of
+    /// march there), nearest first, then in army order.
+    fn add_nearest_free(&mut self, p: &Picture, month: &Month, to: ProvinceIx, may_go: impl Fn(&Force, f64) -> bool) {
         let routes = p.data.routes(p.data.is_winter(p.calendar.date));
-        self.candidates.clear();
+        let first = self.candidates.len();
         for (i, &f) in self.mine.iter().enumerate() {
-            if self.task[i] != Task::Free {
-                continue;
-            }
-            let days = routes.days(month.forces[f].army.location, to);
-            if days.is_finite() && days <= within {
+            let force = &month.forces[f];
+            let days = routes.days(force.army.location, to);
+            if self.task[i] == Task::Free && days.is_finite() && may_go(force, days) {
                 self.candidates.push((days, i));
             }
         }
-        self.candidates.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        self.candidates[first..].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
     }
 
     /// Gives out offensive objectives, the best first, each to the group of free armies that can
@@ -320,7 +315,7 @@ impl Staff {
                 if prospect.given {
                     continue;
                 }
-                let Some((power, days, size)) = self.group_for(prospect) else { continue };
+                let Some((power, days, size)) = self.group_for(month, prospect) else { continue };
                 // Walls and garrison against the group's power: the months a siege will take.
                 let walls = 1.0 + rules.ai_walls_weight * prospect.hold / power.max(1.0);
                 let score = prospect.worth / walls / (1.0 + days / rules.ai_distance_days);
@@ -356,7 +351,6 @@ impl Staff {
     /// go, nearest first; worked out once, as the groups are given out one by one.
     fn survey(&mut self, p: &Picture, month: &Month, sight: &Sight, faction: FactionIx) {
         let rules = p.data.rules();
-        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
         let within = if p.data.is_winter(p.calendar.date) { rules.ai_winter_days } else { f64::INFINITY };
         let aggression = aggression(&p.data, faction);
         let war_plans = &p.data.program.war_plans;
@@ -383,18 +377,10 @@ impl Staff {
             };
             let to = ProvinceIx::new(t);
             let first = self.candidates.len();
-            for (i, &f) in self.mine.iter().enumerate() {
-                let force = &month.forces[f];
-                if self.task[i] != Task::Free || (names_armies && army_weight(p, sight, force, to) <= 0.0) {
-                    continue;
-                }
-                let days = routes.days(force.army.location, to);
-                let under_way = force.plan.destination == Some(to);
-                if days.is_finite() && (days <= within || under_way) {
-                    self.candidates.push((days, i));
-                }
-            }
-            self.candidates[first..].sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            self.add_nearest_free(p, month, to, |force, days| {
+                let allowed = !names_armies || army_weight(p, sight, force, to) > 0.0;
+                allowed && (days <= within || force.plan.destination == Some(to))
+            });
             // Beyond its supply lines a besieging army lives on foraging and its baggage.
             let supplied = if in_supply_range(p, month, faction, to) { 1.0 } else { rules.ai_unsupplied_worth };
             // What a peace cedes to the faction is its own by right.
@@ -429,14 +415,14 @@ impl Staff {
 
     /// The nearest free armies that together bring a prospect's need: their power, the days of
     /// the farthest, and how many.
-    fn group_for(&self, prospect: &Prospect) -> Option<(f64, f64, usize)> {
+    fn group_for(&self, month: &Month, prospect: &Prospect) -> Option<(f64, f64, usize)> {
         let mut power = 0.0;
         let mut size = 0;
         for &(days, i) in &self.candidates[prospect.candidates.clone()] {
             if self.task[i] != Task::Free {
                 continue;
             }
-            power += self.power[i];
+            power += month.forces[self.mine[i]].power;
             size += 1;
             if power >= prospect.need {
                 return Some((power, days, size));
@@ -581,23 +567,25 @@ mod tests {
         game.data().province_id(at).to_string()
     }
 
+    /// Where Red's army stands after a month of `s`, Blue standing still.
+    fn red_after_a_month(s: Scenario) -> String {
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        location(&game, "red_army")
+    }
+
     #[test]
     fn a_threatened_capital_is_covered() {
         // The capital's garrison is too small for the Blue army two marches away.
-        let mut s = front(30_000, "b", 20_000, "c");
-        s.provinces[0].garrison = 1_000;
-        s.provinces[0].walls = 0;
-        let mut game = sim_with_humans(s, 1, &["blue"]);
-        game.step();
-        assert_eq!(location(&game, "red_army"), "a", "Red falls back to cover its capital");
-
+        let weak_capital = |blue| {
+            let mut s = front(30_000, "b", blue, "c");
+            s.provinces[0].garrison = 1_000;
+            s.provinces[0].walls = 0;
+            s
+        };
+        assert_eq!(red_after_a_month(weak_capital(20_000)), "a", "Red falls back to cover its capital");
         // With no threat worth the name, the same army strikes instead.
-        let mut s = front(30_000, "b", 500, "c");
-        s.provinces[0].garrison = 1_000;
-        s.provinces[0].walls = 0;
-        let mut game = sim_with_humans(s, 1, &["blue"]);
-        game.step();
-        assert_ne!(location(&game, "red_army"), "a");
+        assert_ne!(red_after_a_month(weak_capital(500)), "a");
     }
 
     /// Blue's army besieges Red's `b`; Red's army waits in its well-garrisoned capital `a`.
@@ -659,16 +647,12 @@ mod tests {
         // Red's army stands in open, unwalled `b`, next to a Blue army four times its size.
         let mut s = front(10_000, "b", 40_000, "c");
         s.provinces[1].walls = 0;
-        let mut game = sim_with_humans(s.clone(), 1, &["blue"]);
-        game.step();
-        assert_eq!(location(&game, "red_army"), "a", "Red falls back behind the capital's walls");
+        assert_eq!(red_after_a_month(s), "a", "Red falls back behind the capital's walls");
 
         // Against an army of its own size it holds its ground (the capital needs no cover).
         let mut s = front(40_000, "b", 40_000, "c");
         s.provinces[1].walls = 0;
         s.provinces[0].garrison = 60_000;
-        let mut game = sim_with_humans(s, 1, &["blue"]);
-        game.step();
-        assert_ne!(location(&game, "red_army"), "a");
+        assert_ne!(red_after_a_month(s), "a");
     }
 }
