@@ -311,6 +311,14 @@ pub enum Effect {
         army: String,
         share: f64,
     },
+    /// `faction` calls up `men` in `province`, which it owns, by the mobilisation rules: as many as
+    /// the province's people, the treasury and the granary allow; they take the field as the
+    /// province's levy after `levy_months`.
+    Levy {
+        faction: String,
+        province: String,
+        men: i64,
+    },
     /// A captive goes free, back to the faction he serves.
     Release(String),
     /// `from` pays `to` up to `amount` (as much as it has) and the captive goes free.

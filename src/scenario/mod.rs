@@ -15,7 +15,7 @@ pub use logic::{Compare, Condition, Effect, Factor, Weight};
 pub use model::*;
 pub use rules::{Difficulty, Rules};
 pub use source_map::{Position, SourceMap};
-pub use validate::{MAX_INDEXED, MAX_LIST, ValidScenario, validate};
+pub use validate::{MAX_INDEXED, MAX_LIST, ValidScenario, levy_army_id, validate};
 
 /// Loads and validates a scenario given as a built-in id or a path.
 pub fn load_valid(scenario: &ScenarioRef) -> Result<ValidScenario, ScenarioErrors> {

@@ -309,6 +309,9 @@ pub struct Faction {
     pub cohesion: i64,
     #[serde(default)]
     pub traits: Vec<String>,
+    /// The troop kind its levies take the field as; `None` for a faction that raises no levies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub levy: Option<String>,
     /// Whether a human may pick it on the start screen.
     #[serde(default = "yes")]
     pub playable: bool,

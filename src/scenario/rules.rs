@@ -202,6 +202,22 @@ rules! {
     /// Multiplier on the attrition of hunger in winter.
     winter_attrition: 2.0, 0.0, 100.0, added;
 
+    // ---- mobilisation
+    /// Share of a province's people its owner may call up in one levy (the men are taken from its people).
+    levy_share: 0.05, 0.0, 1.0, added;
+    /// Silver a thousand men of a levy cost to call up and arm.
+    levy_silver: 3.0, 0.0, 10000.0, added;
+    /// Grain a thousand men of a levy cost to call up.
+    levy_grain: 2.0, 0.0, 10000.0, added;
+    /// Months from the call to the levy taking the field.
+    levy_months: 2.0, 0.0, 120.0, added;
+    /// Loyalty points a province loses for each thousand men called up in it.
+    levy_loyalty: 0.5, 0.0, 100.0, added;
+    /// Morale a levy takes the field with.
+    levy_morale: 45.0, 0.0, 100.0, added;
+    /// Share of its men an unpaid army loses each month as they go home (on top of the desertion of low morale).
+    unpaid_desertion: 0.03, 0.0, 1.0, added;
+
     // ---- morale
     /// An army with fewer men than this left, after the month's fighting, hunger and desertion, breaks up and leaves the map.
     remnant_men: 50.0, 0.0, 1000000.0, added;
@@ -349,6 +365,10 @@ rules! {
     ai_siege_share: 1.5, 0.0, 100.0, added;
     /// How much a city's garrison times its walls, over the power the planner brings, lowers its appeal: worth / (1 + this × hold / power).
     ai_walls_weight: 2.5, 0.0, 100.0, added;
+    /// Months of a levy's pay the planner keeps in its treasury beyond the cost of calling it up: it calls up no more men than it can pay this long.
+    ai_levy_reserve_months: 12.0, 0.0, 1200.0, added;
+    /// Least men the planner calls up in one province: smaller levies are not worth the call.
+    ai_least_levy: 2000.0, 0.0, 1000000.0, added;
 
     // ---- difficulty
     /// Multiplier on the income and morale recovery of AI factions; the difficulty sets it (`easy_ai_bonus`, `hard_ai_bonus`).

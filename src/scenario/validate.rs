@@ -489,6 +489,10 @@ impl<'a> Validator<'a> {
                 _ => {}
             }
         }
+        // Each province's levy is an army like any other, named by the province.
+        for (i, x) in s.provinces.iter().enumerate() {
+            self.define("army", |v| &mut v.armies, Loc::item("provinces", i), &levy_army_id(&x.id));
+        }
     }
 
     fn collect_flags(&mut self) {
@@ -674,6 +678,9 @@ impl<'a> Validator<'a> {
         self.range(&loc.field("legitimacy"), f.legitimacy, 0, 100);
         self.range(&loc.field("cohesion"), f.cohesion, 0, 100);
         self.trait_refs(&loc.field("traits"), &f.traits);
+        if let Some(kind) = &f.levy {
+            self.reference(&loc.field("levy"), "troop kind", |v| &v.troop_kinds, kind);
+        }
     }
 
     /// `character` must exist and serve `faction`.
@@ -1208,6 +1215,11 @@ impl<'a> Validator<'a> {
             E::Release(c) => {
                 self.character_ref(loc, c);
             }
+            E::Levy { faction, province, men } => {
+                self.faction_ref(&loc.field("faction"), faction);
+                self.province_ref(&loc.field("province"), province);
+                self.quantity(&loc.field("men"), *men);
+            }
             E::Ransom { character, from, to, amount } => {
                 self.character_ref(&loc.field("character"), character);
                 self.faction_ref(&loc.field("from"), from);
@@ -1222,8 +1234,8 @@ fn is_colour(text: &str) -> bool {
     text.len() == 7 && text.starts_with('#') && text[1..].bytes().all(|b| b.is_ascii_hexdigit())
 }
 
-/// The armies a scenario may field: its starting armies and every other army its events raise,
-/// each id counted once.
+/// The armies a scenario may field: its starting armies, every other army its events raise (each
+/// id counted once), and each province's levy.
 fn army_slots(s: &Scenario) -> usize {
     let starting: BTreeSet<&str> = s.armies.iter().map(|a| a.id.as_str()).collect();
     let mut raised: BTreeSet<&str> = BTreeSet::new();
@@ -1236,7 +1248,12 @@ fn army_slots(s: &Scenario) -> usize {
             }
         });
     }
-    s.armies.len() + raised.len()
+    s.armies.len() + raised.len() + s.provinces.len()
+}
+
+/// The id of the army a province's levies take the field as.
+pub fn levy_army_id(province: &str) -> String {
+    format!("{province}_levy")
 }
 
 /// Every effect of `effects` (listed at `loc`) with its place, those an `If` holds after it.

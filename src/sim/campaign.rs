@@ -16,7 +16,7 @@ use super::schedule::Turn;
 use super::setup::Start;
 use super::snapshot::{SaveError, Snapshot};
 use super::state::{
-    Choices, Chronicle, Chronicling, EventAnswers, EventState, Flags, GameOver, Order, PendingOrders, Players,
+    Choices, Chronicle, Chronicling, EventAnswers, EventState, Flags, GameOver, Levies, Order, PendingOrders, Players,
     Proposals, Seed, SiegeLog, SimRng, WarGoals,
 };
 use super::view::{GameView, Route};
@@ -124,6 +124,7 @@ impl Sim {
         world.insert_resource(Choices::default());
         world.insert_resource(EventAnswers::default());
         world.insert_resource(PendingOrders::default());
+        world.insert_resource(Levies::default());
         world.insert_resource(Proposals::default());
         world.insert_resource(SiegeLog::default());
         world.insert_resource(GameOver::default());

@@ -375,6 +375,12 @@ pub enum Command {
         to: FactionIx,
         amount: f64,
     },
+    /// `faction` calls up `men` in `province` by the mobilisation rules.
+    Levy {
+        faction: FactionIx,
+        province: ProvinceIx,
+        men: f64,
+    },
     /// A character dies of age (the rules send this; no scenario effect does).
     Die(CharacterIx),
 }
@@ -580,6 +586,9 @@ impl Program {
             E::Release(character) => K::Release(c(character)),
             E::Ransom { character, from, to, amount } => {
                 K::Ransom { character: c(character), from: f(from), to: f(to), amount: *amount as f64 }
+            }
+            E::Levy { faction, province, men } => {
+                K::Levy { faction: f(faction), province: p(province), men: *men as f64 }
             }
         }
     }

@@ -60,6 +60,8 @@ pub struct StaticData {
     /// Which AI plays each faction when nobody does: the rules' `ai_planner` for all of them,
     /// unless a tool (the tournament) sets another per faction before the campaign starts.
     pub planners: Vec<Planner>,
+    /// Each faction's levy troop kind, if it raises levies.
+    levy_kinds: Vec<Option<usize>>,
 }
 
 /// For each province, those within `range` roads of it, by breadth-first search: itself first,
@@ -172,6 +174,7 @@ impl StaticData {
             program.war_plans.clear();
         }
         let planners = vec![Planner::of(&s.rules); s.factions.len()];
+        let levy_kinds = s.factions.iter().map(|f| f.levy.as_deref().map(|k| ids.troop_kind(k))).collect();
         let mut winter = [false; 13];
         for month in &s.winter.months {
             // Validated to lie in 1-12.
@@ -192,6 +195,7 @@ impl StaticData {
             winter,
             program,
             planners,
+            levy_kinds,
             supply_reach: Vec::new(),
         };
         data.supply_reach = supply_reach(&data.neighbours, data.rules().supply_range);
@@ -280,6 +284,21 @@ impl StaticData {
 
     pub fn character_name(&self, c: CharacterIx) -> &str {
         &self.scenario.characters[c.get()].name
+    }
+
+    /// The army province `p`'s levies take the field as.
+    pub fn levy_army(&self, p: ProvinceIx) -> ArmyIx {
+        ArmyIx::new(self.ids.levies + p.get())
+    }
+
+    /// Whether army `a` is a province's levy.
+    pub fn is_levy(&self, a: ArmyIx) -> bool {
+        a.get() >= self.ids.levies
+    }
+
+    /// The troop kind faction `f`'s levies take the field as, if it raises any.
+    pub fn levy_kind(&self, f: FactionIx) -> Option<usize> {
+        self.levy_kinds[f.get()]
     }
 
     /// The name of an army slot: the starting army's, or the first option's that raises it.

@@ -11,7 +11,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::scenario::{Effect, Scenario};
+use crate::scenario::{Effect, Scenario, levy_army_id};
 
 macro_rules! index_type {
     ($(#[$doc:meta])* $name:ident) => {
@@ -63,8 +63,11 @@ pub struct Ids {
     pub factions: HashMap<String, FactionIx>,
     pub provinces: HashMap<String, ProvinceIx>,
     pub characters: HashMap<String, CharacterIx>,
-    /// Starting armies and every army an event may raise (`SpawnArmy`), in that order.
+    /// Starting armies, every army an event may raise (`SpawnArmy`), and each province's levy,
+    /// in that order.
     pub armies: HashMap<String, ArmyIx>,
+    /// The index of the first province's levy: province `p`'s is `levies + p`.
+    pub levies: usize,
     /// Each army slot's id, by index.
     pub army_ids: Vec<String>,
     /// Each army's name, by index (the first option that raises it names it).
@@ -132,9 +135,20 @@ impl Ids {
                 _ => {}
             }
         }
+        // Then each province's levy, in province order.
+        let levies = army_ids.len();
+        for p in &s.provinces {
+            army_ids.push(levy_army_id(&p.id));
+            army_names.push(format!("Levy of {}", p.name));
+        }
         let army_labels = army_ids
             .iter()
-            .map(|id| s.armies.iter().find(|a| &a.id == id).map_or_else(|| id.replace('_', " "), |a| a.name.clone()))
+            .enumerate()
+            .map(|(i, id)| match s.armies.iter().find(|a| &a.id == id) {
+                Some(a) => a.name.clone(),
+                None if i >= levies => army_names[i].clone(),
+                None => id.replace('_', " "),
+            })
             .collect();
         Self {
             factions: number(s.factions.iter().map(|f| f.id.clone()), FactionIx::new),
@@ -144,6 +158,7 @@ impl Ids {
             army_ids,
             army_names,
             army_labels,
+            levies,
             troop_kinds: number(s.troop_kinds.iter().map(|t| t.id.clone()), |i| i),
             terrains: number(s.terrains.iter().map(|t| t.id.clone()), |i| i),
             traits: number(s.traits.iter().map(|t| t.id.clone()), |i| i),

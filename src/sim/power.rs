@@ -6,7 +6,7 @@
 use super::data::StaticData;
 use super::ids::{CharacterIx, FactionIx, ProvinceIx};
 use super::state::{Army, Defences, Spirit, Troops};
-use super::units::{AVERAGE_SKILL, PERCENT};
+use super::units::{AVERAGE_SKILL, PER_THOUSAND, PERCENT};
 use crate::scenario::Rules;
 
 /// The command skill a commander (or a leaderless army: `leaderless_skill`) brings.
@@ -272,4 +272,13 @@ mod tests {
         assert!(raid_chance(data, general, None) > raid_chance(data, None, general));
         assert_eq!(raid_chance(data, None, None), data.rules().raid_success);
     }
+}
+
+/// The most men a faction with `silver` and `grain` may call up in a province of `population`
+/// people: `levy_share` of them, as far as `levy_silver` and `levy_grain` a thousand allow.
+pub fn levy_limit(rules: &Rules, population: f64, silver: f64, grain: f64) -> f64 {
+    let people = (population * rules.levy_share).max(0.0);
+    let paid = if rules.levy_silver > 0.0 { silver / rules.levy_silver * PER_THOUSAND } else { f64::INFINITY };
+    let fed = if rules.levy_grain > 0.0 { grain / rules.levy_grain * PER_THOUSAND } else { f64::INFINITY };
+    people.min(paid).min(fed).max(0.0).floor()
 }

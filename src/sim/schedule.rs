@@ -53,14 +53,18 @@ pub enum EffectSystems {
     Sieges,
     Morale,
     Armies,
+    /// Levies called up by events.
+    Mobilisation,
     Characters,
     Diplomacy,
     Events,
 }
 
-/// Within [`TurnSystems::Orders`]: orders are given by players and the AI, then applied.
+/// Within [`TurnSystems::Orders`]: the levies due take the field, orders are given by players and
+/// the AI, then applied.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderSystems {
+    Muster,
     Players,
     Ai,
     Apply,
@@ -130,13 +134,16 @@ pub(super) fn plugin(app: &mut App) {
     use EffectSystems as E;
     app.configure_sets(
         Turn,
-        (E::Economy, E::Map, E::Sieges, E::Morale, E::Armies, E::Characters, E::Diplomacy, E::Events)
+        (E::Economy, E::Map, E::Sieges, E::Morale, E::Armies, E::Mobilisation, E::Characters, E::Diplomacy, E::Events)
             .chain()
             .in_set(T::Effects),
     );
     // Most months no effect is due: one check then spares every domain's effect system.
     app.configure_sets(Turn, T::Effects.run_if(on_message::<ApplyEffect>));
-    app.configure_sets(Turn, (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(T::Orders));
+    app.configure_sets(
+        Turn,
+        (OrderSystems::Muster, OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(T::Orders),
+    );
     app.configure_sets(Turn, (DiplomacySystems::Envoys, DiplomacySystems::Cessions).chain().in_set(T::Diplomacy));
     app.configure_sets(Turn, (BattleSystems::Fight, BattleSystems::Prisoners).chain().in_set(T::Battles));
     app.configure_sets(Turn, (SiegeSystems::Besiege, SiegeSystems::Surrender).chain().in_set(T::Sieges));

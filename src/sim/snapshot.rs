@@ -12,7 +12,7 @@ use super::ids::{CharacterIx, FactionIx, ProvinceIx};
 use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
 use super::state::{
     Calendar, Choices, Chronicle, EventAnswers, EventState, FirstTransfers, Flags, Foraged, GameOver, HistoryRecord,
-    PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties,
+    Levies, PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties,
 };
 use crate::scenario::{Scenario, validate_embedded};
 
@@ -43,6 +43,9 @@ pub struct Snapshot {
     pub game_over: GameOver,
     pub chronicle: Chronicle,
     pub pending_orders: PendingOrders,
+    /// Levies mustering (none in a save from before levies).
+    #[serde(default, skip_serializing_if = "Levies::is_empty")]
+    pub levies: Levies,
     pub sieges: Sieges,
     pub siege_log: SiegeLog,
     pub foraged: Foraged,
@@ -76,7 +79,11 @@ impl Snapshot {
         let factions = read.entities.faction_ixs().map(|f| read.faction(f)).collect();
         let provinces = read.entities.province_ixs().map(|p| read.province(p)).collect();
         let characters = CharacterIx::all(read.entities.characters.len()).map(|c| read.person(c).clone()).collect();
-        let armies = read.armies().collect();
+        let mut armies: Vec<_> = read.armies().collect();
+        // Levy slots not in the field are left out: a game without levies saves as before them.
+        while armies.len() > data.ids.levies && armies.last().is_some_and(Option::is_none) {
+            armies.pop();
+        }
         Self {
             format: SAVE_FORMAT.to_string(),
             version: SAVE_VERSION,
@@ -94,6 +101,7 @@ impl Snapshot {
             game_over: world.resource::<GameOver>().clone(),
             chronicle: world.resource::<Chronicle>().clone(),
             pending_orders: world.resource::<PendingOrders>().clone(),
+            levies: world.resource::<Levies>().clone(),
             sieges: world.resource::<Sieges>().clone(),
             siege_log: world.resource::<SiegeLog>().clone(),
             foraged: world.resource::<Foraged>().clone(),
@@ -127,7 +135,6 @@ impl Snapshot {
             ("factions", self.factions.len(), s.factions.len()),
             ("provinces", self.provinces.len(), s.provinces.len()),
             ("characters", self.characters.len(), s.characters.len()),
-            ("armies", self.armies.len(), data.army_slots()),
             ("events", self.events.fired.len(), s.events.len()),
             ("history checks", self.history.0.len(), s.history.len()),
             ("sieges", self.sieges.0.len(), s.provinces.len()),
@@ -138,6 +145,11 @@ impl Snapshot {
             if found != expected {
                 return Err(SaveError::Corrupt(format!("{found} {what} saved, the scenario has {expected}")));
             }
+        }
+        // Levy slots past the last in the field are not saved.
+        if !(data.ids.levies..=data.army_slots()).contains(&self.armies.len()) {
+            let (found, expected) = (self.armies.len(), data.army_slots());
+            return Err(SaveError::Corrupt(format!("{found} armies saved, the scenario has {expected}")));
         }
         let (nf, np, nc) = (s.factions.len(), s.provinces.len(), s.characters.len());
         let bad_faction = |f: Option<FactionIx>| f.is_some_and(|f| f.get() >= nf);
@@ -165,7 +177,9 @@ impl Snapshot {
 
     /// Spawns this state into an app that has the schedule and the static data.
     pub(super) fn restore_into(&self, world: &mut World) {
-        let entities = super::setup::spawn(world, &self.factions, &self.provinces, &self.characters, &self.armies);
+        let mut armies = self.armies.clone();
+        armies.resize(world.resource::<Data>().army_slots(), None);
+        let entities = super::setup::spawn(world, &self.factions, &self.provinces, &self.characters, &armies);
         world.insert_resource(entities);
         let flags = Flags::from_names(&self.flags, world.resource::<Data>());
         world.insert_resource(flags);
@@ -181,6 +195,7 @@ impl Snapshot {
         world.insert_resource(self.game_over.clone());
         world.insert_resource(self.chronicle.clone());
         world.insert_resource(self.pending_orders.clone());
+        world.insert_resource(self.levies.clone());
         world.insert_resource(self.sieges.clone());
         world.insert_resource(self.siege_log.clone());
         world.insert_resource(self.foraged.clone());

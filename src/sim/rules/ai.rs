@@ -20,11 +20,12 @@ use crate::sim::judgement::{PeaceOffer, judge_peace};
 use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
 use crate::sim::schedule::{OrderSystems, Turn};
 use crate::sim::state::{
-    Army, Capital, Defences, InPlay, Order, OrderGiven, Owner, Plan, Populace, Proposal, SimRng, Spirit, Stance,
-    Troops, WarGoals,
+    Army, Capital, Defences, InPlay, Levies, Order, OrderGiven, Owner, Payroll, Plan, Populace, Proposal, SimRng,
+    Spirit, Stance, Troops, WarGoals,
 };
 use crate::sim::units::MIDDLE;
 
+mod levies;
 mod strategy;
 
 pub(super) fn plugin(app: &mut App) {
@@ -55,6 +56,10 @@ struct Picture<'w, 's> {
     cities: Query<'w, 's, (&'static ProvinceIx, &'static Owner, &'static Populace, &'static Defences)>,
     factions: Query<'w, 's, (&'static InPlay, &'static Capital)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops, &'static Spirit, &'static Plan)>,
+    /// Levies called up and mustering.
+    levies: Res<'w, Levies>,
+    /// Whether each faction could pay its armies last month.
+    payrolls: Query<'w, 's, &'static Payroll>,
 }
 
 impl<'w, 's> std::ops::Deref for Picture<'w, 's> {
@@ -178,11 +183,15 @@ fn plan_armies(
     month.read(p);
     for (faction, faction_entity) in p.entities.faction_ixs().zip(&p.entities.factions) {
         let Ok((in_play, capital)) = p.factions.get(*faction_entity) else { continue };
-        if !in_play.0 || p.players.is_human(faction) || !month.forces.iter().any(|x| x.army.owner == faction) {
+        let strategic = p.data.planners[faction.get()] == Planner::Strategic;
+        // The planner may call up levies with no army in the field.
+        let has_armies =
+            month.forces.iter().any(|x| x.army.owner == faction) || (strategic && p.data.levy_kind(faction).is_some());
+        if !in_play.0 || p.players.is_human(faction) || !has_armies {
             continue;
         }
         sight.look(p, month, faction);
-        if p.data.planners[faction.get()] == Planner::Strategic {
+        if strategic {
             strategy::plan_faction(p, month, sight, faction, capital.0, staff, orders);
             continue;
         }

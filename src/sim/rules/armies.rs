@@ -44,7 +44,11 @@ fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, m
                 plan.stance = if *assault { Stance::Assault } else { Stance::Blockade };
             }
             Order::Raid { target, .. } => plan.raid = Some(*target),
-            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => {}
+            Order::Propose { .. }
+            | Order::DeclareWar { .. }
+            | Order::AnswerProposal { .. }
+            | Order::Levy { .. }
+            | Order::Disband { .. } => {}
         }
     }
 }

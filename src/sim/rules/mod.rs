@@ -11,6 +11,7 @@ mod diplomacy;
 mod economy;
 mod events;
 mod map;
+mod mobilisation;
 mod morale;
 mod orders;
 mod sieges;
@@ -31,11 +32,12 @@ pub(super) fn plugin(app: &mut App) {
         sieges::plugin,
         morale::plugin,
         armies::plugin,
+        mobilisation::plugin,
         characters::plugin,
         diplomacy::plugin,
         victory::plugin,
         battles::plugin,
         supply::plugin,
-        ai::plugin,
     ));
+    app.add_plugins(ai::plugin);
 }

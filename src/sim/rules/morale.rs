@@ -89,7 +89,8 @@ struct Tally {
 }
 
 /// Each army's morale drifts toward what its leadership sustains (`morale_recovery` of the gap,
-/// times the difficulty for the AI); pay missing, a siege and a low morale's desertion cost it.
+/// times the difficulty for the AI); pay missing (and `unpaid_desertion` of the men), a siege and
+/// a low morale's desertion cost it.
 fn army_morale(spirits: &Spirits, armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>, tally: &mut Tally) {
     let Spirits { data, players, entities, sieges, calendar, payrolls, .. } = spirits;
     let rules = data.rules();
@@ -106,6 +107,8 @@ fn army_morale(spirits: &Spirits, armies: &mut Query<(&Army, &mut Troops, &mut S
         spirit.morale += (points(target) - spirit.morale) * (rules.morale_recovery * bonus).min(1.0);
         if unpaid[army.owner.get()] {
             spirit.morale -= rules.unpaid_morale;
+            // Unpaid men go home, whatever their spirit.
+            troops.lose_share(rules.unpaid_desertion);
         }
         // Shut inside a besieged city, or camped before one in winter.
         match sieges.0[army.location.get()] {

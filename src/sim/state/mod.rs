@@ -27,7 +27,7 @@ pub use messages::{
     ApplyEffect, BattleFought, CessionAgreed, ChoiceMade, CityFell, CommanderCaptured, MilitiaRaised, OrderGiven,
     PeaceSigned, ProvinceTransferred,
 };
-pub use orders::{Order, PendingOrders, Proposal, Stance};
+pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance};
 pub use people::{Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};
@@ -42,6 +42,7 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<EventState>()
         .init_resource::<Players>()
         .init_resource::<PendingOrders>()
+        .init_resource::<Levies>()
         .init_resource::<Proposals>()
         .init_resource::<SiegeLog>()
         .init_resource::<WarGoals>()

@@ -63,6 +63,10 @@ pub enum Order {
     DeclareWar { on: FactionIx },
     /// Answer a proposal made to this faction (its index among the waiting proposals).
     AnswerProposal { proposal: usize, accept: bool },
+    /// Call up men in an own province; they take the field as its levy after `levy_months`.
+    Levy { province: ProvinceIx, men: f64 },
+    /// Send an army home: its men go back to the people of the own province where it stands.
+    Disband { army: ArmyIx },
 }
 
 impl Order {
@@ -72,8 +76,11 @@ impl Order {
             Order::March { army, .. }
             | Order::Hold { army }
             | Order::Besiege { army, .. }
-            | Order::Raid { army, .. } => Some(*army),
-            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } => None,
+            | Order::Raid { army, .. }
+            | Order::Disband { army } => Some(*army),
+            Order::Propose { .. } | Order::DeclareWar { .. } | Order::AnswerProposal { .. } | Order::Levy { .. } => {
+                None
+            }
         }
     }
 }
@@ -81,3 +88,29 @@ impl Order {
 /// Orders a player (the window, a test, a replay) queued for the next turn.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PendingOrders(pub Vec<(FactionIx, Order)>);
+
+/// A levy called up and not yet in the field.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Levy {
+    pub faction: FactionIx,
+    pub province: ProvinceIx,
+    pub men: f64,
+    /// Months until it takes the field.
+    pub months_left: u32,
+}
+
+/// The levies called up and mustering, in the order they were called.
+#[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Levies(pub Vec<Levy>);
+
+impl Levies {
+    /// Whether no levy is mustering.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Men mustering in `province`, if a levy is.
+    pub fn mustering(&self, province: ProvinceIx) -> Option<&Levy> {
+        self.0.iter().find(|l| l.province == province)
+    }
+}

@@ -22,11 +22,13 @@
 //!    (`ai_gather_days`), so that they arrive together; in winter no army starts a march longer
 //!    than `ai_winter_days`.
 //! 7. The armies left over join the nearest group, or go home.
+//! 8. **Levies**: where the defence falls short, it calls up levies (see [`levies`]); at peace, or
+//!    unable to pay its armies, it sends them home.
 //!
 //! War plans stay hints: their weights multiply an objective's worth and a weight of 0 forbids it.
 use bevy_ecs::prelude::*;
 
-use super::{Aim, Force, Month, Picture, Sight, siege_stance};
+use super::{Aim, Force, Month, Picture, Sight, levies, siege_stance};
 use crate::sim::collect::refill;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::aggression;
@@ -84,6 +86,9 @@ pub(super) struct Staff {
     prospects: Vec<Prospect>,
     /// The offensive objectives given out this month, with the days of their farthest army.
     objectives: Vec<(ProvinceIx, f64)>,
+    /// Threatened or besieged cities the free armies cannot defend, with the power they lack, the
+    /// most valuable first: what levies are called up for.
+    shortfalls: Vec<(ProvinceIx, f64)>,
 }
 
 /// Gives orders to `faction`'s armies for the month.
@@ -103,6 +108,8 @@ pub(super) fn plan_faction(
     staff.defend(p, month, sight, faction, capital);
     staff.attack(p, month, sight, faction);
     staff.reinforce_or_go_home(p, month, faction, capital);
+    levies::call_up(p, month, sight, faction, &staff.shortfalls, orders);
+    levies::send_home(p, month, sight, faction, orders);
     for (i, &f) in staff.mine.iter().enumerate() {
         let force = &month.forces[f];
         if let Some(order) = order_for(p, month, sight, faction, force, staff.task[i]) {
@@ -222,21 +229,27 @@ impl Staff {
             self.threatened.push((worth, t));
         }
         self.threatened.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.shortfalls.clear();
         for k in 0..self.threatened.len() {
             let t = self.threatened[k].1;
             let province = ProvinceIx::new(t);
             if p.sieges.besieged(province) {
                 // Only a relief that can win: armies fed in one by one are beaten one by one.
                 let besiegers = sight.enemy_power[t] * rules.ai_attack_ratio;
-                self.gather(p, month, province, f64::INFINITY, |power| power * aggression >= besiegers, false);
+                if !self.gather(p, month, province, f64::INFINITY, |power| power * aggression >= besiegers, false) {
+                    let short = besiegers / aggression - self.gathered_at(month, province);
+                    self.shortfalls.push((province, short));
+                }
             } else {
                 // The garrison behind its walls holds part of the threat.
                 let hold = month.cities[t].map_or(0.0, |c| c.hold);
                 let need = self.threat[t] * rules.ai_defend_ratio - hold;
                 let before_the_enemy = self.first_enemy[t];
                 let covered = self.gathered_at(month, province);
-                if covered < need {
-                    self.gather(p, month, province, before_the_enemy, |power| covered + power >= need, true);
+                if covered < need
+                    && !self.gather(p, month, province, before_the_enemy, |power| covered + power >= need, true)
+                {
+                    self.shortfalls.push((province, need - self.gathered_at(month, province)));
                 }
             }
         }
@@ -654,5 +667,45 @@ mod tests {
         s.provinces[1].walls = 0;
         s.provinces[0].garrison = 60_000;
         assert_ne!(red_after_a_month(s), "a");
+    }
+}
+
+#[cfg(test)]
+mod levy_tests {
+    use crate::sim::state::{Levies, Populace};
+    use crate::sim::testing::{province, scenario, sim_with_humans};
+
+    /// Red's weak capital `a` with a Blue army of `blue` infantry at `b`, a march away; Red has no
+    /// army, and raises infantry levies when `levies`.
+    fn threatened(blue: i64, levies: bool) -> crate::sim::Sim {
+        let mut s = scenario(
+            &format!(
+                r#"Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", troops: {{"infantry": {blue}}})"#
+            ),
+            "",
+        );
+        s.provinces[0].garrison = 1_000;
+        s.provinces[0].population = 1_000_000;
+        s.factions[0].levy = levies.then(|| "infantry".to_string());
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        game
+    }
+
+    #[test]
+    fn a_capital_its_armies_cannot_cover_calls_up_a_levy() {
+        let game = threatened(20_000, true);
+        let levies = &game.world().resource::<Levies>().0;
+        let called: f64 = levies.iter().map(|l| l.men).sum();
+        // Blue's 20,000 less what the garrison holds behind its walls, at the fresh levy's morale.
+        assert!(called >= 15_000.0, "Red calls up enough men to match the threat: {levies:?}");
+        assert!(called <= 40_000.0, "and not the whole province: {levies:?}");
+        assert_eq!(province::<Populace>(&game, "a").population, 1_000_000.0 - called);
+    }
+
+    #[test]
+    fn no_levy_without_a_threat_or_a_levy_kind() {
+        assert!(threatened(200, true).world().resource::<Levies>().0.is_empty(), "two hundred men threaten nothing");
+        assert!(threatened(20_000, false).world().resource::<Levies>().0.is_empty(), "Red raises no levies");
     }
 }

@@ -1,0 +1,276 @@
+//! Mobilisation: factions call up levies from the people, treasury and granary of their own
+//! provinces; a levy musters for `levy_months` and takes the field as the province's levy army (or
+//! joins it, or the garrison if that army is away); armies sent home give their men back to the
+//! province they stand in. Pay, and the desertion of unpaid armies, are the economy's and the
+//! morale rules'.
+use bevy_app::App;
+use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
+
+use crate::sim::compiled::Command;
+use crate::sim::data::Static;
+use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
+use crate::sim::power::levy_limit;
+use crate::sim::schedule::{EffectSystems, OrderSystems, Turn};
+use crate::sim::state::{
+    ApplyEffect, Army, ArmyBundle, ChronicleWriter, Defences, Entities, Levies, Levy, Order, OrderGiven, Owner, Plan,
+    Populace, Sieges, Spirit, Treasury, Troops,
+};
+use crate::sim::units::{PERCENT, per_thousand, points};
+
+pub(super) fn plugin(app: &mut App) {
+    app.add_systems(Turn, muster.in_set(OrderSystems::Muster));
+    app.add_systems(Turn, levy_by_order.in_set(OrderSystems::Apply));
+    app.add_systems(Turn, levy_by_event.in_set(EffectSystems::Mobilisation));
+}
+
+/// What calling up and sending home read and change.
+#[derive(SystemParam)]
+struct Recruiting<'w, 's> {
+    data: Static<'s>,
+    commands: Commands<'w, 's>,
+    entities: ResMut<'w, Entities>,
+    sieges: Res<'w, Sieges>,
+    levies: ResMut<'w, Levies>,
+    provinces: Query<'w, 's, (&'static Owner, &'static mut Populace, &'static mut Defences)>,
+    treasuries: Query<'w, 's, &'static mut Treasury>,
+    armies: Query<'w, 's, (&'static Army, &'static mut Troops, &'static mut Spirit)>,
+    chronicle: ChronicleWriter<'w>,
+}
+
+/// Levies and disbandings ordered this turn, in order; orders for what the faction does not own
+/// are ignored.
+fn levy_by_order(mut given: MessageReader<OrderGiven>, mut r: Recruiting) {
+    for OrderGiven { faction, order } in given.read() {
+        match *order {
+            Order::Levy { province, men } => r.call_up(*faction, province, men),
+            Order::Disband { army } => r.send_home(*faction, army),
+            _ => {}
+        }
+    }
+}
+
+/// Levies events call up, by the same rules as an order's.
+fn levy_by_event(mut effects: MessageReader<ApplyEffect>, mut r: Recruiting) {
+    for ApplyEffect(command) in effects.read() {
+        if let Command::Levy { faction, province, men } = *command {
+            r.call_up(faction, province, men);
+        }
+    }
+}
+
+impl Recruiting<'_, '_> {
+    /// `faction` calls up to `asked` men in `province`: as many as [`levy_limit`] allows, if it
+    /// raises levies, owns the province, no enemy besieges it, no levy musters there yet, and the
+    /// province's levy army is at home or not in the field.
+    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64) {
+        let rules = self.data.rules();
+        if self.data.levy_kind(faction).is_none()
+            || self.sieges.besieged(province)
+            || self.levies.mustering(province).is_some()
+            || self.levy_army_away(faction, province)
+        {
+            return;
+        }
+        let Ok((owner, mut populace, _)) = self.provinces.get_mut(self.entities.province(province)) else { return };
+        let Ok(mut treasury) = self.treasuries.get_mut(self.entities.faction(faction)) else { return };
+        if owner.0 != Some(faction) {
+            return;
+        }
+        let men = asked.floor().min(levy_limit(rules, populace.population, treasury.silver, treasury.grain));
+        if men < rules.remnant_men.max(1.0) {
+            return;
+        }
+        treasury.silver -= per_thousand(men, rules.levy_silver);
+        treasury.grain -= per_thousand(men, rules.levy_grain);
+        populace.population -= men;
+        populace.loyalty = points(populace.loyalty - per_thousand(men, rules.levy_loyalty));
+        let months_left = rules.levy_months.round() as u32;
+        self.levies.0.push(Levy { faction, province, men, months_left });
+        let data = &self.data;
+        self.chronicle.write(|| {
+            let calls = data.faction_agrees(faction).verb("calls", "call");
+            format!("{} {calls} up {men:.0} men at {}.", data.faction_name(faction), data.province_name(province))
+        });
+    }
+
+    /// Whether the province's levy army is in the field elsewhere, or someone else's.
+    fn levy_army_away(&self, faction: FactionIx, province: ProvinceIx) -> bool {
+        let Some(e) = self.entities.army(self.data.levy_army(province)) else { return false };
+        self.armies.get(e).is_ok_and(|(a, ..)| a.location != province || a.owner != faction)
+    }
+
+    /// `faction` sends `army` home: it leaves the map, and its men go back to the people of the
+    /// province it stands in, if the faction owns it.
+    fn send_home(&mut self, faction: FactionIx, army: ArmyIx) {
+        let Some(e) = self.entities.army(army) else { return };
+        let Ok((a, troops, _)) = self.armies.get(e) else { return };
+        if a.owner != faction {
+            return;
+        }
+        let (men, location) = (troops.total(), a.location);
+        if let Ok((owner, mut populace, _)) = self.provinces.get_mut(self.entities.province(location))
+            && owner.0 == Some(faction)
+        {
+            populace.population += men;
+        }
+        self.commands.entity(e).despawn();
+        self.entities.armies[army.get()] = None;
+        let data = &self.data;
+        self.chronicle.write(|| {
+            let sends = data.faction_agrees(faction).verb("sends", "send");
+            format!("{} {sends} {} home ({men:.0} men).", data.faction_name(faction), data.army_name(army))
+        });
+    }
+}
+
+/// Each levy's muster moves on a month; those due take the field in their province, in the order
+/// they were called: as its levy army, or joining it there, or joining the garrison if the levy
+/// army is away. A levy whose province its faction lost, or an enemy besieges, disperses.
+fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>) {
+    due.clear();
+    r.levies.0.retain_mut(|levy| {
+        levy.months_left = levy.months_left.saturating_sub(1);
+        if levy.months_left == 0 {
+            due.push(*levy);
+        }
+        levy.months_left > 0
+    });
+    for levy in due.iter() {
+        r.take_the_field(levy);
+    }
+}
+
+impl Recruiting<'_, '_> {
+    fn take_the_field(&mut self, levy: &Levy) {
+        let Levy { faction, province, men, .. } = *levy;
+        let (data, rules) = (&self.data, self.data.rules());
+        let held = self.provinces.get(self.entities.province(province)).is_ok_and(|(o, ..)| o.0 == Some(faction));
+        let Some(kind) = data.levy_kind(faction).filter(|_| held && !self.sieges.besieged(province)) else {
+            self.chronicle.write(|| format!("The levy called up at {} disperses.", data.province_name(province)));
+            return;
+        };
+        let ix = data.levy_army(province);
+        match self.entities.army(ix) {
+            None => {
+                let mut troops = vec![0.0; data.scenario.troop_kinds.len()];
+                troops[kind] = men;
+                let bundle = ArmyBundle {
+                    army: Army { ix, owner: faction, location: province, commander: None },
+                    troops: Troops::from(troops),
+                    spirit: Spirit { morale: rules.levy_morale, supply: PERCENT, grain: 0.0 },
+                    plan: Plan::default(),
+                };
+                self.entities.armies[ix.get()] = Some(self.commands.spawn(bundle).id());
+                self.chronicle.write(|| {
+                    format!(
+                        "{} takes the field at {} ({men:.0} men).",
+                        data.army_name(ix),
+                        data.province_name(province)
+                    )
+                });
+            }
+            Some(e) => match self.armies.get_mut(e) {
+                Ok((a, mut troops, mut spirit)) if a.location == province && a.owner == faction => {
+                    // The new men's morale and the veterans' even out.
+                    let before = troops.total();
+                    troops.add(kind, men);
+                    spirit.morale = (spirit.morale * before + rules.levy_morale * men) / troops.total().max(1.0);
+                }
+                _ => {
+                    if let Ok((.., mut defences)) = self.provinces.get_mut(self.entities.province(province)) {
+                        defences.garrison += men;
+                    }
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::state::{Levies, Order, Populace, Treasury, Troops};
+    use crate::sim::testing::{army, chronicle, faction, province, scenario, sim_with_humans};
+
+    /// The test world, with red raising infantry levies, and no income to blur the sums.
+    fn levying_world() -> crate::scenario::Scenario {
+        let mut s = scenario("", "");
+        s.factions[0].levy = Some("infantry".into());
+        for p in &mut s.provinces {
+            p.wealth = 0;
+        }
+        s
+    }
+
+    #[test]
+    fn a_levy_takes_the_field_after_levy_months() {
+        let s = levying_world();
+        let months = s.rules.levy_months as usize;
+        let mut game = sim_with_humans(s, 1, &["red", "blue"]);
+        let (red, a) = (game.data().faction("red"), game.data().province("a"));
+        let silver = faction::<Treasury>(&game, "red").silver;
+        game.give(red, Order::Levy { province: a, men: 3000.0 });
+        game.step();
+        assert_eq!(province::<Populace>(&game, "a").population, 100000.0 - 3000.0, "the men leave their homes");
+        assert_eq!(faction::<Treasury>(&game, "red").silver, silver - 3.0 * 3.0, "three thousand men at 3 each");
+        // Called up in March, it takes the field as May begins.
+        for month in 1..months {
+            game.step();
+            assert!(army::<Troops>(&game, "a_levy").is_none(), "not yet in the field after {month} months");
+        }
+        game.step();
+        assert_eq!(army::<Troops>(&game, "a_levy").map(Troops::total), Some(3000.0), "{:?}", chronicle(&game));
+        assert!(game.world().resource::<Levies>().0.is_empty());
+        assert!(chronicle(&game).iter().any(|l| l.contains("Red calls up 3000 men at A.")));
+    }
+
+    #[test]
+    fn a_levy_is_no_larger_than_the_people_and_the_treasury_allow() {
+        let mut s = levying_world();
+        s.factions[0].treasury = 6;
+        let mut game = sim_with_humans(s, 1, &["red", "blue"]);
+        let (red, a) = (game.data().faction("red"), game.data().province("a"));
+        game.give(red, Order::Levy { province: a, men: 50000.0 });
+        game.step();
+        let levies = &game.world().resource::<Levies>().0;
+        assert_eq!(levies.len(), 1);
+        assert_eq!(
+            levies[0].men, 2000.0,
+            "six thousand taels pay for two thousand men, not the 5,000 the people allow"
+        );
+    }
+
+    #[test]
+    fn a_faction_without_a_levy_kind_or_the_province_calls_up_nobody() {
+        let mut game = sim_with_humans(levying_world(), 1, &["red", "blue"]);
+        let (red, blue, a, b) = (
+            game.data().faction("red"),
+            game.data().faction("blue"),
+            game.data().province("a"),
+            game.data().province("b"),
+        );
+        game.give(red, Order::Levy { province: b, men: 3000.0 });
+        game.give(blue, Order::Levy { province: b, men: 3000.0 });
+        game.give(red, Order::Levy { province: a, men: 10.0 });
+        game.step();
+        assert!(
+            game.world().resource::<Levies>().0.is_empty(),
+            "not red's province; blue raises no levies; ten men are no levy"
+        );
+    }
+
+    #[test]
+    fn an_army_sent_home_gives_its_men_back_to_the_province() {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 4000})"#,
+            "",
+        );
+        let mut game = sim_with_humans(s, 1, &["red", "blue"]);
+        let red = game.data().faction("red");
+        let ix = game.data().army("red_army");
+        game.give(red, Order::Disband { army: ix });
+        game.step();
+        assert!(army::<Troops>(&game, "red_army").is_none());
+        assert_eq!(province::<Populace>(&game, "a").population, 104000.0);
+    }
+}
