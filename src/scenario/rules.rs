@@ -209,8 +209,10 @@ rules! {
     levy_silver: 3.0, 0.0, 10000.0, added;
     /// Grain a thousand men of a levy cost to call up.
     levy_grain: 2.0, 0.0, 10000.0, added;
+    /// Months a province must rest after a levy before it may be called on again.
+    levy_rest_months: 12.0, 0.0, 1200.0, added;
     /// Months from the call to the levy taking the field.
-    levy_months: 2.0, 0.0, 120.0, added;
+    levy_months: 3.0, 0.0, 120.0, added;
     /// Loyalty points a province loses for each thousand men called up in it.
     levy_loyalty: 0.5, 0.0, 100.0, added;
     /// Morale a levy takes the field with.

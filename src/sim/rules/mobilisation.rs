@@ -1,7 +1,7 @@
 //! Mobilisation: factions call up levies from the people, treasury and granary of their own
-//! provinces; a levy musters for `levy_months` and takes the field as the province's levy army (or
-//! joins it, or the garrison if that army is away); armies sent home give their men back to the
-//! province they stand in. Pay, and the desertion of unpaid armies, are the economy's and the
+//! provinces, each province once in `levy_rest_months`; a levy musters for `levy_months` and takes
+//! the field as the province's levy army (or joins it, or the garrison if that army is away);
+//! armies sent home give their men back to the province they stand in. Pay, and the desertion of unpaid armies, are the economy's and the
 //! morale rules'.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
@@ -13,8 +13,8 @@ use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 use crate::sim::power::levy_limit;
 use crate::sim::schedule::{EffectSystems, OrderSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, ArmyBundle, ChronicleWriter, Defences, Entities, Levies, Levy, Order, OrderGiven, Owner, Plan,
-    Populace, Sieges, Spirit, Treasury, Troops,
+    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Defences, Entities, Levies, Levy, Order, OrderGiven,
+    Owner, Plan, Populace, Sieges, Spirit, Treasury, Troops,
 };
 use crate::sim::units::{PERCENT, per_thousand, points};
 
@@ -31,6 +31,7 @@ struct Recruiting<'w, 's> {
     commands: Commands<'w, 's>,
     entities: ResMut<'w, Entities>,
     sieges: Res<'w, Sieges>,
+    calendar: Res<'w, Calendar>,
     levies: ResMut<'w, Levies>,
     provinces: Query<'w, 's, (&'static Owner, &'static mut Populace, &'static mut Defences)>,
     treasuries: Query<'w, 's, &'static mut Treasury>,
@@ -39,58 +40,92 @@ struct Recruiting<'w, 's> {
 }
 
 /// Levies and disbandings ordered this turn, in order; orders for what the faction does not own
-/// are ignored.
-fn levy_by_order(mut given: MessageReader<OrderGiven>, mut r: Recruiting) {
+/// are ignored. The chronicle sums up each faction's levies of the month in one line.
+fn levy_by_order(mut given: MessageReader<OrderGiven>, mut r: Recruiting, mut called: Local<Vec<Called>>) {
+    called.clear();
     for OrderGiven { faction, order } in given.read() {
         match *order {
-            Order::Levy { province, men } => r.call_up(*faction, province, men),
+            Order::Levy { province, men } => {
+                if let Some(men) = r.call_up(*faction, province, men) {
+                    match called.iter_mut().find(|c| c.faction == *faction) {
+                        Some(c) => (c.men, c.provinces) = (c.men + men, c.provinces + 1),
+                        None => called.push(Called { faction: *faction, men, provinces: 1, first: province }),
+                    }
+                }
+            }
             Order::Disband { army } => r.send_home(*faction, army),
             _ => {}
         }
+    }
+    for c in called.iter() {
+        r.report_call(c);
     }
 }
 
 /// Levies events call up, by the same rules as an order's.
 fn levy_by_event(mut effects: MessageReader<ApplyEffect>, mut r: Recruiting) {
     for ApplyEffect(command) in effects.read() {
-        if let Command::Levy { faction, province, men } = *command {
-            r.call_up(faction, province, men);
+        if let Command::Levy { faction, province, men } = *command
+            && let Some(men) = r.call_up(faction, province, men)
+        {
+            r.report_call(&Called { faction, men, provinces: 1, first: province });
         }
     }
 }
 
+/// A faction's levies of the month, for the chronicle.
+struct Called {
+    faction: FactionIx,
+    men: f64,
+    provinces: usize,
+    /// The first province called on.
+    first: ProvinceIx,
+}
+
 impl Recruiting<'_, '_> {
     /// `faction` calls up to `asked` men in `province`: as many as [`levy_limit`] allows, if it
-    /// raises levies, owns the province, no enemy besieges it, no levy musters there yet, and the
-    /// province's levy army is at home or not in the field.
-    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64) {
+    /// raises levies, owns the province, no enemy besieges it, the province has rested since its
+    /// last levy and none musters there, and the province's levy army is at home or not in the
+    /// field. The men called up, if any.
+    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64) -> Option<f64> {
         let rules = self.data.rules();
+        let now = self.calendar.date;
         if self.data.levy_kind(faction).is_none()
             || self.sieges.besieged(province)
-            || self.levies.mustering(province).is_some()
+            || !self.levies.may_call(province, now)
             || self.levy_army_away(faction, province)
         {
-            return;
+            return None;
         }
-        let Ok((owner, mut populace, _)) = self.provinces.get_mut(self.entities.province(province)) else { return };
-        let Ok(mut treasury) = self.treasuries.get_mut(self.entities.faction(faction)) else { return };
+        let (owner, mut populace, _) = self.provinces.get_mut(self.entities.province(province)).ok()?;
+        let mut treasury = self.treasuries.get_mut(self.entities.faction(faction)).ok()?;
         if owner.0 != Some(faction) {
-            return;
+            return None;
         }
         let men = asked.floor().min(levy_limit(rules, populace.population, treasury.silver, treasury.grain));
         if men < rules.remnant_men.max(1.0) {
-            return;
+            return None;
         }
         treasury.silver -= per_thousand(men, rules.levy_silver);
         treasury.grain -= per_thousand(men, rules.levy_grain);
         populace.population -= men;
         populace.loyalty = points(populace.loyalty - per_thousand(men, rules.levy_loyalty));
         let months_left = rules.levy_months.round() as u32;
-        self.levies.0.push(Levy { faction, province, men, months_left });
+        self.levies.mustering.push(Levy { faction, province, men, months_left });
+        self.levies.rest(province, now, now.plus_months(rules.levy_rest_months.round() as i64));
+        Some(men)
+    }
+
+    /// The chronicle's line for a faction's levies of the month.
+    fn report_call(&mut self, c: &Called) {
         let data = &self.data;
         self.chronicle.write(|| {
-            let calls = data.faction_agrees(faction).verb("calls", "call");
-            format!("{} {calls} up {men:.0} men at {}.", data.faction_name(faction), data.province_name(province))
+            let calls = data.faction_agrees(c.faction).verb("calls", "call");
+            let (faction, men) = (data.faction_name(c.faction), c.men);
+            match c.provinces {
+                1 => format!("{faction} {calls} up {men:.0} men at {}.", data.province_name(c.first)),
+                n => format!("{faction} {calls} up {men:.0} men in {n} provinces."),
+            }
         });
     }
 
@@ -129,7 +164,7 @@ impl Recruiting<'_, '_> {
 /// army is away. A levy whose province its faction lost, or an enemy besieges, disperses.
 fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>) {
     due.clear();
-    r.levies.0.retain_mut(|levy| {
+    r.levies.mustering.retain_mut(|levy| {
         levy.months_left = levy.months_left.saturating_sub(1);
         if levy.months_left == 0 {
             due.push(*levy);
@@ -220,7 +255,7 @@ mod tests {
         }
         game.step();
         assert_eq!(army::<Troops>(&game, "a_levy").map(Troops::total), Some(3000.0), "{:?}", chronicle(&game));
-        assert!(game.world().resource::<Levies>().0.is_empty());
+        assert!(game.world().resource::<Levies>().mustering.is_empty());
         assert!(chronicle(&game).iter().any(|l| l.contains("Red calls up 3000 men at A.")));
     }
 
@@ -232,7 +267,7 @@ mod tests {
         let (red, a) = (game.data().faction("red"), game.data().province("a"));
         game.give(red, Order::Levy { province: a, men: 50000.0 });
         game.step();
-        let levies = &game.world().resource::<Levies>().0;
+        let levies = &game.world().resource::<Levies>().mustering;
         assert_eq!(levies.len(), 1);
         assert_eq!(
             levies[0].men, 2000.0,
@@ -254,7 +289,7 @@ mod tests {
         game.give(red, Order::Levy { province: a, men: 10.0 });
         game.step();
         assert!(
-            game.world().resource::<Levies>().0.is_empty(),
+            game.world().resource::<Levies>().mustering.is_empty(),
             "not red's province; blue raises no levies; ten men are no levy"
         );
     }

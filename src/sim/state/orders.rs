@@ -2,6 +2,7 @@
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::scenario::Date;
 use crate::sim::data::StaticData;
 use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 
@@ -99,18 +100,36 @@ pub struct Levy {
     pub months_left: u32,
 }
 
-/// The levies called up and mustering, in the order they were called.
+/// The levies called up and mustering, in the order they were called, and when each province
+/// may be called on again.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct Levies(pub Vec<Levy>);
+pub struct Levies {
+    pub mustering: Vec<Levy>,
+    /// The provinces called on lately, each with the first month it may be again
+    /// (`levy_rest_months` after its last call), in province order.
+    pub resting: Vec<(ProvinceIx, Date)>,
+}
 
 impl Levies {
-    /// Whether no levy is mustering.
+    /// Whether no levy is mustering and no province resting.
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.mustering.is_empty() && self.resting.is_empty()
     }
 
     /// Men mustering in `province`, if a levy is.
     pub fn mustering(&self, province: ProvinceIx) -> Option<&Levy> {
-        self.0.iter().find(|l| l.province == province)
+        self.mustering.iter().find(|l| l.province == province)
+    }
+
+    /// Whether `province` may be called on in month `now`: no levy musters there and it has rested.
+    pub fn may_call(&self, province: ProvinceIx, now: Date) -> bool {
+        self.mustering(province).is_none() && !self.resting.iter().any(|(p, until)| *p == province && now < *until)
+    }
+
+    /// `province` is called on in month `now`, and rests until `until`.
+    pub fn rest(&mut self, province: ProvinceIx, now: Date, until: Date) {
+        self.resting.retain(|(p, until)| *p != province && now < *until);
+        let at = self.resting.partition_point(|(p, _)| *p < province);
+        self.resting.insert(at, (province, until));
     }
 }

@@ -38,7 +38,7 @@ pub(super) fn call_up(
     let (mut silver, mut grain) = (treasury.silver, treasury.grain);
     let mut afford = (silver / silver_each).min(grain / grain_each) * PER_THOUSAND;
     // Levies already mustering make up the first shortfalls.
-    let mustering: f64 = p.levies.0.iter().filter(|l| l.faction == faction).map(|l| l.men).sum();
+    let mustering: f64 = p.levies.mustering.iter().filter(|l| l.faction == faction).map(|l| l.men).sum();
     let per_man = levy_power(p, faction, kind);
     let mut spare = mustering * per_man;
     let routes = p.data.routes(p.data.is_winter(p.calendar.date));
@@ -68,13 +68,14 @@ pub(super) fn call_up(
 }
 
 /// The people of province `q`, if `faction` may call up a levy there: it owns it, no enemy
-/// besieges it or stands in it, no levy musters there, and its levy army is not away.
+/// besieges it or stands in it, it may be called on (see [`Levies::may_call`](crate::sim::state::Levies::may_call)), and its levy army
+/// is not away.
 fn levy_ground(p: &Picture, month: &Month, sight: &Sight, faction: FactionIx, q: ProvinceIx) -> Option<f64> {
     let i = q.get();
     if month.owners[i] != Some(faction)
         || p.sieges.besieged(q)
         || sight.enemy_power[i] > 0.0
-        || p.levies.mustering(q).is_some()
+        || !p.levies.may_call(q, p.calendar.date)
         || levy_army_away(p, faction, q)
     {
         return None;

@@ -695,7 +695,7 @@ mod levy_tests {
     #[test]
     fn a_capital_its_armies_cannot_cover_calls_up_a_levy() {
         let game = threatened(20_000, true);
-        let levies = &game.world().resource::<Levies>().0;
+        let levies = &game.world().resource::<Levies>().mustering;
         let called: f64 = levies.iter().map(|l| l.men).sum();
         // Blue's 20,000 less what the garrison holds behind its walls, at the fresh levy's morale.
         assert!(called >= 15_000.0, "Red calls up enough men to match the threat: {levies:?}");
@@ -705,7 +705,10 @@ mod levy_tests {
 
     #[test]
     fn no_levy_without_a_threat_or_a_levy_kind() {
-        assert!(threatened(200, true).world().resource::<Levies>().0.is_empty(), "two hundred men threaten nothing");
-        assert!(threatened(20_000, false).world().resource::<Levies>().0.is_empty(), "Red raises no levies");
+        assert!(
+            threatened(200, true).world().resource::<Levies>().mustering.is_empty(),
+            "two hundred men threaten nothing"
+        );
+        assert!(threatened(20_000, false).world().resource::<Levies>().mustering.is_empty(), "Red raises no levies");
     }
 }
