@@ -46,6 +46,8 @@ pub enum ErrorKind {
     InvalidId(String),
     #[error("duplicate {what} id \"{id}\" (first defined at {first})")]
     DuplicateId { what: &'static str, id: String, first: String },
+    #[error("army id \"{id}\" is taken by the levy of province \"{province}\" (its levies' army); choose another")]
+    LevyId { id: String, province: String },
     #[error("unknown {what} \"{id}\"{}", suggest(.suggestion))]
     UnknownReference { what: &'static str, id: String, suggestion: Option<String> },
     #[error("unknown flag \"{flag}\": no effect sets it{}", suggest(.suggestion))]

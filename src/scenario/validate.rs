@@ -133,7 +133,7 @@ fn in_file_order(loaded: &Loaded, mut errors: Vec<ScenarioError>) -> Vec<Scenari
 
 /// A place in the merged scenario: item `index` of list `section` (or the header when `section`
 /// is empty), then a field path.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 struct Loc {
     section: &'static str,
     index: usize,
@@ -489,9 +489,18 @@ impl<'a> Validator<'a> {
                 _ => {}
             }
         }
-        // Each province's levy is an army like any other, named by the province.
+        // Each province's levy is an army like any other, named by the province (a province whose
+        // id is malformed or taken has its own error, and no levy).
         for (i, x) in s.provinces.iter().enumerate() {
-            self.define("army", |v| &mut v.armies, Loc::item("provinces", i), &levy_army_id(&x.id));
+            let loc = Loc::item("provinces", i);
+            if self.provinces.places.get(&x.id) != Some(&loc) {
+                continue;
+            }
+            let id = levy_army_id(&x.id);
+            match self.armies.places.get(&id).cloned() {
+                Some(taken) => self.report(&taken.field("id"), ErrorKind::LevyId { id, province: x.id.clone() }),
+                None => _ = self.armies.places.insert(id, loc),
+            }
         }
     }
 

@@ -61,13 +61,14 @@ pub enum EffectSystems {
 }
 
 /// Within [`TurnSystems::Orders`]: the levies due take the field, orders are given by players and
-/// the AI, then applied.
+/// the AI, then applied: armies' and envoys' orders, then levies and disbandings.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderSystems {
     Muster,
     Players,
     Ai,
     Apply,
+    Levies,
 }
 
 /// Within [`TurnSystems::Diplomacy`]: envoys are received and answered, then the map carries out
@@ -142,7 +143,9 @@ pub(super) fn plugin(app: &mut App) {
     app.configure_sets(Turn, T::Effects.run_if(on_message::<ApplyEffect>));
     app.configure_sets(
         Turn,
-        (OrderSystems::Muster, OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply).chain().in_set(T::Orders),
+        (OrderSystems::Muster, OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply, OrderSystems::Levies)
+            .chain()
+            .in_set(T::Orders),
     );
     app.configure_sets(Turn, (DiplomacySystems::Envoys, DiplomacySystems::Cessions).chain().in_set(T::Diplomacy));
     app.configure_sets(Turn, (BattleSystems::Fight, BattleSystems::Prisoners).chain().in_set(T::Battles));

@@ -20,7 +20,7 @@ use crate::sim::units::{PERCENT, per_thousand, points};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, muster.in_set(OrderSystems::Muster));
-    app.add_systems(Turn, levy_by_order.in_set(OrderSystems::Apply));
+    app.add_systems(Turn, levy_by_order.in_set(OrderSystems::Levies));
     app.add_systems(Turn, levy_by_event.in_set(EffectSystems::Mobilisation));
 }
 
@@ -162,8 +162,10 @@ impl Recruiting<'_, '_> {
 /// Each levy's muster moves on a month; those due take the field in their province, in the order
 /// they were called: as its levy army, or joining it there, or joining the garrison if the levy
 /// army is away. A levy whose province its faction lost, or an enemy besieges, disperses.
-fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>) {
+/// The chronicle gives one line to each faction's levies of the month.
+fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<Called>>) {
     due.clear();
+    mustered.clear();
     r.levies.mustering.retain_mut(|levy| {
         levy.months_left = levy.months_left.saturating_sub(1);
         if levy.months_left == 0 {
@@ -172,18 +174,35 @@ fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>) {
         levy.months_left > 0
     });
     for levy in due.iter() {
-        r.take_the_field(levy);
+        if r.take_the_field(levy) {
+            let Levy { faction, men, province, .. } = *levy;
+            match mustered.iter_mut().find(|c| c.faction == faction) {
+                Some(c) => (c.men, c.provinces) = (c.men + men, c.provinces + 1),
+                None => mustered.push(Called { faction, men, provinces: 1, first: province }),
+            }
+        }
+    }
+    let data = &r.data;
+    for c in mustered.iter() {
+        r.chronicle.write(|| {
+            let (men, at) = (c.men, data.province_name(c.first));
+            match c.provinces {
+                1 => format!("The levy of {at} takes the field ({men:.0} men)."),
+                n => format!("{n} levies of {} take the field ({men:.0} men).", data.faction_name(c.faction)),
+            }
+        });
     }
 }
 
 impl Recruiting<'_, '_> {
-    fn take_the_field(&mut self, levy: &Levy) {
+    /// A levy due takes the field; whether it did (rather than disperse).
+    fn take_the_field(&mut self, levy: &Levy) -> bool {
         let Levy { faction, province, men, .. } = *levy;
         let (data, rules) = (&self.data, self.data.rules());
         let held = self.provinces.get(self.entities.province(province)).is_ok_and(|(o, ..)| o.0 == Some(faction));
         let Some(kind) = data.levy_kind(faction).filter(|_| held && !self.sieges.besieged(province)) else {
             self.chronicle.write(|| format!("The levy called up at {} disperses.", data.province_name(province)));
-            return;
+            return false;
         };
         let ix = data.levy_army(province);
         match self.entities.army(ix) {
@@ -197,13 +216,6 @@ impl Recruiting<'_, '_> {
                     plan: Plan::default(),
                 };
                 self.entities.armies[ix.get()] = Some(self.commands.spawn(bundle).id());
-                self.chronicle.write(|| {
-                    format!(
-                        "{} takes the field at {} ({men:.0} men).",
-                        data.army_name(ix),
-                        data.province_name(province)
-                    )
-                });
             }
             Some(e) => match self.armies.get_mut(e) {
                 Ok((a, mut troops, mut spirit)) if a.location == province && a.owner == faction => {
@@ -219,6 +231,7 @@ impl Recruiting<'_, '_> {
                 }
             },
         }
+        true
     }
 }
 
