@@ -41,24 +41,42 @@ struct Recruiting<'w, 's> {
 
 /// Levies and disbandings ordered this turn, in order; orders for what the faction does not own
 /// are ignored. The chronicle sums up each faction's levies of the month in one line.
-fn levy_by_order(mut given: MessageReader<OrderGiven>, mut r: Recruiting, mut called: Local<Vec<Called>>) {
+fn levy_by_order(
+    mut given: MessageReader<OrderGiven>,
+    mut r: Recruiting,
+    mut called: Local<Vec<Tally<ProvinceIx>>>,
+    mut sent: Local<Vec<Tally<ArmyIx>>>,
+) {
     called.clear();
+    sent.clear();
     for OrderGiven { faction, order } in given.read() {
         match *order {
             Order::Levy { province, men } => {
                 if let Some(men) = r.call_up(*faction, province, men) {
-                    match called.iter_mut().find(|c| c.faction == *faction) {
-                        Some(c) => (c.men, c.provinces) = (c.men + men, c.provinces + 1),
-                        None => called.push(Called { faction: *faction, men, provinces: 1, first: province }),
-                    }
+                    Tally::add(&mut called, *faction, men, province);
                 }
             }
-            Order::Disband { army } => r.send_home(*faction, army),
+            Order::Disband { army } => {
+                if let Some(men) = r.send_home(*faction, army) {
+                    Tally::add(&mut sent, *faction, men, army);
+                }
+            }
             _ => {}
         }
     }
     for c in called.iter() {
         r.report_call(c);
+    }
+    let data = &r.data;
+    for s in sent.iter() {
+        r.chronicle.write(|| {
+            let sends = data.faction_agrees(s.faction).verb("sends", "send");
+            let (faction, men) = (data.faction_name(s.faction), s.men);
+            match s.count {
+                1 => format!("{faction} {sends} {} home ({men:.0} men).", data.army_name(s.first)),
+                n => format!("{faction} {sends} {n} armies home ({men:.0} men)."),
+            }
+        });
     }
 }
 
@@ -68,18 +86,28 @@ fn levy_by_event(mut effects: MessageReader<ApplyEffect>, mut r: Recruiting) {
         if let Command::Levy { faction, province, men } = *command
             && let Some(men) = r.call_up(faction, province, men)
         {
-            r.report_call(&Called { faction, men, provinces: 1, first: province });
+            r.report_call(&Tally { faction, men, count: 1, first: province });
         }
     }
 }
 
-/// A faction's levies of the month, for the chronicle.
-struct Called {
+/// A faction's levies (or armies sent home) of the month, for the chronicle.
+struct Tally<T> {
     faction: FactionIx,
     men: f64,
-    provinces: usize,
-    /// The first province called on.
-    first: ProvinceIx,
+    count: usize,
+    /// The first province called on (or army sent home).
+    first: T,
+}
+
+impl<T> Tally<T> {
+    /// Counts `men` of `faction`'s, at `at`, in `list`.
+    fn add(list: &mut Vec<Self>, faction: FactionIx, men: f64, at: T) {
+        match list.iter_mut().find(|c| c.faction == faction) {
+            Some(c) => (c.men, c.count) = (c.men + men, c.count + 1),
+            None => list.push(Tally { faction, men, count: 1, first: at }),
+        }
+    }
 }
 
 impl Recruiting<'_, '_> {
@@ -117,12 +145,12 @@ impl Recruiting<'_, '_> {
     }
 
     /// The chronicle's line for a faction's levies of the month.
-    fn report_call(&mut self, c: &Called) {
+    fn report_call(&mut self, c: &Tally<ProvinceIx>) {
         let data = &self.data;
         self.chronicle.write(|| {
             let calls = data.faction_agrees(c.faction).verb("calls", "call");
             let (faction, men) = (data.faction_name(c.faction), c.men);
-            match c.provinces {
+            match c.count {
                 1 => format!("{faction} {calls} up {men:.0} men at {}.", data.province_name(c.first)),
                 n => format!("{faction} {calls} up {men:.0} men in {n} provinces."),
             }
@@ -136,12 +164,12 @@ impl Recruiting<'_, '_> {
     }
 
     /// `faction` sends `army` home: it leaves the map, and its men go back to the people of the
-    /// province it stands in, if the faction owns it.
-    fn send_home(&mut self, faction: FactionIx, army: ArmyIx) {
-        let Some(e) = self.entities.army(army) else { return };
-        let Ok((a, troops, _)) = self.armies.get(e) else { return };
+    /// province it stands in, if the faction owns it. The men sent home, if any.
+    fn send_home(&mut self, faction: FactionIx, army: ArmyIx) -> Option<f64> {
+        let e = self.entities.army(army)?;
+        let (a, troops, _) = self.armies.get(e).ok()?;
         if a.owner != faction {
-            return;
+            return None;
         }
         let (men, location) = (troops.total(), a.location);
         if let Ok((owner, mut populace, _)) = self.provinces.get_mut(self.entities.province(location))
@@ -151,11 +179,7 @@ impl Recruiting<'_, '_> {
         }
         self.commands.entity(e).despawn();
         self.entities.armies[army.get()] = None;
-        let data = &self.data;
-        self.chronicle.write(|| {
-            let sends = data.faction_agrees(faction).verb("sends", "send");
-            format!("{} {sends} {} home ({men:.0} men).", data.faction_name(faction), data.army_name(army))
-        });
+        Some(men)
     }
 }
 
@@ -163,7 +187,7 @@ impl Recruiting<'_, '_> {
 /// they were called: as its levy army, or joining it there, or joining the garrison if the levy
 /// army is away. A levy whose province its faction lost, or an enemy besieges, disperses.
 /// The chronicle gives one line to each faction's levies of the month.
-fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<Called>>) {
+fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<Tally<ProvinceIx>>>) {
     due.clear();
     mustered.clear();
     r.levies.mustering.retain_mut(|levy| {
@@ -175,18 +199,14 @@ fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<
     });
     for levy in due.iter() {
         if r.take_the_field(levy) {
-            let Levy { faction, men, province, .. } = *levy;
-            match mustered.iter_mut().find(|c| c.faction == faction) {
-                Some(c) => (c.men, c.provinces) = (c.men + men, c.provinces + 1),
-                None => mustered.push(Called { faction, men, provinces: 1, first: province }),
-            }
+            Tally::add(&mut mustered, levy.faction, levy.men, levy.province);
         }
     }
     let data = &r.data;
     for c in mustered.iter() {
         r.chronicle.write(|| {
             let (men, at) = (c.men, data.province_name(c.first));
-            match c.provinces {
+            match c.count {
                 1 => format!("The levy of {at} takes the field ({men:.0} men)."),
                 n => format!("{n} levies of {} take the field ({men:.0} men).", data.faction_name(c.faction)),
             }
