@@ -554,6 +554,15 @@ pub enum TreatyKind {
         #[serde(default)]
         hostages: Vec<String>,
     },
+    /// `vassal` serves `overlord`: it pays it `tribute` (a share, 0-1) of its income each month,
+    /// goes to war with its overlord's enemies and makes peace with those its overlord is at peace
+    /// with. A war between the two ends it, as it ends any treaty.
+    Vassal {
+        overlord: String,
+        vassal: String,
+        #[serde(default)]
+        tribute: f64,
+    },
 }
 
 /// Provinces an ally is promised.

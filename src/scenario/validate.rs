@@ -875,6 +875,14 @@ impl<'a> Validator<'a> {
             TreatyKind::Truce { until } => {
                 self.date(&kind.field("until"), *until);
             }
+            TreatyKind::Vassal { overlord, vassal, tribute } => {
+                self.faction_ref(&kind.field("overlord"), overlord);
+                self.faction_ref(&kind.field("vassal"), vassal);
+                self.real(&kind.field("tribute"), *tribute, 0.0, 1.0);
+                if overlord == vassal {
+                    self.report(&kind.field("vassal"), ErrorKind::Empty("a faction cannot be its own vassal"));
+                }
+            }
             TreatyKind::Peace { payer, indemnity, ceded, hostages } => {
                 if let Some(p) = payer {
                     self.faction_ref(&kind.field("payer"), p);

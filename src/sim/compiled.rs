@@ -136,6 +136,12 @@ pub enum TreatyTerms {
     Truce {
         until: Date,
     },
+    /// `vassal` pays `overlord` `tribute` of its income and follows it into war and peace.
+    Vassal {
+        overlord: FactionIx,
+        vassal: FactionIx,
+        tribute: f64,
+    },
     Peace {
         payer: Option<FactionIx>,
         payee: FactionIx,
@@ -174,6 +180,9 @@ impl TreatySpec {
                 TreatyTerms::Tribute { payer: ids.faction(payer), payee: ids.faction(payee), yearly: *yearly as f64 }
             }
             TreatyKind::Truce { until } => TreatyTerms::Truce { until: *until },
+            TreatyKind::Vassal { overlord, vassal, tribute } => {
+                TreatyTerms::Vassal { overlord: ids.faction(overlord), vassal: ids.faction(vassal), tribute: *tribute }
+            }
             TreatyKind::Peace { payer, indemnity, hostages, ceded } => {
                 let payer = payer.as_deref().map(|p| ids.faction(p));
                 let payee = parties.iter().copied().find(|p| Some(*p) != payer).unwrap_or(parties[0]);

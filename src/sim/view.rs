@@ -319,6 +319,12 @@ fn describe_terms(data: &StaticData, terms: &TreatyTerms) -> String {
             format!("{} {pays} {} {} a year", data.faction_name(*payer), data.faction_name(*payee), data.money(*yearly))
         }
         TreatyTerms::Truce { until } => format!("truce until {until}"),
+        TreatyTerms::Vassal { overlord, vassal, tribute } => format!(
+            "{} serves {}, paying {:.0}% of its income",
+            data.faction_name(*vassal),
+            data.faction_name(*overlord),
+            tribute * crate::sim::units::PERCENT
+        ),
         TreatyTerms::Peace { payee, indemnity_left, ceded, .. } => {
             let mut text =
                 format!("peace; {} still owed to {}", data.money(*indemnity_left), data.faction_name(*payee));

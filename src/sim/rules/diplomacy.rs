@@ -206,8 +206,40 @@ fn conduct_diplomacy(mut given: MessageReader<OrderGiven>, mut envoys: Envoys, j
         index += 1;
         keep
     });
-    // In the same system, as both change relations and treaties.
+    // In the same system, as they all change relations and treaties.
+    follow_overlords(&mut envoys);
     drift_relations(&envoys.data, this_month, &mut envoys.relations, &mut envoys.treaties);
+}
+
+/// Each vassal goes to war with its overlord's enemies and makes peace with those its overlord is
+/// at peace with, in treaty order.
+fn follow_overlords(envoys: &mut Envoys) {
+    let Envoys { data, entities, relations, treaties, chronicle, .. } = envoys;
+    let bonds: Vec<(FactionIx, FactionIx)> = treaties
+        .all()
+        .filter_map(|t| match t.terms {
+            TreatyTerms::Vassal { overlord, vassal, .. } => Some((overlord, vassal)),
+            _ => None,
+        })
+        .collect();
+    for (overlord, vassal) in bonds {
+        for other in entities.faction_ixs().filter(|o| *o != overlord && *o != vassal) {
+            let war = relations.at_war(overlord, other);
+            if war == relations.at_war(vassal, other) {
+                continue;
+            }
+            relations.set_war(vassal, other, war);
+            if war {
+                treaties.end_between(vassal, other);
+            }
+            let (v, o, x) = (data.faction_name(vassal), data.faction_name(overlord), data.faction_name(other));
+            let agrees = data.faction_agrees(vassal);
+            chronicle.write(|| match war {
+                true => format!("{v}, {o}'s vassal, {} war on {x}.", agrees.verb("goes to", "go to")),
+                false => format!("{v} {} peace with {x} at {o}'s word.", agrees.verb("makes", "make")),
+            });
+        }
+    }
 }
 
 /// `me` declares war on `on`, breaking every treaty between them; breaking one costs trust with
@@ -442,6 +474,48 @@ fn drift_relations(data: &StaticData, date: Date, relations: &mut Relations, tre
 mod tests {
     use crate::sim::testing::{scenario, sim_with_humans};
     use crate::sim::{Order, Proposal};
+
+    /// The test world with a third faction, Green, holding a fourth province `d` beyond `c`,
+    /// Red's vassal paying it half its income; Red and Blue at war as ever.
+    fn with_a_vassal() -> crate::sim::Sim {
+        let mut s = scenario(
+            "",
+            r#"treaties: [Treaty(id: "fealty", name: "Green's fealty", parties: ["red", "green"],
+                kind: Vassal(overlord: "red", vassal: "green", tribute: 0.5))],"#,
+        );
+        let mut green = s.factions[0].clone();
+        (green.id, green.name, green.capital) = ("green".into(), "Green".into(), Some("d".into()));
+        s.factions.push(green);
+        let mut d = s.provinces[2].clone();
+        (d.id, d.name, d.owner, d.position) = ("d".into(), "D".into(), Some("green".into()), (103.0, 30.0));
+        s.provinces.push(d);
+        let mut road = s.connections[1].clone();
+        (road.from, road.to) = ("c".into(), "d".into());
+        s.connections.push(road);
+        sim_with_humans(s, 1, &["red", "blue", "green"])
+    }
+
+    #[test]
+    fn a_vassal_follows_its_overlord_to_war_and_peace_and_pays_its_share() {
+        use crate::sim::state::{Relations, Treasury};
+        use crate::sim::testing::faction;
+        let mut game = with_a_vassal();
+        let (red, blue, green) =
+            (game.data().faction("red"), game.data().faction("blue"), game.data().faction("green"));
+        let (red_before, green_before) =
+            (faction::<Treasury>(&game, "red").silver, faction::<Treasury>(&game, "green").silver);
+        game.step();
+        assert!(game.world().resource::<Relations>().at_war(green, blue), "Green goes to war on Red's enemy");
+        // Each province yields 10 a month: Green keeps half of its own, Red gets the other half.
+        assert_eq!(faction::<Treasury>(&game, "green").silver, green_before + 5.0);
+        assert_eq!(faction::<Treasury>(&game, "red").silver, red_before + 10.0 + 5.0);
+        game.world_mut().resource_mut::<Relations>().set_war(red, blue, false);
+        game.step();
+        assert!(!game.world().resource::<Relations>().at_war(green, blue), "and makes peace when Red does");
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("Green, Red's vassal, goes to war on Blue.")), "{lines:?}");
+        assert!(lines.iter().any(|l| l.ends_with("Green makes peace with Blue at Red's word.")), "{lines:?}");
+    }
 
     #[test]
     fn a_faction_with_no_land_and_no_army_leaves_play_once() {

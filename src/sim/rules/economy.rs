@@ -37,7 +37,7 @@ fn settle_accounts(books: Books, mut treaties: ResMut<Treaties>, mut accounts: A
     reckon_income(data, entities, provinces, &mut ledger);
     reckon_pay(data, entities, armies, &mut ledger);
     collect_and_pay(data, players, &ledger, &mut accounts);
-    pay_tribute(entities, &mut treaties, &mut accounts);
+    pay_tribute(entities, &ledger, &mut treaties, &mut accounts);
 }
 
 /// The month's sums, kept from month to month so that settling accounts allocates nothing.
@@ -167,11 +167,15 @@ fn collect_and_pay(data: &StaticData, players: &Players, ledger: &Ledger, accoun
 }
 
 /// Tribute treaties move a twelfth of the yearly sum each month; peace indemnities are paid
-/// in monthly instalments until paid off.
-fn pay_tribute(entities: &Entities, treaties: &mut Treaties, accounts: &mut Accounts) {
+/// in monthly instalments until paid off; a vassal pays its overlord its share of the month's
+/// income.
+fn pay_tribute(entities: &Entities, ledger: &Ledger, treaties: &mut Treaties, accounts: &mut Accounts) {
     for treaty in treaties.in_force_mut() {
         let (payer, payee, due) = match &mut treaty.terms {
             TreatyTerms::Tribute { payer, payee, yearly } => (*payer, *payee, *yearly / MONTHS_PER_YEAR),
+            TreatyTerms::Vassal { overlord, vassal, tribute } => {
+                (*vassal, *overlord, ledger.income[vassal.get()].0 * *tribute)
+            }
             TreatyTerms::Peace { payer: Some(payer), payee, indemnity_left, instalment, .. } => {
                 let due = instalment.min(*indemnity_left);
                 *indemnity_left -= due;
