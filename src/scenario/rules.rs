@@ -369,6 +369,8 @@ rules! {
     ai_walls_weight: 2.5, 0.0, 100.0, added;
     /// Months of a levy's pay the planner keeps in its treasury beyond the cost of calling it up: it calls up no more men than it can pay this long.
     ai_levy_reserve_months: 12.0, 0.0, 1200.0, added;
+    /// Most provinces the planner calls on in a month: it calls up fewer, larger levies.
+    ai_levy_provinces: 4.0, 0.0, 1000.0, added;
     /// Least men the planner calls up in one province: smaller levies are not worth the call.
     ai_least_levy: 2000.0, 0.0, 1000000.0, added;
 

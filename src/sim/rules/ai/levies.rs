@@ -5,8 +5,9 @@
 //! armies have been sent (see `Staff::defend`). The planner calls up men of its levy kind in its
 //! own unbesieged provinces nearest that city, the city itself first, within `ai_horizon_days`,
 //! until the levies mustering make up the shortfall: at most what [`levy_limit`] allows each
-//! province, no fewer than `ai_least_levy` in one, and no more than the treasury and granary can
-//! keep for `ai_levy_reserve_months` besides the cost of the call.
+//! province, no fewer than `ai_least_levy` in one, in at most `ai_levy_provinces` provinces a
+//! month, and no more than the treasury and granary can keep for `ai_levy_reserve_months` besides
+//! the cost of the call.
 use bevy_ecs::prelude::*;
 
 use super::{Month, Picture, Sight};
@@ -42,6 +43,8 @@ pub(super) fn call_up(
     let per_man = levy_power(p, faction, kind);
     let mut spare = mustering * per_man;
     let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+    // A count parameter, small and not negative: the conversion keeps it whole.
+    let mut calls = rules.ai_levy_provinces.max(0.0) as u32;
     for &(t, short) in shortfalls {
         let mut need = short - spare;
         spare = (spare - short).max(0.0);
@@ -49,7 +52,7 @@ pub(super) fn call_up(
             continue;
         }
         for &(_, q) in routes.within(t, rules.ai_horizon_days) {
-            if need <= 0.0 || afford < rules.ai_least_levy {
+            if need <= 0.0 || afford < rules.ai_least_levy || calls == 0 {
                 break;
             }
             let Some(people) = levy_ground(p, month, sight, faction, q) else { continue };
@@ -59,6 +62,7 @@ pub(super) fn call_up(
                 continue;
             }
             orders.write(OrderGiven { faction, order: Order::Levy { province: q, men } });
+            calls -= 1;
             need -= men * per_man;
             afford -= men;
             silver -= per_thousand(men, rules.levy_silver);

@@ -370,6 +370,16 @@ impl Staff {
         let names_armies = sight.plans.iter().any(|i| war_plans[*i].army.is_some());
         self.prospects.clear();
         self.candidates.clear();
+        // No group can bring more than every free army together: a target needing more is out of
+        // reach this month, and its armies are not worth sorting.
+        let free: f64 = self
+            .mine
+            .iter()
+            .zip(&self.task)
+            .filter(|(_, t)| **t == Task::Free)
+            .map(|(f, _)| month.forces[*f].power)
+            .sum();
+        let reach = free * (1.0 + f64::EPSILON.sqrt());
         for target in &sight.targets {
             let t = target.province;
             let planned = faction_weight(p, sight, target);
@@ -388,6 +398,9 @@ impl Staff {
                 Aim::Hold if planned > 1.0 => f64::MIN_POSITIVE,
                 _ => continue,
             };
+            if need > reach {
+                continue;
+            }
             let to = ProvinceIx::new(t);
             let first = self.candidates.len();
             self.add_nearest_free(p, month, to, |force, days| {
