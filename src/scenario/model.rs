@@ -309,6 +309,11 @@ pub struct Faction {
     pub cohesion: i64,
     #[serde(default)]
     pub traits: Vec<String>,
+    /// Whether the state ends when its ruler is a captive, dead or in exile and no heir serves
+    /// it (a dynasty that is the state, as Liao was); by default a state ends only with its last
+    /// province and army.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub falls_with_ruler: bool,
     /// The troop kind its levies take the field as; `None` for a faction that raises no levies.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub levy: Option<String>,

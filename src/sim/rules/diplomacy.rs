@@ -1,21 +1,23 @@
 //! Diplomacy: wars declared, envoys received and answered (AI factions at once, with their
 //! reasons), treaties signed and ended; opinions drift, truces run out, unpaid dues cost trust;
-//! a faction with no land and no army left leaves play.
+//! a faction with no land and no army left leaves play, and so does one whose scenario says it
+//! falls with its ruler, once its ruler is lost and no heir is left.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use crate::scenario::Date;
+use crate::scenario::{Date, Role};
 use crate::sim::collect::refill;
 use crate::sim::compiled::{Command, TreatyTerms};
 use crate::sim::data::{Static, StaticData};
-use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 use crate::sim::judgement::{PeaceOffer, judge_peace, strengths};
+use crate::sim::power::weighted_men;
 use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Order, OrderGiven, Owner,
-    PeaceSigned, PendingProposal, Players, Proposal, Proposals, Relations, Sieges, Treasury, Treaties, TreatyState,
-    Troops, WarGoals,
+    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, FirstTransfers, InPlay, Order,
+    OrderGiven, Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred,
+    Relations, Ruler, Sieges, Status, Treasury, Treaties, TreatyState, Troops, WarGoals,
 };
 
 pub(super) fn plugin(app: &mut App) {
@@ -92,42 +94,131 @@ fn apply_effects(
     }
 }
 
+/// What a state that falls leaves behind: its land, armies and people.
+#[derive(SystemParam)]
+struct Remains<'w, 's> {
+    commands: Commands<'w, 's>,
+    entities: ResMut<'w, Entities>,
+    calendar: Res<'w, Calendar>,
+    first: ResMut<'w, FirstTransfers>,
+    transfers: MessageWriter<'w, ProvinceTransferred>,
+    provinces: Query<'w, 's, (&'static ProvinceIx, &'static mut Owner)>,
+    armies: Query<'w, 's, (Entity, &'static Army, &'static Troops)>,
+    people: Query<'w, 's, &'static mut Person>,
+    rulers: Query<'w, 's, &'static Ruler>,
+}
+
+/// Why a state falls.
+#[derive(Clone, Copy)]
+enum Fall {
+    /// Nothing is left to it.
+    Spent,
+    /// Its ruler is lost (with his status) and no heir is left.
+    Headless(Status),
+}
+
 /// A faction in play that holds no province and has no army in the field leaves play, in faction
-/// order: its wars and treaties end, and the chronicle says so, once.
+/// order: its wars and treaties end, and the chronicle says so, once. So does one that falls with
+/// its ruler (`falls_with_ruler`), when he is a captive, dead or in exile and no heir serves it:
+/// its provinces pass to its strongest enemy, its armies disband, its people in play leave it.
 fn fall_of_states(
     mut chancery: Chancery,
-    entities: Res<Entities>,
+    mut remains: Remains,
     mut factions: Query<(&FactionIx, &mut InPlay)>,
-    owners: Query<&Owner>,
-    armies: Query<(&Army, &Troops)>,
     mut standing: Local<Vec<bool>>,
 ) {
     let Chancery { data, relations, treaties, chronicle, .. } = &mut chancery;
+    let nf = remains.entities.factions.len();
     // Which factions still hold land or an army, by index.
     let standing = &mut *standing;
-    refill(standing, entities.factions.len(), false);
-    owners.iter().for_each(|o| {
+    refill(standing, nf, false);
+    remains.provinces.iter().for_each(|(_, o)| {
         if let Some(f) = o.0 {
             standing[f.get()] = true;
         }
     });
-    armies.iter().for_each(|(a, t)| {
+    remains.armies.iter().for_each(|(_, a, t)| {
         if t.total() > 0.0 {
             standing[a.owner.get()] = true;
         }
     });
-    let mut fallen: Vec<FactionIx> = Vec::new();
+    let mut fallen: Vec<(FactionIx, Fall)> = Vec::new();
     factions.iter_mut().for_each(|(f, mut in_play)| {
-        if in_play.0 && !standing[f.get()] {
+        let fall = if !standing[f.get()] { Some(Fall::Spent) } else { headless(data, &remains, *f) };
+        if let Some(fall) = fall.filter(|_| in_play.0) {
             in_play.0 = false;
-            fallen.push(*f);
+            fallen.push((*f, fall));
         }
     });
-    fallen.sort_unstable();
-    for f in fallen {
-        let why = "no land and no army are left to it";
-        leave_play(data, relations, treaties, chronicle, f, entities.factions.len(), why);
+    fallen.sort_unstable_by_key(|(f, _)| *f);
+    for (f, fall) in fallen {
+        let why = match fall {
+            Fall::Spent => "no land and no army are left to it".to_string(),
+            Fall::Headless(status) => {
+                let heir = pass_on(data, relations, &mut remains, f);
+                let lost = match status {
+                    Status::Captive => "a captive",
+                    Status::Dead => "dead",
+                    _ => "gone",
+                };
+                let lands = heir.map_or(String::new(), |h| format!("; its lands pass to {}", data.faction_name(h)));
+                format!("its ruler is {lost} and no heir is left to it{lands}")
+            }
+        };
+        leave_play(data, relations, treaties, chronicle, f, nf, &why);
     }
+}
+
+/// Whether `f` falls with its ruler now: it says it does, its ruler is not free in play, and no
+/// heir serves it.
+fn headless(data: &StaticData, remains: &Remains, f: FactionIx) -> Option<Fall> {
+    if !data.scenario.factions[f.get()].falls_with_ruler {
+        return None;
+    }
+    let ruler = remains.rulers.get(remains.entities.faction(f)).ok()?.0;
+    let status = ruler.and_then(|c| remains.people.get(remains.entities.character(c)).ok()).map(|p| p.status);
+    let heir = remains.people.iter().any(|p| p.is_active() && p.faction == Some(f) && p.roles.contains(&Role::Heir));
+    match status {
+        Some(Status::Active) => None,
+        _ if heir => None,
+        lost => Some(Fall::Headless(lost.unwrap_or(Status::Dead))),
+    }
+}
+
+/// What a state that falls with its ruler leaves: its provinces pass to its strongest enemy (none,
+/// if it is at war with nobody), its armies disband, and the people who served it leave play.
+/// The heir of its lands.
+fn pass_on(data: &StaticData, relations: &Relations, remains: &mut Remains, f: FactionIx) -> Option<FactionIx> {
+    let nf = remains.entities.factions.len();
+    let mut strength = vec![0.0_f64; nf];
+    remains.armies.iter().for_each(|(_, a, t)| strength[a.owner.get()] += weighted_men(data, t));
+    let heir = FactionIx::all(nf)
+        .filter(|e| *e != f && relations.at_war(f, *e))
+        .max_by(|a, b| strength[a.get()].total_cmp(&strength[b.get()]).then(b.cmp(a)));
+    let date = remains.calendar.date;
+    for (p, mut owner) in remains.provinces.iter_mut() {
+        if owner.0 != Some(f) {
+            continue;
+        }
+        owner.0 = heir;
+        if let Some(to) = heir {
+            if let Some(slot) = remains.first.0.get_mut(p.get()) {
+                slot.get_or_insert(date);
+            }
+            remains.transfers.write(ProvinceTransferred { province: *p, from: Some(f), to });
+        }
+    }
+    let mut disbanded: Vec<(ArmyIx, Entity)> =
+        remains.armies.iter().filter(|(_, a, _)| a.owner == f).map(|(e, a, _)| (a.ix, e)).collect();
+    disbanded.sort_unstable_by_key(|(ix, _)| *ix);
+    for (ix, e) in disbanded {
+        remains.commands.entity(e).despawn();
+        remains.entities.armies[ix.get()] = None;
+    }
+    for mut person in remains.people.iter_mut().filter(|p| p.is_active() && p.faction == Some(f)) {
+        person.status = Status::Exiled;
+    }
+    heir
 }
 
 /// A faction out of play: its wars and treaties end, and the chronicle says why.
@@ -493,6 +584,49 @@ mod tests {
         (road.from, road.to) = ("c".into(), "d".into());
         s.connections.push(road);
         sim_with_humans(s, 1, &["red", "blue", "green"])
+    }
+
+    /// Red, which falls with its ruler, under a captive Red General; Red holds `a` and `b` and has
+    /// an army at `a`; with `heir`, Blue General serves Red as its heir.
+    fn captive_ruler(heir: bool) -> crate::sim::Sim {
+        use crate::scenario::Role;
+        use crate::sim::state::{Entities, Person, Status};
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 3000})"#,
+            "",
+        );
+        s.provinces[1].owner = Some("red".into());
+        s.factions[0].falls_with_ruler = true;
+        s.factions[0].ruler = Some("red_general".into());
+        s.characters[0].roles.push(Role::Ruler);
+        if heir {
+            s.characters[1].faction = Some("red".into());
+            s.characters[1].roles = vec![Role::Heir];
+        }
+        let mut game = sim_with_humans(s, 1, &["red", "blue"]);
+        let e = game.world().resource::<Entities>().character(game.data().character("red_general"));
+        game.world_mut().get_mut::<Person>(e).expect("a person").status = Status::Captive;
+        game.step();
+        game
+    }
+
+    #[test]
+    fn a_state_that_falls_with_its_ruler_ends_when_he_is_captive_and_no_heir_is_left() {
+        use crate::sim::state::{InPlay, Owner};
+        use crate::sim::testing::{army, faction, province};
+        let game = captive_ruler(false);
+        assert!(!faction::<InPlay>(&game, "red").0, "Red is no more");
+        let blue = game.data().faction("blue");
+        assert_eq!(province::<Owner>(&game, "a").0, Some(blue), "its lands pass to its enemy");
+        assert_eq!(province::<Owner>(&game, "b").0, Some(blue));
+        assert!(army::<crate::sim::state::Troops>(&game, "red_army").is_none(), "its army disbands");
+        let lines = crate::sim::testing::chronicle(&game);
+        let line = "Red is no more: its ruler is a captive and no heir is left to it; its lands pass to Blue.";
+        assert!(lines.iter().any(|l| l.ends_with(line)), "{lines:?}");
+        // With an heir, the state stands: a captive is not dead.
+        let game = captive_ruler(true);
+        assert!(faction::<InPlay>(&game, "red").0, "Red stands while its heir is free");
+        assert_eq!(province::<Owner>(&game, "a").0, Some(game.data().faction("red")));
     }
 
     #[test]
