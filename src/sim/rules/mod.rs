@@ -12,6 +12,7 @@ mod economy;
 mod events;
 mod map;
 mod morale;
+mod names;
 mod orders;
 mod sieges;
 mod supply;
@@ -21,11 +22,9 @@ use bevy_app::App;
 
 /// Adds every domain's systems to the turn schedule.
 pub(super) fn plugin(app: &mut App) {
+    // Two tuples: Bevy takes at most fifteen plugins in one.
+    app.add_plugins((calendar::plugin, chronicle::plugin, orders::plugin, events::plugin, names::plugin));
     app.add_plugins((
-        calendar::plugin,
-        chronicle::plugin,
-        orders::plugin,
-        events::plugin,
         economy::plugin,
         map::plugin,
         sieges::plugin,
