@@ -87,7 +87,7 @@ impl CharacterTraits {
     }
 
     /// Whether `c` has trait `t`.
-    pub fn has(&self, c: CharacterIx, t: usize) -> bool {
+    fn has(&self, c: CharacterIx, t: usize) -> bool {
         self.lists[c.get()].contains(&t)
     }
 
