@@ -57,7 +57,7 @@ fn a_corrupted_save_is_a_clear_error() {
 
     std::fs::write(&path, text.replacen("\"version\":1", "\"version\":99", 1)).unwrap();
     let e = Snapshot::load(&path).unwrap_err();
-    assert_eq!(e.to_string(), format!("{}: the save is version 99; this build reads version 1", path.display()));
+    assert_eq!(e.to_string(), format!("{}: the save is version 99; this build reads versions 1 to 2", path.display()));
 
     // A save whose tables do not fit its scenario.
     let mut snapshot = new_game(1).snapshot();

@@ -119,7 +119,7 @@ fn top_bar(
                 Some(me) => {
                     let f = &session.view.factions[me.get()];
                     let colour = faction_colour32(session, Some(me));
-                    ui.colored_label(colour, egui::RichText::new(&s.factions[me.get()].name).strong());
+                    ui.colored_label(colour, egui::RichText::new(faction_name(session, me)).strong());
                     if session.humans.len() > 1 {
                         ui.label(format!("(player {} of {})", session.current + 1, session.humans.len()));
                     }
@@ -227,7 +227,7 @@ fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut V
     if let Some(to) = destination
         && let Some(route) = session.sim().route(army.ix, to)
     {
-        ui.label(format!("Marching to {}: {} month(s)", data.province_name(to), route.months));
+        ui.label(format!("Marching to {}: {} month(s)", province_name(session, to), route.months));
     }
     ui.small("Click a province to march there, an enemy army beside it to raid it by night; right-click to let go.");
 }
@@ -235,7 +235,7 @@ fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut V
 fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
     let data = session.sim().data();
     match order {
-        crate::sim::Order::March { to, .. } => format!("march to {}", data.province_name(*to)),
+        crate::sim::Order::March { to, .. } => format!("march to {}", province_name(session, *to)),
         crate::sim::Order::Hold { .. } => "hold".into(),
         crate::sim::Order::Besiege { assault: true, .. } => "assault the walls".into(),
         crate::sim::Order::Besiege { .. } => "besiege".into(),
@@ -247,7 +247,7 @@ fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
 fn describe_army(ui: &mut egui::Ui, session: &Session, army: &ArmyView) {
     let data = session.sim().data();
     let s = &data.scenario;
-    ui.colored_label(faction_colour32(session, Some(army.owner)), &s.factions[army.owner.get()].name);
+    ui.colored_label(faction_colour32(session, Some(army.owner)), faction_name(session, army.owner));
     if let Some(c) = army.commander {
         ui.label(format!("Commander: {}", data.character_name(c)));
     }
@@ -257,21 +257,20 @@ fn describe_army(ui: &mut egui::Ui, session: &Session, army: &ArmyView) {
         }
     }
     ui.label(format!("Morale {:.0}  ·  supply {:.0}%  ·  grain carried {:.0}", army.morale, army.supply, army.grain));
-    ui.label(format!("At {}", data.province_name(army.location)));
+    ui.label(format!("At {}", province_name(session, army.location)));
 }
 
 fn describe_province(ui: &mut egui::Ui, session: &Session, p: &ProvinceView) {
     let data = session.sim().data();
-    let s = &data.scenario;
-    let owner = p.owner.map_or("nobody", |o| s.factions[o.get()].name.as_str());
-    ui.label(egui::RichText::new(data.province_name(p.ix)).strong());
+    let owner = p.owner.map_or("nobody", |o| faction_name(session, o));
+    ui.label(egui::RichText::new(&p.name).strong());
     ui.colored_label(faction_colour32(session, p.owner), format!("Held by {owner}"));
     ui.label(format!("Terrain: {}", data.terrain_of(p.ix).name));
     ui.label(format!("People {:.0}  ·  wealth {:.0}k a month", p.population, p.wealth));
     ui.label(format!("Grain in store {:.0}  ·  walls {:.0}/10  ·  garrison {:.0}", p.grain, p.walls, p.garrison));
     let unrest = match (p.loyal_to, p.owner) {
         (Some(l), Some(o)) if l != o => {
-            format!("Unrest: the people look to {} ({:.0})", s.factions[l.get()].name, p.loyalty)
+            format!("Unrest: the people look to {} ({:.0})", faction_name(session, l), p.loyalty)
         }
         _ => format!("Loyal ({:.0})", p.loyalty),
     };
@@ -281,7 +280,7 @@ fn describe_province(ui: &mut egui::Ui, session: &Session, p: &ProvinceView) {
             egui::Color32::DARK_RED,
             format!(
                 "Besieged by {} for {} month(s); breach {:.0}%{}",
-                s.factions[siege.besieger.get()].name,
+                faction_name(session, siege.besieger),
                 siege.months,
                 siege.breach * 100.0,
                 if siege.starving > 0 { format!("; starving {} month(s)", siege.starving) } else { String::new() }
@@ -357,14 +356,13 @@ fn proposals_dialog(ctx: &egui::Context, session: &Session, out: &mut Vec<UiActi
     if pending.is_empty() || !session.unanswered().is_empty() {
         return;
     }
-    let s = &session.sim().data().scenario;
     egui::Window::new("Envoys at court")
         .collapsible(false)
         .anchor(egui::Align2::CENTER_TOP, egui::vec2(-170.0, 60.0))
         .show(ctx, |ui| {
             for p in pending {
                 ui.horizontal(|ui| {
-                    ui.label(format!("{}: {}", s.factions[p.from.get()].name, p.text));
+                    ui.label(format!("{}: {}", faction_name(session, p.from), p.text));
                     if ui.button("Accept").clicked() {
                         out.push(UiAction::AnswerProposal { proposal: p.index, accept: true });
                     }
@@ -388,8 +386,8 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
             }
             ui.end_row();
             for r in &session.view.relations {
-                let (a, b) = (&s.factions[r.a.get()], &s.factions[r.b.get()]);
-                if !(session.view.factions[r.a.get()].alive && session.view.factions[r.b.get()].alive) {
+                let (a, b) = (&session.view.factions[r.a.get()], &session.view.factions[r.b.get()]);
+                if !(a.alive && b.alive) {
                     continue;
                 }
                 ui.label(&a.name);
@@ -403,7 +401,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
         ui.separator();
         ui.strong("Treaties in force");
         for t in &session.view.treaties {
-            let parties: Vec<&str> = t.parties.iter().map(|p| s.factions[p.get()].name.as_str()).collect();
+            let parties: Vec<&str> = t.parties.iter().map(|p| faction_name(session, *p)).collect();
             ui.label(format!("{} ({}, since {}): {}", t.name, parties.join(", "), t.since, t.terms));
         }
         let Some(me) = me else { return };
@@ -418,7 +416,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
         for other in session.view.factions.iter().filter(|f| f.ix != me && f.alive) {
             let at_war = session.view.relation(me, other.ix).is_some_and(|r| r.at_war);
             ui.horizontal(|ui| {
-                ui.label(&s.factions[other.ix.get()].name);
+                ui.label(&other.name);
                 if at_war {
                     if ui.button("Sue for peace").clicked() {
                         out.push(propose(
@@ -435,7 +433,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
                     }
                     for enemy in session.view.factions.iter().filter(|e| e.alive && e.ix != me && e.ix != other.ix) {
                         if session.view.relation(me, enemy.ix).is_some_and(|r| r.at_war)
-                            && ui.button(format!("Alliance against {}", s.factions[enemy.ix.get()].name)).clicked()
+                            && ui.button(format!("Alliance against {}", enemy.name)).clicked()
                         {
                             out.push(propose(other.ix, Proposal::Alliance { against: enemy.ix }));
                         }
@@ -506,6 +504,16 @@ fn silver(thousands: f64, currency: &str) -> String {
     } else {
         format!("{thousands:.0} thousand {currency}")
     }
+}
+
+/// The name a faction goes by now.
+fn faction_name(session: &Session, f: FactionIx) -> &str {
+    &session.view.factions[f.get()].name
+}
+
+/// The name a province goes by now.
+fn province_name(session: &Session, p: crate::sim::ProvinceIx) -> &str {
+    &session.view.provinces[p.get()].name
 }
 
 /// A faction's colour, lightened to read on the dark panels.

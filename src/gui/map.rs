@@ -55,13 +55,31 @@ struct ScreenSized {
     offset: Vec2,
 }
 
-/// A city's name. Where names would overlap on screen, the more important city's is shown.
+/// A city's name, as its province is called now. Where names would overlap on screen, the more
+/// important city's is shown.
 #[derive(Component)]
 struct CityLabel {
+    province: ProvinceIx,
     /// Capitals first, then walled cities, then by people.
     priority: f64,
+    /// The letters' size, in pixels.
+    px: f32,
     /// Width and height on screen, in pixels.
     size: Vec2,
+}
+
+impl CityLabel {
+    /// How a province's name is lettered on the map: without what follows it in brackets
+    /// ("Yanjing (Liao Southern Capital)" is "Yanjing").
+    fn text(name: &str) -> &str {
+        name.split(" (").next().unwrap_or(name)
+    }
+
+    /// Width and height on screen of `text` at `px`: Ubuntu's letters average about half the font
+    /// size in width.
+    fn size_of(text: &str, px: f32) -> Vec2 {
+        Vec2::new(text.chars().count() as f32 * px * 0.52, px * 1.2)
+    }
 }
 
 /// Things redrawn when the campaign changes: army counters and siege marks.
@@ -90,6 +108,7 @@ pub(super) fn plugin(app: &mut App) {
             clicks_to_actions,
             (colour_cells, redraw_counters_and_sieges)
                 .run_if(resource_exists_and_changed::<Session>.or_eager(resource_changed::<Overlay>)),
+            rename_cities.run_if(resource_exists_and_changed::<Session>),
             keep_screen_size,
             draw_selected_road,
         )
@@ -195,7 +214,8 @@ fn spawn_map(
     let square = meshes.add(Rectangle::new(9.0, 9.0));
     let dot = meshes.add(Circle::new(3.5));
     let ink = materials.add(ColorMaterial::from(Color::srgb(0.15, 0.1, 0.08)));
-    for (p, site) in scenario.provinces.iter().zip(&sites) {
+    for (i, (p, site)) in scenario.provinces.iter().zip(&sites).enumerate() {
+        let ix = ProvinceIx::new(i);
         let walled = p.walls >= 5;
         let anchor = Vec2::from(*site);
         commands.spawn((
@@ -205,7 +225,7 @@ fn spawn_map(
             ScreenSized { anchor, offset: Vec2::ZERO },
             scoped.clone(),
         ));
-        let name = p.name.split(" (").next().unwrap_or(&p.name).to_string();
+        let name = CityLabel::text(&session.view.provinces[ix.get()].name).to_string();
         let capital = capitals.contains(&p.id.as_str());
         let px: f32 = if capital {
             17.0
@@ -215,15 +235,14 @@ fn spawn_map(
             13.0
         };
         let priority = f64::from(u8::from(capital)) * 1e9 + f64::from(u8::from(walled)) * 1e8 + p.population as f64;
-        // Ubuntu's letters average about half the font size in width.
-        let size = Vec2::new(name.chars().count() as f32 * px * 0.52, px * 1.2);
+        let size = CityLabel::size_of(&name, px);
         commands.spawn((
             Text2d::new(name),
             TextFont { font: font.0.clone().into(), font_size: FontSize::Px(px), ..default() },
             TextColor(Color::srgb(0.12, 0.08, 0.05)),
             Transform::from_xyz(site[0], site[1] - 14.0, 5.0),
             ScreenSized { anchor, offset: Vec2::new(0.0, -14.0) },
-            CityLabel { priority, size },
+            CityLabel { province: ix, priority, px, size },
             scoped.clone(),
         ));
     }
@@ -291,6 +310,17 @@ fn colour_cells(
         };
         if let Some(mut m) = materials.get_mut(&material.0) {
             m.color = colour;
+        }
+    }
+}
+
+/// Letters each city with the name its province goes by now: an event may have renamed it.
+fn rename_cities(session: Res<Session>, mut labels: Query<(&mut CityLabel, &mut Text2d)>) {
+    for (mut label, mut text) in &mut labels {
+        let name = CityLabel::text(&session.view.provinces[label.province.get()].name);
+        if text.0 != name {
+            label.size = CityLabel::size_of(name, label.px);
+            name.clone_into(&mut text.0);
         }
     }
 }
@@ -537,6 +567,13 @@ mod tests {
             assert!(cities.iter().all(|c| !geometry::contains(&sea, *c)));
             assert!(geometry::contains(&sea, [80.0, 50.0]));
         }
+    }
+
+    #[test]
+    fn a_city_is_lettered_without_its_bracketed_alias_and_sized_by_its_letters() {
+        assert_eq!(CityLabel::text("Yanjing (Liao Southern Capital)"), "Yanjing");
+        assert_eq!(CityLabel::text("Yanshan"), "Yanshan");
+        assert!(CityLabel::size_of("Xinye and Fancheng", 13.0).x > CityLabel::size_of("Xinye", 13.0).x);
     }
 
     #[test]

@@ -281,6 +281,35 @@ pub enum Effect {
         character: String,
         add: i64,
     },
+    /// Give a character a trait: its modifiers count from now on. Nothing happens if he has it.
+    AddTrait {
+        character: String,
+        #[serde(rename = "trait")]
+        trait_: String,
+    },
+    /// Take a trait from a character: its modifiers no longer count. Nothing happens if he lacks
+    /// it.
+    RemoveTrait {
+        character: String,
+        #[serde(rename = "trait")]
+        trait_: String,
+    },
+    /// A faction takes a new name ("Song becomes Southern Song"); its id stays. The new name is
+    /// singular unless `plural`.
+    RenameFaction {
+        faction: String,
+        name: String,
+        #[serde(default)]
+        plural: bool,
+    },
+    /// A province takes a new name ("Yanjing becomes Yanshan"); its id stays. The new name is
+    /// singular unless `plural`.
+    RenameProvince {
+        province: String,
+        name: String,
+        #[serde(default)]
+        plural: bool,
+    },
     /// Put a character at the head of an army.
     SetCommander {
         army: String,

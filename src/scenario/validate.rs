@@ -1202,6 +1202,18 @@ impl<'a> Validator<'a> {
                 self.character_ref(&loc.field("character"), character);
                 self.range(&loc.field("add"), *add, -100, 100);
             }
+            E::AddTrait { character, trait_ } | E::RemoveTrait { character, trait_ } => {
+                self.character_ref(&loc.field("character"), character);
+                self.reference(&loc.field("trait"), "trait", |v| &v.traits, trait_);
+            }
+            E::RenameFaction { faction, name, .. } => {
+                self.faction_ref(&loc.field("faction"), faction);
+                self.name(&loc.field("name"), name, "a faction needs a name");
+            }
+            E::RenameProvince { province, name, .. } => {
+                self.province_ref(&loc.field("province"), province);
+                self.name(&loc.field("name"), name, "a province needs a name");
+            }
             E::SetCommander { army, character } => {
                 self.army_ref(&loc.field("army"), army);
                 self.character_ref(&loc.field("character"), character);

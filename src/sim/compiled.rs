@@ -351,6 +351,28 @@ pub enum Command {
         character: CharacterIx,
         add: f64,
     },
+    /// The character gains the trait with this index in the scenario's `traits`, unless he has it.
+    AddTrait {
+        character: CharacterIx,
+        trait_: usize,
+    },
+    /// The character loses the trait with this index in the scenario's `traits`, if he has it.
+    RemoveTrait {
+        character: CharacterIx,
+        trait_: usize,
+    },
+    /// The faction goes by a new name from now on.
+    RenameFaction {
+        faction: FactionIx,
+        name: Arc<str>,
+        plural: bool,
+    },
+    /// The province goes by a new name from now on.
+    RenameProvince {
+        province: ProvinceIx,
+        name: Arc<str>,
+        plural: bool,
+    },
     SetCommander {
         army: ArmyIx,
         character: CharacterIx,
@@ -581,6 +603,16 @@ impl Program {
             }
             E::SetRuler { faction, character } => K::SetRuler { faction: f(faction), character: c(character) },
             E::Loyalty { character, add } => K::Loyalty { character: c(character), add: *add as f64 },
+            E::AddTrait { character, trait_ } => K::AddTrait { character: c(character), trait_: ids.trait_ix(trait_) },
+            E::RemoveTrait { character, trait_ } => {
+                K::RemoveTrait { character: c(character), trait_: ids.trait_ix(trait_) }
+            }
+            E::RenameFaction { faction, name, plural } => {
+                K::RenameFaction { faction: f(faction), name: Arc::from(name.as_str()), plural: *plural }
+            }
+            E::RenameProvince { province, name, plural } => {
+                K::RenameProvince { province: p(province), name: Arc::from(name.as_str()), plural: *plural }
+            }
             E::SetCommander { army, character } => K::SetCommander { army: a(army), character: c(character) },
             E::ActivateFaction(faction) => K::ActivateFaction(f(faction)),
             E::DeactivateFaction(faction) => K::DeactivateFaction(f(faction)),
@@ -642,6 +674,27 @@ mod tests {
         let Command::Reinforce { army, troops } = &commands[4] else { panic!("{:?}", commands[4]) };
         assert_eq!((*army, &troops[..]), (ids.army("levy"), &[(1, 500.0), (0, -100.0)][..]));
         assert_eq!(commands[5], Command::FireEvent(0));
+    }
+
+    #[test]
+    fn trait_and_rename_effects_are_compiled_with_their_indices() {
+        let s = scenario(
+            "",
+            r#"traits: [Trait(id: "calm", name: "Calm"), Trait(id: "fierce", name: "Fierce", modifiers: [Command(3)])],
+            events: [Event(id: "change", title: "Change", faction: "red", options: [Option(id: "o", name: "O", effects: [
+                AddTrait(character: "blue_general", trait: "fierce"), RemoveTrait(character: "red_general", trait: "calm"),
+                RenameFaction(faction: "blue", name: "The Blues", plural: true), RenameProvince(province: "c", name: "Sea"),
+            ])])],"#,
+        );
+        let ids = Ids::of(&s);
+        let commands = &Program::compile(&s, &ids).effects[0][0];
+        let (red_general, blue_general) = (ids.character("red_general"), ids.character("blue_general"));
+        assert_eq!(commands[0], Command::AddTrait { character: blue_general, trait_: 1 });
+        assert_eq!(commands[1], Command::RemoveTrait { character: red_general, trait_: 0 });
+        let blue = ids.faction("blue");
+        assert_eq!(commands[2], Command::RenameFaction { faction: blue, name: "The Blues".into(), plural: true });
+        let c = ids.province("c");
+        assert_eq!(commands[3], Command::RenameProvince { province: c, name: "Sea".into(), plural: false });
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! The static data of a campaign: the validated scenario, its ids and compiled [`Program`], the
-//! map graph and its shortest routes, and the summed traits. Built once per scenario and shared,
-//! read-only, by every system and every run of a sweep.
+//! map graph and its shortest routes, and the summed traits of factions. Built once per scenario
+//! and shared, read-only, by every system and every run of a sweep. (Characters' traits and the
+//! names of factions and provinces change in play: they are state, see `state::CharacterTraits`
+//! and `state::Names`.)
 use std::sync::Arc;
 
 use bevy_ecs::prelude::*;
@@ -42,8 +44,9 @@ pub struct StaticData {
     pub ids: Ids,
     /// For each province, its neighbours with the connection's index, sorted by neighbour index.
     pub neighbours: Vec<Vec<(ProvinceIx, usize)>>,
-    /// Each character's skills with the modifiers of his traits.
-    pub character_traits: Vec<Traits>,
+    /// Each character's traits at the start, as indices into the scenario's `traits`, in the
+    /// order he lists them.
+    pub starting_traits: Vec<Vec<usize>>,
     /// Each faction's trait modifiers.
     pub faction_traits: Vec<Traits>,
     /// Each province's index in the scenario's `terrains`.
@@ -151,24 +154,13 @@ impl StaticData {
             list.sort();
         }
         let terrain_ix: Vec<usize> = s.provinces.iter().map(|p| ids.terrains[&p.terrain]).collect();
-        let sum_traits = |names: &[String], base: Traits| {
-            names.iter().fold(base, |acc, id| acc.with(&s.traits[ids.traits[id]].modifiers))
-        };
-        let character_traits = s
-            .characters
+        let starting_traits =
+            s.characters.iter().map(|c| c.traits.iter().map(|id| ids.trait_ix(id)).collect()).collect();
+        let faction_traits = s
+            .factions
             .iter()
-            .map(|c| {
-                let base = Traits {
-                    command: c.skills.command as f64,
-                    defence: c.skills.defence as f64,
-                    diplomacy: c.skills.diplomacy as f64,
-                    administration: c.skills.administration as f64,
-                    ..Traits::default()
-                };
-                sum_traits(&c.traits, base)
-            })
+            .map(|f| f.traits.iter().fold(Traits::default(), |acc, id| acc.with(&s.traits[ids.trait_ix(id)].modifiers)))
             .collect();
-        let faction_traits = s.factions.iter().map(|f| sum_traits(&f.traits, Traits::default())).collect();
         let mut program = Program::compile(&s, &ids);
         if s.rules.ai_war_plans < 0.5 {
             program.war_plans.clear();
@@ -189,7 +181,7 @@ impl StaticData {
             ids,
             neighbours,
             terrain_ix,
-            character_traits,
+            starting_traits,
             faction_traits,
             routes: [Routes::default(), Routes::default()],
             winter,
@@ -204,6 +196,21 @@ impl StaticData {
             data.routes[usize::from(winter)] = routes;
         }
         data
+    }
+
+    /// Character `c`'s skills with the modifiers of `traits` (indices into the scenario's
+    /// `traits`) added up, in their order: the same sum, bit for bit, whenever the same traits
+    /// are added up, at the start, after an effect or from a save.
+    pub fn character_abilities(&self, c: CharacterIx, traits: &[usize]) -> Traits {
+        let skills = &self.scenario.characters[c.get()].skills;
+        let base = Traits {
+            command: skills.command as f64,
+            defence: skills.defence as f64,
+            diplomacy: skills.diplomacy as f64,
+            administration: skills.administration as f64,
+            ..Traits::default()
+        };
+        traits.iter().fold(base, |acc, t| acc.with(&self.scenario.traits[*t].modifiers))
     }
 
     /// The rule parameters of the scenario: its `rules` over the defaults.
@@ -270,16 +277,8 @@ impl StaticData {
         &self.scenario.factions[f.get()].id
     }
 
-    pub fn faction_name(&self, f: FactionIx) -> &str {
-        &self.scenario.factions[f.get()].name
-    }
-
     pub fn province_id(&self, p: ProvinceIx) -> &str {
         &self.scenario.provinces[p.get()].id
-    }
-
-    pub fn province_name(&self, p: ProvinceIx) -> &str {
-        &self.scenario.provinces[p.get()].name
     }
 
     pub fn character_name(&self, c: CharacterIx) -> &str {
@@ -311,16 +310,6 @@ impl StaticData {
         &self.ids.army_labels[a.get()]
     }
 
-    /// How the chronicle's words agree with a faction's name.
-    pub fn faction_agrees(&self, f: FactionIx) -> Agree {
-        Agree { plural: self.scenario.factions[f.get()].plural }
-    }
-
-    /// How the chronicle's words agree with a province's name.
-    pub fn province_agrees(&self, p: ProvinceIx) -> Agree {
-        Agree { plural: self.scenario.provinces[p.get()].plural }
-    }
-
     /// A sum of money, counted in thousands, in the scenario's currency: "500 thousand taels".
     pub fn money(&self, thousands: f64) -> String {
         format!("{thousands:.0} thousand {}", self.scenario.currency)
@@ -350,30 +339,6 @@ impl StaticData {
             imposed.insert(e, o);
         }
         Ok(imposed)
-    }
-}
-
-/// The words that agree with a name in a sentence: a plural name ("Xinye and Fancheng") takes
-/// plural verbs and "they".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Agree {
-    pub plural: bool,
-}
-
-impl Agree {
-    /// `singular` or `plural`, as the name takes: `verb("falls", "fall")`.
-    pub fn verb<'a>(self, singular: &'a str, plural: &'a str) -> &'a str {
-        if self.plural { plural } else { singular }
-    }
-
-    /// "it" or "they".
-    pub fn it(self) -> &'static str {
-        self.verb("it", "they")
-    }
-
-    /// "its" or "their".
-    pub fn its(self) -> &'static str {
-        self.verb("its", "their")
     }
 }
 

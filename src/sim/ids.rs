@@ -192,6 +192,11 @@ impl Ids {
         self.troop_kinds[id]
     }
 
+    /// A trait's index in the scenario's `traits`.
+    pub fn trait_ix(&self, id: &str) -> usize {
+        self.traits[id]
+    }
+
     pub fn treaty(&self, id: &str) -> usize {
         self.treaties[id]
     }

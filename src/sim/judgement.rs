@@ -4,7 +4,7 @@ use super::collect::gather;
 use super::data::StaticData;
 use super::ids::{FactionIx, ProvinceIx};
 use super::power::weighted_men;
-use super::state::{Army, Relations, Troops};
+use super::state::{Army, Names, Relations, Troops};
 
 /// Each faction's men under arms, weighted by their kind's field power, added up in army order.
 pub fn strengths<'a>(
@@ -21,11 +21,50 @@ pub fn strengths<'a>(
     strength
 }
 
-/// What an AI faction thinks of a proposal, and why.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Answer {
-    pub accept: bool,
-    pub reason: String,
+/// What an AI faction makes of a proposal of peace: yes, or why not.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Verdict {
+    /// The terms are worth more than fighting on.
+    Accept,
+    /// It will not stop short of this war goal, which the proposer still holds.
+    Goal(ProvinceIx),
+    /// The proposer's capital is about to fall.
+    CapitalFalling,
+    /// It does not trust the proposer to keep his word.
+    Distrust,
+    /// It is winning, this many times as strong as the proposer, and means to take more.
+    Winning(f64),
+    /// The terms give it too little.
+    TooLittle,
+}
+
+impl Verdict {
+    /// Whether the proposal is accepted.
+    pub fn accepts(self) -> bool {
+        matches!(self, Verdict::Accept)
+    }
+
+    /// The verdict of `judge` on `proposer`'s proposal in a sentence for the chronicle, naming
+    /// them as they are named now. Only the chronicle needs the words: the AI, weighing offers it
+    /// might make, reads [`Verdict::accepts`] and puts nothing into words.
+    pub fn reason(self, names: &Names, judge: FactionIx, proposer: FactionIx) -> String {
+        let (j, p) = (names.faction_agrees(judge), names.faction_agrees(proposer));
+        let (who, to, it) = (names.faction(judge), names.faction(proposer), j.it());
+        let why = match self {
+            Verdict::Accept => {
+                return format!("{who} {}: the terms are worth more than fighting on", j.verb("accepts", "accept"));
+            }
+            Verdict::Goal(goal) => format!("{it} will not stop short of {}", names.province(goal)),
+            Verdict::CapitalFalling => format!("{to}'s capital is about to fall"),
+            Verdict::Distrust => format!("{it} {} not trust {to} to keep {} word", j.verb("does", "do"), p.its()),
+            Verdict::Winning(balance) => {
+                let (is, means) = (j.verb("is", "are"), j.verb("means", "mean"));
+                format!("{it} {is} winning ({}) and {means} to take more", describe_advantage(balance))
+            }
+            Verdict::TooLittle => format!("the terms give {} too little", j.verb("it", "them")),
+        };
+        format!("{who} {}: {why}", j.verb("refuses", "refuse"))
+    }
 }
 
 /// A peace offer as the judging AI sees it.
@@ -49,36 +88,28 @@ pub fn judge_peace(
     strength: &[f64],
     judge_treasury: f64,
     offer: PeaceOffer,
-) -> Answer {
+) -> Verdict {
     let rules = data.rules();
     let PeaceOffer { indemnity, ceded, capital_besieged: proposer_capital_besieged, unmet_goal } = offer;
-    let (j, p) = (data.faction_agrees(judge), data.faction_agrees(proposer));
-    let (who, to) = (data.faction_name(judge), data.faction_name(proposer));
-    let (refuses, it) = (j.verb("refuses", "refuse"), j.it());
-    let refusal = |why: String| Answer { accept: false, reason: format!("{who} {refuses}: {why}") };
     if let Some(goal) = unmet_goal {
-        return refusal(format!("{it} will not stop short of {}", data.province_name(goal)));
+        return Verdict::Goal(goal);
     }
     let balance = strength[judge.get()] / strength[proposer.get()].max(1.0);
     let trust = relations.trust(judge, proposer);
     let gain = indemnity / (judge_treasury + rules.ai_treasury_floor) * rules.ai_indemnity_weight + ceded as f64;
     if proposer_capital_besieged {
-        return refusal(format!("{to}'s capital is about to fall"));
+        return Verdict::CapitalFalling;
     }
     if trust < rules.ai_peace_trust {
-        return refusal(format!("{it} {} not trust {to} to keep {} word", j.verb("does", "do"), p.its()));
+        return Verdict::Distrust;
     }
     if balance > rules.ai_peace_balance + gain {
-        let (is, means) = (j.verb("is", "are"), j.verb("means", "mean"));
-        return refusal(format!("{it} {is} winning ({}) and {means} to take more", describe_advantage(balance)));
+        return Verdict::Winning(balance);
     }
     if gain < rules.ai_peace_gain && balance > 1.0 {
-        return refusal(format!("the terms give {} too little", j.verb("it", "them")));
+        return Verdict::TooLittle;
     }
-    Answer {
-        accept: true,
-        reason: format!("{who} {}: the terms are worth more than fighting on", j.verb("accepts", "accept")),
-    }
+    Verdict::Accept
 }
 
 /// A strength ratio from which the chronicle stops giving the figure.

@@ -5,13 +5,14 @@
 //! average) are in [`super::units`].
 use super::data::StaticData;
 use super::ids::{CharacterIx, FactionIx, ProvinceIx};
-use super::state::{Army, Defences, Spirit, Troops};
+use super::state::{Army, CharacterTraits, Defences, Spirit, Troops};
 use super::units::{AVERAGE_SKILL, PER_THOUSAND, PERCENT};
 use crate::scenario::Rules;
 
-/// The command skill a commander (or a leaderless army: `leaderless_skill`) brings.
-pub fn command_skill(data: &StaticData, commander: Option<CharacterIx>) -> f64 {
-    commander.map_or(data.rules().leaderless_skill, |c| data.character_traits[c.get()].command)
+/// The command skill a commander (or a leaderless army: `leaderless_skill`) brings, with his
+/// traits as they stand.
+pub fn command_skill(data: &StaticData, characters: &CharacterTraits, commander: Option<CharacterIx>) -> f64 {
+    commander.map_or(data.rules().leaderless_skill, |c| characters.of(c).command)
 }
 
 /// What a leader's skill makes of his men's power: `command_bonus` a point above the average,
@@ -38,27 +39,40 @@ pub fn supply_factor(data: &StaticData, supply: f64) -> f64 {
 
 /// An army's fighting power in the open in `province`: men by their kind's `field` (horsemen by
 /// the terrain's `mounted`), command, traits, morale and supply.
-pub fn field_power(data: &StaticData, army: &Army, troops: &Troops, spirit: &Spirit, province: ProvinceIx) -> f64 {
+pub fn field_power(
+    data: &StaticData,
+    characters: &CharacterTraits,
+    army: &Army,
+    troops: &Troops,
+    spirit: &Spirit,
+    province: ProvinceIx,
+) -> f64 {
     let rules = data.rules();
     let terrain = data.terrain_of(province);
     let men: f64 = troops
         .by_kind(&data.scenario.troop_kinds)
         .map(|(n, kind)| n * kind.field * if kind.mounted { terrain.mounted } else { 1.0 })
         .sum();
-    let command = skill_factor(rules, command_skill(data, army.commander));
-    let traits = army.commander.map_or(0.0, |c| data.character_traits[c.get()].fighting)
-        + data.faction_traits[army.owner.get()].fighting;
+    let command = skill_factor(rules, command_skill(data, characters, army.commander));
+    let traits =
+        army.commander.map_or(0.0, |c| characters.of(c).fighting) + data.faction_traits[army.owner.get()].fighting;
     let spirit = morale_factor(data, spirit.morale) * supply_factor(data, spirit.supply);
     men * command * trait_factor(rules, traits) * spirit
 }
 
 /// An army's power against walls: men by their kind's `assault`, command, traits and morale.
-pub fn assault_power(data: &StaticData, army: &Army, troops: &Troops, spirit: &Spirit) -> f64 {
+pub fn assault_power(
+    data: &StaticData,
+    characters: &CharacterTraits,
+    army: &Army,
+    troops: &Troops,
+    spirit: &Spirit,
+) -> f64 {
     let rules = data.rules();
     let men: f64 = troops.by_kind(&data.scenario.troop_kinds).map(|(n, k)| n * k.assault).sum();
-    let command = skill_factor(rules, command_skill(data, army.commander));
-    let traits = army.commander.map_or(0.0, |c| data.character_traits[c.get()].assault)
-        + data.faction_traits[army.owner.get()].assault;
+    let command = skill_factor(rules, command_skill(data, characters, army.commander));
+    let traits =
+        army.commander.map_or(0.0, |c| characters.of(c).assault) + data.faction_traits[army.owner.get()].assault;
     men * command * trait_factor(rules, traits) * morale_factor(data, spirit.morale)
 }
 
@@ -98,9 +112,14 @@ pub fn within_raid_reach(data: &StaticData, from: ProvinceIx, to: ProvinceIx) ->
 
 /// The chance a night raid succeeds: `raid_success`, better by `raid_skill_edge` for each point
 /// of command skill the raider's commander has over the target's.
-pub fn raid_chance(data: &StaticData, raider: Option<CharacterIx>, target: Option<CharacterIx>) -> f64 {
+pub fn raid_chance(
+    data: &StaticData,
+    characters: &CharacterTraits,
+    raider: Option<CharacterIx>,
+    target: Option<CharacterIx>,
+) -> f64 {
     let rules = data.rules();
-    let edge = command_skill(data, raider) - command_skill(data, target);
+    let edge = command_skill(data, characters, raider) - command_skill(data, characters, target);
     rules.raid_success * (1.0 + rules.raid_skill_edge * edge)
 }
 
@@ -268,9 +287,10 @@ mod tests {
         let (a, b, c) = (data.province("a"), data.province("b"), data.province("c"));
         assert!(within_raid_reach(data, a, a) && within_raid_reach(data, a, b));
         assert!(!within_raid_reach(data, a, c), "two marches away");
+        let characters = game.world().resource::<CharacterTraits>();
         let general = Some(data.character("red_general"));
-        assert!(raid_chance(data, general, None) > raid_chance(data, None, general));
-        assert_eq!(raid_chance(data, None, None), data.rules().raid_success);
+        assert!(raid_chance(data, characters, general, None) > raid_chance(data, characters, None, general));
+        assert_eq!(raid_chance(data, characters, None, None), data.rules().raid_success);
     }
 }
 

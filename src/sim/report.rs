@@ -6,7 +6,8 @@ use super::ids::{FactionIx, ProvinceIx};
 use super::readout::Reading;
 use super::snapshot::Snapshot;
 use super::state::{
-    Calendar, CheckStatus, Choices, Chronicle, FallCause, FirstTransfers, GameOver, HistoryRecord, Seed, SiegeLog,
+    Calendar, CheckStatus, Choices, Chronicle, FallCause, FirstTransfers, GameOver, HistoryRecord, Names, Seed,
+    SiegeLog,
 };
 use crate::scenario::Date;
 
@@ -55,12 +56,16 @@ pub struct CheckReport {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProvinceReport {
     pub id: String,
+    /// The name it goes by at the end.
+    pub name: String,
     pub owner: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FactionReport {
     pub id: String,
+    /// The name it goes by at the end.
+    pub name: String,
     pub treasury: f64,
     pub grain: f64,
     pub legitimacy: f64,
@@ -119,13 +124,18 @@ impl Report {
                 happened: state.happened,
             })
             .collect();
+        let names = world.resource::<Names>();
         let provinces = read
             .owners()
             .into_iter()
-            .zip(&s.provinces)
-            .map(|(owner, p)| ProvinceReport { id: p.id.clone(), owner: owner.map(|f| data.faction_id(f).to_string()) })
+            .zip(read.entities.province_ixs())
+            .map(|(owner, p)| ProvinceReport {
+                id: data.province_id(p).to_string(),
+                name: names.province(p).to_string(),
+                owner: owner.map(|f| data.faction_id(f).to_string()),
+            })
             .collect();
-        let factions = faction_reports(&read);
+        let factions = faction_reports(&read, names);
         let chronicle = world
             .resource::<Chronicle>()
             .0
@@ -146,8 +156,8 @@ impl Report {
     }
 }
 
-/// Each faction's treasury, grain, legitimacy (to a tenth) and men under arms, rounded.
-fn faction_reports(read: &Reading) -> Vec<FactionReport> {
+/// Each faction's name, treasury, grain, legitimacy (to a tenth) and men under arms, rounded.
+fn faction_reports(read: &Reading, names: &Names) -> Vec<FactionReport> {
     let troops = read.men_by_faction();
     read.entities
         .faction_ixs()
@@ -155,6 +165,7 @@ fn faction_reports(read: &Reading) -> Vec<FactionReport> {
             let state = read.faction(f);
             FactionReport {
                 id: read.data.faction_id(f).to_string(),
+                name: names.faction(f).to_string(),
                 treasury: state.treasury.silver.round(),
                 grain: state.treasury.grain.round(),
                 legitimacy: to_tenths(state.standing.legitimacy),
@@ -213,8 +224,10 @@ impl Summary {
         let owners = read.owners();
         let first_transfers = world.resource::<FirstTransfers>().0.clone();
         let checks = world.resource::<HistoryRecord>().0.iter().map(|c| (c.status, c.happened)).collect();
-        let factions =
-            faction_reports(&read).into_iter().map(|f| [f.treasury, f.grain, f.legitimacy, f.troops]).collect();
+        let factions = faction_reports(&read, world.resource::<Names>())
+            .into_iter()
+            .map(|f| [f.treasury, f.grain, f.legitimacy, f.troops])
+            .collect();
         let falls = world
             .resource::<SiegeLog>()
             .0

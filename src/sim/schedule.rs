@@ -42,12 +42,14 @@ pub enum EventSystems {
     Record,
 }
 
-/// Within [`TurnSystems::Effects`], each domain's part of the month's effects, in this order: the
-/// economy reads what looting takes before the map and the sieges strip the province; the rest
-/// have a fixed order so that their chronicle lines (and anything else they share) always come the
-/// same way.
+/// Within [`TurnSystems::Effects`], each domain's part of the month's effects, in this order: new
+/// names first, so that every line the other effects write names things as they are now called;
+/// the economy reads what looting takes before the map and the sieges strip the province; the
+/// rest have a fixed order so that their chronicle lines (and anything else they share) always
+/// come the same way.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum EffectSystems {
+    Names,
     Economy,
     Map,
     Sieges,
@@ -135,7 +137,18 @@ pub(super) fn plugin(app: &mut App) {
     use EffectSystems as E;
     app.configure_sets(
         Turn,
-        (E::Economy, E::Map, E::Sieges, E::Morale, E::Armies, E::Mobilisation, E::Characters, E::Diplomacy, E::Events)
+        (
+            E::Names,
+            E::Economy,
+            E::Map,
+            E::Sieges,
+            E::Morale,
+            E::Armies,
+            E::Mobilisation,
+            E::Characters,
+            E::Diplomacy,
+            E::Events,
+        )
             .chain()
             .in_set(T::Effects),
     );

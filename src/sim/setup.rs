@@ -1,14 +1,15 @@
 //! Building the world of a validated scenario: one entity per faction, province, character and
 //! army, spawned by [`spawn`] for a new campaign and a restored save alike.
+use bevy_ecs::component::Mutable;
 use bevy_ecs::prelude::*;
 
 use super::data::Data;
 use super::ids::{FactionIx, ProvinceIx};
 use super::readout::{FactionState, ProvinceState};
 use super::state::{
-    ArmyBundle, Calendar, Capital, CheckState, Defences, Entities, EventState, FirstTransfers, Foraged, HistoryRecord,
-    InPlay, Owner, Payroll, Person, Populace, Relations, Ruler, Sieges, Standing, Status, Treasury, Treaties,
-    TreatyState,
+    ArmyBundle, Calendar, Capital, CharacterTraits, CheckState, Defences, Entities, EventState, FirstTransfers,
+    Foraged, HistoryRecord, InPlay, Names, Owner, Payroll, Person, Populace, Relations, Ruler, Sieges, Standing,
+    Status, Treasury, Treaties, TreatyState,
 };
 
 /// The scenario's starting state as component and resource values, worked out once: every
@@ -24,6 +25,10 @@ pub struct Start {
     calendar: Calendar,
     events: EventState,
     history: HistoryRecord,
+    /// The scenario's names of factions and provinces.
+    names: Names,
+    /// The traits the scenario gives its characters, added up.
+    traits: CharacterTraits,
 }
 
 impl Start {
@@ -94,6 +99,8 @@ impl Start {
             calendar: Calendar::new(s.start, s.end),
             events: EventState::new(s.events.len()),
             history: HistoryRecord(vec![CheckState::PENDING; s.history.len()]),
+            names: Names::of(s),
+            traits: CharacterTraits::starting(data),
         }
     }
 
@@ -150,6 +157,17 @@ impl Start {
         world.insert_resource(FirstTransfers(vec![None; provinces]));
         world.insert_resource(self.events.clone());
         world.insert_resource(self.history.clone());
+        set_back(world, &self.names);
+        set_back(world, &self.traits);
+    }
+}
+
+/// Sets `world`'s resource to `start`: in place if the world has one, keeping its allocations (a
+/// sweep resets thousands of campaigns), else inserted.
+fn set_back<R: Resource + Component<Mutability = Mutable> + Clone>(world: &mut World, start: &R) {
+    match world.get_resource_mut::<R>() {
+        Some(mut r) => r.clone_from(start),
+        None => world.insert_resource(start.clone()),
     }
 }
 

@@ -11,15 +11,22 @@ use super::data::{Data, StaticData};
 use super::ids::{CharacterIx, FactionIx, ProvinceIx};
 use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
 use super::state::{
-    Calendar, Choices, Chronicle, EventAnswers, EventState, FirstTransfers, Flags, Foraged, GameOver, HistoryRecord,
-    Levies, PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties,
+    Calendar, CharacterTraits, Choices, Chronicle, EventAnswers, EventState, FirstTransfers, Flags, Foraged, GameOver,
+    HistoryRecord, Levies, Names, PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog,
+    Sieges, SimRng, Treaties,
 };
 use crate::scenario::{Scenario, validate_embedded};
 
 /// What a save file says it is.
 const SAVE_FORMAT: &str = "jingkang-save";
-/// The save format this build writes and reads.
-pub const SAVE_VERSION: u32 = 1;
+/// The newest save format, which this build writes and reads: version 1 and, when an event has
+/// changed a character's traits or a faction's or province's name, the traits and names.
+pub const SAVE_VERSION: u32 = 2;
+/// The save format of a game whose traits and names are still the scenario's, which this build
+/// reads too: it writes such a save as version 1, so that older builds read it and its state
+/// hash is what it always was, and version 2 only when it holds what version 1 cannot say, so
+/// that older builds refuse it rather than lose the changes.
+const PLAIN_SAVE_VERSION: u32 = 1;
 /// The largest save file read, in bytes.
 const MAX_SAVE_BYTES: u64 = 256 * 1024 * 1024;
 
@@ -56,6 +63,14 @@ pub struct Snapshot {
     pub provinces: Vec<ProvinceState>,
     pub characters: Vec<Person>,
     pub armies: Vec<Option<ArmyState>>,
+    /// Each character's traits (indices into the scenario's `traits`), if an event has changed
+    /// any; left out while they are the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub traits: Option<Vec<Vec<usize>>>,
+    /// The names factions and provinces go by, if an event has changed any; left out while they
+    /// are the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub names: Option<Names>,
 }
 
 /// Why a save could not be written or read.
@@ -65,8 +80,8 @@ pub enum SaveError {
     Io { path: String, message: String },
     #[error("{0}: not a Jingkang save file")]
     NotASave(String),
-    #[error("{path}: the save is version {found}; this build reads version {expected}")]
-    Version { path: String, found: u32, expected: u32 },
+    #[error("{path}: the save is version {found}; this build reads versions {oldest} to {newest}")]
+    Version { path: String, found: u32, oldest: u32, newest: u32 },
     #[error("the save is corrupted: {0}")]
     Corrupt(String),
 }
@@ -84,9 +99,16 @@ impl Snapshot {
         while armies.len() > data.ids.levies && armies.last().is_some_and(Option::is_none) {
             armies.pop();
         }
+        let traits = world.resource::<CharacterTraits>().lists();
+        let traits = (traits != data.starting_traits.as_slice()).then(|| traits.to_vec());
+        let names = world.resource::<Names>();
+        let names = (!names.are_the_scenario_s(&data.scenario)).then(|| names.clone());
+        // Levies mustering or in the field are also new to version 2.
+        let levies = world.resource::<Levies>();
+        let plain = traits.is_none() && names.is_none() && levies.is_empty() && armies.len() <= data.ids.levies;
         Self {
             format: SAVE_FORMAT.to_string(),
-            version: SAVE_VERSION,
+            version: if plain { PLAIN_SAVE_VERSION } else { SAVE_VERSION },
             scenario: data.scenario.clone(),
             seed: world.resource::<Seed>().0,
             rng: world.resource::<SimRng>().state(),
@@ -112,10 +134,13 @@ impl Snapshot {
             provinces,
             characters,
             armies,
+            traits,
+            names,
         }
     }
 
-    /// The static data of the embedded scenario, validated again: a save may have been edited.
+    /// The static data of the embedded scenario, validated again (a save may have been edited),
+    /// checked against the saved tables.
     pub fn static_data(&self) -> Result<StaticData, SaveError> {
         let valid = validate_embedded(self.scenario.clone(), "the saved scenario").map_err(|e| {
             SaveError::Corrupt(format!(
@@ -169,10 +194,19 @@ impl Snapshot {
             })
             || self.relations.size() != nf
             || self.choices.0.iter().any(|c| c.event >= s.events.len() || c.option >= s.events[c.event].options.len());
-        if out_of_range {
+        if out_of_range || !self.traits_and_names_fit(s) {
             return Err(SaveError::Corrupt("it refers to things its scenario does not have".into()));
         }
         Ok(())
+    }
+
+    /// Whether the saved traits and names, if any, are one list of known traits a character and
+    /// one name a faction and province.
+    fn traits_and_names_fit(&self, s: &Scenario) -> bool {
+        let traits_fit = self.traits.as_ref().is_none_or(|lists| {
+            lists.len() == s.characters.len() && lists.iter().flatten().all(|t| *t < s.traits.len())
+        });
+        traits_fit && self.names.as_ref().is_none_or(|names| names.fits(s))
     }
 
     /// Spawns this state into an app that has the schedule and the static data.
@@ -181,8 +215,16 @@ impl Snapshot {
         armies.resize(world.resource::<Data>().army_slots(), None);
         let entities = super::setup::spawn(world, &self.factions, &self.provinces, &self.characters, &armies);
         world.insert_resource(entities);
-        let flags = Flags::from_names(&self.flags, world.resource::<Data>());
+        let data = world.resource::<Data>();
+        let flags = Flags::from_names(&self.flags, data);
+        let traits = match &self.traits {
+            Some(lists) => CharacterTraits::new(data, lists.clone()),
+            None => CharacterTraits::starting(data),
+        };
+        let names = self.names.clone().unwrap_or_else(|| Names::of(&data.scenario));
         world.insert_resource(flags);
+        world.insert_resource(traits);
+        world.insert_resource(names);
         world.insert_resource(SimRng::from_state(self.rng));
         world.insert_resource(Seed(self.seed));
         world.insert_resource(self.calendar);
@@ -238,9 +280,7 @@ impl Snapshot {
             return Err(SaveError::NotASave(shown));
         }
         let found = header.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
-        if found != SAVE_VERSION {
-            return Err(SaveError::Version { path: shown, found, expected: SAVE_VERSION });
-        }
+        check_version(&shown, found)?;
         let snapshot: Snapshot =
             serde_json::from_value(header).map_err(|e| SaveError::Corrupt(format!("{shown}: {e}")))?;
         snapshot.static_data()?;
@@ -281,11 +321,17 @@ impl Snapshot {
         if header.format != SAVE_FORMAT {
             return Err(SaveError::NotASave(shown));
         }
-        if header.version != SAVE_VERSION {
-            return Err(SaveError::Version { path: shown, found: header.version, expected: SAVE_VERSION });
-        }
+        check_version(&shown, header.version)?;
         Ok(SaveHeader { scenario: header.scenario.name, date: header.calendar.date })
     }
+}
+
+/// Refuses a save of a version this build does not read.
+fn check_version(shown: &str, found: u32) -> Result<(), SaveError> {
+    if (PLAIN_SAVE_VERSION..=SAVE_VERSION).contains(&found) {
+        return Ok(());
+    }
+    Err(SaveError::Version { path: shown.to_string(), found, oldest: PLAIN_SAVE_VERSION, newest: SAVE_VERSION })
 }
 
 /// The bytes of the file at `path`, refusing one too large to be a save.
@@ -311,4 +357,102 @@ fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File
         }
     }
     Err(std::io::Error::other("could not create a temporary file"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{PLAIN_SAVE_VERSION, SAVE_VERSION, SaveError, Snapshot};
+    use crate::sim::Sim;
+    use crate::sim::state::{ApplyEffect, CharacterTraits, Names};
+    use crate::sim::testing::{scenario, sim};
+
+    /// Red's general gains a trait and Red a new name in the first month.
+    fn changed() -> Sim {
+        let events = r#"traits: [Trait(id: "fierce", name: "Fierce", modifiers: [Command(3)])],
+            events: [Event(id: "rise", title: "Rise", faction: "red", options: [Option(id: "o", name: "O", effects: [
+                AddTrait(character: "red_general", trait: "fierce"), RenameFaction(faction: "red", name: "Southern Red"),
+            ])])],"#;
+        sim(scenario("", events), 3)
+    }
+
+    #[test]
+    fn a_game_whose_traits_and_names_never_changed_saves_as_it_always_did() {
+        let mut game = sim(scenario("", ""), 3);
+        game.step();
+        let snapshot = game.snapshot();
+        assert_eq!(snapshot.version, PLAIN_SAVE_VERSION, "older builds read it");
+        assert_eq!((&snapshot.traits, &snapshot.names), (&None, &None));
+        let json = serde_json::to_value(&snapshot).expect("serializes");
+        assert!(json.get("traits").is_none() && json.get("names").is_none(), "the save's text is as before");
+        let restored = Sim::restore(&snapshot).expect("restores");
+        let data = restored.data();
+        assert_eq!(restored.world().resource::<CharacterTraits>(), &CharacterTraits::starting(data));
+        assert_eq!(restored.world().resource::<Names>(), &Names::of(&data.scenario));
+    }
+
+    #[test]
+    fn changed_traits_and_names_are_saved_and_the_game_plays_on_as_if_never_stopped() {
+        let mut straight = changed();
+        straight.run(Some(4));
+        let mut first = changed();
+        first.step();
+        let snapshot = first.snapshot();
+        assert_eq!(snapshot.version, SAVE_VERSION, "older builds refuse it rather than lose the changes");
+        assert!(snapshot.traits.is_some() && snapshot.names.is_some());
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("save.json");
+        snapshot.save(&path).expect("saved");
+        let mut resumed = Sim::restore(&Snapshot::load(&path).expect("loads")).expect("restores");
+        let general = resumed.data().character("red_general");
+        assert_eq!(resumed.world().resource::<CharacterTraits>().of(general).command, 8.0);
+        assert_eq!(resumed.view().factions[0].name, "Southern Red");
+        resumed.run(Some(3));
+        assert_eq!(resumed.snapshot(), straight.snapshot());
+    }
+
+    #[test]
+    fn a_save_with_traits_its_scenario_lacks_or_of_an_unknown_version_is_refused() {
+        let mut game = changed();
+        game.step();
+        let mut snapshot = game.snapshot();
+        if let Some(lists) = &mut snapshot.traits {
+            lists[0].push(7);
+        }
+        assert!(matches!(snapshot.static_data(), Err(SaveError::Corrupt(_))));
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("save.json");
+        let mut future = game.snapshot();
+        future.version = SAVE_VERSION + 1;
+        future.save(&path).expect("saved");
+        let e = Snapshot::load(&path).expect_err("a newer version");
+        assert!(e.to_string().ends_with("the save is version 3; this build reads versions 1 to 2"), "{e}");
+    }
+
+    #[test]
+    fn a_reset_sets_the_traits_and_names_back_to_the_scenario_s() {
+        let mut game = changed();
+        game.step();
+        assert_eq!(game.view().factions[0].name, "Southern Red");
+        game.reset(&crate::sim::SimOptions { seed: 3, ..Default::default() });
+        let data = game.data();
+        assert_eq!(game.world().resource::<CharacterTraits>(), &CharacterTraits::starting(data));
+        assert_eq!(game.world().resource::<Names>(), &Names::of(&data.scenario));
+        game.step();
+        let again = game.snapshot();
+        let mut fresh = changed();
+        fresh.step();
+        assert_eq!(again, fresh.snapshot(), "the same month as a new game's");
+    }
+
+    #[test]
+    fn a_rename_undone_leaves_the_names_out_of_the_save() {
+        let mut game = changed();
+        game.step();
+        let red = game.data().faction("red");
+        let back = crate::sim::Command::RenameFaction { faction: red, name: "Red".into(), plural: false };
+        game.world_mut().write_message(ApplyEffect(back));
+        game.step();
+        assert_eq!(game.snapshot().names, None);
+        assert!(game.snapshot().traits.is_some(), "the trait is still given");
+    }
 }

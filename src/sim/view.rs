@@ -9,7 +9,7 @@ use super::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
 use super::power::{Search, SupplyMap, supply_range, supply_steps};
 use super::readout::Reading;
 use super::state::{
-    Calendar, CheckStatus, EventState, GameOver, HistoryRecord, Proposals, Relations, Sieges, Stance, Treaties,
+    Calendar, CheckStatus, EventState, GameOver, HistoryRecord, Names, Proposals, Relations, Sieges, Stance, Treaties,
 };
 use crate::scenario::Date;
 
@@ -39,6 +39,8 @@ pub struct GameView {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct FactionView {
     pub ix: FactionIx,
+    /// The name it goes by now.
+    pub name: String,
     /// Still in the game: it holds land or has an army.
     pub alive: bool,
     pub treasury: f64,
@@ -53,6 +55,8 @@ pub struct FactionView {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ProvinceView {
     pub ix: ProvinceIx,
+    /// The name it goes by now.
+    pub name: String,
     pub owner: Option<FactionIx>,
     pub population: f64,
     pub wealth: f64,
@@ -153,9 +157,10 @@ impl GameView {
     pub fn of(world: &World) -> Self {
         let read = Reading::of(world);
         let calendar = world.resource::<Calendar>();
-        let provinces = provinces(&read, world.resource::<Sieges>());
+        let names = world.resource::<Names>();
+        let provinces = provinces(&read, names, world.resource::<Sieges>());
         let armies = armies(&read);
-        let factions = factions(&read, &provinces, &armies);
+        let factions = factions(&read, names, &provinces, &armies);
         Self {
             date: calendar.date,
             turn: calendar.turn,
@@ -163,10 +168,10 @@ impl GameView {
             provinces,
             armies,
             relations: relations(world.resource::<Relations>()),
-            treaties: treaties(read.data, world.resource::<Treaties>()),
+            treaties: treaties(read.data, names, world.resource::<Treaties>()),
             awaiting: world.resource::<EventState>().awaiting.clone(),
             history: history(read.data, world.resource::<HistoryRecord>()),
-            proposals: proposals(read.data, world.resource::<Proposals>()),
+            proposals: proposals(read.data, names, world.resource::<Proposals>()),
             outcome: world.resource::<GameOver>().0.as_ref().map(|o| OutcomeView {
                 winner: o.winner,
                 description: o.description.clone(),
@@ -187,13 +192,14 @@ impl GameView {
 }
 
 /// Every province, in order, with its siege.
-fn provinces(read: &Reading, sieges: &Sieges) -> Vec<ProvinceView> {
+fn provinces(read: &Reading, names: &Names, sieges: &Sieges) -> Vec<ProvinceView> {
     read.entities
         .province_ixs()
         .map(|ix| {
             let p = read.province(ix);
             ProvinceView {
                 ix,
+                name: names.province(ix).to_string(),
                 owner: p.owner.0,
                 population: p.populace.population,
                 wealth: p.populace.wealth,
@@ -234,7 +240,7 @@ fn armies(read: &Reading) -> Vec<ArmyView> {
 }
 
 /// Every faction, in order, with the provinces it holds and the men it has in the field.
-fn factions(read: &Reading, provinces: &[ProvinceView], armies: &[ArmyView]) -> Vec<FactionView> {
+fn factions(read: &Reading, names: &Names, provinces: &[ProvinceView], armies: &[ArmyView]) -> Vec<FactionView> {
     read.entities
         .faction_ixs()
         .map(|f| {
@@ -243,6 +249,7 @@ fn factions(read: &Reading, provinces: &[ProvinceView], armies: &[ArmyView]) -> 
             let troops: f64 = armies.iter().filter(|a| a.owner == f).map(ArmyView::men).sum();
             FactionView {
                 ix: f,
+                name: names.faction(f).to_string(),
                 alive: held > 0 || troops > 0.0,
                 treasury: state.treasury.silver,
                 grain: state.treasury.grain,
@@ -271,14 +278,14 @@ fn relations(relations: &Relations) -> Vec<RelationView> {
         .collect()
 }
 
-fn treaties(data: &StaticData, treaties: &Treaties) -> Vec<TreatyView> {
+fn treaties(data: &StaticData, names: &Names, treaties: &Treaties) -> Vec<TreatyView> {
     treaties
         .all()
         .map(|t| TreatyView {
             name: t.name.clone(),
             parties: t.parties.clone(),
             since: t.since,
-            terms: describe_terms(data, &t.terms),
+            terms: describe_terms(data, names, &t.terms),
         })
         .collect()
 }
@@ -297,39 +304,38 @@ fn history(data: &StaticData, record: &HistoryRecord) -> Vec<CheckView> {
         .collect()
 }
 
-fn proposals(data: &StaticData, proposals: &Proposals) -> Vec<ProposalView> {
+fn proposals(data: &StaticData, names: &Names, proposals: &Proposals) -> Vec<ProposalView> {
     proposals
         .0
         .iter()
         .enumerate()
-        .map(|(index, p)| ProposalView { index, from: p.from, to: p.to, text: p.proposal.describe(data) })
+        .map(|(index, p)| ProposalView { index, from: p.from, to: p.to, text: p.proposal.describe(data, names) })
         .collect()
 }
 
-/// One line saying what a treaty binds its parties to.
-fn describe_terms(data: &StaticData, terms: &TreatyTerms) -> String {
-    let names = |fs: &[FactionIx]| fs.iter().map(|f| data.faction_name(*f)).collect::<Vec<_>>().join(", ");
+/// One line saying what a treaty binds its parties to, naming its parties as they are named now.
+fn describe_terms(data: &StaticData, names: &Names, terms: &TreatyTerms) -> String {
+    let listed = |fs: &[FactionIx]| fs.iter().map(|f| names.faction(*f)).collect::<Vec<_>>().join(", ");
     match terms {
         TreatyTerms::Alliance { against, shares } if against.is_empty() => {
             format!("alliance; {} shares agreed", shares.len())
         }
-        TreatyTerms::Alliance { against, .. } => format!("alliance against {}", names(against)),
+        TreatyTerms::Alliance { against, .. } => format!("alliance against {}", listed(against)),
         TreatyTerms::Tribute { payer, payee, yearly } => {
-            let pays = data.faction_agrees(*payer).verb("pays", "pay");
-            format!("{} {pays} {} {} a year", data.faction_name(*payer), data.faction_name(*payee), data.money(*yearly))
+            let pays = names.faction_agrees(*payer).verb("pays", "pay");
+            format!("{} {pays} {} {} a year", names.faction(*payer), names.faction(*payee), data.money(*yearly))
         }
         TreatyTerms::Truce { until } => format!("truce until {until}"),
         TreatyTerms::Vassal { overlord, vassal, tribute } => format!(
             "{} serves {}, paying {:.0}% of its income",
-            data.faction_name(*vassal),
-            data.faction_name(*overlord),
+            names.faction(*vassal),
+            names.faction(*overlord),
             tribute * crate::sim::units::PERCENT
         ),
         TreatyTerms::Peace { payee, indemnity_left, ceded, .. } => {
-            let mut text =
-                format!("peace; {} still owed to {}", data.money(*indemnity_left), data.faction_name(*payee));
+            let mut text = format!("peace; {} still owed to {}", data.money(*indemnity_left), names.faction(*payee));
             if !ceded.is_empty() {
-                let places: Vec<&str> = ceded.iter().map(|(p, _)| data.province_name(*p)).collect();
+                let places: Vec<&str> = ceded.iter().map(|(p, _)| names.province(*p)).collect();
                 text.push_str(&format!("; ceded: {}", places.join(", ")));
             }
             text

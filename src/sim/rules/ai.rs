@@ -20,8 +20,8 @@ use crate::sim::judgement::{PeaceOffer, judge_peace};
 use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
 use crate::sim::schedule::{OrderSystems, Turn};
 use crate::sim::state::{
-    Army, Capital, Defences, InPlay, Levies, Order, OrderGiven, Owner, Payroll, Plan, Populace, Proposal, SimRng,
-    Spirit, Stance, Troops, WarGoals,
+    Army, Capital, CharacterTraits, Defences, InPlay, Levies, Order, OrderGiven, Owner, Payroll, Plan, Populace,
+    Proposal, SimRng, Spirit, Stance, Troops, WarGoals,
 };
 use crate::sim::units::MIDDLE;
 
@@ -60,6 +60,8 @@ struct Picture<'w, 's> {
     levies: Res<'w, Levies>,
     /// Whether each faction could pay its armies last month.
     payrolls: Query<'w, 's, &'static Payroll>,
+    /// What each commander's skills and traits make of his army.
+    traits: Res<'w, CharacterTraits>,
 }
 
 impl<'w, 's> std::ops::Deref for Picture<'w, 's> {
@@ -209,7 +211,7 @@ impl Month {
         self.forces.clear();
         p.armies.iter().for_each(|(a, t, s, plan)| {
             if t.total() > 0.0 {
-                let power = field_power(&p.data, a, t, s, a.location);
+                let power = field_power(&p.data, &p.traits, a, t, s, a.location);
                 self.forces.push(Force { army: *a, power, men: weighted_men(&p.data, t), plan: *plan });
             }
         });
@@ -526,7 +528,7 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
     };
     let Ok((_, _, _, defences)) = p.cities.get(p.entities.province(province)) else { return Stance::Blockade };
     let rules = p.data.rules();
-    let attack = assault_power(&p.data, army, troops, spirit);
+    let attack = assault_power(&p.data, &p.traits, army, troops, spirit);
     // The AI judges a storm by the garrison alone, as if the city were never starving.
     let defence = city_defence(rules, defences, defences.garrison, rules.garrison_skill, false);
     if attack > rules.ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
@@ -594,7 +596,7 @@ fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, or
             .find(|indemnity| {
                 let offer = PeaceOffer { indemnity: *indemnity, ceded: 0, capital_besieged, unmet_goal: None };
                 let treasury = court.wealth[enemy.get()];
-                judge_peace(&p.data, &p.relations, enemy, me, &court.strength, treasury, offer).accept
+                judge_peace(&p.data, &p.relations, enemy, me, &court.strength, treasury, offer).accepts()
             });
         if let Some(indemnity) = offer {
             let proposal = Proposal::Peace { indemnity, ceded: Vec::new() };

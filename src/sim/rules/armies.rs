@@ -10,8 +10,8 @@ use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::schedule::{EffectSystems, MoraleSystems, OrderSystems, Turn, TurnSystems};
 use crate::sim::state::{
-    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Order, OrderGiven, Plan, Relations, Spirit,
-    Stance, Troops,
+    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Names, Order, OrderGiven, Plan, Relations,
+    Spirit, Stance, Troops,
 };
 use crate::sim::units::points;
 
@@ -144,6 +144,7 @@ fn apply_effects(
     mut commands: Commands,
     mut effects: MessageReader<ApplyEffect>,
     data: Static,
+    names: Res<Names>,
     mut entities: ResMut<Entities>,
     mut armies: Query<(&mut Army, &mut Troops, &mut Spirit)>,
     mut chronicle: ChronicleWriter,
@@ -159,7 +160,7 @@ fn apply_effects(
                 entities.armies[spawn.ix.get()] = Some(e);
                 chronicle.write(|| {
                     let takes = if spawn.plural { "take" } else { "takes" };
-                    format!("{} {takes} the field at {}.", spawn.name, data.province_name(spawn.location))
+                    format!("{} {takes} the field at {}.", spawn.name, names.province(spawn.location))
                 });
             }
             Command::DisbandArmy(ix) => {

@@ -9,13 +9,13 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use crate::sim::collect::{gather, gather_into, refill};
-use crate::sim::data::{Static, StaticData};
+use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::{battle_losses, field_power, raid_chance, raid_outcome, within_raid_reach};
 use crate::sim::schedule::{BattleSystems, Turn};
 use crate::sim::state::{
-    Army, BattleFought, ChronicleWriter, CommanderCaptured, Defences, Entities, Owner, Plan, Relations, SimRng, Spirit,
-    Treaties, Troops,
+    Army, BattleFought, CharacterTraits, ChronicleWriter, CommanderCaptured, Defences, Entities, Names, Owner, Plan,
+    Relations, SimRng, Spirit, Treaties, Troops,
 };
 use crate::sim::units::{PERCENT, points};
 
@@ -35,6 +35,8 @@ struct Battlefield<'w, 's> {
     relations: Res<'w, Relations>,
     treaties: Res<'w, Treaties>,
     entities: Res<'w, Entities>,
+    names: Res<'w, Names>,
+    traits: Res<'w, CharacterTraits>,
     cities: Query<'w, 's, Walls>,
     rng: ResMut<'w, SimRng>,
     fought: MessageWriter<'w, BattleFought>,
@@ -92,7 +94,7 @@ fn night_raids(field: &mut Battlefield, armies: &mut Query<ArmyItem>) {
             }
             continue;
         }
-        let success = field.rng.chance(raid_chance(data, raider.commander, target.commander));
+        let success = field.rng.chance(raid_chance(data, &field.traits, raider.commander, target.commander));
         let outcome = raid_outcome(data.rules(), success);
         let jitter = field.rng.jitter(data.rules().raid_luck);
         if let Ok((_, mut troops, mut spirit, mut plan)) = armies.get_mut(raider_entity) {
@@ -169,10 +171,8 @@ fn battle(
     let (side_a, side_b) = (side(a), side(b));
     let terrain = data.terrain_of(province).defence;
     let home = |f: FactionIx| if owner == Some(f) { terrain } else { 1.0 };
-    let pa =
-        side_power(&data, &field.entities, armies, &side_a, province) * home(a) * field.rng.jitter(rules.battle_luck);
-    let pb =
-        side_power(&data, &field.entities, armies, &side_b, province) * home(b) * field.rng.jitter(rules.battle_luck);
+    let pa = side_power(field, armies, &side_a, province) * home(a) * field.rng.jitter(rules.battle_luck);
+    let pb = side_power(field, armies, &side_b, province) * home(b) * field.rng.jitter(rules.battle_luck);
     if pa <= 0.0 && pb <= 0.0 {
         return;
     }
@@ -192,17 +192,18 @@ fn battle(
         loser_losses += beaten(field, armies, *i, loser_share, rout, winner, province);
     }
     field.fought.write(BattleFought { province, winner, loser, rout, winner_losses, loser_losses });
+    let names = &field.names;
     field.chronicle.write(|| {
         format!(
             "Battle at {}: {} {} {} ({:.0} men lost against {:.0}).",
-            data.province_name(province),
-            data.faction_name(winner),
+            names.province(province),
+            names.faction(winner),
             if rout {
-                data.faction_agrees(winner).verb("routs", "rout")
+                names.faction_agrees(winner).verb("routs", "rout")
             } else {
-                data.faction_agrees(winner).verb("defeats", "defeat")
+                names.faction_agrees(winner).verb("defeats", "defeat")
             },
-            data.faction_name(loser),
+            names.faction(loser),
             loser_losses,
             winner_losses
         )
@@ -210,16 +211,10 @@ fn battle(
 }
 
 /// The power of one side's armies in `province`.
-fn side_power(
-    data: &StaticData,
-    entities: &Entities,
-    armies: &Query<ArmyItem>,
-    side: &[usize],
-    province: ProvinceIx,
-) -> f64 {
+fn side_power(field: &Battlefield, armies: &Query<ArmyItem>, side: &[usize], province: ProvinceIx) -> f64 {
     side.iter()
-        .filter_map(|i| armies.get(entities.armies[*i]?).ok())
-        .map(|(army, troops, spirit, _)| field_power(data, army, troops, spirit, province))
+        .filter_map(|i| armies.get(field.entities.armies[*i]?).ok())
+        .map(|(army, troops, spirit, _)| field_power(&field.data, &field.traits, army, troops, spirit, province))
         .sum()
 }
 
@@ -289,7 +284,7 @@ fn retreat(field: &Battlefield, faction: FactionIx, from: ProvinceIx) -> Option<
 #[cfg(test)]
 mod tests {
     use crate::sim::power::field_power;
-    use crate::sim::state::{Army, Defences, Spirit, Troops};
+    use crate::sim::state::{Army, CharacterTraits, Defences, Spirit, Troops};
     use crate::sim::testing::{army, province_mut, scenario, sim, sim_with_humans};
 
     #[test]
@@ -333,13 +328,14 @@ mod tests {
         );
         let game = sim(s, 1);
         let data = game.data();
+        let traits = game.world().resource::<CharacterTraits>();
         let mut army = *army::<Army>(&game, "red_army").unwrap();
         let spirit = Spirit { morale: 70.0, supply: 100.0, grain: 0.0 };
-        let small = field_power(data, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location);
-        let large = field_power(data, &army, &Troops::from(vec![2000.0, 0.0]), &spirit, army.location);
+        let small = field_power(data, traits, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location);
+        let large = field_power(data, traits, &army, &Troops::from(vec![2000.0, 0.0]), &spirit, army.location);
         assert!((large / small - 2.0).abs() < 1e-9);
         army.commander = Some(data.character("red_general"));
-        let led = field_power(data, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location);
+        let led = field_power(data, traits, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location);
         assert!(led > small, "a skill-5 commander beats no commander (skill 3)");
     }
 }

@@ -1,5 +1,6 @@
 //! Characters: loyalty follows the faction's fortunes; disloyal commanders go over to the enemy;
-//! beaten commanders are taken prisoner; events appoint, dismiss, exile, execute and crown.
+//! beaten commanders are taken prisoner; events appoint, dismiss, exile, execute and crown, and
+//! give and take traits.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::common_conditions::on_message;
@@ -8,12 +9,12 @@ use bevy_ecs::system::SystemParam;
 use crate::scenario::{Role, Rules};
 use crate::sim::collect::{gather_into, refill};
 use crate::sim::compiled::Command;
-use crate::sim::data::{Static, StaticData};
+use crate::sim::data::Static;
 use crate::sim::ids::{CharacterIx, FactionIx};
 use crate::sim::schedule::{BattleSystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, Calendar, ChronicleWriter, CommanderCaptured, Entities, Person, Relations, Ruler, SimRng,
-    Standing, Status, Troops,
+    ApplyEffect, Army, Calendar, CharacterTraits, ChronicleWriter, CommanderCaptured, Entities, Names, Person,
+    Relations, Ruler, SimRng, Standing, Status, Troops,
 };
 use crate::sim::units::{MIDDLE, MONTHS_PER_YEAR, MORTALITY_AGE, TEN_POINTS, points};
 
@@ -70,6 +71,7 @@ struct Court<'w, 's> {
     relations: Res<'w, Relations>,
     entities: Res<'w, Entities>,
     calendar: Res<'w, Calendar>,
+    traits: Res<'w, CharacterTraits>,
     standings: Query<'w, 's, (&'static FactionIx, &'static Standing)>,
     armies: Query<'w, 's, (&'static Army, &'static Troops)>,
 }
@@ -102,15 +104,14 @@ struct Scratch {
 /// Loyalty follows the faction's fortunes (`loyalty_drift` per ten points of legitimacy away from
 /// the middle) and the character's own traits.
 fn drift_loyalty(court: &Court, people: &mut Query<&mut Person>, legitimacy: &mut Vec<f64>) {
-    let Court { data, entities, standings, .. } = court;
+    let Court { data, entities, traits, standings, .. } = court;
     let rules = data.rules();
     refill(legitimacy, entities.factions.len(), MIDDLE);
     standings.iter().for_each(|(faction, standing)| legitimacy[faction.get()] = standing.legitimacy);
     // Each character's loyalty moves on its own: the order does not matter.
     people.iter_mut().for_each(|mut p| {
         let (Some(f), true) = (p.faction, p.is_active()) else { return };
-        let drift = data.character_traits[p.ix.get()].loyalty
-            + rules.loyalty_drift * (legitimacy[f.get()] - MIDDLE) / TEN_POINTS;
+        let drift = traits.of(p.ix).loyalty + rules.loyalty_drift * (legitimacy[f.get()] - MIDDLE) / TEN_POINTS;
         p.loyalty = points(p.loyalty + drift);
     });
 }
@@ -146,15 +147,21 @@ fn consider_defection(
     }
 }
 
-fn apply_effects(
-    mut effects: MessageReader<ApplyEffect>,
-    data: Static,
-    entities: Res<Entities>,
-    mut people: Query<&mut Person>,
-    mut rulers: Query<&mut Ruler>,
-    mut chronicle: ChronicleWriter,
-) {
+/// What the characters' effects read and change.
+#[derive(SystemParam)]
+struct Fates<'w, 's> {
+    data: Static<'s>,
+    entities: Res<'w, Entities>,
+    names: Res<'w, Names>,
+    traits: ResMut<'w, CharacterTraits>,
+    people: Query<'w, 's, &'static mut Person>,
+    rulers: Query<'w, 's, &'static mut Ruler>,
+    chronicle: ChronicleWriter<'w>,
+}
+
+fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut fates: Fates) {
     for ApplyEffect(command) in effects.read() {
+        let Fates { data, entities, names, traits, people, chronicle, .. } = &mut fates;
         match *command {
             Command::Appoint { character, role } => {
                 if let Ok(mut p) = people.get_mut(entities.character(character))
@@ -177,7 +184,7 @@ fn apply_effects(
                     chronicle.write(|| format!("{} {verb}.", data.character_name(p.ix)));
                 }
                 // A ruler sent away or put to death is succeeded as one who dies.
-                succeed(&data, &entities, &mut people, &mut rulers, character, &mut chronicle);
+                succeed(&mut fates, character);
             }
             Command::Activate(character) => {
                 if let Ok(mut p) = people.get_mut(entities.character(character))
@@ -190,19 +197,16 @@ fn apply_effects(
                 if let Ok(mut p) = people.get_mut(entities.character(character)) {
                     p.faction = Some(to);
                     p.loyalty = data.rules().defector_loyalty;
-                    chronicle
-                        .write(|| format!("{} goes over to {}.", data.character_name(p.ix), data.faction_name(to)));
+                    chronicle.write(|| format!("{} goes over to {}.", data.character_name(p.ix), names.faction(to)));
                 }
             }
-            Command::SetRuler { faction, character } => {
-                crown(&data, &entities, &mut people, &mut rulers, faction, character, &mut chronicle)
-            }
+            Command::SetRuler { faction, character } => crown(&mut fates, faction, character),
             Command::Die(character) => {
                 let Ok(mut p) = people.get_mut(entities.character(character)) else { continue };
                 p.status = Status::Dead;
                 p.roles.clear();
                 chronicle.write(|| format!("{} dies.", data.character_name(character)));
-                succeed(&data, &entities, &mut people, &mut rulers, character, &mut chronicle);
+                succeed(&mut fates, character);
             }
             Command::Release(character) | Command::Ransom { character, .. } => {
                 if let Ok(mut p) = people.get_mut(entities.character(character))
@@ -217,6 +221,13 @@ fn apply_effects(
                     p.loyalty = points(p.loyalty + add);
                 }
             }
+            // A trait counts from this month on, in every formula that reads the character.
+            Command::AddTrait { character, trait_ } => {
+                traits.add(data, character, trait_);
+            }
+            Command::RemoveTrait { character, trait_ } => {
+                traits.remove(data, character, trait_);
+            }
             _ => {}
         }
     }
@@ -224,14 +235,8 @@ fn apply_effects(
 
 /// When a ruler dies, is put to death or is sent into exile, the first heir in play who serves
 /// his faction (in character order) rules.
-fn succeed(
-    data: &StaticData,
-    entities: &Entities,
-    people: &mut Query<&mut Person>,
-    rulers: &mut Query<&mut Ruler>,
-    dead: CharacterIx,
-    chronicle: &mut ChronicleWriter,
-) {
+fn succeed(fates: &mut Fates, dead: CharacterIx) {
+    let Fates { entities, people, rulers, .. } = fates;
     let rules_faction = |f: &FactionIx| rulers.get(entities.faction(*f)).is_ok_and(|r| r.0 == Some(dead));
     let Some(faction) = entities.faction_ixs().find(rules_faction) else { return };
     let mut heirs: Vec<CharacterIx> = people
@@ -244,19 +249,12 @@ fn succeed(
     if let Ok(mut p) = people.get_mut(entities.character(heir)) {
         p.roles.retain(|r| *r != Role::Heir);
     }
-    crown(data, entities, people, rulers, faction, heir, chronicle);
+    crown(fates, faction, heir);
 }
 
 /// `character` now rules `faction`: the old ruler loses the role, the new one takes it.
-fn crown(
-    data: &StaticData,
-    entities: &Entities,
-    people: &mut Query<&mut Person>,
-    rulers: &mut Query<&mut Ruler>,
-    faction: FactionIx,
-    character: CharacterIx,
-    chronicle: &mut ChronicleWriter,
-) {
+fn crown(fates: &mut Fates, faction: FactionIx, character: CharacterIx) {
+    let Fates { data, entities, names, people, rulers, chronicle, .. } = fates;
     if let Ok(mut r) = rulers.get_mut(entities.faction(faction)) {
         if r.0 == Some(character) {
             // Already crowned (an heir succeeded, then the event names him too): nothing new.
@@ -276,12 +274,13 @@ fn crown(
             p.roles.push(Role::Ruler);
         }
     }
-    chronicle.write(|| format!("{} now rules {}.", data.character_name(character), data.faction_name(faction)));
+    chronicle.write(|| format!("{} now rules {}.", data.character_name(character), names.faction(faction)));
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::state::{Army, Person, Ruler, Status};
+    use crate::sim::power::field_power;
+    use crate::sim::state::{Army, CharacterTraits, Person, Ruler, Spirit, Status, Troops};
     use crate::sim::testing::{army, chronicle, faction, scenario, sim_with_humans};
 
     /// Red's ruler, an old man who leads Red's army; an heir; Blue's general, whose age is unknown.
@@ -347,5 +346,71 @@ mod tests {
         assert!(forty < fifty && fifty < seventy && seventy < 1.0);
         let yearly_at_fifty = 1.0 - (1.0 - fifty).powi(12);
         assert!((yearly_at_fifty - rules.mortality_at_fifty).abs() < 1e-12, "{yearly_at_fifty}");
+    }
+
+    /// Red's army led by Red's general; a trait that makes a better, less loyal general; and
+    /// Red's events: `gift` in the first month, `loss` from the second.
+    fn traits_given_and_taken(gift: &str, loss: &str) -> crate::sim::Sim {
+        let extra = format!(
+            r#"traits: [Trait(id: "fierce", name: "Fierce", modifiers: [Command(3), Fighting(0.2), Loyalty(-5)])],
+            events: [
+                Event(id: "gift", title: "Gift", faction: "red", options: [Option(id: "o", name: "O", effects: [{gift}])]),
+                Event(id: "loss", title: "Loss", faction: "red", trigger: After("1125-04"),
+                    options: [Option(id: "o", name: "O", effects: [{loss}])]),
+            ],"#
+        );
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", commander: Some("red_general"), troops: {"infantry": 1000})"#,
+            &extra,
+        );
+        // Nobody plays: the AI answers both events with their only option.
+        sim_with_humans(s, 1, &[])
+    }
+
+    /// The power the red army's commander gives a thousand men at fixed morale and supply, with
+    /// his traits as they stand.
+    fn red_power(game: &crate::sim::Sim) -> f64 {
+        let army = *army::<Army>(game, "red_army").expect("in the field");
+        let spirit = Spirit { morale: 70.0, supply: 100.0, grain: 0.0 };
+        let traits = game.world().resource::<CharacterTraits>();
+        field_power(game.data(), traits, &army, &Troops::from(vec![1000.0, 0.0]), &spirit, army.location)
+    }
+
+    fn traits_of<'a>(game: &'a crate::sim::Sim, id: &str) -> (&'a [usize], crate::sim::Traits) {
+        let traits = game.world().resource::<CharacterTraits>();
+        let c = game.data().character(id);
+        (&traits.lists()[c.get()], *traits.of(c))
+    }
+
+    #[test]
+    fn a_general_given_a_trait_fights_better_and_taking_it_away_restores_him() {
+        let gift = r#"AddTrait(character: "red_general", trait: "fierce"), AddTrait(character: "red_general", trait: "fierce")"#;
+        let loss = r#"RemoveTrait(character: "red_general", trait: "fierce"), RemoveTrait(character: "blue_general", trait: "fierce")"#;
+        let mut game = traits_given_and_taken(gift, loss);
+        let (before, unchanged) = (red_power(&game), traits_of(&game, "red_general").1);
+        game.step();
+        let (list, sum) = traits_of(&game, "red_general");
+        assert_eq!(list, &[0][..], "given twice, held once");
+        assert_eq!((sum.command, sum.fighting), (unchanged.command + 3.0, 0.2));
+        assert!(red_power(&game) > before * 1.2, "{} against {before}", red_power(&game));
+        game.step();
+        let (list, sum) = traits_of(&game, "red_general");
+        assert!(list.is_empty());
+        assert_eq!(sum, unchanged, "added up anew: the same figures, bit for bit");
+        assert_eq!(red_power(&game), before);
+        assert!(traits_of(&game, "blue_general").0.is_empty(), "taking a trait he lacks does nothing");
+    }
+
+    #[test]
+    fn a_trait_s_loyalty_drift_counts_from_the_month_it_is_given() {
+        let loyalty = |gift: &str| {
+            let mut game = traits_given_and_taken(gift, "");
+            game.run(Some(3));
+            let e =
+                game.world().resource::<crate::sim::state::Entities>().character(game.data().character("red_general"));
+            game.world().get::<Person>(e).expect("a person").loyalty
+        };
+        let (kept, soured) = (loyalty(""), loyalty(r#"AddTrait(character: "red_general", trait: "fierce")"#));
+        assert!(kept - soured > 14.0, "three months at -5: {kept} against {soured}");
     }
 }

@@ -15,8 +15,8 @@ use crate::sim::judgement::{PeaceOffer, judge_peace, strengths};
 use crate::sim::power::weighted_men;
 use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, FirstTransfers, InPlay, Order,
-    OrderGiven, Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred,
+    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, FirstTransfers, InPlay, Names,
+    Order, OrderGiven, Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred,
     Relations, Ruler, Sieges, Status, Treasury, Treaties, TreatyState, Troops, WarGoals,
 };
 
@@ -30,6 +30,7 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(SystemParam)]
 struct Chancery<'w, 's> {
     data: Static<'s>,
+    names: Res<'w, Names>,
     calendar: Res<'w, Calendar>,
     relations: ResMut<'w, Relations>,
     treaties: ResMut<'w, Treaties>,
@@ -44,7 +45,7 @@ fn apply_effects(
     mut in_play: Query<&mut InPlay>,
 ) {
     for ApplyEffect(command) in effects.read() {
-        let Chancery { data, calendar, relations, treaties, cessions, chronicle } = &mut chancery;
+        let Chancery { data, names, calendar, relations, treaties, cessions, chronicle } = &mut chancery;
         match *command {
             Command::Opinion { of, towards, add } => relations.add_opinion(of, towards, add),
             Command::Trust { of, towards, add } => relations.add_trust(of, towards, add),
@@ -55,13 +56,13 @@ fn apply_effects(
                 relations.add_trust(d, a, -rules.war_trust);
                 treaties.end_between(a, d);
                 chronicle.write(|| {
-                    let declares = data.faction_agrees(a).verb("declares", "declare");
-                    format!("{} {declares} war on {}.", data.faction_name(a), data.faction_name(d))
+                    let declares = names.faction_agrees(a).verb("declares", "declare");
+                    format!("{} {declares} war on {}.", names.faction(a), names.faction(d))
                 });
             }
             Command::MakePeace { a, b } if relations.at_war(a, b) => {
                 relations.set_war(a, b, false);
-                chronicle.write(|| format!("{} and {} make peace.", data.faction_name(a), data.faction_name(b)));
+                chronicle.write(|| format!("{} and {} make peace.", names.faction(a), names.faction(b)));
             }
             Command::SignTreaty(spec) => {
                 let spec = &data.program.treaties[spec];
@@ -86,7 +87,15 @@ fn apply_effects(
                     && p.0
                 {
                     p.0 = false;
-                    leave_play(data, relations, treaties, chronicle, f, entities.factions.len(), "it leaves the stage");
+                    leave_play(
+                        names,
+                        relations,
+                        treaties,
+                        chronicle,
+                        f,
+                        entities.factions.len(),
+                        "it leaves the stage",
+                    );
                 }
             }
             _ => {}
@@ -127,7 +136,7 @@ fn fall_of_states(
     mut factions: Query<(&FactionIx, &mut InPlay)>,
     mut standing: Local<Vec<bool>>,
 ) {
-    let Chancery { data, relations, treaties, chronicle, .. } = &mut chancery;
+    let Chancery { data, names, relations, treaties, chronicle, .. } = &mut chancery;
     let nf = remains.entities.factions.len();
     // Which factions still hold land or an army, by index.
     let standing = &mut *standing;
@@ -161,11 +170,11 @@ fn fall_of_states(
                     Status::Dead => "dead",
                     _ => "gone",
                 };
-                let lands = heir.map_or(String::new(), |h| format!("; its lands pass to {}", data.faction_name(h)));
+                let lands = heir.map_or(String::new(), |h| format!("; its lands pass to {}", names.faction(h)));
                 format!("its ruler is {lost} and no heir is left to it{lands}")
             }
         };
-        leave_play(data, relations, treaties, chronicle, f, nf, &why);
+        leave_play(names, relations, treaties, chronicle, f, nf, &why);
     }
 }
 
@@ -223,7 +232,7 @@ fn pass_on(data: &StaticData, relations: &Relations, remains: &mut Remains, f: F
 
 /// A faction out of play: its wars and treaties end, and the chronicle says why.
 fn leave_play(
-    data: &StaticData,
+    names: &Names,
     relations: &mut Relations,
     treaties: &mut Treaties,
     chronicle: &mut ChronicleWriter,
@@ -238,8 +247,8 @@ fn leave_play(
     }
     let ended = treaties.end_all_of(f);
     chronicle.write(|| {
-        let is = data.faction_agrees(f).verb("is", "are");
-        let mut line = format!("{} {is} no more: {why}.", data.faction_name(f));
+        let is = names.faction_agrees(f).verb("is", "are");
+        let mut line = format!("{} {is} no more: {why}.", names.faction(f));
         for name in &ended {
             line.push_str(&format!(" {name} ends."));
         }
@@ -251,6 +260,7 @@ fn leave_play(
 #[derive(SystemParam)]
 struct Envoys<'w, 's> {
     data: Static<'s>,
+    names: Res<'w, Names>,
     entities: Res<'w, Entities>,
     calendar: Res<'w, Calendar>,
     players: Res<'w, Players>,
@@ -305,7 +315,7 @@ fn conduct_diplomacy(mut given: MessageReader<OrderGiven>, mut envoys: Envoys, j
 /// Each vassal goes to war with its overlord's enemies and makes peace with those its overlord is
 /// at peace with, in treaty order.
 fn follow_overlords(envoys: &mut Envoys) {
-    let Envoys { data, entities, relations, treaties, chronicle, .. } = envoys;
+    let Envoys { names, entities, relations, treaties, chronicle, .. } = envoys;
     let bonds: Vec<(FactionIx, FactionIx)> = treaties
         .all()
         .filter_map(|t| match t.terms {
@@ -323,8 +333,8 @@ fn follow_overlords(envoys: &mut Envoys) {
             if war {
                 treaties.end_between(vassal, other);
             }
-            let (v, o, x) = (data.faction_name(vassal), data.faction_name(overlord), data.faction_name(other));
-            let agrees = data.faction_agrees(vassal);
+            let (v, o, x) = (names.faction(vassal), names.faction(overlord), names.faction(other));
+            let agrees = names.faction_agrees(vassal);
             chronicle.write(|| match war {
                 true => format!("{v}, {o}'s vassal, {} war on {x}.", agrees.verb("goes to", "go to")),
                 false => format!("{v} {} peace with {x} at {o}'s word.", agrees.verb("makes", "make")),
@@ -336,7 +346,7 @@ fn follow_overlords(envoys: &mut Envoys) {
 /// `me` declares war on `on`, breaking every treaty between them; breaking one costs trust with
 /// the victim (`betrayal_trust`) and everyone watching (`betrayal_onlookers` of that).
 fn declare_war(envoys: &mut Envoys, me: FactionIx, on: FactionIx) {
-    let Envoys { data, entities, relations, treaties, chronicle, .. } = envoys;
+    let Envoys { data, names, entities, relations, treaties, chronicle, .. } = envoys;
     if relations.at_war(me, on) || me == on {
         return;
     }
@@ -352,8 +362,8 @@ fn declare_war(envoys: &mut Envoys, me: FactionIx, on: FactionIx) {
             relations.add_trust(other, me, -penalty * rules.betrayal_onlookers);
         }
     }
-    let (a, b) = (data.faction_name(me), data.faction_name(on));
-    let (me_, on_) = (data.faction_agrees(me), data.faction_agrees(on));
+    let (a, b) = (names.faction(me), names.faction(on));
+    let (me_, on_) = (names.faction_agrees(me), names.faction_agrees(on));
     chronicle.write(|| {
         if broken.is_empty() {
             format!("{a} {} war on {b}.", me_.verb("declares", "declare"))
@@ -402,7 +412,7 @@ fn judge_peace_proposal(
     indemnity: f64,
     ceded: &[ProvinceIx],
 ) -> bool {
-    let Envoys { data, entities, relations, chronicle, .. } = envoys;
+    let Envoys { data, names, entities, relations, chronicle, .. } = envoys;
     let Judging { treasuries, capitals, sieges, goals, owners, armies } = judging;
     let strength = strengths(data, entities.factions.len(), armies.iter());
     let treasury = treasuries.get(entities.faction(to)).map_or(0.0, |t| t.silver);
@@ -414,35 +424,35 @@ fn judge_peace_proposal(
         capital_besieged: capital.is_some_and(|c| sieges.besieged(c)),
         unmet_goal: goals.unmet(to, held_by_me),
     };
-    let answer = judge_peace(data, relations, to, me, &strength, treasury, offer);
-    let (a, b) = (data.faction_name(me), data.faction_name(to));
+    let verdict = judge_peace(data, relations, to, me, &strength, treasury, offer);
+    let (a, b) = (names.faction(me), names.faction(to));
     chronicle.write(|| {
         format!(
             "{a} {} {b} for peace, offering {}{}. {}.",
-            data.faction_agrees(me).verb("sues", "sue"),
+            names.faction_agrees(me).verb("sues", "sue"),
             data.money(indemnity),
             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
-            answer.reason
+            verdict.reason(names, to, me)
         )
     });
-    answer.accept
+    verdict.accepts()
 }
 
 /// An AI grants a truce while at war and not far the stronger (`ai_truce_balance`).
 fn judge_truce(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: FactionIx, months: u32) -> bool {
-    let Envoys { data, entities, relations, chronicle, .. } = envoys;
+    let Envoys { data, names, entities, relations, chronicle, .. } = envoys;
     let strength = strengths(data, entities.factions.len(), judging.armies.iter());
     let balance = strength[to.get()] / strength[me.get()].max(1.0);
     let accept = relations.at_war(me, to) && balance < data.rules().ai_truce_balance;
-    let (a, b) = (data.faction_name(me), data.faction_name(to));
+    let (a, b) = (names.faction(me), names.faction(to));
     chronicle.write(|| {
         format!(
             "{a} {} {b} for a truce of {months} months; {b} {}.",
-            data.faction_agrees(me).verb("asks", "ask"),
+            names.faction_agrees(me).verb("asks", "ask"),
             if accept {
-                data.faction_agrees(to).verb("agrees", "agree")
+                names.faction_agrees(to).verb("agrees", "agree")
             } else {
-                data.faction_agrees(to).verb("refuses, sensing advantage", "refuse, sensing advantage")
+                names.faction_agrees(to).verb("refuses, sensing advantage", "refuse, sensing advantage")
             }
         )
     });
@@ -451,18 +461,18 @@ fn judge_truce(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: Factio
 
 /// An AI allies against an enemy it is at war with, if it trusts the asker (`ai_alliance_trust`).
 fn judge_alliance(envoys: &mut Envoys, me: FactionIx, to: FactionIx, against: FactionIx) -> bool {
-    let Envoys { data, relations, chronicle, .. } = envoys;
+    let Envoys { data, names, relations, chronicle, .. } = envoys;
     let accept = relations.at_war(to, against) && relations.trust(to, me) > data.rules().ai_alliance_trust;
-    let (a, b) = (data.faction_name(me), data.faction_name(to));
+    let (a, b) = (names.faction(me), names.faction(to));
     chronicle.write(|| {
         format!(
             "{a} {} an alliance against {} to {b}; {b} {}.",
-            data.faction_agrees(me).verb("proposes", "propose"),
-            data.faction_name(against),
+            names.faction_agrees(me).verb("proposes", "propose"),
+            names.faction(against),
             if accept {
-                data.faction_agrees(to).verb("accepts", "accept")
+                names.faction_agrees(to).verb("accepts", "accept")
             } else {
-                data.faction_agrees(to).verb("declines", "decline")
+                names.faction_agrees(to).verb("declines", "decline")
             }
         )
     });
@@ -482,12 +492,12 @@ fn answer_proposal(envoys: &mut Envoys, answered: &mut Vec<usize>, me: FactionIx
         Proposal::Alliance { .. } => !envoys.relations.at_war(me, pending.from),
     };
     let accept = accept && still_valid;
-    let data = &envoys.data;
-    let (a, b) = (data.faction_name(me), data.faction_name(pending.from));
+    let (data, names) = (&envoys.data, &envoys.names);
+    let (a, b) = (names.faction(me), names.faction(pending.from));
     envoys.chronicle.write(|| {
-        let answers = data.faction_agrees(me);
+        let answers = names.faction_agrees(me);
         let verb = if accept { answers.verb("accepts", "accept") } else { answers.verb("refuses", "refuse") };
-        format!("{a} {verb} {b}'s {}.", pending.proposal.describe(data))
+        format!("{a} {verb} {b}'s {}.", pending.proposal.describe(data, names))
     });
     if accept {
         sign(envoys, pending.from, me, &pending.proposal);
@@ -496,8 +506,9 @@ fn answer_proposal(envoys: &mut Envoys, answered: &mut Vec<usize>, me: FactionIx
 
 /// `from`'s proposal to `to` is accepted: the treaty comes into force.
 fn sign(envoys: &mut Envoys, from: FactionIx, to: FactionIx, proposal: &Proposal) {
-    let Envoys { data, calendar, relations, treaties, cessions, signed, .. } = envoys;
-    let (a, b) = (data.faction_name(from), data.faction_name(to));
+    let Envoys { data, names, calendar, relations, treaties, cessions, signed, .. } = envoys;
+    // The treaty is named after its parties as they are called when they sign it.
+    let (a, b) = (names.faction(from), names.faction(to));
     let (name, terms) = match proposal {
         Proposal::Peace { indemnity, ceded } => {
             relations.set_war(from, to, false);

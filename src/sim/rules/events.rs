@@ -9,7 +9,7 @@ use crate::sim::compiled::Command;
 use crate::sim::conditions::View;
 use crate::sim::schedule::{EffectSystems, EventSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, ChoiceMade, ChoiceRecord, Choices, ChronicleWriter, EventAnswers, EventState, Flags, SimRng,
+    ApplyEffect, ChoiceMade, ChoiceRecord, Choices, ChronicleWriter, EventAnswers, EventState, Flags, Names, SimRng,
 };
 use crate::sim::units::PERCENT;
 
@@ -19,11 +19,13 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Events));
 }
 
-/// What answering an event writes: the choice made and its effects.
+/// What answering an event writes: the choice made and its effects, and the chronicle's line,
+/// which names the faction that answers as it is named now.
 #[derive(bevy_ecs::system::SystemParam)]
 struct Answering<'w> {
     made: MessageWriter<'w, ChoiceMade>,
     effects: MessageWriter<'w, ApplyEffect>,
+    names: Res<'w, Names>,
     chronicle: ChronicleWriter<'w>,
 }
 
@@ -71,7 +73,8 @@ fn resolve(view: &View, state: &mut EventState, answering: &mut Answering, ix: u
     let event = &data.scenario.events[ix];
     let chosen = &event.options[option];
     let faction = data.event_faction(ix);
-    answering.chronicle.write(|| format!("{} ({}): {}.", event.title, data.faction_name(faction), chosen.name));
+    let names = &answering.names;
+    answering.chronicle.write(|| format!("{} ({}): {}.", event.title, names.faction(faction), chosen.name));
     answering.made.write(ChoiceMade(ChoiceRecord {
         date: view.calendar.date,
         event: ix,

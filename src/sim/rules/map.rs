@@ -11,7 +11,7 @@ use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::schedule::{DiplomacySystems, EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Calendar, Capital, CessionAgreed, ChronicleWriter, CityFell, Entities, FirstTransfers, MilitiaRaised,
-    Owner, Populace, ProvinceTransferred,
+    Names, Owner, Populace, ProvinceTransferred,
 };
 use crate::sim::units::points;
 
@@ -45,6 +45,7 @@ impl Transfers<'_> {
 struct Ceding<'w> {
     transfers: Transfers<'w>,
     militia: MessageWriter<'w, MilitiaRaised>,
+    names: Res<'w, Names>,
     chronicle: ChronicleWriter<'w>,
 }
 
@@ -56,20 +57,22 @@ impl Ceding<'_> {
         }
         if refuses(data.rules(), populace, owner.0, to) {
             self.militia.write(MilitiaRaised { province: p, men: populace.population * data.rules().militia_share });
+            let names = &self.names;
             self.chronicle.write(|| {
                 format!(
                     "The people of {} refuse to submit to {} and take up arms.",
-                    data.province_name(p),
-                    data.faction_name(to)
+                    names.province(p),
+                    names.faction(to)
                 )
             });
             return;
         }
         let from = owner.0.replace(to);
         self.transfers.write(ProvinceTransferred { province: p, from, to });
+        let names = &self.names;
         self.chronicle.write(|| {
-            let passes = data.province_agrees(p).verb("passes", "pass");
-            format!("{} {passes} to {}.", data.province_name(p), data.faction_name(to))
+            let passes = names.province_agrees(p).verb("passes", "pass");
+            format!("{} {passes} to {}.", names.province(p), names.faction(to))
         });
     }
 }

@@ -13,8 +13,8 @@ use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 use crate::sim::power::levy_limit;
 use crate::sim::schedule::{EffectSystems, OrderSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Defences, Entities, Levies, Levy, Order, OrderGiven,
-    Owner, Plan, Populace, Sieges, Spirit, Treasury, Troops,
+    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Defences, Entities, Levies, Levy, Names, Order,
+    OrderGiven, Owner, Plan, Populace, Sieges, Spirit, Treasury, Troops,
 };
 use crate::sim::units::{PERCENT, per_thousand, points};
 
@@ -28,6 +28,7 @@ pub(super) fn plugin(app: &mut App) {
 #[derive(SystemParam)]
 struct Recruiting<'w, 's> {
     data: Static<'s>,
+    names: Res<'w, Names>,
     commands: Commands<'w, 's>,
     entities: ResMut<'w, Entities>,
     sieges: Res<'w, Sieges>,
@@ -67,11 +68,11 @@ fn levy_by_order(
     for c in called.iter() {
         r.report_call(c);
     }
-    let data = &r.data;
+    let (data, names) = (&r.data, &r.names);
     for s in sent.iter() {
         r.chronicle.write(|| {
-            let sends = data.faction_agrees(s.faction).verb("sends", "send");
-            let (faction, men) = (data.faction_name(s.faction), s.men);
+            let sends = names.faction_agrees(s.faction).verb("sends", "send");
+            let (faction, men) = (names.faction(s.faction), s.men);
             match s.count {
                 1 => format!("{faction} {sends} {} home ({men:.0} men).", data.army_name(s.first)),
                 n => format!("{faction} {sends} {n} armies home ({men:.0} men)."),
@@ -146,12 +147,12 @@ impl Recruiting<'_, '_> {
 
     /// The chronicle's line for a faction's levies of the month.
     fn report_call(&mut self, c: &Tally<ProvinceIx>) {
-        let data = &self.data;
+        let names = &self.names;
         self.chronicle.write(|| {
-            let calls = data.faction_agrees(c.faction).verb("calls", "call");
-            let (faction, men) = (data.faction_name(c.faction), c.men);
+            let calls = names.faction_agrees(c.faction).verb("calls", "call");
+            let (faction, men) = (names.faction(c.faction), c.men);
             match c.count {
-                1 => format!("{faction} {calls} up {men:.0} men at {}.", data.province_name(c.first)),
+                1 => format!("{faction} {calls} up {men:.0} men at {}.", names.province(c.first)),
                 n => format!("{faction} {calls} up {men:.0} men in {n} provinces."),
             }
         });
@@ -202,13 +203,13 @@ fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<
             Tally::add(&mut mustered, levy.faction, levy.men, levy.province);
         }
     }
-    let data = &r.data;
+    let names = &r.names;
     for c in mustered.iter() {
         r.chronicle.write(|| {
-            let (men, at) = (c.men, data.province_name(c.first));
+            let (men, at) = (c.men, names.province(c.first));
             match c.count {
                 1 => format!("The levy of {at} takes the field ({men:.0} men)."),
-                n => format!("{n} levies of {} take the field ({men:.0} men).", data.faction_name(c.faction)),
+                n => format!("{n} levies of {} take the field ({men:.0} men).", names.faction(c.faction)),
             }
         });
     }
@@ -218,10 +219,10 @@ impl Recruiting<'_, '_> {
     /// A levy due takes the field; whether it did (rather than disperse).
     fn take_the_field(&mut self, levy: &Levy) -> bool {
         let Levy { faction, province, men, .. } = *levy;
-        let (data, rules) = (&self.data, self.data.rules());
+        let (data, names, rules) = (&self.data, &self.names, self.data.rules());
         let held = self.provinces.get(self.entities.province(province)).is_ok_and(|(o, ..)| o.0 == Some(faction));
         let Some(kind) = data.levy_kind(faction).filter(|_| held && !self.sieges.besieged(province)) else {
-            self.chronicle.write(|| format!("The levy called up at {} disperses.", data.province_name(province)));
+            self.chronicle.write(|| format!("The levy called up at {} disperses.", names.province(province)));
             return false;
         };
         let ix = data.levy_army(province);

@@ -13,6 +13,7 @@ mod events;
 mod map;
 mod mobilisation;
 mod morale;
+mod names;
 mod orders;
 mod sieges;
 mod supply;
@@ -22,11 +23,9 @@ use bevy_app::App;
 
 /// Adds every domain's systems to the turn schedule.
 pub(super) fn plugin(app: &mut App) {
+    // Two tuples: Bevy takes at most fifteen plugins in one.
+    app.add_plugins((calendar::plugin, chronicle::plugin, orders::plugin, events::plugin, names::plugin));
     app.add_plugins((
-        calendar::plugin,
-        chronicle::plugin,
-        orders::plugin,
-        events::plugin,
         economy::plugin,
         map::plugin,
         sieges::plugin,

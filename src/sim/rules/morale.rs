@@ -6,11 +6,11 @@ use bevy_ecs::system::SystemParam;
 use crate::sim::collect::refill;
 use crate::sim::compiled::Command;
 use crate::sim::data::{Static, StaticData};
-use crate::sim::ids::FactionIx;
+use crate::sim::ids::{CharacterIx, FactionIx};
 use crate::sim::schedule::{EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, BattleFought, Calendar, Capital, Entities, Payroll, PeaceSigned, Person, Players,
-    ProvinceTransferred, Sieges, Spirit, Standing, Troops,
+    ApplyEffect, Army, BattleFought, Calendar, Capital, CharacterTraits, Entities, Payroll, PeaceSigned, Person,
+    Players, ProvinceTransferred, Sieges, Spirit, Standing, Troops,
 };
 use crate::sim::units::{AVERAGE_SKILL, MIDDLE, points};
 
@@ -49,6 +49,7 @@ struct Spirits<'w, 's> {
     entities: Res<'w, Entities>,
     sieges: Res<'w, Sieges>,
     calendar: Res<'w, Calendar>,
+    traits: Res<'w, CharacterTraits>,
     payrolls: Query<'w, 's, (&'static FactionIx, &'static Payroll)>,
     people: Query<'w, 's, &'static Person>,
 }
@@ -71,7 +72,7 @@ fn morale_month(
     mut tally: Local<Tally>,
 ) {
     army_morale(&spirits, &mut armies, &mut tally);
-    faction_morale(&spirits.data, &spirits.entities, &spirits.people, &mut news, &mut factions, &mut tally);
+    faction_morale(&spirits, &mut news, &mut factions, &mut tally);
 }
 
 /// The month's reckoning by faction and character, kept from month to month so that a month
@@ -92,7 +93,7 @@ struct Tally {
 /// times the difficulty for the AI); pay missing (and `unpaid_desertion` of the men), a siege and
 /// a low morale's desertion cost it.
 fn army_morale(spirits: &Spirits, armies: &mut Query<(&Army, &mut Troops, &mut Spirit)>, tally: &mut Tally) {
-    let Spirits { data, players, entities, sieges, calendar, payrolls, .. } = spirits;
+    let Spirits { data, players, entities, sieges, calendar, traits, payrolls, .. } = spirits;
     let rules = data.rules();
     let unpaid = &mut tally.unpaid;
     refill(unpaid, entities.factions.len(), false);
@@ -102,7 +103,7 @@ fn army_morale(spirits: &Spirits, armies: &mut Query<(&Army, &mut Troops, &mut S
         if troops.total() <= 0.0 {
             return;
         }
-        let target = sustained_morale(data, army);
+        let target = sustained_morale(data, traits, army);
         let bonus = if players.is_human(army.owner) { 1.0 } else { rules.ai_bonus };
         spirit.morale += (points(target) - spirit.morale) * (rules.morale_recovery * bonus).min(1.0);
         if unpaid[army.owner.get()] {
@@ -126,9 +127,9 @@ fn army_morale(spirits: &Spirits, armies: &mut Query<(&Army, &mut Troops, &mut S
 /// The morale an army's leadership sustains: `base_morale`, plus its commander's traits and
 /// `commander_morale` a point of his skill above the average (less `leaderless_morale` without
 /// one), plus its faction's traits.
-fn sustained_morale(data: &StaticData, army: &Army) -> f64 {
+fn sustained_morale(data: &StaticData, traits: &CharacterTraits, army: &Army) -> f64 {
     let rules = data.rules();
-    let leader = army.commander.map(|c| data.character_traits[c.get()]);
+    let leader = army.commander.map(|c| traits.of(c));
     rules.base_morale
         + leader
             .map_or(-rules.leaderless_morale, |l| l.army_morale + (l.command - AVERAGE_SKILL) * rules.commander_morale)
@@ -138,13 +139,12 @@ fn sustained_morale(data: &StaticData, army: &Army) -> f64 {
 /// Each faction's legitimacy and cohesion: the month's battles, provinces and peaces, the traits
 /// of its court, and a settling back toward the middle.
 fn faction_morale(
-    data: &StaticData,
-    entities: &Entities,
-    people: &Query<&Person>,
+    spirits: &Spirits,
     news: &mut News,
     factions: &mut Query<(&FactionIx, &mut Standing, &Capital)>,
     tally: &mut Tally,
 ) {
+    let Spirits { data, entities, traits, people, .. } = spirits;
     let Tally { change, counsel, court, .. } = tally;
     let rules = data.rules();
     refill(change, entities.factions.len(), 0.0);
@@ -157,9 +157,9 @@ fn faction_morale(
         }
     });
     refill(court, entities.factions.len(), (0.0, 0.0));
-    for (c, f) in counsel.iter().enumerate() {
+    for (c, f) in CharacterIx::all(counsel.len()).zip(counsel.iter()) {
         if let Some(f) = f {
-            let t = data.character_traits[c];
+            let t = traits.of(c);
             court[f.get()].0 += t.legitimacy;
             court[f.get()].1 += t.cohesion;
         }
@@ -198,5 +198,43 @@ fn read_news(
     }
     for peace in news.peaces.read() {
         change[peace.payer.get()] -= rules.peace_legitimacy + rules.cession_legitimacy * peace.ceded as f64;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sim::state::{CharacterTraits, Spirit, Standing};
+    use crate::sim::testing::{army, faction, scenario, sim_with_humans};
+
+    /// Red's ruler, who leads Red's army, is given a trait that heartens his men and his people
+    /// in the first month, or is not.
+    fn crowned(gift: bool) -> crate::sim::Sim {
+        let effects = if gift { r#"AddTrait(character: "red_general", trait: "beloved")"# } else { "" };
+        let extra = format!(
+            r#"traits: [Trait(id: "beloved", name: "Beloved", modifiers: [ArmyMorale(20), Legitimacy(2)])],
+            events: [Event(id: "gift", title: "Gift", faction: "blue", options: [Option(id: "o", name: "O", effects: [{effects}])])],"#
+        );
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", commander: Some("red_general"), troops: {"infantry": 1000}, morale: 50)"#,
+            &extra,
+        );
+        s.characters[0].roles.push(crate::scenario::Role::Ruler);
+        s.factions[0].ruler = Some("red_general".into());
+        // Red gives no orders; Blue's AI answers the event at once.
+        sim_with_humans(s, 1, &["red"])
+    }
+
+    #[test]
+    fn a_ruler_s_new_trait_heartens_his_army_and_his_court_from_that_month() {
+        let (mut plain, mut gifted) = (crowned(false), crowned(true));
+        plain.step();
+        gifted.step();
+        let general = gifted.data().character("red_general");
+        assert_eq!(gifted.world().resource::<CharacterTraits>().of(general).army_morale, 20.0);
+        let morale = |game: &crate::sim::Sim| army::<Spirit>(game, "red_army").expect("in the field").morale;
+        assert!(morale(&gifted) > morale(&plain), "{} against {}", morale(&gifted), morale(&plain));
+        let legitimacy = |game: &crate::sim::Sim| faction::<Standing>(game, "red").legitimacy;
+        let gain = legitimacy(&gifted) - legitimacy(&plain);
+        assert!((gain - 2.0).abs() < 1e-9, "the ruler's trait adds its 2 points a month: {gain}");
     }
 }

@@ -19,8 +19,8 @@ use crate::sim::power::{
 };
 use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, Calendar, ChronicleWriter, CityFell, Defences, Entities, MilitiaRaised, Owner, Plan, Populace,
-    Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Spirit, Stance, Treaties, Troops,
+    ApplyEffect, Army, Calendar, CharacterTraits, ChronicleWriter, CityFell, Defences, Entities, MilitiaRaised, Names,
+    Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Spirit, Stance, Treaties, Troops,
 };
 use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 
@@ -63,6 +63,8 @@ struct Siegecraft<'w, 's> {
     relations: Res<'w, Relations>,
     treaties: Res<'w, Treaties>,
     entities: Res<'w, Entities>,
+    names: Res<'w, Names>,
+    traits: Res<'w, CharacterTraits>,
     sieges: ResMut<'w, Sieges>,
     log: ResMut<'w, SiegeLog>,
     rng: ResMut<'w, SimRng>,
@@ -196,13 +198,13 @@ fn siege_month(
     siege: &mut Siege,
     armies: &mut Query<ArmyItem>,
 ) -> Option<FallCause> {
-    let garrison = defenders(&craft.data, &craft.entities, front, armies, rules.garrison_skill);
+    let garrison = defenders(craft, front, armies, rules.garrison_skill);
     feed_city(craft, rules, front, siege, garrison.men);
     let defence = city_defence(rules, front.defences, garrison.defence_men, garrison.skill, siege.starving > 0);
     if sally(craft, rules, front, siege, garrison.defence_men, armies) {
         return None;
     }
-    let (attack, storming) = besiegers_attack(&craft.data, &craft.entities, front.besiegers, armies);
+    let (attack, storming) = besiegers_attack(craft, front.besiegers, armies);
     let odds = attack / defence;
     let cause = if storming { storm(craft, rules, front, siege, odds, armies) } else { breach(rules, siege, odds) };
     cause.or_else(|| starved(rules, front, siege))
@@ -212,10 +214,10 @@ fn siege_month(
 fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
     let Some(siege) = craft.sieges.0[province.get()].take() else { return };
     craft.log.close(province, craft.calendar.date, None);
-    let data = &craft.data;
+    let names = &craft.names;
     craft
         .chronicle
-        .write(|| format!("The siege of {} is lifted after {}.", data.province_name(province), months(siege.months)));
+        .write(|| format!("The siege of {} is lifted after {}.", names.province(province), months(siege.months)));
 }
 
 /// The siege of the front's city, begun this month if it was not under way.
@@ -233,10 +235,10 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         months: 0,
         cause: None,
     });
-    let data = &craft.data;
+    let names = &craft.names;
     craft.chronicle.write(|| {
-        let lays = data.faction_agrees(besieger).verb("lays", "lay");
-        format!("{} {lays} siege to {}.", data.faction_name(besieger), data.province_name(front.province))
+        let lays = names.faction_agrees(besieger).verb("lays", "lay");
+        format!("{} {lays} siege to {}.", names.faction(besieger), names.province(front.province))
     });
     Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0 }
 }
@@ -251,13 +253,8 @@ struct Defenders {
     skill: f64,
 }
 
-fn defenders(
-    data: &StaticData,
-    entities: &Entities,
-    front: &Front,
-    armies: &Query<ArmyItem>,
-    garrison_skill: f64,
-) -> Defenders {
+fn defenders(craft: &Siegecraft, front: &Front, armies: &Query<ArmyItem>, garrison_skill: f64) -> Defenders {
+    let Siegecraft { data, entities, traits, .. } = craft;
     let garrison = front.defences.garrison;
     let mut d = Defenders { men: garrison, defence_men: garrison, skill: garrison_skill };
     for i in front.inside {
@@ -265,7 +262,7 @@ fn defenders(
             d.men += t.total();
             d.defence_men += defending_men(data, t);
             if let Some(c) = a.commander {
-                d.skill = d.skill.max(data.character_traits[c.get()].defence);
+                d.skill = d.skill.max(traits.of(c).defence);
             }
         }
     }
@@ -290,17 +287,13 @@ fn feed_city(craft: &mut Siegecraft, rules: &Rules, front: &mut Front, siege: &m
 }
 
 /// The besiegers' assault power, and whether any of them storms.
-fn besiegers_attack(
-    data: &StaticData,
-    entities: &Entities,
-    besiegers: &[usize],
-    armies: &Query<ArmyItem>,
-) -> (f64, bool) {
+fn besiegers_attack(craft: &Siegecraft, besiegers: &[usize], armies: &Query<ArmyItem>) -> (f64, bool) {
+    let Siegecraft { data, entities, traits, .. } = craft;
     let mut attack = 0.0;
     let mut storm = false;
     for i in besiegers {
         if let Some(Ok((a, t, s, plan))) = entities.armies[*i].map(|e| armies.get(e)) {
-            attack += assault_power(data, a, t, s);
+            attack += assault_power(data, traits, a, t, s);
             storm |= plan.stance == Stance::Assault;
         }
     }
@@ -334,9 +327,9 @@ fn sally(
         }
     }
     siege.breach = 0.0;
-    let data = &craft.data;
+    let names = &craft.names;
     craft.chronicle.write(|| {
-        format!("The garrison of {} sallies out and falls on the besiegers.", data.province_name(front.province))
+        format!("The garrison of {} sallies out and falls on the besiegers.", names.province(front.province))
     });
     true
 }
@@ -362,10 +355,10 @@ fn storm(
         return Some(FallCause::Assault);
     }
     front.defences.garrison *= 1.0 - repulse_losses(rules, odds);
-    let data = &craft.data;
+    let names = &craft.names;
     craft
         .chronicle
-        .write(|| format!("An assault on {} is thrown back from the walls.", data.province_name(front.province)));
+        .write(|| format!("An assault on {} is thrown back from the walls.", names.province(front.province)));
     None
 }
 
@@ -407,10 +400,10 @@ fn fall(
         }
     }
     craft.fell.write(CityFell { province, from: owner, to: besieger, cause });
-    let data = &craft.data;
+    let names = &craft.names;
     craft.chronicle.write(|| {
-        let (city, taker) = (data.province_name(province), data.faction_name(besieger));
-        let (place, victor) = (data.province_agrees(province), data.faction_agrees(besieger));
+        let (city, taker) = (names.province(province), names.faction(besieger));
+        let (place, victor) = (names.province_agrees(province), names.faction_agrees(besieger));
         let falls = place.verb("falls", "fall");
         let after = self::months(months);
         match cause {

@@ -4,7 +4,7 @@ use bevy_ecs::prelude::*;
 
 use crate::sim::conditions::View;
 use crate::sim::schedule::{Turn, TurnSystems};
-use crate::sim::state::{CheckStatus, ChronicleWriter, GameOver, HistoryRecord, Outcome};
+use crate::sim::state::{CheckStatus, ChronicleWriter, GameOver, HistoryRecord, Names, Outcome};
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, judge_month.in_set(TurnSystems::Victory));
@@ -12,9 +12,15 @@ pub(super) fn plugin(app: &mut App) {
 
 /// The month against history, then against the victory conditions: one system, as both read the
 /// whole game through one [`View`].
-fn judge_month(view: View, mut record: ResMut<HistoryRecord>, over: ResMut<GameOver>, mut chronicle: ChronicleWriter) {
+fn judge_month(
+    view: View,
+    names: Res<Names>,
+    mut record: ResMut<HistoryRecord>,
+    over: ResMut<GameOver>,
+    mut chronicle: ChronicleWriter,
+) {
     check_history(&view, &mut record);
-    check_victory(&view, over, &mut chronicle);
+    check_victory(&view, &names, over, &mut chronicle);
 }
 
 fn check_history(view: &View, record: &mut HistoryRecord) {
@@ -38,7 +44,7 @@ fn check_history(view: &View, record: &mut HistoryRecord) {
     }
 }
 
-fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut ChronicleWriter) {
+fn check_victory(view: &View, names: &Names, mut over: ResMut<GameOver>, chronicle: &mut ChronicleWriter) {
     if over.0.is_some() {
         return;
     }
@@ -50,8 +56,8 @@ fn check_victory(view: &View, mut over: ResMut<GameOver>, chronicle: &mut Chroni
         }
         let winner = data.program.victors[ix];
         chronicle.write(|| {
-            let wins = data.faction_agrees(winner).verb("wins", "win");
-            format!("{} {wins}: {}", data.faction_name(winner), v.description)
+            let wins = names.faction_agrees(winner).verb("wins", "win");
+            format!("{} {wins}: {}", names.faction(winner), v.description)
         });
         over.0 = Some(Outcome {
             winner: Some(winner),

@@ -8,6 +8,7 @@ mod events;
 mod faction;
 mod land;
 mod messages;
+mod names;
 mod orders;
 mod people;
 mod records;
@@ -27,8 +28,9 @@ pub use messages::{
     ApplyEffect, BattleFought, CessionAgreed, ChoiceMade, CityFell, CommanderCaptured, MilitiaRaised, OrderGiven,
     PeaceSigned, ProvinceTransferred,
 };
+pub use names::{Agree, Names};
 pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance};
-pub use people::{Person, Status};
+pub use people::{CharacterTraits, Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};
 pub use sieges::{FallCause, Siege, SiegeLog, SiegeRecord, Sieges};

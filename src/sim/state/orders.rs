@@ -2,6 +2,7 @@
 use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::names::Names;
 use crate::scenario::Date;
 use crate::sim::data::StaticData;
 use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
@@ -31,7 +32,7 @@ pub enum Proposal {
 
 impl Proposal {
     /// The proposal in a few words, for the chronicle and the window.
-    pub fn describe(&self, data: &StaticData) -> String {
+    pub fn describe(&self, data: &StaticData, names: &Names) -> String {
         match self {
             Proposal::Peace { indemnity, ceded } if ceded.is_empty() => {
                 format!("offer of peace with {}", data.money(*indemnity))
@@ -41,7 +42,7 @@ impl Proposal {
             }
             Proposal::Truce { months } => format!("request for a truce of {months} months"),
             Proposal::Alliance { against } => {
-                format!("proposal of an alliance against {}", data.faction_name(*against))
+                format!("proposal of an alliance against {}", names.faction(*against))
             }
         }
     }

@@ -100,7 +100,7 @@ fn levy_power(p: &Picture, faction: FactionIx, kind: usize) -> f64 {
     men[kind] = PER_THOUSAND;
     let army = Army { ix: ArmyIx::new(0), owner: faction, location: ProvinceIx::new(0), commander: None };
     let spirit = Spirit { morale: p.data.rules().levy_morale, supply: PERCENT, grain: 0.0 };
-    field_power(&p.data, &army, &Troops::from(men), &spirit, army.location) / PER_THOUSAND
+    field_power(&p.data, &p.traits, &army, &Troops::from(men), &spirit, army.location) / PER_THOUSAND
 }
 
 /// Sends `faction`'s levy armies home: all of those on its own land when it is at war with

@@ -1,0 +1,144 @@
+//! The names factions and provinces go by: the scenario's at the start, changed by events ("Song
+//! becomes Southern Song"). Ids never change; the chronicle, the view and the window name things
+//! through here, never through the scenario.
+use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::scenario::Scenario;
+use crate::sim::ids::{FactionIx, ProvinceIx};
+
+/// A name, and whether it is plural ("Xinye and Fancheng"), which the words after it agree with.
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
+struct Name {
+    text: String,
+    #[serde(default, skip_serializing_if = "is_false")]
+    plural: bool,
+}
+
+impl Name {
+    fn new(text: &str, plural: bool) -> Self {
+        Self { text: text.to_string(), plural }
+    }
+
+    /// How the words of a sentence agree with this name.
+    fn agrees(&self) -> Agree {
+        Agree { plural: self.plural }
+    }
+
+    /// Becomes `text`, plural or not.
+    fn set(&mut self, text: &str, plural: bool) {
+        text.clone_into(&mut self.text);
+        self.plural = plural;
+    }
+}
+
+impl Clone for Name {
+    fn clone(&self) -> Self {
+        Self { text: self.text.clone(), plural: self.plural }
+    }
+
+    /// Keeps this name's buffer: a reset sets every name back without allocating.
+    fn clone_from(&mut self, source: &Self) {
+        self.set(&source.text, source.plural);
+    }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// The current name of every faction and province, by index.
+#[derive(Resource, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Names {
+    factions: Vec<Name>,
+    provinces: Vec<Name>,
+}
+
+impl Clone for Names {
+    fn clone(&self) -> Self {
+        Self { factions: self.factions.clone(), provinces: self.provinces.clone() }
+    }
+
+    /// Keeps the lists and every name's buffer: a reset sets the names back without allocating.
+    fn clone_from(&mut self, source: &Self) {
+        self.factions.clone_from(&source.factions);
+        self.provinces.clone_from(&source.provinces);
+    }
+}
+
+impl Names {
+    /// The names the scenario gives.
+    pub fn of(s: &Scenario) -> Self {
+        Self {
+            factions: s.factions.iter().map(|f| Name::new(&f.name, f.plural)).collect(),
+            provinces: s.provinces.iter().map(|p| Name::new(&p.name, p.plural)).collect(),
+        }
+    }
+
+    /// Whether these are the names the scenario gives: nothing has been renamed (or each rename
+    /// has been undone).
+    pub fn are_the_scenario_s(&self, s: &Scenario) -> bool {
+        let same = |name: &Name, text: &str, plural: bool| name.text == text && name.plural == plural;
+        self.fits(s)
+            && self.factions.iter().zip(&s.factions).all(|(n, f)| same(n, &f.name, f.plural))
+            && self.provinces.iter().zip(&s.provinces).all(|(n, p)| same(n, &p.name, p.plural))
+    }
+
+    /// Whether there is one name for each of the scenario's factions and provinces (a save may
+    /// have been edited).
+    pub fn fits(&self, s: &Scenario) -> bool {
+        self.factions.len() == s.factions.len() && self.provinces.len() == s.provinces.len()
+    }
+
+    pub fn faction(&self, f: FactionIx) -> &str {
+        &self.factions[f.get()].text
+    }
+
+    pub fn province(&self, p: ProvinceIx) -> &str {
+        &self.provinces[p.get()].text
+    }
+
+    /// How the chronicle's words agree with a faction's name.
+    pub fn faction_agrees(&self, f: FactionIx) -> Agree {
+        self.factions[f.get()].agrees()
+    }
+
+    /// How the chronicle's words agree with a province's name.
+    pub fn province_agrees(&self, p: ProvinceIx) -> Agree {
+        self.provinces[p.get()].agrees()
+    }
+
+    /// The faction goes by `text` from now on.
+    pub fn rename_faction(&mut self, f: FactionIx, text: &str, plural: bool) {
+        self.factions[f.get()].set(text, plural);
+    }
+
+    /// The province goes by `text` from now on.
+    pub fn rename_province(&mut self, p: ProvinceIx, text: &str, plural: bool) {
+        self.provinces[p.get()].set(text, plural);
+    }
+}
+
+/// The words that agree with a name in a sentence: a plural name ("Xinye and Fancheng") takes
+/// plural verbs and "they".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Agree {
+    pub plural: bool,
+}
+
+impl Agree {
+    /// `singular` or `plural`, as the name takes: `verb("falls", "fall")`.
+    pub fn verb<'a>(self, singular: &'a str, plural: &'a str) -> &'a str {
+        if self.plural { plural } else { singular }
+    }
+
+    /// "it" or "they".
+    pub fn it(self) -> &'static str {
+        self.verb("it", "they")
+    }
+
+    /// "its" or "their".
+    pub fn its(self) -> &'static str {
+        self.verb("its", "their")
+    }
+}
