@@ -90,3 +90,26 @@ fn a_save_tells_its_scenario_and_month_without_being_restored() {
     std::fs::write(&path, text).unwrap();
     assert!(matches!(Snapshot::peek(&path), Err(SaveError::Version { found: 99, .. })));
 }
+
+#[test]
+fn a_game_saved_while_levies_muster_continues_as_if_never_stopped() {
+    let valid = load_valid(&ScenarioRef::Builtin("jingkang".into())).expect("built-in scenario is valid");
+    let data = Arc::new(StaticData::new(&valid));
+    let game = || Sim::new(data.clone(), &SimOptions { seed: 1, ..Default::default() });
+    let mut straight = game();
+    straight.run(None);
+    // Play on to the first month that ends with a levy mustering.
+    let mut first = game();
+    while first.snapshot().levies.mustering.is_empty() {
+        assert!(!first.is_over(), "the AI calls up no levy in this campaign");
+        first.step();
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("levies.json");
+    first.snapshot().save(&path).expect("saved");
+    let loaded = Snapshot::load(&path).expect("loaded");
+    assert_eq!(loaded.version, 2, "levies are new to version 2 saves");
+    let mut resumed = Sim::restore(&loaded).expect("restored");
+    resumed.run(None);
+    assert_eq!(resumed.report(), straight.report());
+}
