@@ -170,8 +170,13 @@ fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
         if let Some(army) = session.selected.and_then(|a| session.view.army(a)) {
             army_panel(ui, session, army, out);
             ui.separator();
+        } else if let Some(p) = session.province.and_then(|p| session.view.provinces.get(p.get())) {
+            province_panel(ui, session, p, out);
+            ui.separator();
         } else if session.player().is_some() {
-            ui.label("Click one of your armies to give it orders. Drag to pan, wheel to zoom.");
+            ui.label(
+                "Click one of your armies to give it orders, or a province to see it. Drag to pan, wheel to zoom.",
+            );
             ui.separator();
         }
         ui.heading("Chronicle");
@@ -230,6 +235,39 @@ fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut V
         ui.label(format!("Marching to {}: {} month(s)", province_name(session, to), route.months));
     }
     ui.small("Click a province to march there, an enemy army beside it to raid it by night; right-click to let go.");
+    let home = "Disband the army: its men go back to the people of the province, if it is yours";
+    if ui.button("Send home").on_hover_text(home).clicked() {
+        out.push(UiAction::Disband { army: army.ix });
+    }
+}
+
+/// A province's figures and, in the player's own, the levy he may call up there.
+fn province_panel(ui: &mut egui::Ui, session: &Session, p: &ProvinceView, out: &mut Vec<UiAction>) {
+    describe_province(ui, session, p);
+    let Some(me) = session.player().filter(|me| p.owner == Some(*me)) else { return };
+    let currency = &session.sim().data().scenario.currency;
+    match p.levy {
+        _ if session.levied.contains(&p.ix) => {
+            ui.label("Men are called up here this month.");
+        }
+        Some(levy) => {
+            let text = format!("Call up {} men", thousands(levy.men));
+            let cost = format!(
+                "They cost {} and {} grain, and take the field here in {} month(s) as {}; the province loses loyalty",
+                silver(levy.silver, currency),
+                thousands(levy.grain),
+                levy.months,
+                session.sim().data().army_name(session.sim().data().levy_army(p.ix))
+            );
+            if ui.button(text).on_hover_text(cost).clicked() {
+                out.push(UiAction::Levy { province: p.ix, men: levy.men });
+            }
+        }
+        None if session.sim().data().levy_kind(me).is_some() => {
+            ui.small("No levy can be called up here now (besieged, called on within the year, or its levy is away).");
+        }
+        None => {}
+    }
 }
 
 fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
@@ -240,6 +278,7 @@ fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
         crate::sim::Order::Besiege { assault: true, .. } => "assault the walls".into(),
         crate::sim::Order::Besiege { .. } => "besiege".into(),
         crate::sim::Order::Raid { target, .. } => format!("raid {} by night", data.army_name(*target)),
+        crate::sim::Order::Disband { .. } => "send home".into(),
         _ => "diplomacy".into(),
     }
 }

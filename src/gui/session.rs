@@ -23,6 +23,10 @@ pub struct Session {
     /// Index into `humans` of the player giving orders now.
     pub current: usize,
     pub selected: Option<ArmyIx>,
+    /// The province whose panel is shown (clicked with no army selected).
+    pub province: Option<ProvinceIx>,
+    /// Provinces where the player called up a levy this month.
+    pub levied: BTreeSet<ProvinceIx>,
     /// Events answered this month (answers take effect when the month is played).
     pub answered: BTreeMap<usize, usize>,
     /// Proposals answered this month.
@@ -104,6 +108,17 @@ pub enum UiAction {
         proposal: usize,
         accept: bool,
     },
+    /// Show a province's panel (or none).
+    SelectProvince(Option<ProvinceIx>),
+    /// Call up men in one of the player's provinces.
+    Levy {
+        province: ProvinceIx,
+        men: f64,
+    },
+    /// Send one of the player's armies home.
+    Disband {
+        army: ArmyIx,
+    },
     EndTurn,
     Save,
     Load(PathBuf),
@@ -164,6 +179,8 @@ impl Session {
             humans,
             current: 0,
             selected: None,
+            province: None,
+            levied: BTreeSet::new(),
             answered: BTreeMap::new(),
             answered_proposals: BTreeSet::new(),
             orders: BTreeMap::new(),
@@ -225,7 +242,16 @@ impl Session {
     /// Carries out one action; returns whether a month was played.
     pub fn apply(&mut self, action: &UiAction) -> bool {
         match action {
-            UiAction::Select(army) => self.selected = army.filter(|a| self.view.army(*a).is_some()),
+            UiAction::Select(army) => {
+                self.selected = army.filter(|a| self.view.army(*a).is_some());
+                self.province = None;
+            }
+            UiAction::SelectProvince(province) => {
+                self.province = province.filter(|p| p.get() < self.view.provinces.len());
+                self.selected = None;
+            }
+            UiAction::Levy { province, men } => self.levy(*province, *men),
+            UiAction::Disband { army } => self.order(*army, Order::Disband { army: *army }),
             UiAction::March { army, to } => self.order(*army, Order::March { army: *army, to: *to }),
             UiAction::Stance { army, stance } => {
                 let order = match stance {
@@ -267,6 +293,22 @@ impl Session {
         self.orders.insert(army, order);
     }
 
+    /// Calls up men in `province`, if the player holds it and may call a levy there this month.
+    fn levy(&mut self, province: ProvinceIx, men: f64) {
+        let me = self.player();
+        let view = self.view.provinces.get(province.get());
+        let Some((me, levy)) = me.zip(view.filter(|p| p.owner == me).and_then(|p| p.levy)) else {
+            self.notice = Some("No levy can be called up there this month.".into());
+            return;
+        };
+        if !self.levied.insert(province) {
+            return;
+        }
+        self.sim.give(me, Order::Levy { province, men: men.min(levy.men) });
+        let months = levy.months;
+        self.notice = Some(format!("Men are called up; they take the field in {months} month(s)."));
+    }
+
     fn diplomacy(&mut self, order: Order) {
         if let Some(me) = self.player() {
             self.sim.give(me, order);
@@ -305,6 +347,7 @@ impl Session {
         self.answered.clear();
         self.answered_proposals.clear();
         self.orders.clear();
+        self.levied.clear();
         let path = self.autosave_path();
         self.notice = match self.sim.snapshot().save(&path) {
             Ok(()) => {
@@ -339,12 +382,15 @@ impl Session {
 }
 
 /// What a click on the map means: on one of the player's armies it selects it; with an army of
-/// his selected, on an enemy army it raids it and anywhere else it marches there.
+/// his selected, on an enemy army it raids it and anywhere else it marches there; with none, on a
+/// province it shows the province's panel.
 pub fn click_action(session: &Session, province: Option<ProvinceIx>, army: Option<ArmyIx>) -> Option<UiAction> {
     if let Some(a) = army.filter(|a| session.commands(*a)) {
         return Some(UiAction::Select(Some(a)));
     }
-    let selected = session.selected.filter(|a| session.commands(*a))?;
+    let Some(selected) = session.selected.filter(|a| session.commands(*a)) else {
+        return province.filter(|_| army.is_none()).map(|p| UiAction::SelectProvince(Some(p)));
+    };
     let me = session.player()?;
     if let Some(target) = army.and_then(|a| session.view.army(a)).filter(|t| t.owner != me) {
         let at_war = session.view.relation(me, target.owner).is_some_and(|r| r.at_war);
@@ -449,6 +495,40 @@ mod tests {
             "the army moved or is on its way: {marched:?}"
         );
         assert_ne!(s.view, before);
+    }
+
+    #[test]
+    fn a_player_calls_up_a_levy_in_a_province_he_clicks_and_it_takes_the_field() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        let song = s.player().expect("Song is played");
+        // A Song province with no army in it, where a levy may be called up.
+        let p = s.view.provinces.iter().find(|p| p.owner == Some(song) && p.levy.is_some()).expect("a levy ground");
+        let (province, levy) = (p.ix, p.levy.expect("a levy"));
+        let click = click_action(&s, Some(province), None).expect("a click on a province");
+        assert_eq!(click, UiAction::SelectProvince(Some(province)));
+        s.apply(&click);
+        assert_eq!(s.province, Some(province));
+        s.apply(&UiAction::Levy { province, men: levy.men });
+        s.apply(&UiAction::Levy { province, men: levy.men });
+        assert!(s.levied.contains(&province));
+        let answer_all = |s: &mut Session| {
+            for e in s.unanswered() {
+                s.apply(&UiAction::Answer { event: e, option: 0 });
+            }
+        };
+        answer_all(&mut s);
+        assert!(s.apply(&UiAction::EndTurn));
+        assert!(s.levied.is_empty(), "a new month, new calls");
+        assert!(s.view.provinces[province.get()].levy.is_none(), "the province rests after its levy");
+        let levy_army = s.sim().data().levy_army(province);
+        for _ in 1..levy.months {
+            assert!(s.view.army(levy_army).is_none(), "still mustering");
+            answer_all(&mut s);
+            s.apply(&UiAction::EndTurn);
+        }
+        let raised = s.view.army(levy_army).map(|a| (a.owner, a.location));
+        assert_eq!(raised, Some((song, province)), "the levy takes the field where it was called, once only");
     }
 
     #[test]

@@ -40,7 +40,7 @@ pub use state::{
     CheckStatus, Chronicle, Entry, FallCause, GameOver, Order, Outcome, PendingOrders, Players, Proposal, Stance,
 };
 pub use view::{
-    ArmyView, CheckView, FactionView, GameView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,
+    ArmyView, CheckView, FactionView, GameView, LevyView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,
     SiegeView, TreatyView,
 };
 

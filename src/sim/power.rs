@@ -5,9 +5,9 @@
 //! average) are in [`super::units`].
 use super::data::StaticData;
 use super::ids::{CharacterIx, FactionIx, ProvinceIx};
-use super::state::{Army, CharacterTraits, Defences, Spirit, Troops};
+use super::state::{Army, CharacterTraits, Defences, Levies, Spirit, Troops};
 use super::units::{AVERAGE_SKILL, PER_THOUSAND, PERCENT};
-use crate::scenario::Rules;
+use crate::scenario::{Date, Rules};
 
 /// The command skill a commander (or a leaderless army: `leaderless_skill`) brings, with his
 /// traits as they stand.
@@ -292,6 +292,27 @@ mod tests {
         assert!(raid_chance(data, characters, general, None) > raid_chance(data, characters, None, general));
         assert_eq!(raid_chance(data, characters, None, None), data.rules().raid_success);
     }
+}
+
+/// What the mobilisation rules read of a province where a levy may be called up.
+#[derive(Clone, Copy, Debug)]
+pub struct LevySite {
+    pub province: ProvinceIx,
+    pub owner: Option<FactionIx>,
+    pub besieged: bool,
+    /// The owner and place of the province's levy army, if it is in the field.
+    pub levy_army: Option<(FactionIx, ProvinceIx)>,
+}
+
+/// Whether `faction` may call up a levy at `site` in month `now`: it raises levies, owns the
+/// province, no enemy besieges it, it has rested since its last levy and none musters there
+/// ([`Levies::may_call`]), and its levy army is not in the field elsewhere or another's.
+pub fn may_levy(data: &StaticData, levies: &Levies, now: Date, faction: FactionIx, site: &LevySite) -> bool {
+    data.levy_kind(faction).is_some()
+        && site.owner == Some(faction)
+        && !site.besieged
+        && levies.may_call(site.province, now)
+        && site.levy_army.is_none_or(|at| at == (faction, site.province))
 }
 
 /// The most men a faction with `silver` and `grain` may call up in a province of `population`

@@ -27,6 +27,8 @@ pub enum TurnSystems {
     Supply,
     Morale,
     Economy,
+    /// Levies due take the field, ready for next month's orders.
+    Muster,
     /// Victory conditions and the historical record.
     Victory,
     /// The month's messages become chronicle entries.
@@ -62,11 +64,10 @@ pub enum EffectSystems {
     Events,
 }
 
-/// Within [`TurnSystems::Orders`]: the levies due take the field, orders are given by players and
-/// the AI, then applied: armies' and envoys' orders, then levies and disbandings.
+/// Within [`TurnSystems::Orders`]: orders are given by players and the AI, then applied: armies'
+/// and envoys' orders, then levies and disbandings.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum OrderSystems {
-    Muster,
     Players,
     Ai,
     Apply,
@@ -127,6 +128,7 @@ pub(super) fn plugin(app: &mut App) {
             T::Supply,
             T::Morale,
             T::Economy,
+            T::Muster,
             T::Victory,
             T::Chronicle,
             T::End,
@@ -156,9 +158,7 @@ pub(super) fn plugin(app: &mut App) {
     app.configure_sets(Turn, T::Effects.run_if(on_message::<ApplyEffect>));
     app.configure_sets(
         Turn,
-        (OrderSystems::Muster, OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply, OrderSystems::Levies)
-            .chain()
-            .in_set(T::Orders),
+        (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply, OrderSystems::Levies).chain().in_set(T::Orders),
     );
     app.configure_sets(Turn, (DiplomacySystems::Envoys, DiplomacySystems::Cessions).chain().in_set(T::Diplomacy));
     app.configure_sets(Turn, (BattleSystems::Fight, BattleSystems::Prisoners).chain().in_set(T::Battles));

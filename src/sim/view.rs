@@ -6,11 +6,13 @@ use serde::Serialize;
 use super::compiled::TreatyTerms;
 use super::data::StaticData;
 use super::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
-use super::power::{Search, SupplyMap, supply_range, supply_steps};
+use super::power::{LevySite, Search, SupplyMap, levy_limit, may_levy, supply_range, supply_steps};
 use super::readout::Reading;
 use super::state::{
-    Calendar, CheckStatus, EventState, GameOver, HistoryRecord, Names, Proposals, Relations, Sieges, Stance, Treaties,
+    Calendar, CheckStatus, EventState, GameOver, HistoryRecord, Levies, Names, Proposals, Relations, Sieges, Stance,
+    Treaties,
 };
+use super::units::per_thousand;
 use crate::scenario::Date;
 
 /// Everything a player can see of the campaign at the start of a month.
@@ -67,6 +69,17 @@ pub struct ProvinceView {
     pub garrison: f64,
     pub grain: f64,
     pub siege: Option<SiegeView>,
+    /// The largest levy its owner may call up in it this month, if any.
+    pub levy: Option<LevyView>,
+}
+
+/// A levy a faction may call up: the most men, what they cost, and the months to muster.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct LevyView {
+    pub men: f64,
+    pub silver: f64,
+    pub grain: f64,
+    pub months: u32,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
@@ -158,7 +171,11 @@ impl GameView {
         let read = Reading::of(world);
         let calendar = world.resource::<Calendar>();
         let names = world.resource::<Names>();
-        let provinces = provinces(&read, names, world.resource::<Sieges>());
+        let mut provinces = provinces(&read, names, world.resource::<Sieges>());
+        let levies = world.resource::<Levies>();
+        for p in &mut provinces {
+            p.levy = levy(&read, levies, calendar.date, p);
+        }
         let armies = armies(&read);
         let factions = factions(&read, names, &provinces, &armies);
         Self {
@@ -191,6 +208,25 @@ impl GameView {
     }
 }
 
+/// The largest levy `p`'s owner may call up in it now, by the mobilisation rules.
+fn levy(read: &Reading, levies: &Levies, now: Date, p: &ProvinceView) -> Option<LevyView> {
+    let (data, owner) = (read.data, p.owner?);
+    let levy_army = read.army(data.levy_army(p.ix)).map(|a| (a.army.owner, a.army.location));
+    let site = LevySite { province: p.ix, owner: p.owner, besieged: p.siege.is_some(), levy_army };
+    if !may_levy(data, levies, now, owner, &site) {
+        return None;
+    }
+    let rules = data.rules();
+    let treasury = read.faction(owner).treasury;
+    let men = levy_limit(rules, p.population, treasury.silver, treasury.grain);
+    (men >= rules.remnant_men.max(1.0)).then(|| LevyView {
+        men,
+        silver: per_thousand(men, rules.levy_silver),
+        grain: per_thousand(men, rules.levy_grain),
+        months: rules.levy_months.round().max(1.0) as u32,
+    })
+}
+
 /// Every province, in order, with its siege.
 fn provinces(read: &Reading, names: &Names, sieges: &Sieges) -> Vec<ProvinceView> {
     read.entities
@@ -214,6 +250,7 @@ fn provinces(read: &Reading, names: &Names, sieges: &Sieges) -> Vec<ProvinceView
                     breach: s.breach,
                     starving: s.starving,
                 }),
+                levy: None,
             }
         })
         .collect()

@@ -10,8 +10,8 @@ use bevy_ecs::system::SystemParam;
 use crate::sim::compiled::Command;
 use crate::sim::data::Static;
 use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
-use crate::sim::power::levy_limit;
-use crate::sim::schedule::{EffectSystems, OrderSystems, Turn};
+use crate::sim::power::{LevySite, levy_limit, may_levy};
+use crate::sim::schedule::{EffectSystems, OrderSystems, Turn, TurnSystems};
 use crate::sim::state::{
     ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Defences, Entities, Levies, Levy, Names, Order,
     OrderGiven, Owner, Plan, Populace, Sieges, Spirit, Treasury, Troops,
@@ -19,7 +19,7 @@ use crate::sim::state::{
 use crate::sim::units::{PERCENT, per_thousand, points};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, muster.in_set(OrderSystems::Muster));
+    app.add_systems(Turn, muster.in_set(TurnSystems::Muster));
     app.add_systems(Turn, levy_by_order.in_set(OrderSystems::Levies));
     app.add_systems(Turn, levy_by_event.in_set(EffectSystems::Mobilisation));
 }
@@ -119,18 +119,13 @@ impl Recruiting<'_, '_> {
     fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64) -> Option<f64> {
         let rules = self.data.rules();
         let now = self.calendar.date;
-        if self.data.levy_kind(faction).is_none()
-            || self.sieges.besieged(province)
-            || !self.levies.may_call(province, now)
-            || self.levy_army_away(faction, province)
-        {
-            return None;
-        }
+        let (levy_army, besieged) = (self.levy_army_at(province), self.sieges.besieged(province));
         let (owner, mut populace, _) = self.provinces.get_mut(self.entities.province(province)).ok()?;
-        let mut treasury = self.treasuries.get_mut(self.entities.faction(faction)).ok()?;
-        if owner.0 != Some(faction) {
+        let site = LevySite { province, owner: owner.0, besieged, levy_army };
+        if !may_levy(&self.data, &self.levies, now, faction, &site) {
             return None;
         }
+        let mut treasury = self.treasuries.get_mut(self.entities.faction(faction)).ok()?;
         let men = asked.floor().min(levy_limit(rules, populace.population, treasury.silver, treasury.grain));
         if men < rules.remnant_men.max(1.0) {
             return None;
@@ -158,10 +153,10 @@ impl Recruiting<'_, '_> {
         });
     }
 
-    /// Whether the province's levy army is in the field elsewhere, or someone else's.
-    fn levy_army_away(&self, faction: FactionIx, province: ProvinceIx) -> bool {
-        let Some(e) = self.entities.army(self.data.levy_army(province)) else { return false };
-        self.armies.get(e).is_ok_and(|(a, ..)| a.location != province || a.owner != faction)
+    /// Where the province's levy army stands, if it is in the field.
+    fn levy_army_at(&self, province: ProvinceIx) -> Option<(FactionIx, ProvinceIx)> {
+        let e = self.entities.army(self.data.levy_army(province))?;
+        self.armies.get(e).ok().map(|(a, ..)| (a.owner, a.location))
     }
 
     /// `faction` sends `army` home: it leaves the map, and its men go back to the people of the
@@ -184,7 +179,8 @@ impl Recruiting<'_, '_> {
     }
 }
 
-/// Each levy's muster moves on a month; those due take the field in their province, in the order
+/// At the end of each month each levy's muster moves on a month; those due take the field in their
+/// province, ready for the next month's orders, in the order
 /// they were called: as its levy army, or joining it there, or joining the garrison if the levy
 /// army is away. A levy whose province its faction lost, or an enemy besieges, disperses.
 /// The chronicle gives one line to each faction's levies of the month.
@@ -282,12 +278,11 @@ mod tests {
         game.step();
         assert_eq!(province::<Populace>(&game, "a").population, 100000.0 - 3000.0, "the men leave their homes");
         assert_eq!(faction::<Treasury>(&game, "red").silver, silver - 3.0 * 3.0, "three thousand men at 3 each");
-        // Called up in March, it takes the field as May begins.
+        // Called up in March, it takes the field at the end of May, ready for June.
         for month in 1..months {
-            game.step();
             assert!(army::<Troops>(&game, "a_levy").is_none(), "not yet in the field after {month} months");
+            game.step();
         }
-        game.step();
         assert_eq!(army::<Troops>(&game, "a_levy").map(Troops::total), Some(3000.0), "{:?}", chronicle(&game));
         assert!(game.world().resource::<Levies>().mustering.is_empty());
         assert!(chronicle(&game).iter().any(|l| l.contains("Red calls up 3000 men at A.")));

@@ -12,7 +12,7 @@ use bevy_ecs::prelude::*;
 
 use super::{Month, Picture, Sight};
 use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
-use crate::sim::power::{field_power, levy_limit};
+use crate::sim::power::{LevySite, field_power, levy_limit, may_levy};
 use crate::sim::state::{Army, Order, OrderGiven, Spirit, Troops};
 use crate::sim::units::{PER_THOUSAND, PERCENT, per_thousand};
 
@@ -71,27 +71,21 @@ pub(super) fn call_up(
     }
 }
 
-/// The people of province `q`, if `faction` may call up a levy there: it owns it, no enemy
-/// besieges it or stands in it, it may be called on (see [`Levies::may_call`](crate::sim::state::Levies::may_call)), and its levy army
-/// is not away.
+/// The people of province `q`, if `faction` may call up a levy there ([`may_levy`]) and no enemy
+/// army stands in it.
 fn levy_ground(p: &Picture, month: &Month, sight: &Sight, faction: FactionIx, q: ProvinceIx) -> Option<f64> {
-    let i = q.get();
-    if month.owners[i] != Some(faction)
-        || p.sieges.besieged(q)
-        || sight.enemy_power[i] > 0.0
-        || !p.levies.may_call(q, p.calendar.date)
-        || levy_army_away(p, faction, q)
-    {
+    let levy_army = p.entities.army(p.data.levy_army(q)).and_then(|e| p.armies.get(e).ok());
+    let site = LevySite {
+        province: q,
+        owner: month.owners[q.get()],
+        besieged: p.sieges.besieged(q),
+        levy_army: levy_army.map(|(a, ..)| (a.owner, a.location)),
+    };
+    if sight.enemy_power[q.get()] > 0.0 || !may_levy(&p.data, &p.levies, p.calendar.date, faction, &site) {
         return None;
     }
     let (_, _, populace, _) = p.cities.get(p.entities.province(q)).ok()?;
     Some(populace.population)
-}
-
-/// Whether province `q`'s levy army is in the field elsewhere, or another faction's.
-fn levy_army_away(p: &Picture, faction: FactionIx, q: ProvinceIx) -> bool {
-    let Some(e) = p.entities.army(p.data.levy_army(q)) else { return false };
-    p.armies.get(e).is_ok_and(|(a, ..)| a.location != q || a.owner != faction)
 }
 
 /// The field power of one man of a fresh levy of `faction`: leaderless, at `levy_morale`.
