@@ -83,7 +83,8 @@ fn drag_and_click(
         Projection::Orthographic(o) => o.scale,
         _ => 1.0,
     };
-    if buttons.just_pressed(MouseButton::Left) {
+    // A press on a panel or a dialog is theirs, even if it closes the dialog before the release.
+    if buttons.just_pressed(MouseButton::Left) && cursor.0.is_some() {
         *drag = Drag { start: Some(screen), last: screen, dragging: false };
     }
     if let Some(start) = drag.start {
