@@ -119,6 +119,11 @@ impl Recruiting<'_, '_> {
     fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64) -> Option<f64> {
         let rules = self.data.rules();
         let now = self.calendar.date;
+        // An order from an edited save may name a province the scenario does not have, or no
+        // number of men.
+        if province.get() >= self.entities.provinces.len() || !asked.is_finite() {
+            return None;
+        }
         let (levy_army, besieged) = (self.levy_army_at(province), self.sieges.besieged(province));
         let (owner, mut populace, _) = self.provinces.get_mut(self.entities.province(province)).ok()?;
         let site = LevySite { province, owner: owner.0, besieged, levy_army };
@@ -316,6 +321,9 @@ mod tests {
         game.give(red, Order::Levy { province: b, men: 3000.0 });
         game.give(blue, Order::Levy { province: b, men: 3000.0 });
         game.give(red, Order::Levy { province: a, men: 10.0 });
+        // What an edited save might hold.
+        game.give(red, Order::Levy { province: crate::sim::ids::ProvinceIx::new(99), men: 3000.0 });
+        game.give(red, Order::Levy { province: a, men: f64::NAN });
         game.step();
         assert!(
             game.world().resource::<Levies>().mustering.is_empty(),
