@@ -130,20 +130,19 @@ impl Staff {
         refill(&mut self.threat, n, 0.0);
         refill(&mut self.near, n, 0.0);
         refill(&mut self.first_enemy, n, f64::INFINITY);
-        for x in &month.forces {
-            if !sight.enemies[x.army.owner.get()] {
-                continue;
-            }
-            let reach = rules.ai_horizon_days.max(rules.ai_reach_days);
-            for &(days, t) in routes.within(x.army.location, reach) {
+        // The enemy's power where it stands (armies standing together count as one), in
+        // province order.
+        let reach = rules.ai_horizon_days.max(rules.ai_reach_days);
+        for (at, &power) in sight.enemy_power.iter().enumerate().filter(|(_, p)| **p > 0.0) {
+            for &(days, t) in routes.within(ProvinceIx::new(at), reach) {
                 let t = t.get();
                 if days <= rules.ai_horizon_days {
-                    self.threat[t] += x.power;
+                    self.threat[t] += power;
                     self.first_enemy[t] = self.first_enemy[t].min(days);
                 }
                 // The nearer, the surer: an army a month away may well be going elsewhere.
                 if days < rules.ai_reach_days {
-                    self.near[t] += x.power * (1.0 - days / rules.ai_reach_days);
+                    self.near[t] += power * (1.0 - days / rules.ai_reach_days);
                 }
             }
         }
@@ -160,6 +159,10 @@ impl Staff {
             }
             let force = &month.forces[f];
             let here = force.army.location.get();
+            // No enemy near: nothing to fall back from.
+            if self.near[here] <= 0.0 {
+                continue;
+            }
             let own: f64 = self
                 .mine
                 .iter()
