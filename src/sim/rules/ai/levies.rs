@@ -74,6 +74,10 @@ pub(super) fn call_up(
 /// The people of province `q`, if `faction` may call up a levy there ([`may_levy`]) and no enemy
 /// army stands in it.
 fn levy_ground(p: &Picture, month: &Month, sight: &Sight, faction: FactionIx, q: ProvinceIx) -> Option<f64> {
+    // The cheap tests first: most provinces near a threatened city are not the faction's to call on.
+    if month.owners[q.get()] != Some(faction) || sight.enemy_power[q.get()] > 0.0 {
+        return None;
+    }
     let levy_army = p.entities.army(p.data.levy_army(q)).and_then(|e| p.armies.get(e).ok());
     let site = LevySite {
         province: q,
@@ -81,7 +85,7 @@ fn levy_ground(p: &Picture, month: &Month, sight: &Sight, faction: FactionIx, q:
         besieged: p.sieges.besieged(q),
         levy_army: levy_army.map(|(a, ..)| (a.owner, a.location)),
     };
-    if sight.enemy_power[q.get()] > 0.0 || !may_levy(&p.data, &p.levies, p.calendar.date, faction, &site) {
+    if !may_levy(&p.data, &p.levies, p.calendar.date, faction, &site) {
         return None;
     }
     let (_, _, populace, _) = p.cities.get(p.entities.province(q)).ok()?;
