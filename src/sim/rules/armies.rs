@@ -133,9 +133,8 @@ fn break_up_remnants(
         }
     });
     remnants.sort_unstable_by_key(|(ix, _)| *ix);
-    for &(ix, e) in remnants.iter() {
-        commands.entity(e).despawn();
-        entities.armies[ix.get()] = None;
+    for &(ix, _) in remnants.iter() {
+        entities.remove_army(&mut commands, ix);
         chronicle.write(|| format!("The last men of {} scatter.", data.army_name(ix)));
     }
 }
@@ -163,12 +162,7 @@ fn apply_effects(
                     format!("{} {takes} the field at {}.", spawn.name, names.province(spawn.location))
                 });
             }
-            Command::DisbandArmy(ix) => {
-                if let Some(e) = entities.army(*ix) {
-                    commands.entity(e).despawn();
-                    entities.armies[ix.get()] = None;
-                }
-            }
+            Command::DisbandArmy(ix) => entities.remove_army(&mut commands, *ix),
             Command::Reinforce { army, troops } => {
                 if let Some(Ok((_, mut men, _))) = entities.army(*army).map(|e| armies.get_mut(e)) {
                     for &(kind, n) in troops.iter() {

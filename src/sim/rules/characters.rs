@@ -239,11 +239,7 @@ fn succeed(fates: &mut Fates, dead: CharacterIx) {
     let Fates { entities, people, rulers, .. } = fates;
     let rules_faction = |f: &FactionIx| rulers.get(entities.faction(*f)).is_ok_and(|r| r.0 == Some(dead));
     let Some(faction) = entities.faction_ixs().find(rules_faction) else { return };
-    let mut heirs: Vec<CharacterIx> = people
-        .iter()
-        .filter(|p| p.is_active() && p.faction == Some(faction) && p.roles.contains(&Role::Heir))
-        .map(|p| p.ix)
-        .collect();
+    let mut heirs: Vec<CharacterIx> = people.iter().filter(|p| p.is_heir_of(faction)).map(|p| p.ix).collect();
     heirs.sort_unstable();
     let Some(&heir) = heirs.first() else { return };
     if let Ok(mut p) = people.get_mut(entities.character(heir)) {

@@ -6,7 +6,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
-use crate::scenario::{Date, Role};
+use crate::scenario::Date;
 use crate::sim::collect::refill;
 use crate::sim::compiled::{Command, TreatyTerms};
 use crate::sim::data::{Static, StaticData};
@@ -15,9 +15,9 @@ use crate::sim::judgement::{PeaceOffer, judge_peace, strengths};
 use crate::sim::power::weighted_men;
 use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, FirstTransfers, InPlay, Names,
-    Order, OrderGiven, Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred,
-    Relations, Ruler, Sieges, Status, Treasury, Treaties, TreatyState, Troops, WarGoals,
+    ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Names, Order, OrderGiven,
+    Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred, Relations, Ruler,
+    Sieges, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals,
 };
 
 pub(super) fn plugin(app: &mut App) {
@@ -108,9 +108,7 @@ fn apply_effects(
 struct Remains<'w, 's> {
     commands: Commands<'w, 's>,
     entities: ResMut<'w, Entities>,
-    calendar: Res<'w, Calendar>,
-    first: ResMut<'w, FirstTransfers>,
-    transfers: MessageWriter<'w, ProvinceTransferred>,
+    transfers: Transfers<'w>,
     provinces: Query<'w, 's, (&'static ProvinceIx, &'static mut Owner)>,
     armies: Query<'w, 's, (Entity, &'static Army, &'static Troops)>,
     people: Query<'w, 's, &'static mut Person>,
@@ -186,7 +184,7 @@ fn headless(data: &StaticData, remains: &Remains, f: FactionIx) -> Option<Fall> 
     }
     let ruler = remains.rulers.get(remains.entities.faction(f)).ok()?.0;
     let status = ruler.and_then(|c| remains.people.get(remains.entities.character(c)).ok()).map(|p| p.status);
-    let heir = remains.people.iter().any(|p| p.is_active() && p.faction == Some(f) && p.roles.contains(&Role::Heir));
+    let heir = remains.people.iter().any(|p| p.is_heir_of(f));
     match status {
         Some(Status::Active) => None,
         _ if heir => None,
@@ -204,25 +202,18 @@ fn pass_on(data: &StaticData, relations: &Relations, remains: &mut Remains, f: F
     let heir = FactionIx::all(nf)
         .filter(|e| *e != f && relations.at_war(f, *e))
         .max_by(|a, b| strength[a.get()].total_cmp(&strength[b.get()]).then(b.cmp(a)));
-    let date = remains.calendar.date;
     for (p, mut owner) in remains.provinces.iter_mut() {
         if owner.0 != Some(f) {
             continue;
         }
         owner.0 = heir;
         if let Some(to) = heir {
-            if let Some(slot) = remains.first.0.get_mut(p.get()) {
-                slot.get_or_insert(date);
-            }
             remains.transfers.write(ProvinceTransferred { province: *p, from: Some(f), to });
         }
     }
-    let mut disbanded: Vec<(ArmyIx, Entity)> =
-        remains.armies.iter().filter(|(_, a, _)| a.owner == f).map(|(e, a, _)| (a.ix, e)).collect();
-    disbanded.sort_unstable_by_key(|(ix, _)| *ix);
-    for (ix, e) in disbanded {
-        remains.commands.entity(e).despawn();
-        remains.entities.armies[ix.get()] = None;
+    let disbanded: Vec<ArmyIx> = remains.armies.iter().filter(|(_, a, _)| a.owner == f).map(|(_, a, _)| a.ix).collect();
+    for ix in disbanded {
+        remains.entities.remove_army(&mut remains.commands, ix);
     }
     for mut person in remains.people.iter_mut().filter(|p| p.is_active() && p.faction == Some(f)) {
         person.status = Status::Exiled;

@@ -10,8 +10,8 @@ use crate::sim::data::{Static, StaticData};
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::schedule::{DiplomacySystems, EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Calendar, Capital, CessionAgreed, ChronicleWriter, CityFell, Entities, FirstTransfers, MilitiaRaised,
-    Names, Owner, Populace, ProvinceTransferred,
+    ApplyEffect, Capital, CessionAgreed, ChronicleWriter, CityFell, Entities, MilitiaRaised, Names, Owner, Populace,
+    ProvinceTransferred, Transfers,
 };
 use crate::sim::units::points;
 
@@ -20,23 +20,6 @@ pub(super) fn plugin(app: &mut App) {
     // These react to the month's messages, and most months bring none.
     app.add_systems(Turn, apply_cessions.in_set(DiplomacySystems::Cessions).run_if(on_message::<CessionAgreed>));
     app.add_systems(Turn, take_fallen_cities.in_set(SiegeSystems::Surrender).run_if(on_message::<CityFell>));
-}
-
-/// Tells the other domains a province changed hands, and records the month of its first change.
-#[derive(bevy_ecs::system::SystemParam)]
-struct Transfers<'w> {
-    messages: MessageWriter<'w, ProvinceTransferred>,
-    first: ResMut<'w, FirstTransfers>,
-    calendar: Res<'w, Calendar>,
-}
-
-impl Transfers<'_> {
-    fn write(&mut self, transfer: ProvinceTransferred) {
-        if let Some(slot) = self.first.0.get_mut(transfer.province.get()) {
-            slot.get_or_insert(self.calendar.date);
-        }
-        self.messages.write(transfer);
-    }
 }
 
 /// What a cession writes: the transfer, or the militia of a province that refuses, and the

@@ -178,8 +178,7 @@ impl Recruiting<'_, '_> {
         {
             populace.population += men;
         }
-        self.commands.entity(e).despawn();
-        self.entities.armies[army.get()] = None;
+        self.entities.remove_army(&mut self.commands, army);
         Some(men)
     }
 }

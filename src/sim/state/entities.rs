@@ -30,6 +30,14 @@ impl Entities {
         self.armies.get(a.get()).copied().flatten()
     }
 
+    /// Takes army `a` off the map, if it is in the field: its entity is despawned and its slot
+    /// freed for an event or a levy to fill again.
+    pub fn remove_army(&mut self, commands: &mut Commands, a: ArmyIx) {
+        if let Some(e) = self.armies.get_mut(a.get()).and_then(Option::take) {
+            commands.entity(e).despawn();
+        }
+    }
+
     /// Every faction's index, in order.
     pub fn faction_ixs(&self) -> impl Iterator<Item = FactionIx> {
         FactionIx::all(self.factions.len())

@@ -6,6 +6,9 @@ use crate::scenario::{Date, Rules};
 use crate::sim::ids::FactionIx;
 use crate::sim::units::PERCENT;
 
+use super::messages::ProvinceTransferred;
+use super::records::Calendar;
+
 /// Marks a province entity (its index is its [`ProvinceIx`](crate::sim::ProvinceIx) component).
 #[derive(Component, Clone, Copy, Debug)]
 pub struct Province;
@@ -49,6 +52,24 @@ pub struct Defences {
 /// The month each province first changed hands in this game, if it has.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FirstTransfers(pub Vec<Option<Date>>);
+
+/// Tells the other domains a province changed hands, and records the month of its first change:
+/// every rule that hands a province over writes through this.
+#[derive(bevy_ecs::system::SystemParam)]
+pub struct Transfers<'w> {
+    messages: MessageWriter<'w, ProvinceTransferred>,
+    first: ResMut<'w, FirstTransfers>,
+    calendar: Res<'w, Calendar>,
+}
+
+impl Transfers<'_> {
+    pub fn write(&mut self, transfer: ProvinceTransferred) {
+        if let Some(slot) = self.first.0.get_mut(transfer.province.get()) {
+            slot.get_or_insert(self.calendar.date);
+        }
+        self.messages.write(transfer);
+    }
+}
 
 /// Grain already foraged from each province, which recovers month by month.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]

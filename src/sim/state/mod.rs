@@ -23,7 +23,7 @@ pub use diplomacy::{PendingProposal, Proposals, Relations, Treaties, TreatyState
 pub use entities::Entities;
 pub use events::{ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players};
 pub use faction::{Capital, InPlay, Payroll, Ruler, Standing, Treasury};
-pub use land::{Defences, FirstTransfers, Foraged, Owner, Populace, Province};
+pub use land::{Defences, FirstTransfers, Foraged, Owner, Populace, Province, Transfers};
 pub use messages::{
     ApplyEffect, BattleFought, CessionAgreed, ChoiceMade, CityFell, CommanderCaptured, MilitiaRaised, OrderGiven,
     PeaceSigned, ProvinceTransferred,

@@ -118,13 +118,13 @@ impl Levies {
     }
 
     /// Men mustering in `province`, if a levy is.
-    pub fn mustering(&self, province: ProvinceIx) -> Option<&Levy> {
+    pub fn mustering_at(&self, province: ProvinceIx) -> Option<&Levy> {
         self.mustering.iter().find(|l| l.province == province)
     }
 
     /// Whether `province` may be called on in month `now`: no levy musters there and it has rested.
     pub fn may_call(&self, province: ProvinceIx, now: Date) -> bool {
-        self.mustering(province).is_none() && !self.resting.iter().any(|(p, until)| *p == province && now < *until)
+        self.mustering_at(province).is_none() && !self.resting.iter().any(|(p, until)| *p == province && now < *until)
     }
 
     /// `province` is called on in month `now`, and rests until `until`.

@@ -35,6 +35,11 @@ impl Person {
         self.status == Status::Active
     }
 
+    /// Whether he is an heir in play who serves faction `f`.
+    pub fn is_heir_of(&self, f: FactionIx) -> bool {
+        self.is_active() && self.faction == Some(f) && self.roles.contains(&Role::Heir)
+    }
+
     /// Whether he counsels his faction's court: an active minister or ruler.
     pub fn counsels(&self) -> bool {
         self.is_active() && (self.roles.contains(&Role::Minister) || self.roles.contains(&Role::Ruler))

@@ -159,10 +159,6 @@ impl Staff {
             }
             let force = &month.forces[f];
             let here = force.army.location.get();
-            // No enemy near: nothing to fall back from.
-            if self.near[here] <= 0.0 {
-                continue;
-            }
             let own: f64 = self
                 .mine
                 .iter()
