@@ -235,8 +235,11 @@ impl Staff {
             if p.sieges.besieged(province) {
                 // Only a relief that can win: armies fed in one by one are beaten one by one.
                 let besiegers = sight.enemy_power[t] * rules.ai_attack_ratio;
-                if !self.gather(p, month, province, f64::INFINITY, |power| power * aggression >= besiegers, false) {
-                    let short = besiegers / aggression - self.gathered_at(month, province);
+                let (held, found) =
+                    self.gather(p, month, province, f64::INFINITY, |power| power * aggression >= besiegers, false);
+                if !held {
+                    // The free armies too few to go count towards the relief the levies complete.
+                    let short = besiegers / aggression - self.gathered_at(month, province) - found;
                     self.shortfalls.push((province, short));
                 }
             } else {
@@ -246,12 +249,28 @@ impl Staff {
                 let before_the_enemy = self.first_enemy[t];
                 let covered = self.gathered_at(month, province);
                 if covered < need
-                    && !self.gather(p, month, province, before_the_enemy, |power| covered + power >= need, true)
+                    && !self.gather(p, month, province, before_the_enemy, |power| covered + power >= need, true).0
                 {
-                    self.shortfalls.push((province, need - self.gathered_at(month, province)));
+                    // Free armies that cannot arrive before the enemy still come sooner than a levy.
+                    let coming = self.free_within(p, month, province, rules.ai_horizon_days);
+                    let short = need - self.gathered_at(month, province) - coming;
+                    if short > 0.0 {
+                        self.shortfalls.push((province, short));
+                    }
                 }
             }
         }
+    }
+
+    /// Power of the free armies within `days` of `t`.
+    fn free_within(&self, p: &Picture, month: &Month, t: ProvinceIx, days: f64) -> f64 {
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        self.mine
+            .iter()
+            .zip(&self.task)
+            .filter(|(f, task)| **task == Task::Free && routes.days(month.forces[**f].army.location, t) <= days)
+            .map(|(f, _)| month.forces[*f].power)
+            .sum()
     }
 
     /// Power the armies with a task to be at `t` bring there.
@@ -268,7 +287,8 @@ impl Staff {
     }
 
     /// Sends the nearest free armies within `within` days to `to` until `enough` holds of their
-    /// power; with `partial`, sends them even if it never does. Returns whether it held.
+    /// power; with `partial`, sends them even if it never does. Returns whether it held, and the
+    /// power of the armies it found (sent or not).
     fn gather(
         &mut self,
         p: &Picture,
@@ -277,7 +297,7 @@ impl Staff {
         within: f64,
         enough: impl Fn(f64) -> bool,
         partial: bool,
-    ) -> bool {
+    ) -> (bool, f64) {
         self.candidates.clear();
         self.add_nearest_free(p, month, to, |_, days| days <= within);
         let mut power = 0.0;
@@ -296,7 +316,7 @@ impl Staff {
                 self.task[i] = Task::Go(to);
             }
         }
-        held
+        (held, power)
     }
 
     /// Adds to `candidates` the free armies that `may_go` to `to` (given each army and its days of
