@@ -366,7 +366,11 @@ rules! {
     /// Least power the planner brings against a city, as a share of the besiegers its garrison would sally against (its men over `sally_ratio`).
     ai_siege_share: 1.5, 0.0, 100.0, added;
     /// How much a city's garrison times its walls, over the power the planner brings, lowers its appeal: worth / (1 + this × hold / power).
-    ai_walls_weight: 2.5, 0.0, 100.0, added;
+    ai_walls_weight: 2.0, 0.0, 100.0, added;
+    /// How much more a city its armies already besiege is worth to the planner: a siege given up loses the months already spent on it.
+    ai_siege_commitment: 1.5, 1.0, 100.0, added;
+    /// Worth, as a share of a group's objective, under which the planner leaves the cities on the group's road to it: another group opens another line.
+    ai_road_share: 0.25, 0.0, 1.0, added;
     /// Months of a levy's pay the planner keeps in its treasury beyond the cost of calling it up: it calls up no more men than it can pay this long.
     ai_levy_reserve_months: 12.0, 0.0, 1200.0, added;
     /// Most provinces the planner calls on in a month: it calls up fewer, larger levies.

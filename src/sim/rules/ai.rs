@@ -120,6 +120,12 @@ impl ProvinceSets {
         self.bits[faction.get() * self.words + province / 64] |= 1 << (province % 64);
     }
 
+    /// Whether `province` is in `faction`'s set.
+    fn contains(&self, faction: FactionIx, province: ProvinceIx) -> bool {
+        let t = province.get();
+        self.word(faction.get(), t / 64) >> (t % 64) & 1 == 1
+    }
+
     /// Word `w` of `faction`'s set.
     fn word(&self, faction: usize, w: usize) -> u64 {
         self.bits[faction * self.words + w]

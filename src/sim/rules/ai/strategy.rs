@@ -18,9 +18,11 @@
 //! 6. **Offence**: for each enemy or claimed city, the nearest free armies that together beat the
 //!    enemy power near it by `ai_attack_ratio`, and bring at least `ai_siege_share` of the
 //!    besiegers its garrison would sally against; the best worth for its walls, supply and the
-//!    group's march goes first. The nearer armies of a group wait for the farthest
-//!    (`ai_gather_days`), so that they arrive together; in winter no army starts a march longer
-//!    than `ai_winter_days`.
+//!    group's march goes first (a city its armies already besiege counts `ai_siege_commitment`
+//!    times). The nearer armies of a group wait for the farthest (`ai_gather_days`), so that they
+//!    arrive together; in winter no army starts a march longer than `ai_winter_days`. One group
+//!    to a road: the cities on a group's road worth less than `ai_road_share` of its objective
+//!    are left to it, so the next group opens another line.
 //! 7. The armies left over join the nearest group, or go home.
 //! 8. **Levies**: where the defence falls short, it calls up levies (see [`levies`]); at peace, or
 //!    unable to pay its armies, it sends them home.
@@ -84,6 +86,8 @@ pub(super) struct Staff {
     candidates: Vec<(f64, usize)>,
     /// The month's offensive prospects (see [`Staff::survey`]).
     prospects: Vec<Prospect>,
+    /// Each province's prospect, if it is one.
+    prospect_at: Vec<Option<usize>>,
     /// The offensive objectives given out this month, with the days of their farthest army.
     objectives: Vec<(ProvinceIx, f64)>,
     /// Threatened or besieged cities the free armies cannot defend, with the power they lack, the
@@ -341,8 +345,8 @@ impl Staff {
         self.survey(p, month, sight, faction);
         let rules = p.data.rules();
         loop {
-            // The best prospect the free armies can take: (score, prospect, armies, days).
-            let mut best: Option<(f64, usize, usize, f64)> = None;
+            // The best prospect the free armies can take: (score, prospect, armies, days, power).
+            let mut best: Option<(f64, usize, usize, f64, f64)> = None;
             for (k, prospect) in self.prospects.iter().enumerate() {
                 if prospect.given {
                     continue;
@@ -350,12 +354,14 @@ impl Staff {
                 let Some((power, days, size)) = self.group_for(month, prospect) else { continue };
                 // Walls and garrison against the group's power: the months a siege will take.
                 let walls = 1.0 + rules.ai_walls_weight * prospect.hold / power.max(1.0);
-                let score = prospect.worth / walls / (1.0 + days / rules.ai_distance_days);
+                let committed =
+                    if month.besieging.contains(faction, prospect.province) { rules.ai_siege_commitment } else { 1.0 };
+                let score = committed * prospect.worth / walls / (1.0 + days / rules.ai_distance_days);
                 if best.is_none_or(|(s, ..)| score > s) {
-                    best = Some((score, k, size, days));
+                    best = Some((score, k, size, days, power));
                 }
             }
-            let Some((_, k, size, days)) = best else { break };
+            let Some((_, k, size, days, power)) = best else { break };
             let to = self.prospects[k].province;
             self.prospects[k].given = true;
             let mut taken = 0;
@@ -373,8 +379,28 @@ impl Staff {
                 let early = arrive + rules.ai_gather_days < days;
                 let safe = month.owners[here.get()] == Some(faction) && self.near[here.get()] <= 0.0;
                 self.task[i] = if early && safe { Task::Stay } else { Task::Go(to) };
+                self.leave_road_to_group(p, here, k, power);
             }
             self.objectives.push((to, days));
+        }
+    }
+
+    /// One group to a road: the prospects on the road from `from` to the objective `prospect`
+    /// that a group of `power` could take and that are worth less than `ai_road_share` of the
+    /// objective are left to it (it meets the enemy armies there, and can take the cities after
+    /// its objective), so that a second group opens another line rather than crowd this one.
+    fn leave_road_to_group(&mut self, p: &Picture, from: ProvinceIx, prospect: usize, power: f64) {
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        let rules = p.data.rules();
+        let (to, worth) = (self.prospects[prospect].province, self.prospects[prospect].worth);
+        let mut at = from;
+        while let Some(next) = routes.next_step(at, to).filter(|next| *next != to) {
+            let lesser =
+                |k: &usize| self.prospects[*k].need <= power && self.prospects[*k].worth <= worth * rules.ai_road_share;
+            if let Some(k) = self.prospect_at[next.get()].filter(lesser) {
+                self.prospects[k].given = true;
+            }
+            at = next;
         }
     }
 
@@ -389,6 +415,7 @@ impl Staff {
         let names_armies = sight.plans.iter().any(|i| war_plans[*i].army.is_some());
         self.prospects.clear();
         self.candidates.clear();
+        refill(&mut self.prospect_at, month.owners.len(), None);
         // No group can bring more than every free army together: a target needing more is out of
         // reach this month, and its armies are not worth sorting.
         let free: f64 = self
@@ -430,6 +457,7 @@ impl Staff {
             let supplied = if in_supply_range(p, month, faction, to) { 1.0 } else { rules.ai_unsupplied_worth };
             // What a peace cedes to the faction is its own by right.
             let promised = if month.claimants[t] == Some(faction) { rules.ai_promised_worth } else { 1.0 };
+            self.prospect_at[t] = Some(self.prospects.len());
             self.prospects.push(Prospect {
                 province: to,
                 need,
@@ -699,6 +727,80 @@ mod tests {
         s.provinces[1].walls = 0;
         s.provinces[0].garrison = 60_000;
         assert_ne!(red_after_a_month(s), "a");
+    }
+}
+
+#[cfg(test)]
+mod offence_tests {
+    use crate::scenario::Scenario;
+    use crate::sim::state::{Army, Order, Siege, Sieges};
+    use crate::sim::testing::{army, scenario, sim_with_humans};
+
+    /// Red's two armies of 30,000 at its capital `a`; Blue's cities `b` (worth 11) and its capital
+    /// `c` beyond it on the same road, worth `capital_wealth` + 2 three times over.
+    fn two_armies(capital_wealth: i64) -> Scenario {
+        let mut s = scenario(
+            r#"Army(id: "red_1", name: "Red 1", owner: "red", location: "a", troops: {"infantry": 30000}),
+               Army(id: "red_2", name: "Red 2", owner: "red", location: "a", troops: {"infantry": 30000})"#,
+            "",
+        );
+        s.provinces[1].wealth = 9;
+        s.provinces[2].wealth = capital_wealth;
+        s
+    }
+
+    /// Where each Red army stands after a month, Blue played by nobody.
+    fn red_after_a_month(s: Scenario, prepare: impl FnOnce(&mut crate::sim::Sim)) -> Vec<String> {
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        prepare(&mut game);
+        game.step();
+        ["red_1", "red_2"]
+            .iter()
+            .map(|id| {
+                let at = army::<Army>(&game, id).expect("in the field").location;
+                game.data().province_id(at).to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_siege_under_way_draws_the_free_army() {
+        // `red_1` besieges `b`; `red_2` may join it or march on the capital `c`, worth 18.
+        let with_commitment = |commitment: f64| {
+            let mut s = two_armies(4);
+            s.rules.ai_siege_commitment = commitment;
+            s.armies[0].location = "b".into();
+            red_after_a_month(s, |game| {
+                let (red, b) = (game.data().faction("red"), game.data().province("b"));
+                let since = game.data().scenario.start;
+                game.world_mut().resource_mut::<Sieges>().0[b.get()] =
+                    Some(Siege { besieger: red, since, months: 1, breach: 0.0, starving: 0 });
+                let red_1 = game.data().army("red_1");
+                game.give(red, Order::Besiege { army: red_1, assault: false });
+            })
+        };
+        assert_eq!(with_commitment(1.5), ["b", "b"], "the siege under way is worth finishing");
+        assert_eq!(with_commitment(1.0), ["b", "c"], "a new one looks better, counting nothing spent");
+    }
+
+    #[test]
+    fn a_second_group_opens_another_line() {
+        // A rich capital `c` behind `b`, and `d`, a city like `b` off that road.
+        let with_road_share = |share: f64| {
+            let mut s = two_armies(100);
+            let mut d = s.provinces[1].clone();
+            (d.id, d.name, d.position, d.wealth) = ("d".into(), "D".into(), (100.0, 31.0), 8);
+            s.provinces.push(d);
+            let mut road = s.connections[0].clone();
+            road.to = "d".into();
+            s.connections.push(road);
+            s.rules.ai_road_share = share;
+            let mut at = red_after_a_month(s, |_| {});
+            at.sort();
+            at
+        };
+        assert_eq!(with_road_share(0.25), ["c", "d"], "`b` is left to the army marching past it");
+        assert_eq!(with_road_share(0.0), ["b", "c"], "without the rule both crowd one road");
     }
 }
 
