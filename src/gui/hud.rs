@@ -447,7 +447,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
         ui.separator();
         ui.strong("Send envoys");
         ui.horizontal(|ui| {
-            ui.label(format!("Indemnity offered with peace (thousand {})", s.currency));
+            ui.label(format!("Indemnity offered or demanded with peace (thousand {})", s.currency));
             ui.add(egui::DragValue::new(&mut windows.indemnity).range(0.0..=100_000.0).speed(100.0));
             ui.label("Truce months");
             ui.add(egui::DragValue::new(&mut windows.truce_months).range(1..=60));
@@ -461,6 +461,12 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
                         out.push(propose(
                             other.ix,
                             Proposal::Peace { indemnity: windows.indemnity, ceded: Vec::new() },
+                        ));
+                    }
+                    if ui.button("Demand peace").clicked() {
+                        out.push(propose(
+                            other.ix,
+                            Proposal::Demand { indemnity: windows.indemnity, ceded: Vec::new() },
                         ));
                     }
                     if ui.button("Ask for a truce").clicked() {

@@ -1,10 +1,12 @@
-//! How an AI court judges the balance of power and a proposal of peace: shared by the diplomacy
-//! rules, which answer proposals made to AI factions, and the AI, which decides when to sue.
+//! How an AI court judges the balance of power, a proposal of peace and a demand for it: shared
+//! by the diplomacy rules, which answer proposals made to AI factions, and the AI, which decides
+//! when to sue and when to demand.
 use super::collect::gather;
 use super::data::StaticData;
 use super::ids::{FactionIx, ProvinceIx};
 use super::power::weighted_men;
 use super::state::{Army, Names, Relations, Troops};
+use crate::scenario::Rules;
 
 /// Each faction's men under arms, weighted by their kind's field power, added up in army order.
 pub fn strengths<'a>(
@@ -112,6 +114,85 @@ pub fn judge_peace(
     Verdict::Accept
 }
 
+/// What a court reads of its own side of a war to judge whether it is losing it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Plight {
+    /// Its capital is under siege.
+    pub capital_besieged: bool,
+    pub legitimacy: f64,
+}
+
+/// Whether `me` counts itself losing its war with `enemy`: its capital besieged, its legitimacy
+/// under `ai_losing_legitimacy`, or its men under arms fewer than `ai_losing_strength` of the
+/// enemy's (see [`strengths`]).
+pub fn losing(rules: &Rules, plight: Plight, strength: &[f64], me: FactionIx, enemy: FactionIx) -> bool {
+    plight.capital_besieged
+        || plight.legitimacy < rules.ai_losing_legitimacy
+        || strength[me.get()] < rules.ai_losing_strength * strength[enemy.get()].max(1.0)
+}
+
+/// The indemnities a court losing a war weighs, least first: `ai_peace_indemnity` of its
+/// `silver`, twice that, and so on for `ai_peace_steps` steps, never more than all of it.
+pub fn indemnities(rules: &Rules, silver: f64) -> impl Iterator<Item = f64> {
+    // The parameter's range starts at 1 and is small, so the conversion keeps it whole.
+    let steps = (rules.ai_peace_steps as u32).max(1);
+    let share = rules.ai_peace_indemnity;
+    (1..=steps).map(move |k| (silver * (share * f64::from(k)).min(1.0)).floor())
+}
+
+/// An AI's answer to a demand for peace (the demander paid, and given cities).
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum DemandVerdict {
+    /// Losing, it pays rather than lose more.
+    Accept,
+    /// It does not count itself losing.
+    NotLosing,
+    /// More silver than it has.
+    TooMuch,
+    /// A city the demander does not besiege, or that is not the judge's to give.
+    NotBesieged(ProvinceIx),
+}
+
+impl DemandVerdict {
+    /// Whether the demand is accepted.
+    pub fn accepts(self) -> bool {
+        matches!(self, DemandVerdict::Accept)
+    }
+
+    /// The verdict of `judge` on a demand in a sentence for the chronicle.
+    pub fn reason(self, names: &Names, judge: FactionIx) -> String {
+        let j = names.faction_agrees(judge);
+        let (who, it) = (names.faction(judge), j.it());
+        let why = match self {
+            DemandVerdict::Accept => {
+                return format!("{who} {}, losing the war, rather than lose more", j.verb("yields", "yield"));
+            }
+            DemandVerdict::NotLosing => format!("{it} {} not lost the war", j.verb("has", "have")),
+            DemandVerdict::TooMuch => format!("{it} {} not so much silver", j.verb("has", "have")),
+            DemandVerdict::NotBesieged(city) => {
+                format!("{it} {} {} still", j.verb("holds", "hold"), names.province(city))
+            }
+        };
+        format!("{who} {}: {why}", j.verb("refuses", "refuse"))
+    }
+}
+
+/// An AI's judgement of a demand for peace: losing its war (see [`losing`]), it pays what silver
+/// it has, and gives up the cities the demander has under siege; `unbesieged` is the first city
+/// asked for that is not.
+pub fn judge_demand(losing: bool, silver: f64, indemnity: f64, unbesieged: Option<ProvinceIx>) -> DemandVerdict {
+    if !losing {
+        return DemandVerdict::NotLosing;
+    }
+    if let Some(city) = unbesieged {
+        return DemandVerdict::NotBesieged(city);
+    }
+    if indemnity > silver {
+        return DemandVerdict::TooMuch;
+    }
+    DemandVerdict::Accept
+}
+
 /// A strength ratio from which the chronicle stops giving the figure.
 const RATIO_PAST_WORDS: f64 = 10.0;
 
@@ -126,6 +207,30 @@ pub fn describe_advantage(balance: f64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::{DemandVerdict, Plight, judge_demand, losing};
+    use crate::scenario::Rules;
+    use crate::sim::ids::{FactionIx, ProvinceIx};
+
+    #[test]
+    fn a_court_is_losing_with_its_capital_besieged_its_legitimacy_gone_or_its_armies_few() {
+        let rules = Rules::default();
+        let (me, enemy) = (FactionIx(0), FactionIx(1));
+        let calm = Plight { capital_besieged: false, legitimacy: 50.0 };
+        assert!(!losing(&rules, calm, &[50.0, 100.0], me, enemy), "half the enemy's strength is not defeat");
+        assert!(losing(&rules, calm, &[30.0, 100.0], me, enemy));
+        assert!(losing(&rules, Plight { capital_besieged: true, ..calm }, &[100.0, 100.0], me, enemy));
+        assert!(losing(&rules, Plight { legitimacy: 20.0, ..calm }, &[100.0, 100.0], me, enemy));
+    }
+
+    #[test]
+    fn a_losing_court_yields_what_it_has_and_the_cities_under_siege() {
+        assert_eq!(judge_demand(true, 1000.0, 1000.0, None), DemandVerdict::Accept);
+        assert_eq!(judge_demand(false, 1000.0, 10.0, None), DemandVerdict::NotLosing);
+        assert_eq!(judge_demand(true, 1000.0, 1001.0, None), DemandVerdict::TooMuch);
+        let free = ProvinceIx::new(3);
+        assert_eq!(judge_demand(true, 1000.0, 10.0, Some(free)), DemandVerdict::NotBesieged(free));
+    }
+
     #[test]
     fn an_overwhelming_advantage_is_told_in_words_not_a_huge_ratio() {
         assert_eq!(super::describe_advantage(3.04), "3.0 times as strong");

@@ -11,12 +11,13 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
+use crate::scenario::Rules;
 use crate::sim::collect::refill;
 use crate::sim::compiled::TreatyTerms;
 use crate::sim::conditions::View;
 use crate::sim::data::Planner;
 use crate::sim::ids::{FactionIx, ProvinceIx};
-use crate::sim::judgement::{PeaceOffer, judge_peace};
+use crate::sim::judgement::{PeaceOffer, Plight, indemnities, judge_demand, judge_peace, losing};
 use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
 use crate::sim::schedule::{OrderSystems, Turn};
 use crate::sim::state::{
@@ -44,7 +45,7 @@ fn plan(
     plan_armies(&picture, &picture.view, &mut goals, &mut orders, &mut scratch);
     let Scratch { month, court, .. } = &mut *scratch;
     month.strengths(picture.entities.factions.len(), &mut court.strength);
-    plan_diplomacy(&picture, &goals, court, &mut rng, &mut orders);
+    plan_diplomacy(&picture, &goals, &month.plans, court, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
@@ -540,10 +541,12 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
     if attack > rules.ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }
 }
 
-/// Peace when losing badly; war on a weak, rich neighbour once no other war is left.
+/// Peace when losing badly, or on terms when winning; war on a weak, rich neighbour once no
+/// other war is left.
 fn plan_diplomacy(
     p: &Picture,
     goals: &WarGoals,
+    plans: &[usize],
     court: &mut Court,
     rng: &mut SimRng,
     orders: &mut MessageWriter<OrderGiven>,
@@ -558,6 +561,7 @@ fn plan_diplomacy(
         court.enemies.extend(FactionIx::all(nf).filter(|b| *b != me && p.relations.at_war(me, *b)));
         if p.calendar.turn.is_multiple_of(whole_count(p.data.rules().ai_peace_months)) {
             sue_for_peace(p, goals, court, me, orders);
+            demand_peace(p, goals, plans, court, me, orders);
         }
         if court.enemies.is_empty() {
             consider_betrayal(p, court, me, rng, orders);
@@ -575,40 +579,103 @@ impl Court {
     }
 }
 
-/// Losing a war (its capital besieged, its legitimacy low, or far weaker than the enemy), a
-/// faction sues each enemy for peace, unless the enemy holds one of its war goals. It offers the
-/// least of `ai_peace_steps` indemnities (`ai_peace_indemnity` of its silver, twice that, and so
-/// on, up to all of it) that it judges the enemy would take, judging as the enemy will from what it
-/// can see (strengths, treasuries, trust, its own capital); if none would do, it sends none.
+/// How `faction`'s war looks from its own side: its capital besieged, its legitimacy.
+fn plight(p: &Picture, faction: FactionIx) -> Plight {
+    let court = p.entities.factions[faction.get()];
+    Plight {
+        capital_besieged: p.factions.get(court).ok().and_then(|(_, c)| c.0).is_some_and(|c| p.sieges.besieged(c)),
+        legitimacy: p.view.factions.get(court).map_or(MIDDLE, |(_, s, ..)| s.legitimacy),
+    }
+}
+
+/// The owner of `province`.
+fn owner_of(p: &Picture, province: ProvinceIx) -> Option<FactionIx> {
+    p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0)
+}
+
+/// Losing a war (see [`losing`]), a faction sues each enemy for peace, unless the enemy holds
+/// one of its war goals. It offers the least of the [`indemnities`] that it judges the enemy
+/// would take, judging as the enemy will from what it can see (strengths, treasuries, trust, its
+/// own capital); if none would do, it sends none.
 fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, orders: &mut MessageWriter<OrderGiven>) {
     let rules = p.data.rules();
-    let a = me.get();
-    let owner = |province: ProvinceIx| p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0);
-    let capital_besieged =
-        p.factions.get(p.entities.factions[a]).ok().and_then(|(_, c)| c.0).is_some_and(|c| p.sieges.besieged(c));
-    let legitimacy = p.view.factions.get(p.entities.factions[a]).map_or(MIDDLE, |(_, s, ..)| s.legitimacy);
+    let mine = plight(p, me);
     for &enemy in &court.enemies {
-        let losing = capital_besieged
-            || legitimacy < rules.ai_losing_legitimacy
-            || court.strength[a] < rules.ai_losing_strength * court.strength[enemy.get()].max(1.0);
         // A faction does not give up a war goal the enemy still holds.
-        let goal_held = goals.unmet(me, |province| owner(province) == Some(enemy)).is_some();
-        if !losing || goal_held {
+        let goal_held = goals.unmet(me, |province| owner_of(p, province) == Some(enemy)).is_some();
+        if !losing(rules, mine, &court.strength, me, enemy) || goal_held {
             continue;
         }
-        let steps = whole_count(rules.ai_peace_steps);
-        let offer = (1..=steps)
-            .map(|k| (court.wealth[a] * (rules.ai_peace_indemnity * k as f64).min(1.0)).floor())
-            .find(|indemnity| {
-                let offer = PeaceOffer { indemnity: *indemnity, ceded: 0, capital_besieged, unmet_goal: None };
-                let treasury = court.wealth[enemy.get()];
-                judge_peace(&p.data, &p.relations, enemy, me, &court.strength, treasury, offer).accepts()
-            });
+        let offer = indemnities(rules, court.wealth[me.get()]).find(|indemnity| {
+            let offer = PeaceOffer {
+                indemnity: *indemnity,
+                ceded: 0,
+                capital_besieged: mine.capital_besieged,
+                unmet_goal: None,
+            };
+            let treasury = court.wealth[enemy.get()];
+            judge_peace(&p.data, &p.relations, enemy, me, &court.strength, treasury, offer).accepts()
+        });
         if let Some(indemnity) = offer {
             let proposal = Proposal::Peace { indemnity, ceded: Vec::new() };
             orders.write(OrderGiven { faction: me, order: Order::Propose { to: enemy, proposal } });
         }
     }
+}
+
+/// Winning a war, a faction demands peace of an enemy that counts itself losing (judged, as the
+/// enemy will, from what the demander sees): silver in proportion to its advantage
+/// ([`demanded`]) and the cities it has under siege, if the demander would take
+/// those terms itself ([`judge_peace`], as if the enemy offered them: not while it is so much the
+/// stronger that it means to take more, nor while the enemy's capital is under siege). Never
+/// while the enemy holds one of its war goals or a main objective of its war plans in force
+/// (`plans`).
+fn demand_peace(
+    p: &Picture,
+    goals: &WarGoals,
+    plans: &[usize],
+    court: &Court,
+    me: FactionIx,
+    orders: &mut MessageWriter<OrderGiven>,
+) {
+    let rules = p.data.rules();
+    let war_plans = &p.data.program.war_plans;
+    for &enemy in &court.enemies {
+        let held_by_enemy = |province: ProvinceIx| owner_of(p, province) == Some(enemy);
+        let aims_unmet = goals.unmet(me, held_by_enemy).is_some()
+            || plans
+                .iter()
+                .map(|i| &war_plans[*i])
+                .any(|plan| plan.faction == me && plan.weight >= rules.ai_main_objective && held_by_enemy(plan.target));
+        let theirs = plight(p, enemy);
+        if aims_unmet || !losing(rules, theirs, &court.strength, enemy, me) {
+            continue;
+        }
+        let ceded: Vec<ProvinceIx> = (p.sieges.0.iter().enumerate())
+            .filter(|(t, siege)| siege.is_some_and(|s| s.besieger == me) && held_by_enemy(ProvinceIx::new(*t)))
+            .map(|(t, _)| ProvinceIx::new(t))
+            .collect();
+        let silver = court.wealth[enemy.get()];
+        let Some(indemnity) = demanded(rules, silver, &court.strength, me, enemy) else { continue };
+        let offer =
+            PeaceOffer { indemnity, ceded: ceded.len(), capital_besieged: theirs.capital_besieged, unmet_goal: None };
+        let worth_it = judge_peace(&p.data, &p.relations, me, enemy, &court.strength, court.wealth[me.get()], offer);
+        if worth_it.accepts() && judge_demand(true, silver, indemnity, None).accepts() {
+            let proposal = Proposal::Demand { indemnity, ceded };
+            orders.write(OrderGiven { faction: me, order: Order::Propose { to: enemy, proposal } });
+        }
+    }
+}
+
+/// What `me` demands of a losing `enemy` with `silver`: of the enemy's [`indemnities`], the share
+/// of the way to the largest that `me`'s strength over the enemy's is of `ai_peace_balance`.
+fn demanded(rules: &Rules, silver: f64, strength: &[f64], me: FactionIx, enemy: FactionIx) -> Option<f64> {
+    let steps: Vec<f64> = indemnities(rules, silver).collect();
+    let balance = strength[me.get()] / strength[enemy.get()].max(1.0);
+    let share = (balance / rules.ai_peace_balance).clamp(0.0, 1.0);
+    // The steps are few (`ai_peace_steps`), so the count converts exactly.
+    let step = ((steps.len() as f64 * share).ceil() as usize).max(1);
+    steps.get(step - 1).copied()
 }
 
 /// With no war left, a weak, rich neighbour it distrusts tempts a faction (the first, in faction
@@ -753,6 +820,70 @@ mod tests {
         // Fifteen times as strong, Blue wants more than the first offers of 3,000 and 6,000 are
         // worth to it (its treasury is 1,000): Red offers 9,000, the third step.
         assert_eq!(suits(&game), vec![9000.0]);
+    }
+
+    /// Red, with `red` infantry, at war with Blue, with 10,000 infantry, `blue_silver` and
+    /// `blue_legitimacy`; `humans` give no orders.
+    fn winning_war(red: i64, blue_silver: i64, blue_legitimacy: i64, humans: &[&str]) -> crate::sim::Sim {
+        let mut s = scenario(
+            &format!(
+                r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {{"infantry": {red}}}),
+                   Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "c", troops: {{"infantry": 10000}})"#
+            ),
+            "",
+        );
+        s.relations[0].trust = 50;
+        s.factions[1].treasury = blue_silver;
+        s.factions[1].legitimacy = blue_legitimacy;
+        crate::sim::testing::sim_with_humans(s, 3, humans)
+    }
+
+    /// The peace Red and Blue signed: who pays whom, and how much in all.
+    fn peace(game: &crate::sim::Sim) -> Option<(String, String, f64)> {
+        let months = game.data().rules().indemnity_months;
+        game.world().resource::<Treaties>().all().find_map(|t| match t.terms {
+            crate::sim::compiled::TreatyTerms::Peace { payer: Some(payer), payee, instalment, .. } => {
+                let (payer, payee) = (game.data().faction_id(payer), game.data().faction_id(payee));
+                Some((payer.to_string(), payee.to_string(), (instalment * months).round()))
+            }
+            _ => None,
+        })
+    }
+
+    #[test]
+    fn a_winning_faction_demands_peace_in_proportion_to_its_advantage() {
+        // Three and a half times Blue's strength, Red asks for the last of Blue's indemnity steps
+        // (nine tenths of its 10,000); Blue, losing, pays rather than fight on.
+        let mut game = winning_war(35_000, 10_000, 50, &[]);
+        game.step();
+        let said = chronicle(&game).join("\n");
+        assert!(said.contains("Red demands peace of Blue for 9000"), "{said}");
+        assert!(said.contains("Blue yields"), "{said}");
+        assert_eq!(peace(&game), Some(("blue".into(), "red".into(), 9000.0)));
+    }
+
+    #[test]
+    fn a_demand_waits_for_a_player_and_binds_him_as_payer() {
+        // Blue, its legitimacy gone, counts itself losing; Red, one and a half times as strong
+        // (0.6 of `ai_peace_balance`), asks for the second of three steps: 6,000 of Blue's 10,000.
+        let mut game = winning_war(15_000, 10_000, 20, &["blue"]);
+        game.step();
+        let waiting = &game.world().resource::<crate::sim::state::Proposals>().0;
+        let demand = waiting.iter().position(|p| matches!(p.proposal, crate::sim::state::Proposal::Demand { .. }));
+        let Some(index) = demand else { panic!("no demand waits for Blue: {waiting:?}") };
+        let blue = game.data().faction("blue");
+        game.give(blue, crate::sim::Order::AnswerProposal { proposal: index, accept: true });
+        game.step();
+        assert_eq!(peace(&game), Some(("blue".into(), "red".into(), 6000.0)));
+    }
+
+    #[test]
+    fn a_faction_winning_by_far_demands_nothing_of_a_poor_enemy() {
+        // Fifteen times as strong, Red means to take more than Blue's 1,000 taels are worth.
+        let mut game = winning_war(150_000, 1_000, 50, &[]);
+        game.step();
+        assert!(!chronicle(&game).iter().any(|l| l.contains("demands")), "{:?}", chronicle(&game));
+        assert_eq!(peace(&game), None);
     }
 
     #[test]

@@ -11,13 +11,13 @@ use crate::sim::collect::refill;
 use crate::sim::compiled::{Command, TreatyTerms};
 use crate::sim::data::{Static, StaticData};
 use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
-use crate::sim::judgement::{PeaceOffer, judge_peace, strengths};
+use crate::sim::judgement::{PeaceOffer, Plight, judge_demand, judge_peace, losing, strengths};
 use crate::sim::power::weighted_men;
 use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Names, Order, OrderGiven,
     Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred, Relations, Ruler,
-    Sieges, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals,
+    Sieges, Standing, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals,
 };
 
 pub(super) fn plugin(app: &mut App) {
@@ -267,6 +267,7 @@ struct Envoys<'w, 's> {
 #[derive(SystemParam)]
 struct Judging<'w, 's> {
     treasuries: Query<'w, 's, &'static Treasury>,
+    standings: Query<'w, 's, &'static Standing>,
     capitals: Query<'w, 's, &'static Capital>,
     sieges: Res<'w, Sieges>,
     goals: Res<'w, WarGoals>,
@@ -386,6 +387,12 @@ fn propose(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: FactionIx,
             }
             judge_peace_proposal(envoys, judging, me, to, *indemnity, ceded)
         }
+        Proposal::Demand { indemnity, ceded } => {
+            if !envoys.relations.at_war(me, to) {
+                return;
+            }
+            judge_demand_proposal(envoys, judging, me, to, *indemnity, ceded)
+        }
         Proposal::Truce { months } => judge_truce(envoys, judging, me, to, *months),
         Proposal::Alliance { against } => judge_alliance(envoys, me, to, *against),
     };
@@ -404,7 +411,7 @@ fn judge_peace_proposal(
     ceded: &[ProvinceIx],
 ) -> bool {
     let Envoys { data, names, entities, relations, chronicle, .. } = envoys;
-    let Judging { treasuries, capitals, sieges, goals, owners, armies } = judging;
+    let Judging { treasuries, capitals, sieges, goals, owners, armies, .. } = judging;
     let strength = strengths(data, entities.factions.len(), armies.iter());
     let treasury = treasuries.get(entities.faction(to)).map_or(0.0, |t| t.silver);
     let capital = capitals.get(entities.faction(me)).ok().and_then(|c| c.0);
@@ -424,6 +431,46 @@ fn judge_peace_proposal(
             data.money(indemnity),
             if ceded.is_empty() { String::new() } else { format!(" and {} provinces", ceded.len()) },
             verdict.reason(names, to, me)
+        )
+    });
+    verdict.accepts()
+}
+
+/// An AI's answer to a demand for peace, told in the chronicle: losing, it pays what it would
+/// have offered and gives up the cities under the demander's siege.
+fn judge_demand_proposal(
+    envoys: &mut Envoys,
+    judging: &Judging,
+    me: FactionIx,
+    to: FactionIx,
+    indemnity: f64,
+    ceded: &[ProvinceIx],
+) -> bool {
+    let Envoys { data, names, entities, chronicle, .. } = envoys;
+    let Judging { treasuries, standings, capitals, sieges, owners, armies, .. } = judging;
+    let rules = data.rules();
+    let strength = strengths(data, entities.factions.len(), armies.iter());
+    let court = entities.faction(to);
+    let plight = Plight {
+        capital_besieged: capitals.get(court).ok().and_then(|c| c.0).is_some_and(|c| sieges.besieged(c)),
+        legitimacy: standings.get(court).map_or(0.0, |s| s.legitimacy),
+    };
+    let silver = treasuries.get(court).map_or(0.0, |t| t.silver);
+    let besieged_by_me = |p: ProvinceIx| {
+        owners.get(entities.province(p)).ok().and_then(|o| o.0) == Some(to)
+            && sieges.0[p.get()].is_some_and(|s| s.besieger == me)
+    };
+    let unbesieged = ceded.iter().copied().find(|p| !besieged_by_me(*p));
+    let verdict = judge_demand(losing(rules, plight, &strength, to, me), silver, indemnity, unbesieged);
+    let (a, b) = (names.faction(me), names.faction(to));
+    chronicle.write(|| {
+        let cities: Vec<&str> = ceded.iter().map(|p| names.province(*p)).collect();
+        format!(
+            "{a} {} peace of {b} for {}{}. {}.",
+            names.faction_agrees(me).verb("demands", "demand"),
+            data.money(indemnity),
+            if cities.is_empty() { String::new() } else { format!(" and {}", cities.join(", ")) },
+            verdict.reason(names, to)
         )
     });
     verdict.accepts()
@@ -479,7 +526,9 @@ fn answer_proposal(envoys: &mut Envoys, answered: &mut Vec<usize>, me: FactionIx
     let Some(pending) = envoys.proposals.0.get(proposal).filter(|p| p.to == me).cloned() else { return };
     answered.push(proposal);
     let still_valid = match &pending.proposal {
-        Proposal::Peace { .. } | Proposal::Truce { .. } => envoys.relations.at_war(me, pending.from),
+        Proposal::Peace { .. } | Proposal::Demand { .. } | Proposal::Truce { .. } => {
+            envoys.relations.at_war(me, pending.from)
+        }
         Proposal::Alliance { .. } => !envoys.relations.at_war(me, pending.from),
     };
     let accept = accept && still_valid;
@@ -501,19 +550,21 @@ fn sign(envoys: &mut Envoys, from: FactionIx, to: FactionIx, proposal: &Proposal
     // The treaty is named after its parties as they are called when they sign it.
     let (a, b) = (names.faction(from), names.faction(to));
     let (name, terms) = match proposal {
-        Proposal::Peace { indemnity, ceded } => {
+        Proposal::Peace { indemnity, ceded } | Proposal::Demand { indemnity, ceded } => {
+            // An offer is paid by the proposer, a demand by the one it is made to.
+            let (payer, payee) = if matches!(proposal, Proposal::Peace { .. }) { (from, to) } else { (to, from) };
             relations.set_war(from, to, false);
             for p in ceded {
-                cessions.write(CessionAgreed { province: *p, to });
+                cessions.write(CessionAgreed { province: *p, to: payee });
             }
-            signed.write(PeaceSigned { payer: from, ceded: ceded.len() });
+            signed.write(PeaceSigned { payer, ceded: ceded.len() });
             let terms = TreatyTerms::Peace {
-                payer: Some(from),
-                payee: to,
+                payer: Some(payer),
+                payee,
                 indemnity_left: *indemnity,
                 instalment: indemnity / data.rules().indemnity_months,
                 hostages: Vec::new(),
-                ceded: ceded.iter().map(|p| (*p, to)).collect(),
+                ceded: ceded.iter().map(|p| (*p, payee)).collect(),
             };
             (format!("Peace between {a} and {b}"), terms)
         }

@@ -24,6 +24,8 @@ pub enum Stance {
 pub enum Proposal {
     /// Peace, the proposer paying an indemnity and ceding provinces.
     Peace { indemnity: f64, ceded: Vec<ProvinceIx> },
+    /// Peace, the receiver paying the proposer an indemnity and ceding it provinces.
+    Demand { indemnity: f64, ceded: Vec<ProvinceIx> },
     /// A truce for some months.
     Truce { months: u32 },
     /// An alliance against a common enemy.
@@ -39,6 +41,13 @@ impl Proposal {
             }
             Proposal::Peace { indemnity, ceded } => {
                 format!("offer of peace with {} and {} provinces", data.money(*indemnity), ceded.len())
+            }
+            Proposal::Demand { indemnity, ceded } if ceded.is_empty() => {
+                format!("demand for peace with {}", data.money(*indemnity))
+            }
+            Proposal::Demand { indemnity, ceded } => {
+                let cities: Vec<&str> = ceded.iter().map(|p| names.province(*p)).collect();
+                format!("demand for peace with {} and {}", data.money(*indemnity), cities.join(", "))
             }
             Proposal::Truce { months } => format!("request for a truce of {months} months"),
             Proposal::Alliance { against } => {
