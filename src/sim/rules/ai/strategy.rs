@@ -19,7 +19,7 @@
 //!    enemy power near it by `ai_attack_ratio`, and bring at least `ai_siege_share` of the
 //!    besiegers its garrison would sally against; the best worth for its walls, supply and the
 //!    group's march goes first (a city its armies already besiege counts `ai_siege_commitment`
-//!    times). The nearer armies of a group wait for the farthest (`ai_gather_days`), so that they
+//!    times; the faction's aggression makes less of walls). The nearer armies of a group wait for the farthest (`ai_gather_days`), so that they
 //!    arrive together; in winter no army starts a march longer than `ai_winter_days`. One group
 //!    to a road: the cities on a group's road worth less than `ai_road_share` of its objective
 //!    are left to it, so the next group opens another line.
@@ -344,6 +344,8 @@ impl Staff {
         self.objectives.clear();
         self.survey(p, month, sight, faction);
         let rules = p.data.rules();
+        // A bold court makes less of walls, a prudent one more.
+        let boldness = aggression(&p.data, faction);
         loop {
             // The best prospect the free armies can take: (score, prospect, armies, days, power).
             let mut best: Option<(f64, usize, usize, f64, f64)> = None;
@@ -353,7 +355,7 @@ impl Staff {
                 }
                 let Some((power, days, size)) = self.group_for(month, prospect) else { continue };
                 // Walls and garrison against the group's power: the months a siege will take.
-                let walls = 1.0 + rules.ai_walls_weight * prospect.hold / power.max(1.0);
+                let walls = 1.0 + rules.ai_walls_weight * prospect.hold / (power * boldness).max(1.0);
                 let committed =
                     if month.besieging.contains(faction, prospect.province) { rules.ai_siege_commitment } else { 1.0 };
                 let score = committed * prospect.worth / walls / (1.0 + days / rules.ai_distance_days);
@@ -749,17 +751,14 @@ mod offence_tests {
         s
     }
 
-    /// Where each Red army stands after a month, Blue played by nobody.
+    /// Where each Red army in the field stands after a month, Blue played by nobody.
     fn red_after_a_month(s: Scenario, prepare: impl FnOnce(&mut crate::sim::Sim)) -> Vec<String> {
         let mut game = sim_with_humans(s, 1, &["blue"]);
         prepare(&mut game);
         game.step();
-        ["red_1", "red_2"]
-            .iter()
-            .map(|id| {
-                let at = army::<Army>(&game, id).expect("in the field").location;
-                game.data().province_id(at).to_string()
-            })
+        let ids: Vec<String> = game.data().scenario.armies.iter().map(|a| a.id.clone()).collect();
+        ids.iter()
+            .filter_map(|id| army::<Army>(&game, id).map(|a| game.data().province_id(a.location).to_string()))
             .collect()
     }
 
@@ -781,6 +780,28 @@ mod offence_tests {
         };
         assert_eq!(with_commitment(1.5), ["b", "b"], "the siege under way is worth finishing");
         assert_eq!(with_commitment(1.0), ["b", "c"], "a new one looks better, counting nothing spent");
+    }
+
+    #[test]
+    fn a_bold_court_makes_less_of_walls() {
+        // `b`, next door, rich behind high walls; `c`, Blue's capital beyond it, poor and open.
+        let with_aggression = |points: f64| {
+            let mut s = scenario(
+                r#"Army(id: "red_1", name: "Red 1", owner: "red", location: "a", troops: {"infantry": 30000})"#,
+                &format!(r#"traits: [Trait(id: "temper", name: "Temper", modifiers: [Aggression({points})])],"#),
+            );
+            s.factions[0].traits = vec!["temper".into()];
+            (s.provinces[1].wealth, s.provinces[1].walls, s.provinces[1].garrison) = (30, 10, 6000);
+            (s.provinces[2].wealth, s.provinces[2].walls, s.provinces[2].garrison) = (3, 0, 1000);
+            let mut game = sim_with_humans(s, 1, &["blue"]);
+            game.step();
+            // Where it is bound, or stands if it is there.
+            let plan = army::<crate::sim::state::Plan>(&game, "red_1").expect("in the field");
+            let bound = plan.destination.unwrap_or(army::<Army>(&game, "red_1").expect("in the field").location);
+            game.data().province_id(bound).to_string()
+        };
+        assert_eq!(with_aggression(10.0), "b", "a bold court storms the rich walled city");
+        assert_eq!(with_aggression(-5.0), "c", "a prudent one goes for the open capital");
     }
 
     #[test]
