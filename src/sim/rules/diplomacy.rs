@@ -17,7 +17,7 @@ use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn}
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Names, Order, OrderGiven,
     Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred, Relations, Ruler,
-    Sieges, Standing, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals,
+    Sieges, Standing, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals, spoken_list,
 };
 
 pub(super) fn plugin(app: &mut App) {
@@ -464,14 +464,13 @@ fn judge_demand_proposal(
     let verdict = judge_demand(losing(rules, plight, &strength, to, me), silver, indemnity, unbesieged);
     let (a, b) = (names.faction(me), names.faction(to));
     chronicle.write(|| {
-        let cities: Vec<&str> = ceded.iter().map(|p| names.province(*p)).collect();
-        format!(
-            "{a} {} peace of {b} for {}{}. {}.",
-            names.faction_agrees(me).verb("demands", "demand"),
-            data.money(indemnity),
-            if cities.is_empty() { String::new() } else { format!(" and {}", cities.join(", ")) },
-            verdict.reason(names, to)
-        )
+        let mut terms: Vec<String> = ceded.iter().map(|p| names.province(*p).to_string()).collect();
+        if indemnity > 0.0 {
+            terms.insert(0, data.money(indemnity));
+        }
+        let price = if terms.is_empty() { String::new() } else { format!(" for {}", spoken_list(&terms)) };
+        let demands = names.faction_agrees(me).verb("demands", "demand");
+        format!("{a} {demands} peace of {b}{price}. {}.", verdict.reason(names, to))
     });
     verdict.accepts()
 }

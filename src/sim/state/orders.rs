@@ -42,18 +42,31 @@ impl Proposal {
             Proposal::Peace { indemnity, ceded } => {
                 format!("offer of peace with {} and {} provinces", data.money(*indemnity), ceded.len())
             }
-            Proposal::Demand { indemnity, ceded } if ceded.is_empty() => {
-                format!("demand for peace with {}", data.money(*indemnity))
-            }
             Proposal::Demand { indemnity, ceded } => {
-                let cities: Vec<&str> = ceded.iter().map(|p| names.province(*p)).collect();
-                format!("demand for peace with {} and {}", data.money(*indemnity), cities.join(", "))
+                let mut terms: Vec<String> = ceded.iter().map(|p| names.province(*p).to_string()).collect();
+                if *indemnity > 0.0 {
+                    terms.insert(0, data.money(*indemnity));
+                }
+                if terms.is_empty() {
+                    "demand for peace".to_string()
+                } else {
+                    format!("demand for peace with {}", spoken_list(&terms))
+                }
             }
             Proposal::Truce { months } => format!("request for a truce of {months} months"),
             Proposal::Alliance { against } => {
                 format!("proposal of an alliance against {}", names.faction(*against))
             }
         }
+    }
+}
+
+/// Items as a sentence lists them: "a", "a and b", "a, b and c".
+pub fn spoken_list(items: &[String]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.clone(),
+        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
     }
 }
 
@@ -141,5 +154,17 @@ impl Levies {
         self.resting.retain(|(p, until)| *p != province && now < *until);
         let at = self.resting.partition_point(|(p, _)| *p < province);
         self.resting.insert(at, (province, until));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn lists_read_as_a_sentence() {
+        let items = |xs: &[&str]| super::spoken_list(&xs.iter().map(|x| x.to_string()).collect::<Vec<_>>());
+        assert_eq!(items(&[]), "");
+        assert_eq!(items(&["Jinan"]), "Jinan");
+        assert_eq!(items(&["silver", "Jinan"]), "silver and Jinan");
+        assert_eq!(items(&["silver", "Jinan", "Daming"]), "silver, Jinan and Daming");
     }
 }
