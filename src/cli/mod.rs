@@ -3,6 +3,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod audit;
 mod bench;
 mod calibrate;
 mod glyphs;
@@ -41,6 +42,9 @@ enum Command {
     Validate(validate::Args),
     /// Play the strategic AI against the classic (easy) one on generated symmetric maps.
     Tournament(tournament::Args),
+    /// List what a scenario's events force by decree (men raised or removed, land ceded, walls
+    /// changed) and how much of it historical campaigns apply.
+    Audit(audit::Args),
 }
 
 /// Exit status for a scenario that failed validation (also clap's status for bad arguments).
@@ -78,5 +82,6 @@ pub fn main() -> ExitCode {
         Command::Whatif(args) => whatif::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Bench(args) => bench::run(&args),
+        Command::Audit(args) => audit::run(&args),
     }
 }

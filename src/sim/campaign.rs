@@ -246,6 +246,11 @@ impl Sim {
         super::view::route(&self.world, army, to)
     }
 
+    /// Every answer given to an event so far, in order: (event index, option index).
+    pub fn answers(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.world.resource::<Choices>().0.iter().map(|c| (c.event, c.option))
+    }
+
     /// The chronicle so far.
     pub fn chronicle(&self) -> &Chronicle {
         self.world.resource::<Chronicle>()

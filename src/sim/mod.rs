@@ -22,7 +22,7 @@ mod setup;
 mod snapshot;
 mod state;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 mod units;
 mod view;
 
