@@ -29,8 +29,8 @@ pub(super) struct Args {
 const EXIT_FORCED: u8 = 1;
 
 /// The kinds in the order the audit prints them.
-const KINDS: [Decree; 6] =
-    [Decree::Raises, Decree::Removes, Decree::Cedes, Decree::Walls, Decree::Levies, Decree::Defects];
+const KINDS: [Decree; 7] =
+    [Decree::Raises, Decree::Removes, Decree::Cedes, Decree::Walls, Decree::Levies, Decree::SendsHome, Decree::Defects];
 
 pub(super) fn run(args: &Args) -> ExitCode {
     if args.runs == 0 {
@@ -89,4 +89,5 @@ fn print_audit(data: &StaticData, report: &Audit, seed: u64) {
     println!("  provinces ceded by decree       {:>10.1}", report.per_campaign(Decree::Cedes));
     println!("  wall levels changed by decree   {:>10.1}", report.per_campaign(Decree::Walls));
     println!("  men called up by Levy effects   {:>10.0}", report.per_campaign(Decree::Levies));
+    println!("  men sent home by their court    {:>10.0}", report.per_campaign(Decree::SendsHome));
 }

@@ -215,6 +215,8 @@ pub enum Effect {
     EndTreaty(String),
     /// A new army takes the field.
     SpawnArmy(Army),
+    /// The army is sent home: its men go back to the people of the province it stands in, if its
+    /// own faction holds it.
     DisbandArmy(String),
     /// Men join an army, by troop kind; negative numbers are losses.
     Reinforce {

@@ -20,6 +20,8 @@ pub enum Decree {
     Walls,
     /// Men called up through the mobilisation rules (`Levy`): allowed, and counted.
     Levies,
+    /// An army its own faction's event disbands: its men go home (allowed, and counted).
+    SendsHome,
     /// A commander goes over with his army: allowed, and counted.
     Defects,
 }
@@ -33,13 +35,14 @@ impl Decree {
             Decree::Cedes => "Land ceded by decree",
             Decree::Walls => "Walls changed by decree",
             Decree::Levies => "Men called up through the mobilisation rules (allowed)",
+            Decree::SendsHome => "Armies sent home by their own court (allowed)",
             Decree::Defects => "Armies that go over with their commander (allowed)",
         }
     }
 
     /// Whether the rules forbid events this kind of effect (see the content issue).
     pub fn forced(self) -> bool {
-        !matches!(self, Decree::Levies | Decree::Defects)
+        !matches!(self, Decree::Levies | Decree::SendsHome | Decree::Defects)
     }
 }
 
@@ -78,12 +81,37 @@ pub fn scripted_effects(scenario: &Scenario) -> Vec<Scripted> {
         for (o, option) in event.options.iter().enumerate() {
             for effect in &option.effects {
                 classify(effect, false, &mut |kind, what, amount, measure, conditional| {
+                    // Disbanding its own army is a court's decision; another's, a decree.
+                    let own = matches!(&measure, Measure::Army(army, share)
+                        if *share >= 1.0 && army_owner(scenario, army) == Some(event.faction.as_str()));
+                    let kind = if kind == Decree::Removes && own { Decree::SendsHome } else { kind };
                     out.push(Scripted { event: e, option: o, kind, what, amount, conditional, measure });
                 });
             }
         }
     }
     out
+}
+
+/// The faction that fields `army` as the scenario writes it: in its armies, or in the first
+/// event that raises it.
+fn army_owner<'a>(scenario: &'a Scenario, army: &str) -> Option<&'a str> {
+    if let Some(a) = scenario.armies.iter().find(|a| a.id == army) {
+        return Some(&a.owner);
+    }
+    let mut owner = None;
+    for option in scenario.events.iter().flat_map(|e| &e.options) {
+        for effect in &option.effects {
+            effect.visit(&mut |inner| {
+                if let Effect::SpawnArmy(a) = inner
+                    && a.id == army
+                {
+                    owner = owner.or(Some(a.owner.as_str()));
+                }
+            });
+        }
+    }
+    owner
 }
 
 /// Sends each scripted part of `effect` (and of the effects nested in it) to `push`.
@@ -248,7 +276,7 @@ mod tests {
     use crate::sim::testing::scenario;
 
     /// Red's council, answered in the first month: history raises an army of 1,500 by decree,
-    /// disbands Red's army of 4,000, breaks 2 levels of B's walls and calls up 3,000 by the rules.
+    /// sends Red's army of 4,000 home, breaks 2 levels of B's walls and calls up 3,000 by the rules.
     const COUNCIL: &str = r#"events: [Event(id: "council", title: "Council", faction: "red", options: [
         Option(id: "decree", name: "Decree", historical: true, effects: [
             SpawnArmy(Army(id: "new_army", name: "New Army", owner: "red", location: "a",
@@ -277,7 +305,7 @@ mod tests {
             kinds,
             [
                 (Decree::Raises, Some(1500.0)),
-                (Decree::Removes, None),
+                (Decree::SendsHome, None),
                 (Decree::Walls, Some(2.0)),
                 (Decree::Levies, Some(3000.0)),
             ]
@@ -290,7 +318,8 @@ mod tests {
         let report = audit(&council(), 3, 1, &|| {});
         assert_eq!(report.taken, [3, 3, 3, 3], "history takes the decree in every run");
         assert_eq!(report.per_campaign(Decree::Raises), 1500.0);
-        assert_eq!(report.per_campaign(Decree::Removes), 4000.0, "the disbanded army's men");
+        assert_eq!(report.per_campaign(Decree::SendsHome), 4000.0, "Red's own army, sent home");
+        assert_eq!(report.per_campaign(Decree::Removes), 0.0);
         assert_eq!(report.per_campaign(Decree::Walls), 2.0);
         assert_eq!(report.per_campaign(Decree::Cedes), 0.0);
         assert!(report.per_campaign(Decree::Cedes).is_sign_positive(), "no -0 to print");

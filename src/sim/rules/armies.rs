@@ -3,6 +3,7 @@
 //! `remnant_men` men left breaks up and leaves the map.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use bevy_ecs::system::SystemParam;
 
 use crate::sim::collect::{gather, refill};
 use crate::sim::compiled::Command;
@@ -10,8 +11,8 @@ use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::schedule::{EffectSystems, MoraleSystems, OrderSystems, Turn, TurnSystems};
 use crate::sim::state::{
-    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Names, Order, OrderGiven, Plan, Relations,
-    Spirit, Stance, Troops,
+    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Names, Order, OrderGiven, Owner, Plan,
+    Populace, Relations, Spirit, Stance, Troops,
 };
 use crate::sim::units::points;
 
@@ -139,15 +140,23 @@ fn break_up_remnants(
     }
 }
 
+/// The armies an effect may change, and the people an army sent home goes back to.
+#[derive(SystemParam)]
+struct Musters<'w, 's> {
+    armies: Query<'w, 's, (&'static mut Army, &'static mut Troops, &'static mut Spirit)>,
+    provinces: Query<'w, 's, (&'static Owner, &'static mut Populace)>,
+}
+
 fn apply_effects(
     mut commands: Commands,
     mut effects: MessageReader<ApplyEffect>,
     data: Static,
     names: Res<Names>,
     mut entities: ResMut<Entities>,
-    mut armies: Query<(&mut Army, &mut Troops, &mut Spirit)>,
+    musters: Musters,
     mut chronicle: ChronicleWriter,
 ) {
+    let Musters { mut armies, mut provinces } = musters;
     for ApplyEffect(command) in effects.read() {
         match command {
             Command::SpawnArmy(spawn) => {
@@ -162,7 +171,16 @@ fn apply_effects(
                     format!("{} {takes} the field at {}.", spawn.name, names.province(spawn.location))
                 });
             }
-            Command::DisbandArmy(ix) => entities.remove_army(&mut commands, *ix),
+            Command::DisbandArmy(ix) => {
+                // Sent home: in its own faction's province, the men go back to its people.
+                if let Some(Ok((a, troops, _))) = entities.army(*ix).map(|e| armies.get(e))
+                    && let Ok((owner, mut populace)) = provinces.get_mut(entities.province(a.location))
+                    && owner.0 == Some(a.owner)
+                {
+                    populace.population += troops.total();
+                }
+                entities.remove_army(&mut commands, *ix);
+            }
             Command::Reinforce { army, troops } => {
                 if let Some(Ok((_, mut men, _))) = entities.army(*army).map(|e| armies.get_mut(e)) {
                     for &(kind, n) in troops.iter() {
