@@ -541,14 +541,10 @@ fn thousands(value: f64) -> String {
     if value < -0.5 { format!("-{out}") } else { out }
 }
 
-/// Silver held in thousands of the scenario's currency, as a player reads it: 90000 taels as
-/// "90.0 million taels", 850 as "850 thousand taels".
+/// Silver held in thousands of the scenario's currency, as a player reads it (the chronicle's
+/// words too).
 fn silver(thousands: f64, currency: &str) -> String {
-    if thousands.abs() >= 999.5 {
-        format!("{:.1} million {currency}", thousands / 1000.0)
-    } else {
-        format!("{thousands:.0} thousand {currency}")
-    }
+    crate::sim::money_in_words(thousands, currency)
 }
 
 /// The name a faction goes by now.

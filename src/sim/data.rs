@@ -310,9 +310,10 @@ impl StaticData {
         &self.ids.army_labels[a.get()]
     }
 
-    /// A sum of money, counted in thousands, in the scenario's currency: "500 thousand taels".
+    /// A sum of money, counted in thousands, in the scenario's currency, as a reader takes it
+    /// in (see [`money_in_words`]).
     pub fn money(&self, thousands: f64) -> String {
-        format!("{thousands:.0} thousand {}", self.scenario.currency)
+        money_in_words(thousands, &self.scenario.currency)
     }
 
     /// The faction that answers event `event`.
@@ -412,6 +413,16 @@ impl Routes {
     /// Days of march from `from` to every province, by province index.
     pub fn days_from(&self, from: ProvinceIx) -> &[f64] {
         &self.days[from.get()]
+    }
+}
+
+/// A sum counted in thousands of `currency` as a reader takes it in: 90,000 as "90.0 million
+/// taels", 850 as "850 thousand taels". The window and the chronicle both write money so.
+pub fn money_in_words(thousands: f64, currency: &str) -> String {
+    if thousands.abs() >= 999.5 {
+        format!("{:.1} million {currency}", thousands / 1000.0)
+    } else {
+        format!("{thousands:.0} thousand {currency}")
     }
 }
 
@@ -538,6 +549,10 @@ mod tests {
         assert_eq!(taels.money(500.0), "500 thousand taels");
         s.currency = "denarii".into();
         let denarii = StaticData::new(&validate_embedded(s, "test").expect("valid"));
-        assert_eq!(denarii.money(1234.4), "1234 thousand denarii");
+        assert_eq!(denarii.money(1234.4), "1.2 million denarii");
+        assert_eq!(super::money_in_words(90_000.0, "taels"), "90.0 million taels");
+        assert_eq!(super::money_in_words(999.7, "taels"), "1.0 million taels");
+        assert_eq!(super::money_in_words(850.2, "taels"), "850 thousand taels");
+        assert_eq!(super::money_in_words(-2_500.0, "taels"), "-2.5 million taels");
     }
 }

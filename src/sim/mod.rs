@@ -30,7 +30,7 @@ use bevy_app::App;
 
 pub use campaign::{Sim, SimOptions};
 pub use compiled::{Command, Program, ProvinceChange, Rising, Spawn, Test, TreatySpec, TreatyTerms, WarPlan};
-pub use data::{Data, Planner, StaticData, Traits};
+pub use data::{Data, Planner, StaticData, Traits, money_in_words};
 pub use ids::{ArmyIx, CharacterIx, ChoiceError, FactionIx, Ids, ProvinceIx};
 pub use power::within_raid_reach;
 pub use report::{Fall, Report, Summary};

@@ -857,7 +857,7 @@ mod tests {
         let mut game = winning_war(35_000, 10_000, 50, &[]);
         game.step();
         let said = chronicle(&game).join("\n");
-        assert!(said.contains("Red demands peace of Blue for 9000"), "{said}");
+        assert!(said.contains("Red demands peace of Blue for 9.0 million taels"), "{said}");
         assert!(said.contains("Blue yields"), "{said}");
         assert_eq!(peace(&game), Some(("blue".into(), "red".into(), 9000.0)));
     }
