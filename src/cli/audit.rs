@@ -72,7 +72,7 @@ fn print_audit(data: &StaticData, report: &Audit, seed: u64) {
             let event = &s.events[e.event];
             let option = &event.options[e.option];
             let taken = 100.0 * report.taken[k] as f64 / report.runs as f64;
-            let amount = e.amount.map_or_else(|| "its army".to_string(), |a| format!("{a:.0}"));
+            let amount = e.amount().map_or_else(|| "its army".to_string(), |a| format!("{a:.0}"));
             let when = if e.conditional { " (if its condition holds)" } else { "" };
             println!(
                 "  {:<44} {:<40} {:>9}  taken in {taken:>5.1}% of runs{when}",

@@ -54,20 +54,28 @@ pub struct Scripted {
     pub kind: Decree,
     /// The effect in a few words ("SpawnArmy shaanxi_relief").
     pub what: String,
-    /// Men, provinces or wall levels it moves as written; `None` when that depends on the state
-    /// (the men of the army it disbands).
-    pub amount: Option<f64>,
     /// Inside an `If`: it applies only when its condition holds (or fails).
     pub conditional: bool,
-    /// Whose men it moves when `amount` depends on the state.
+    /// What it moves, as written or as the state will have it.
     measure: Measure,
 }
 
-/// Whose men an effect moves, when that depends on the state.
+impl Scripted {
+    /// Men, provinces or wall levels it moves as written; `None` when that depends on the state
+    /// (the men of the army it disbands).
+    pub fn amount(&self) -> Option<f64> {
+        match self.measure {
+            Measure::Written(amount) => Some(amount),
+            Measure::Army(..) | Measure::LedBy(_) => None,
+        }
+    }
+}
+
+/// What an effect moves: a figure it writes, or men the state will decide.
 #[derive(Clone, Debug, PartialEq)]
 enum Measure {
-    /// The amount as written.
-    Written,
+    /// Men, provinces or wall levels, as written.
+    Written(f64),
     /// A share of an army's men (`DisbandArmy`, `Attrition`).
     Army(String, f64),
     /// The men of the army a character leads (`Defect` with his army).
@@ -80,12 +88,12 @@ pub fn scripted_effects(scenario: &Scenario) -> Vec<Scripted> {
     for (e, event) in scenario.events.iter().enumerate() {
         for (o, option) in event.options.iter().enumerate() {
             for effect in &option.effects {
-                classify(effect, false, &mut |kind, what, amount, measure, conditional| {
+                classify(effect, false, &mut |kind, what, measure, conditional| {
                     // Disbanding its own army is a court's decision; another's, a decree.
                     let own = matches!(&measure, Measure::Army(army, share)
                         if *share >= 1.0 && army_owner(scenario, army) == Some(event.faction.as_str()));
                     let kind = if kind == Decree::Removes && own { Decree::SendsHome } else { kind };
-                    out.push(Scripted { event: e, option: o, kind, what, amount, conditional, measure });
+                    out.push(Scripted { event: e, option: o, kind, what, conditional, measure });
                 });
             }
         }
@@ -115,81 +123,60 @@ fn army_owner<'a>(scenario: &'a Scenario, army: &str) -> Option<&'a str> {
 }
 
 /// Sends each scripted part of `effect` (and of the effects nested in it) to `push`.
-fn classify(effect: &Effect, conditional: bool, push: &mut impl FnMut(Decree, String, Option<f64>, Measure, bool)) {
+fn classify(effect: &Effect, conditional: bool, push: &mut impl FnMut(Decree, String, Measure, bool)) {
     let men = |troops: &std::collections::BTreeMap<String, i64>, sign: i64| -> f64 {
         troops.values().filter(|m| m.signum() == sign).map(|m| m.unsigned_abs() as f64).sum()
     };
     match effect {
-        Effect::SpawnArmy(army) => push(
-            Decree::Raises,
-            format!("SpawnArmy {}", army.id),
-            Some(men(&army.troops, 1)),
-            Measure::Written,
-            conditional,
-        ),
+        Effect::SpawnArmy(army) => {
+            push(Decree::Raises, format!("SpawnArmy {}", army.id), Measure::Written(men(&army.troops, 1)), conditional)
+        }
         Effect::Reinforce { army, troops } => {
             if troops.values().any(|m| *m > 0) {
-                push(Decree::Raises, format!("Reinforce {army}"), Some(men(troops, 1)), Measure::Written, conditional);
+                push(Decree::Raises, format!("Reinforce {army}"), Measure::Written(men(troops, 1)), conditional);
             }
             if troops.values().any(|m| *m < 0) {
-                push(
-                    Decree::Removes,
-                    format!("Reinforce {army}"),
-                    Some(men(troops, -1)),
-                    Measure::Written,
-                    conditional,
-                );
+                push(Decree::Removes, format!("Reinforce {army}"), Measure::Written(men(troops, -1)), conditional);
             }
         }
         Effect::DisbandArmy(army) => {
-            push(Decree::Removes, format!("DisbandArmy {army}"), None, Measure::Army(army.clone(), 1.0), conditional)
+            push(Decree::Removes, format!("DisbandArmy {army}"), Measure::Army(army.clone(), 1.0), conditional)
         }
         Effect::Attrition { army, share } => push(
             Decree::Removes,
             format!("Attrition {army} {share}"),
-            None,
             Measure::Army(army.clone(), share.clamp(0.0, 1.0)),
             conditional,
         ),
         Effect::AdjustProvince { province, garrison, walls, .. } => {
             let what = format!("AdjustProvince {province}");
             if *garrison > 0 {
-                push(Decree::Raises, what.clone(), Some(*garrison as f64), Measure::Written, conditional);
+                push(Decree::Raises, what.clone(), Measure::Written(*garrison as f64), conditional);
             }
             if *garrison < 0 {
-                push(
-                    Decree::Removes,
-                    what.clone(),
-                    Some(garrison.unsigned_abs() as f64),
-                    Measure::Written,
-                    conditional,
-                );
+                push(Decree::Removes, what.clone(), Measure::Written(garrison.unsigned_abs() as f64), conditional);
             }
             if *walls != 0 {
-                push(Decree::Walls, what, Some(walls.unsigned_abs() as f64), Measure::Written, conditional);
+                push(Decree::Walls, what, Measure::Written(walls.unsigned_abs() as f64), conditional);
             }
         }
         Effect::Cede { province, to } => {
-            push(Decree::Cedes, format!("Cede {province} to {to}"), Some(1.0), Measure::Written, conditional)
+            push(Decree::Cedes, format!("Cede {province} to {to}"), Measure::Written(1.0), conditional)
         }
         Effect::SignTreaty(treaty) => {
             if let TreatyKind::Peace { ceded, .. } = &treaty.kind
                 && !ceded.is_empty()
             {
                 let what = format!("SignTreaty {} ({} provinces)", treaty.id, ceded.len());
-                push(Decree::Cedes, what, Some(ceded.len() as f64), Measure::Written, conditional);
+                push(Decree::Cedes, what, Measure::Written(ceded.len() as f64), conditional);
             }
         }
-        Effect::Levy { faction, province, men } => push(
-            Decree::Levies,
-            format!("Levy {faction} at {province}"),
-            Some(*men as f64),
-            Measure::Written,
-            conditional,
-        ),
+        Effect::Levy { faction, province, men } => {
+            push(Decree::Levies, format!("Levy {faction} at {province}"), Measure::Written(*men as f64), conditional)
+        }
         Effect::Defect { character, to, with_army: true } => {
             let what = format!("Defect {character} to {to}");
-            push(Decree::Defects, what, None, Measure::LedBy(character.clone()), conditional)
+            push(Decree::Defects, what, Measure::LedBy(character.clone()), conditional)
         }
         _ => {}
     }
@@ -243,17 +230,16 @@ pub fn audit(data: &Arc<StaticData>, runs: usize, seed: u64, tick: &dyn Fn()) ->
                     continue;
                 }
                 seen[k] = true;
-                let amount = match (&effect.amount, &effect.measure) {
-                    (Some(amount), _) => *amount,
-                    (None, Measure::Army(army, share)) => {
+                let amount = match &effect.measure {
+                    Measure::Written(amount) => *amount,
+                    Measure::Army(army, share) => {
                         let ix = data.army(army);
                         armies.iter().find(|a| a.ix == ix).map_or(0.0, |a| a.men() * share)
                     }
-                    (None, Measure::LedBy(character)) => {
+                    Measure::LedBy(character) => {
                         let ix = data.character(character);
                         armies.iter().filter(|a| a.commander == Some(ix)).map(|a| a.men()).sum()
                     }
-                    (None, Measure::Written) => 0.0,
                 };
                 applied[k] += amount * times as f64;
             }
@@ -300,7 +286,7 @@ mod tests {
     #[test]
     fn each_decree_is_listed_with_what_it_moves_as_written() {
         let effects = scripted_effects(&council().scenario);
-        let kinds: Vec<(Decree, Option<f64>)> = effects.iter().map(|e| (e.kind, e.amount)).collect();
+        let kinds: Vec<(Decree, Option<f64>)> = effects.iter().map(|e| (e.kind, e.amount())).collect();
         assert_eq!(
             kinds,
             [

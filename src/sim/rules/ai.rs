@@ -45,7 +45,7 @@ fn plan(
     plan_armies(&picture, &picture.view, &mut goals, &mut orders, &mut scratch);
     let Scratch { month, court, .. } = &mut *scratch;
     month.strengths(picture.entities.factions.len(), &mut court.strength);
-    plan_diplomacy(&picture, &goals, &month.plans, court, &mut rng, &mut orders);
+    plan_diplomacy(&picture, &goals, month, court, &mut rng, &mut orders);
 }
 
 /// What the AI reads.
@@ -546,7 +546,7 @@ fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
 fn plan_diplomacy(
     p: &Picture,
     goals: &WarGoals,
-    plans: &[usize],
+    month: &Month,
     court: &mut Court,
     rng: &mut SimRng,
     orders: &mut MessageWriter<OrderGiven>,
@@ -560,8 +560,8 @@ fn plan_diplomacy(
         court.enemies.clear();
         court.enemies.extend(FactionIx::all(nf).filter(|b| *b != me && p.relations.at_war(me, *b)));
         if p.calendar.turn.is_multiple_of(whole_count(p.data.rules().ai_peace_months)) {
-            sue_for_peace(p, goals, court, me, orders);
-            demand_peace(p, goals, plans, court, me, orders);
+            sue_for_peace(p, goals, month, court, me, orders);
+            demand_peace(p, goals, month, court, me, orders);
         }
         if court.enemies.is_empty() {
             consider_betrayal(p, court, me, rng, orders);
@@ -588,21 +588,23 @@ fn plight(p: &Picture, faction: FactionIx) -> Plight {
     }
 }
 
-/// The owner of `province`.
-fn owner_of(p: &Picture, province: ProvinceIx) -> Option<FactionIx> {
-    p.cities.get(p.entities.province(province)).ok().and_then(|(_, o, ..)| o.0)
-}
-
 /// Losing a war (see [`losing`]), a faction sues each enemy for peace, unless the enemy holds
 /// one of its war goals. It offers the least of the [`indemnities`] that it judges the enemy
 /// would take, judging as the enemy will from what it can see (strengths, treasuries, trust, its
 /// own capital); if none would do, it sends none.
-fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, orders: &mut MessageWriter<OrderGiven>) {
+fn sue_for_peace(
+    p: &Picture,
+    goals: &WarGoals,
+    month: &Month,
+    court: &Court,
+    me: FactionIx,
+    orders: &mut MessageWriter<OrderGiven>,
+) {
     let rules = p.data.rules();
     let mine = plight(p, me);
     for &enemy in &court.enemies {
         // A faction does not give up a war goal the enemy still holds.
-        let goal_held = goals.unmet(me, |province| owner_of(p, province) == Some(enemy)).is_some();
+        let goal_held = goals.unmet(me, |province| month.owners[province.get()] == Some(enemy)).is_some();
         if !losing(rules, mine, &court.strength, me, enemy) || goal_held {
             continue;
         }
@@ -628,12 +630,11 @@ fn sue_for_peace(p: &Picture, goals: &WarGoals, court: &Court, me: FactionIx, or
 /// ([`demanded`]) and the cities it has under siege, if the demander would take
 /// those terms itself ([`judge_peace`], as if the enemy offered them: not while it is so much the
 /// stronger that it means to take more, nor while the enemy's capital is under siege). Never
-/// while the enemy holds one of its war goals or a main objective of its war plans in force
-/// (`plans`).
+/// while the enemy holds one of its war goals or a main objective of its war plans in force.
 fn demand_peace(
     p: &Picture,
     goals: &WarGoals,
-    plans: &[usize],
+    month: &Month,
     court: &Court,
     me: FactionIx,
     orders: &mut MessageWriter<OrderGiven>,
@@ -641,12 +642,12 @@ fn demand_peace(
     let rules = p.data.rules();
     let war_plans = &p.data.program.war_plans;
     for &enemy in &court.enemies {
-        let held_by_enemy = |province: ProvinceIx| owner_of(p, province) == Some(enemy);
-        let aims_unmet = goals.unmet(me, held_by_enemy).is_some()
-            || plans
-                .iter()
-                .map(|i| &war_plans[*i])
-                .any(|plan| plan.faction == me && plan.weight >= rules.ai_main_objective && held_by_enemy(plan.target));
+        let held_by_enemy = |province: ProvinceIx| month.owners[province.get()] == Some(enemy);
+        let aims_unmet =
+            goals.unmet(me, held_by_enemy).is_some()
+                || month.plans.iter().map(|i| &war_plans[*i]).any(|plan| {
+                    plan.faction == me && plan.weight >= rules.ai_main_objective && held_by_enemy(plan.target)
+                });
         let theirs = plight(p, enemy);
         if aims_unmet || !losing(rules, theirs, &court.strength, enemy, me) {
             continue;

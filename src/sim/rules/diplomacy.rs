@@ -17,7 +17,7 @@ use crate::sim::schedule::{DiplomacySystems, EffectSystems, MoraleSystems, Turn}
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, Capital, CessionAgreed, ChronicleWriter, Entities, InPlay, Names, Order, OrderGiven,
     Owner, PeaceSigned, PendingProposal, Person, Players, Proposal, Proposals, ProvinceTransferred, Relations, Ruler,
-    Sieges, Standing, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals, spoken_list,
+    Sieges, Standing, Status, Transfers, Treasury, Treaties, TreatyState, Troops, WarGoals, demand_terms,
 };
 
 pub(super) fn plugin(app: &mut App) {
@@ -381,18 +381,9 @@ fn propose(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: FactionIx,
         return;
     }
     let accept = match proposal {
-        Proposal::Peace { indemnity, ceded } => {
-            if !envoys.relations.at_war(me, to) {
-                return;
-            }
-            judge_peace_proposal(envoys, judging, me, to, *indemnity, ceded)
-        }
-        Proposal::Demand { indemnity, ceded } => {
-            if !envoys.relations.at_war(me, to) {
-                return;
-            }
-            judge_demand_proposal(envoys, judging, me, to, *indemnity, ceded)
-        }
+        Proposal::Peace { .. } | Proposal::Demand { .. } if !envoys.relations.at_war(me, to) => return,
+        Proposal::Peace { indemnity, ceded } => judge_peace_proposal(envoys, judging, me, to, *indemnity, ceded),
+        Proposal::Demand { indemnity, ceded } => judge_demand_proposal(envoys, judging, me, to, *indemnity, ceded),
         Proposal::Truce { months } => judge_truce(envoys, judging, me, to, *months),
         Proposal::Alliance { against } => judge_alliance(envoys, me, to, *against),
     };
@@ -436,8 +427,8 @@ fn judge_peace_proposal(
     verdict.accepts()
 }
 
-/// An AI's answer to a demand for peace, told in the chronicle: losing, it pays what it would
-/// have offered and gives up the cities under the demander's siege.
+/// An AI's answer to a demand for peace, told in the chronicle: losing, it pays what silver it
+/// has and gives up the cities under the demander's siege.
 fn judge_demand_proposal(
     envoys: &mut Envoys,
     judging: &Judging,
@@ -464,11 +455,8 @@ fn judge_demand_proposal(
     let verdict = judge_demand(losing(rules, plight, &strength, to, me), silver, indemnity, unbesieged);
     let (a, b) = (names.faction(me), names.faction(to));
     chronicle.write(|| {
-        let mut terms: Vec<String> = ceded.iter().map(|p| names.province(*p).to_string()).collect();
-        if indemnity > 0.0 {
-            terms.insert(0, data.money(indemnity));
-        }
-        let price = if terms.is_empty() { String::new() } else { format!(" for {}", spoken_list(&terms)) };
+        let terms = demand_terms(data, names, indemnity, ceded);
+        let price = if terms.is_empty() { String::new() } else { format!(" for {terms}") };
         let demands = names.faction_agrees(me).verb("demands", "demand");
         format!("{a} {demands} peace of {b}{price}. {}.", verdict.reason(names, to))
     });

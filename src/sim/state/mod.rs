@@ -29,7 +29,7 @@ pub use messages::{
     PeaceSigned, ProvinceTransferred,
 };
 pub use names::{Agree, Names};
-pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance, spoken_list};
+pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance, demand_terms};
 pub use people::{CharacterTraits, Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};

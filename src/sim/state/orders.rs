@@ -42,23 +42,26 @@ impl Proposal {
             Proposal::Peace { indemnity, ceded } => {
                 format!("offer of peace with {} and {} provinces", data.money(*indemnity), ceded.len())
             }
-            Proposal::Demand { indemnity, ceded } => {
-                let mut terms: Vec<String> = ceded.iter().map(|p| names.province(*p).to_string()).collect();
-                if *indemnity > 0.0 {
-                    terms.insert(0, data.money(*indemnity));
-                }
-                if terms.is_empty() {
-                    "demand for peace".to_string()
-                } else {
-                    format!("demand for peace with {}", spoken_list(&terms))
-                }
-            }
+            Proposal::Demand { indemnity, ceded } => match demand_terms(data, names, *indemnity, ceded) {
+                terms if terms.is_empty() => "demand for peace".to_string(),
+                terms => format!("demand for peace with {terms}"),
+            },
             Proposal::Truce { months } => format!("request for a truce of {months} months"),
             Proposal::Alliance { against } => {
                 format!("proposal of an alliance against {}", names.faction(*against))
             }
         }
     }
+}
+
+/// What a demand for peace asks, as a sentence lists it: the silver (if any), then the cities;
+/// empty when it asks for nothing.
+pub fn demand_terms(data: &StaticData, names: &Names, indemnity: f64, ceded: &[ProvinceIx]) -> String {
+    let mut terms: Vec<String> = ceded.iter().map(|p| names.province(*p).to_string()).collect();
+    if indemnity > 0.0 {
+        terms.insert(0, data.money(indemnity));
+    }
+    spoken_list(&terms)
 }
 
 /// Items as a sentence lists them: "a", "a and b", "a, b and c".
