@@ -51,9 +51,10 @@ fn historical_comparison(scenario: &str, runs: &str, choice: &str) -> String {
 }
 
 #[test]
-fn keeping_li_gang_alone_saves_kaifeng_in_many_runs() {
-    let text = historical_comparison("jingkang", "200", "dismiss_li_gang=keep");
-    // Every other answer is history's, Guo Jing's Divine Soldiers included, were they offered.
+fn without_siege_engineers_jin_often_fails_before_kaifeng() {
+    // Jin's court may hire Han engineers between the wars; without them its horsemen must starve
+    // the cities out, and Kaifeng outlasts the winter in many runs. Every other answer is history's.
+    let text = historical_comparison("jingkang", "200", "jin_engineers=horsemen");
     let (history, chosen) = shares(&text, "Kaifeng falls by 1127-01");
     assert!(history > 90.0 && chosen < 60.0, "{text}");
 }

@@ -344,11 +344,23 @@ pub enum Effect {
     },
     /// `faction` calls up `men` in `province`, which it owns, by the mobilisation rules: as many as
     /// the province's people, the treasury and the granary allow; they take the field as the
-    /// province's levy after `levy_months`.
+    /// province's levy after `levy_months`, as troops of `kind` (the faction's `levy` kind if
+    /// none is given: engineers or horsemen a court hires are a kind of their own).
     Levy {
         faction: String,
         province: String,
         men: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        kind: Option<String>,
+    },
+    /// The holder of the besieged `province` sends `men` of its garrison out as `kind` troops
+    /// against the besiegers, in this month's siege: the battle rules decide the fight; a routed
+    /// sally may let the pursuers in through the open gate (`sally_gate_chance`). Nothing happens
+    /// if no siege is under way there.
+    Sally {
+        province: String,
+        men: i64,
+        kind: String,
     },
     /// A captive goes free, back to the faction he serves.
     Release(String),

@@ -157,7 +157,7 @@ rules! {
     breach_rate: 0.08, 0.0, 1.0;
     /// Share of the assaulting army lost in an assault, before the odds are applied.
     assault_losses: 0.15, 0.0, 1.0;
-    /// How many times stronger than its besiegers (in men, weighted by morale) a garrison must be to sally.
+    /// How many times stronger in the open than its besiegers (men by their kinds' field power, the besiegers weighted by morale too) a garrison must be to sally.
     sally_ratio: 1.5, 0.0, 100.0;
     /// Share of the besiegers a sally kills (the garrison loses `sally_garrison_losses` of that).
     sally_losses: 0.1, 0.0, 1.0;
@@ -185,6 +185,8 @@ rules! {
     siege_luck: 0.3, 0.0, 1.0, added;
     /// A sallying garrison's losses, as a share of `sally_losses`.
     sally_garrison_losses: 0.5, 0.0, 10.0, added;
+    /// Chance that the besiegers, routing a sally an event sent out (`Sally`), follow it in through the open gate and take the city.
+    sally_gate_chance: 0.5, 0.0, 1.0, added;
 
     // ---- supply
     /// Supply lost for each step of the supply line away from friendly land (percentage points).

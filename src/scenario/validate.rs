@@ -1244,10 +1244,18 @@ impl<'a> Validator<'a> {
             E::Release(c) => {
                 self.character_ref(loc, c);
             }
-            E::Levy { faction, province, men } => {
+            E::Levy { faction, province, men, kind } => {
                 self.faction_ref(&loc.field("faction"), faction);
                 self.province_ref(&loc.field("province"), province);
                 self.quantity(&loc.field("men"), *men);
+                if let Some(kind) = kind {
+                    self.reference(&loc.field("kind"), "troop kind", |v| &v.troop_kinds, kind);
+                }
+            }
+            E::Sally { province, men, kind } => {
+                self.province_ref(&loc.field("province"), province);
+                self.quantity(&loc.field("men"), *men);
+                self.reference(&loc.field("kind"), "troop kind", |v| &v.troop_kinds, kind);
             }
             E::Ransom { character, from, to, amount } => {
                 self.character_ref(&loc.field("character"), character);

@@ -406,11 +406,19 @@ pub enum Command {
         to: FactionIx,
         amount: f64,
     },
-    /// `faction` calls up `men` in `province` by the mobilisation rules.
+    /// `faction` calls up `men` in `province` by the mobilisation rules, as troops of `kind` (the
+    /// faction's levy kind if `None`).
     Levy {
         faction: FactionIx,
         province: ProvinceIx,
         men: f64,
+        kind: Option<usize>,
+    },
+    /// The holder of besieged `province` sends `men` of its garrison out as troops of `kind`.
+    Sally {
+        province: ProvinceIx,
+        men: f64,
+        kind: usize,
     },
     /// A character dies of age (the rules send this; no scenario effect does).
     Die(CharacterIx),
@@ -628,8 +636,14 @@ impl Program {
             E::Ransom { character, from, to, amount } => {
                 K::Ransom { character: c(character), from: f(from), to: f(to), amount: *amount as f64 }
             }
-            E::Levy { faction, province, men } => {
-                K::Levy { faction: f(faction), province: p(province), men: *men as f64 }
+            E::Levy { faction, province, men, kind } => K::Levy {
+                faction: f(faction),
+                province: p(province),
+                men: *men as f64,
+                kind: kind.as_deref().map(|k| ids.troop_kind(k)),
+            },
+            E::Sally { province, men, kind } => {
+                K::Sally { province: p(province), men: *men as f64, kind: ids.troop_kind(kind) }
             }
         }
     }

@@ -86,9 +86,10 @@ pub fn defending_men(data: &StaticData, troops: &Troops) -> f64 {
     troops.by_kind(&data.scenario.troop_kinds).map(|(n, k)| n * k.defence).sum()
 }
 
-/// An army's men weighted by morale alone: what a garrison measures besiegers by before a sally.
+/// An army's men weighted by their kind's `field` power and by morale: what a garrison measures
+/// besiegers by before a sally.
 pub fn spirited_men(data: &StaticData, troops: &Troops, spirit: &Spirit) -> f64 {
-    troops.total() * morale_factor(data, spirit.morale)
+    weighted_men(data, troops) * morale_factor(data, spirit.morale)
 }
 
 /// What walls make of a garrison's strength: `wall_strength` a point.

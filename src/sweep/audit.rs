@@ -171,8 +171,14 @@ fn classify(effect: &Effect, conditional: bool, push: &mut impl FnMut(Decree, St
                 push(Decree::Cedes, what, Measure::Written(ceded.len() as f64), conditional);
             }
         }
-        Effect::Levy { faction, province, men } => {
-            push(Decree::Levies, format!("Levy {faction} at {province}"), Measure::Written(*men as f64), conditional)
+        Effect::Levy { faction, province, men, kind } => {
+            let kind = kind.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
+            push(
+                Decree::Levies,
+                format!("Levy {faction} at {province}{kind}"),
+                Measure::Written(*men as f64),
+                conditional,
+            )
         }
         Effect::Defect { character, to, with_army: true } => {
             let what = format!("Defect {character} to {to}");

@@ -53,7 +53,7 @@ fn levy_by_order(
     for OrderGiven { faction, order } in given.read() {
         match *order {
             Order::Levy { province, men } => {
-                if let Some(men) = r.call_up(*faction, province, men) {
+                if let Some(men) = r.call_up(*faction, province, men, None) {
                     Tally::add(&mut called, *faction, men, province);
                 }
             }
@@ -84,8 +84,8 @@ fn levy_by_order(
 /// Levies events call up, by the same rules as an order's.
 fn levy_by_event(mut effects: MessageReader<ApplyEffect>, mut r: Recruiting) {
     for ApplyEffect(command) in effects.read() {
-        if let Command::Levy { faction, province, men } = *command
-            && let Some(men) = r.call_up(faction, province, men)
+        if let Command::Levy { faction, province, men, kind } = *command
+            && let Some(men) = r.call_up(faction, province, men, kind)
         {
             r.report_call(&Tally { faction, men, count: 1, first: province });
         }
@@ -115,8 +115,9 @@ impl Recruiting<'_, '_> {
     /// `faction` calls up to `asked` men in `province`: as many as [`levy_limit`] allows, if it
     /// raises levies, owns the province, no enemy besieges it, the province has rested since its
     /// last levy and none musters there, and the province's levy army is at home or not in the
-    /// field. The men called up, if any.
-    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64) -> Option<f64> {
+    /// field. They muster as troops of `kind`, or of the faction's levy kind. The men called up,
+    /// if any.
+    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64, kind: Option<usize>) -> Option<f64> {
         let rules = self.data.rules();
         let now = self.calendar.date;
         // An order from an edited save may name a province the scenario does not have, or no
@@ -140,7 +141,7 @@ impl Recruiting<'_, '_> {
         populace.population -= men;
         populace.loyalty = points(populace.loyalty - per_thousand(men, rules.levy_loyalty));
         let months_left = rules.levy_months.round() as u32;
-        self.levies.mustering.push(Levy { faction, province, men, months_left });
+        self.levies.mustering.push(Levy { faction, province, men, months_left, kind });
         self.levies.rest(province, now, now.plus_months(rules.levy_rest_months.round() as i64));
         Some(men)
     }
@@ -218,10 +219,12 @@ fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<
 impl Recruiting<'_, '_> {
     /// A levy due takes the field; whether it did (rather than disperse).
     fn take_the_field(&mut self, levy: &Levy) -> bool {
-        let Levy { faction, province, men, .. } = *levy;
+        let Levy { faction, province, men, kind: hired, .. } = *levy;
         let (data, names, rules) = (&self.data, &self.names, self.data.rules());
         let held = self.provinces.get(self.entities.province(province)).is_ok_and(|(o, ..)| o.0 == Some(faction));
-        let Some(kind) = data.levy_kind(faction).filter(|_| held && !self.sieges.besieged(province)) else {
+        let Some(kind) =
+            data.levy_kind(faction).map(|own| hired.unwrap_or(own)).filter(|_| held && !self.sieges.besieged(province))
+        else {
             self.chronicle.write(|| format!("The levy called up at {} disperses.", names.province(province)));
             return false;
         };

@@ -15,12 +15,14 @@ use crate::sim::compiled::Command;
 use crate::sim::data::{Static, StaticData};
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::{
-    assault_chance, assault_losses, assault_power, city_defence, defending_men, repulse_losses, spirited_men,
+    assault_chance, assault_losses, assault_power, battle_losses, city_defence, defending_men, field_power,
+    repulse_losses, skill_factor, spirited_men, weighted_men,
 };
 use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, CharacterTraits, ChronicleWriter, CityFell, Defences, Entities, MilitiaRaised, Names,
-    Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Spirit, Stance, Treaties, Troops,
+    Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Sortie, Spirit, Stance, Treaties,
+    Troops,
 };
 use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 
@@ -29,9 +31,20 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, besiege.in_set(SiegeSystems::Besiege));
 }
 
-fn apply_effects(mut effects: MessageReader<ApplyEffect>, entities: Res<Entities>, mut defences: Query<&mut Defences>) {
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    entities: Res<Entities>,
+    mut sieges: ResMut<Sieges>,
+    mut defences: Query<&mut Defences>,
+) {
     for ApplyEffect(command) in effects.read() {
         match *command {
+            // The sally goes out in this month's siege, if there is one to go out against.
+            Command::Sally { province, men, kind } => {
+                if let Some(siege) = sieges.0.get_mut(province.get()).and_then(Option::as_mut) {
+                    siege.sortie = Some(Sortie { men, kind });
+                }
+            }
             Command::AdjustProvince { province, change } => {
                 if let Ok(mut d) = defences.get_mut(entities.province(province)) {
                     d.walls = walls(d.walls + change.walls);
@@ -198,10 +211,16 @@ fn siege_month(
     siege: &mut Siege,
     armies: &mut Query<ArmyItem>,
 ) -> Option<FallCause> {
+    if let Some(ordered) = siege.sortie.take() {
+        let skill = defenders(craft, front, armies, rules.garrison_skill).skill;
+        if let Some(cause) = sortie(craft, rules, front, siege, ordered, skill, armies) {
+            return Some(cause);
+        }
+    }
     let garrison = defenders(craft, front, armies, rules.garrison_skill);
     feed_city(craft, rules, front, siege, garrison.men);
     let defence = city_defence(rules, front.defences, garrison.defence_men, garrison.skill, siege.starving > 0);
-    if sally(craft, rules, front, siege, garrison.defence_men, armies) {
+    if sally(craft, rules, front, siege, garrison.field_men, armies) {
         return None;
     }
     let (attack, storming) = besiegers_attack(craft, front.besiegers, armies);
@@ -240,7 +259,7 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         let lays = names.faction_agrees(besieger).verb("lays", "lay");
         format!("{} {lays} siege to {}.", names.faction(besieger), names.province(front.province))
     });
-    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0 }
+    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0, sortie: None }
 }
 
 /// Who defends a city: its garrison and its owner's armies inside.
@@ -249,6 +268,9 @@ struct Defenders {
     men: f64,
     /// Men weighted by their kind's `defence`.
     defence_men: f64,
+    /// Men weighted by their kind's `field` power (the garrison's men count one each): their
+    /// strength in the open, for a sally.
+    field_men: f64,
     /// The best defender's skill (at least `skill` of a garrison without a commander).
     skill: f64,
 }
@@ -256,11 +278,12 @@ struct Defenders {
 fn defenders(craft: &Siegecraft, front: &Front, armies: &Query<ArmyItem>, garrison_skill: f64) -> Defenders {
     let Siegecraft { data, entities, traits, .. } = craft;
     let garrison = front.defences.garrison;
-    let mut d = Defenders { men: garrison, defence_men: garrison, skill: garrison_skill };
+    let mut d = Defenders { men: garrison, defence_men: garrison, field_men: garrison, skill: garrison_skill };
     for i in front.inside {
         if let Some(Ok((a, t, _, _))) = entities.armies[*i].map(|e| armies.get(e)) {
             d.men += t.total();
             d.defence_men += defending_men(data, t);
+            d.field_men += weighted_men(data, t);
             if let Some(c) = a.commander {
                 d.skill = d.skill.max(traits.of(c).defence);
             }
@@ -300,14 +323,14 @@ fn besiegers_attack(craft: &Siegecraft, besiegers: &[usize], armies: &Query<Army
     (attack, storm)
 }
 
-/// A garrison stronger in the open than its besiegers (by `sally_ratio`) sallies out and breaks
-/// the siege: the besiegers lose `sally_losses`, the breach is undone. Whether it sallied.
+/// A garrison stronger in the open than its besiegers (by `sally_ratio`, both counted by their
+/// kinds' `field` power and the besiegers by morale too) sallies out and breaks the siege: the besiegers lose `sally_losses`, the breach is undone. Whether it sallied.
 fn sally(
     craft: &mut Siegecraft,
     rules: &Rules,
     front: &mut Front,
     siege: &mut Siege,
-    defence_men: f64,
+    field_men: f64,
     armies: &mut Query<ArmyItem>,
 ) -> bool {
     let entities = &craft.entities;
@@ -317,7 +340,7 @@ fn sally(
         .filter_map(|i| entities.armies[*i].and_then(|e| armies.get(e).ok()))
         .map(|(_, t, s, _)| spirited_men(&craft.data, t, s))
         .sum();
-    if siege.starving > 0 || defence_men <= rules.sally_ratio * besieger_field {
+    if siege.starving > 0 || field_men <= rules.sally_ratio * besieger_field {
         return false;
     }
     front.defences.garrison *= 1.0 - rules.sally_losses * rules.sally_garrison_losses;
@@ -332,6 +355,67 @@ fn sally(
         format!("The garrison of {} sallies out and falls on the besiegers.", names.province(front.province))
     });
     true
+}
+
+/// A sally an event sent out: its men leave the garrison and fight the besiegers in the open by the
+/// battle rules (their kind's field power, the best defender's skill, luck). If they win, the
+/// besiegers lose the loser's share and the breach is undone; if they are routed, the pursuers
+/// may follow them in through the open gate (`sally_gate_chance`) and take the city. The
+/// survivors go back to the garrison. How the city falls, if it does.
+fn sortie(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    front: &mut Front,
+    siege: &mut Siege,
+    ordered: Sortie,
+    skill: f64,
+    armies: &mut Query<ArmyItem>,
+) -> Option<FallCause> {
+    let men = ordered.men.min(front.defences.garrison);
+    if men < 1.0 {
+        return None;
+    }
+    front.defences.garrison -= men;
+    let data = craft.data.clone();
+    let kind = &data.scenario.troop_kinds[ordered.kind];
+    let mounted = if kind.mounted { data.terrain_of(front.province).mounted } else { 1.0 };
+    let sally_power = men * kind.field * mounted * skill_factor(rules, skill) * craft.rng.jitter(rules.battle_luck);
+    let besieger_power = besiegers_field_power(craft, front, armies) * craft.rng.jitter(rules.battle_luck);
+    let won = sally_power >= besieger_power;
+    let odds = if won { sally_power / besieger_power.max(1.0) } else { besieger_power / sally_power.max(1.0) };
+    let (winner_share, loser_share) = battle_losses(rules, odds);
+    let (besiegers_lose, sally_loses) = if won { (loser_share, winner_share) } else { (winner_share, loser_share) };
+    for i in front.besiegers {
+        if let Some(Ok((_, mut t, _, _))) = craft.entities.armies[*i].map(|e| armies.get_mut(e)) {
+            t.lose_share(besiegers_lose);
+        }
+    }
+    front.defences.garrison += men * (1.0 - sally_loses);
+    let city = craft.names.province(front.province).to_string();
+    if won {
+        siege.breach = 0.0;
+        craft.chronicle.write(|| format!("A sally from {city} falls on the besiegers and drives them from the walls."));
+        return None;
+    }
+    if odds > rules.rout_odds && craft.rng.chance(rules.sally_gate_chance) {
+        craft.chronicle.write(|| {
+            format!("The sally from {city} is routed, and the besiegers follow it in through the open gate.")
+        });
+        return Some(FallCause::Assault);
+    }
+    craft.chronicle.write(|| format!("The sally from {city} is beaten back, and the gate is shut behind it in time."));
+    None
+}
+
+/// The besiegers' power in the open before the front's city.
+fn besiegers_field_power(craft: &Siegecraft, front: &Front, armies: &Query<ArmyItem>) -> f64 {
+    let Siegecraft { data, entities, traits, .. } = craft;
+    front
+        .besiegers
+        .iter()
+        .filter_map(|i| entities.armies[*i].and_then(|e| armies.get(e).ok()))
+        .map(|(a, t, s, _)| field_power(data, traits, a, t, s, front.province))
+        .sum()
 }
 
 /// The besiegers storm the walls: they pay for it, and take the city or are thrown back.
@@ -572,5 +656,59 @@ mod tests {
             lines.iter().any(|l| l.contains("Xinye and Fancheng fall to The Allies, starved into surrender")),
             "{lines:#?}"
         );
+    }
+
+    /// Blue answers a council when B is besieged: `men` of B's garrison sally out as infantry.
+    fn sally_from_b(besiegers: i64, men: i64, gate_chance: f64) -> crate::sim::Sim {
+        let mut s = scenario(
+            &format!(
+                r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {{"infantry": {besiegers}}})"#
+            ),
+            &format!(
+                r#"events: [Event(id: "council", title: "Council", faction: "blue", trigger: Besieged("b"),
+                    options: [Option(id: "go", name: "Go", effects: [Sally(province: "b", men: {men}, kind: "infantry")])])],"#
+            ),
+        );
+        s.rules.sally_gate_chance = gate_chance;
+        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        game.step();
+        game.step();
+        assert_eq!(game.awaiting(), &[0], "the council is called once the siege is under way");
+        game.answer(0, 0);
+        game
+    }
+
+    #[test]
+    fn a_strong_sally_beats_the_besiegers_in_the_open() {
+        let mut game = sally_from_b(1000, 4000, 1.0);
+        let before = army::<crate::sim::state::Troops>(&game, "red_army").map_or(0.0, |t| t.total());
+        game.step();
+        let after = army::<crate::sim::state::Troops>(&game, "red_army").map_or(0.0, |t| t.total());
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.contains("A sally from B falls on the besiegers")), "{lines:#?}");
+        assert!(after < before * 0.9, "the besiegers lose the battle's share: {before} -> {after}");
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("blue")));
+    }
+
+    #[test]
+    fn a_routed_sally_lets_the_besiegers_in_when_the_gate_is_caught_open() {
+        let mut game = sally_from_b(20000, 500, 1.0);
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("red")));
+        let log = game.world().resource::<SiegeLog>();
+        assert_eq!(log.0.last().and_then(|r| r.cause), Some(FallCause::Assault));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.contains("follow it in through the open gate")), "{lines:#?}");
+    }
+
+    #[test]
+    fn a_routed_sally_costs_the_garrison_its_men_when_the_gate_is_shut_in_time() {
+        let mut game = sally_from_b(20000, 500, 0.0);
+        let before = province::<Defences>(&game, "b").garrison;
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("blue")));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.contains("the gate is shut behind it in time")), "{lines:#?}");
+        assert!(province::<Defences>(&game, "b").garrison < before - 100.0, "the routed sally's dead are gone");
     }
 }

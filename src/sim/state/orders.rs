@@ -124,6 +124,9 @@ pub struct Levy {
     pub men: f64,
     /// Months until it takes the field.
     pub months_left: u32,
+    /// The troop kind it takes the field as, by index, if not its faction's levy kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<usize>,
 }
 
 /// The levies called up and mustering, in the order they were called, and when each province

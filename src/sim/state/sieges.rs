@@ -16,6 +16,17 @@ pub struct Siege {
     pub breach: f64,
     /// Months the city has gone without grain.
     pub starving: u32,
+    /// A sally ordered by an event for this month's siege, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sortie: Option<Sortie>,
+}
+
+/// Men of a garrison sent out against the besiegers by an event (`Sally`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Sortie {
+    pub men: f64,
+    /// Their troop kind, by index.
+    pub kind: usize,
 }
 
 /// The siege of each province, if any.

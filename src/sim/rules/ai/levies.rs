@@ -101,8 +101,9 @@ fn levy_power(p: &Picture, faction: FactionIx, kind: usize) -> f64 {
     field_power(&p.data, &p.traits, &army, &Troops::from(men), &spirit, army.location) / PER_THOUSAND
 }
 
-/// Sends `faction`'s levy armies home: all of those on its own land when it is at war with
-/// nobody; the largest one when it could not pay its armies last month.
+/// Sends `faction`'s levy armies home: all of those on its own land that are mostly men of its
+/// levy kind when it is at war with nobody (peasants go back to their fields; hired specialists,
+/// such as engineers, stay in pay); the largest one when it could not pay its armies last month.
 pub(super) fn send_home(
     p: &Picture,
     month: &Month,
@@ -112,7 +113,16 @@ pub(super) fn send_home(
 ) {
     let levies = month.forces.iter().filter(|x| x.army.owner == faction && p.data.is_levy(x.army.ix));
     if !sight.enemies.iter().any(|e| *e) {
-        for x in levies.filter(|x| month.owners[x.army.location.get()] == Some(faction)) {
+        let peasants = |ix: ArmyIx| {
+            let troops = p.entities.army(ix).and_then(|e| p.armies.get(e).ok()).map(|(_, t, ..)| t);
+            let kind = p.data.levy_kind(faction);
+            // At least as many men of its levy kind as of every other kind together.
+            troops.zip(kind).is_some_and(|(t, k)| {
+                let own = t.men().get(k).copied().unwrap_or(0.0);
+                own >= t.total() - own
+            })
+        };
+        for x in levies.filter(|x| month.owners[x.army.location.get()] == Some(faction) && peasants(x.army.ix)) {
             orders.write(OrderGiven { faction, order: Order::Disband { army: x.army.ix } });
         }
         return;

@@ -671,7 +671,7 @@ mod tests {
         let (blue, b) = (game.data().faction("blue"), game.data().province("b"));
         let since = game.data().scenario.start;
         game.world_mut().resource_mut::<Sieges>().0[b.get()] =
-            Some(Siege { besieger: blue, since, months: 1, breach: 0.0, starving: 0 });
+            Some(Siege { besieger: blue, since, months: 1, breach: 0.0, starving: 0, sortie: None });
         let blue_army = game.data().army("blue_army");
         game.give(blue, Order::Besiege { army: blue_army, assault: false });
         game
@@ -773,13 +773,34 @@ mod offence_tests {
                 let (red, b) = (game.data().faction("red"), game.data().province("b"));
                 let since = game.data().scenario.start;
                 game.world_mut().resource_mut::<Sieges>().0[b.get()] =
-                    Some(Siege { besieger: red, since, months: 1, breach: 0.0, starving: 0 });
+                    Some(Siege { besieger: red, since, months: 1, breach: 0.0, starving: 0, sortie: None });
                 let red_1 = game.data().army("red_1");
                 game.give(red, Order::Besiege { army: red_1, assault: false });
             })
         };
         assert_eq!(with_commitment(1.5), ["b", "b"], "the siege under way is worth finishing");
         assert_eq!(with_commitment(1.0), ["b", "c"], "a new one looks better, counting nothing spent");
+    }
+
+    /// The stance Red's armies of `men` infantry each take before Blue's city C (a garrison of
+    /// 2,000 behind no walls) after a month, Blue standing still.
+    fn stance_of(armies: usize, men: i64) -> crate::sim::state::Stance {
+        let list: Vec<String> = (0..armies)
+            .map(|i| format!(r#"Army(id: "red_{i}", name: "Red {i}", owner: "red", location: "c", troops: {{"infantry": {men}}})"#))
+            .collect();
+        let mut s = scenario(&list.join(", "), "");
+        (s.provinces[2].garrison, s.provinces[2].walls) = (2_000, 0);
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        army::<crate::sim::state::Plan>(&game, "red_0").expect("in the field").stance
+    }
+
+    #[test]
+    fn armies_before_a_city_storm_it_together() {
+        use crate::sim::state::Stance;
+        let alone = stance_of(1, 2_000);
+        let together = stance_of(3, 2_000);
+        assert_eq!((alone, together), (Stance::Blockade, Stance::Assault));
     }
 
     #[test]
@@ -827,8 +848,8 @@ mod offence_tests {
 
 #[cfg(test)]
 mod levy_tests {
-    use crate::sim::state::{Levies, Populace};
-    use crate::sim::testing::{province, scenario, sim_with_humans};
+    use crate::sim::state::{Army, Levies, Populace};
+    use crate::sim::testing::{army, province, scenario, sim_with_humans};
 
     /// Red's weak capital `a` with a Blue army of `blue` infantry at `b`, a march away; Red has no
     /// army, and raises infantry levies when `levies`.
@@ -865,5 +886,25 @@ mod levy_tests {
             "two hundred men threaten nothing"
         );
         assert!(threatened(20_000, false).world().resource::<Levies>().mustering.is_empty(), "Red raises no levies");
+    }
+
+    #[test]
+    fn at_peace_peasant_levies_go_home_and_hired_engineers_stay() {
+        // Red, at peace, calls up infantry (its levy kind) at A and hires horsemen at B.
+        let mut s = scenario(
+            "",
+            r#"events: [Event(id: "call", title: "Call", faction: "red", options: [Option(id: "go", name: "Go", effects: [
+                Levy(faction: "red", province: "a", men: 3000), Levy(faction: "red", province: "b", men: 3000, kind: "cavalry")])])],"#,
+        );
+        s.provinces[1].owner = Some("red".into());
+        s.relations.clear();
+        s.factions[0].levy = Some("infantry".to_string());
+        s.rules.levy_months = 0.0;
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        assert!(army::<Army>(&game, "a_levy").is_some() && army::<Army>(&game, "b_levy").is_some(), "both muster");
+        game.step();
+        assert!(army::<Army>(&game, "a_levy").is_none(), "the peasants go back to their fields");
+        assert!(army::<Army>(&game, "b_levy").is_some(), "the hired horsemen stay in pay");
     }
 }
