@@ -60,3 +60,36 @@ fn a_missed_target_fails_the_command() {
     assert!(stdout.contains("MISS"), "{stdout}");
     assert!(stdout.contains("1 target(s) missed."), "{stdout}");
 }
+
+#[test]
+fn a_timetable_misses_a_bound_on_the_busiest_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
+    let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
+    std::fs::create_dir(dir.path().join("maps")).unwrap();
+    std::fs::write(dir.path().join("maps/hebei_plain.ron"), map).unwrap();
+    // December comes in December in every run: a timetable.
+    let text = text.replacen(
+        "history: [",
+        r#"history: [Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")), "#,
+        1,
+    );
+    let i = text.rfind(')').unwrap();
+    let text = format!(
+        "{}    calibration: [\n        Target(id: \"spread\", text: \"December, in no fixed month\", measure: Matched(\"december\"), at_least: 0.5, most_in_one_month: 0.6),\n        Target(id: \"any\", text: \"December, in any month\", measure: Matched(\"december\"), at_least: 0.5, most_in_one_month: 1.0),\n    ],\n)\n",
+        &text[..i]
+    );
+    let file = dir.path().join("timetable.ron");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["calibrate", file.to_str().unwrap(), "--runs", "20"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let line = |what: &str| stdout.lines().find(|l| l.contains(what)).unwrap_or_default().to_string();
+    assert!(line("in no fixed month").contains("MISS"), "{stdout}");
+    assert!(line("in no fixed month").contains("100% in 1125-12"), "{stdout}");
+    assert!(line("in any month").contains("ok"), "{stdout}");
+    assert!(stdout.contains("1 target(s) missed."), "{stdout}");
+}

@@ -115,6 +115,10 @@ fn print_text(all: &[(Arc<StaticData>, Vec<TargetResult>)], args: &Args) {
                 ),
                 None => r.share.show(),
             };
+            let measured = match r.peak {
+                Some((month, share)) => format!("{measured}; {:.0}% in {month}", 100.0 * share),
+                None => measured,
+            };
             println!(
                 "  {} {:<58} {:<32} aim {}  [{}]",
                 if r.pass { "ok  " } else { "MISS" },
@@ -131,10 +135,14 @@ fn print_text(all: &[(Arc<StaticData>, Vec<TargetResult>)], args: &Args) {
 fn aim(r: &TargetResult) -> String {
     let unit = if r.baseline.is_some() { " points" } else { "%" };
     let pct = |x: f64| format!("{:.0}{unit}", 100.0 * x);
-    match (r.at_least, r.at_most) {
+    let shares = match (r.at_least, r.at_most) {
         (Some(low), Some(high)) => format!("{} to {}", pct(low), pct(high)),
         (Some(low), None) => format!(">= {}", pct(low)),
         (None, Some(high)) => format!("<= {}", pct(high)),
         (None, None) => String::new(),
+    };
+    match r.most_in_one_month {
+        Some(most) => format!("{shares}, <= {:.0}% in one month", 100.0 * most),
+        None => shares,
     }
 }

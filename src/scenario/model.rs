@@ -704,6 +704,22 @@ pub struct Target {
     /// Bound the change from the historical choices (same seeds) instead of the share itself.
     #[serde(default)]
     pub change: bool,
+    /// Greatest share (0 to 1) of the runs in which the measure's history check came true that
+    /// saw it come true in one and the same month: a campaign, not a timetable. Only for a
+    /// measure that names a check (`Matched`, `HappenedBy`). Left out of a save when unset, so
+    /// saves without it read and hash as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub most_in_one_month: Option<f64>,
+}
+
+impl Measure {
+    /// The history check the measure names, if it names one.
+    pub fn check(&self) -> Option<&str> {
+        match self {
+            Measure::Matched(check) | Measure::HappenedBy { check, .. } => Some(check),
+            _ => None,
+        }
+    }
 }
 
 /// What a calibration target counts in one run.

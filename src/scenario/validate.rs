@@ -969,6 +969,16 @@ impl<'a> Validator<'a> {
         if let Some(x) = t.at_most {
             self.real(&loc.field("at_most"), x, low, 1.0);
         }
+        if let Some(x) = t.most_in_one_month {
+            self.real(&loc.field("most_in_one_month"), x, 0.0, 1.0);
+            if t.measure.check().is_none() {
+                let kind = ErrorKind::NotAllowed(
+                    "`most_in_one_month` counts the months a history check came true in: measure `Matched` or `HappenedBy`"
+                        .into(),
+                );
+                self.report(&loc.field("most_in_one_month"), kind);
+            }
+        }
         if t.change && t.historical && t.choose.is_empty() {
             let kind = ErrorKind::NotAllowed("`change` compares other choices with history: give `choose`".into());
             self.report(&loc.field("change"), kind);

@@ -33,6 +33,10 @@ pub struct TargetResult {
     pub interval: (f64, f64),
     pub at_least: Option<f64>,
     pub at_most: Option<f64>,
+    /// For a target bounding it: the month its check came true in most often, and the share of
+    /// the runs where it came true at all that saw it then.
+    pub peak: Option<(Date, f64)>,
+    pub most_in_one_month: Option<f64>,
     pub pass: bool,
 }
 
@@ -68,8 +72,12 @@ pub fn calibrate(
 ) -> Result<Vec<TargetResult>, rayon::ThreadPoolBuildError> {
     let targets = &data.scenario.calibration;
     let measures: Vec<Resolved> = targets.iter().map(|t| Resolved::new(data, &t.measure)).collect();
+    // The check whose months a target counts, for those that bound the busiest month.
+    let timed: Vec<Option<usize>> =
+        targets.iter().map(|t| t.most_in_one_month.and(t.measure.check()).map(|id| check_index(data, id))).collect();
     let cases = cases(data);
     let mut shares: BTreeMap<&Case, Vec<Share>> = BTreeMap::new();
+    let mut months: BTreeMap<&Case, Vec<BTreeMap<Date, u64>>> = BTreeMap::new();
     for case in &cases {
         let sweep_options = SweepOptions {
             runs: options.runs,
@@ -79,9 +87,15 @@ pub fn calibrate(
             threads: options.threads,
         };
         let counts = shares.entry(case).or_insert_with(|| vec![Share::default(); targets.len()]);
+        let dates = months.entry(case).or_insert_with(|| vec![BTreeMap::new(); targets.len()]);
         sweep(data, &sweep_options, progress, |_, summary| {
             for (share, measure) in counts.iter_mut().zip(&measures) {
                 share.add(measure.holds(summary));
+            }
+            for (tally, check) in dates.iter_mut().zip(&timed) {
+                if let Some(when) = check.and_then(|i| summary.checks.get(i)).and_then(|(_, when)| *when) {
+                    *tally.entry(when).or_insert(0) += 1;
+                }
             }
         })?;
     }
@@ -90,9 +104,11 @@ pub fn calibrate(
         .iter()
         .enumerate()
         .map(|(i, target)| {
-            let share = shares[&Case::of(data, target)][i];
+            let case = Case::of(data, target);
+            let share = shares[&case][i];
             let baseline = target.change.then(|| shares[&history][i]);
-            result(target, share, baseline)
+            let peak = timed[i].and_then(|_| busiest_month(&months[&case][i]));
+            result(target, share, baseline, peak)
         })
         .collect())
 }
@@ -118,7 +134,19 @@ fn cases(data: &StaticData) -> Vec<Case> {
     cases
 }
 
-fn result(target: &Target, share: Share, baseline: Option<Share>) -> TargetResult {
+/// The month most runs saw the check come true in, and their share of the runs where it did.
+fn busiest_month(tally: &BTreeMap<Date, u64>) -> Option<(Date, f64)> {
+    let total: u64 = tally.values().sum();
+    // The earliest of equally busy months, so the report does not depend on the map's order.
+    let (month, most) = tally.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))?;
+    Some((*month, *most as f64 / total as f64))
+}
+
+fn check_index(data: &StaticData, id: &str) -> usize {
+    data.scenario.history.iter().position(|c| c.id == id).unwrap_or(usize::MAX)
+}
+
+fn result(target: &Target, share: Share, baseline: Option<Share>, peak: Option<(Date, f64)>) -> TargetResult {
     let (value, interval) = match baseline {
         Some(base) => {
             let (p, q, n) = (share.value(), base.value(), share.total.max(1) as f64);
@@ -127,7 +155,13 @@ fn result(target: &Target, share: Share, baseline: Option<Share>) -> TargetResul
         }
         None => (share.value(), share.interval()),
     };
-    let pass = target.at_least.is_none_or(|low| value >= low) && target.at_most.is_none_or(|high| value <= high);
+    let spread = match (target.most_in_one_month, peak) {
+        (Some(most), Some((_, share))) => share <= most,
+        // A check that never came true has no busiest month; the share bounds judge that.
+        _ => true,
+    };
+    let pass =
+        target.at_least.is_none_or(|low| value >= low) && target.at_most.is_none_or(|high| value <= high) && spread;
     let choices = if target.choose.is_empty() {
         if target.historical { "history".to_string() } else { "AI choices".to_string() }
     } else {
@@ -143,6 +177,8 @@ fn result(target: &Target, share: Share, baseline: Option<Share>) -> TargetResul
         interval,
         at_least: target.at_least,
         at_most: target.at_most,
+        peak,
+        most_in_one_month: target.most_in_one_month,
         pass,
     }
 }
@@ -167,7 +203,7 @@ enum Resolved {
 
 impl Resolved {
     fn new(data: &StaticData, m: &Measure) -> Self {
-        let check = |id: &str| data.scenario.history.iter().position(|c| c.id == id).unwrap_or(usize::MAX);
+        let check = |id: &str| check_index(data, id);
         match m {
             Measure::Matched(id) => Self::Matched(check(id)),
             Measure::HappenedBy { check: id, by } => Self::HappenedBy(check(id), *by),
