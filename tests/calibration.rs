@@ -93,3 +93,34 @@ fn a_timetable_misses_a_bound_on_the_busiest_month() {
     assert!(line("in any month").contains("ok"), "{stdout}");
     assert!(stdout.contains("1 target(s) missed."), "{stdout}");
 }
+
+#[test]
+fn in_order_holds_when_the_checks_came_true_in_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
+    let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
+    std::fs::create_dir(dir.path().join("maps")).unwrap();
+    std::fs::write(dir.path().join("maps/hebei_plain.ron"), map).unwrap();
+    let text = text.replacen(
+        "history: [",
+        r#"history: [Check(id: "november", text: "November comes", date: "1125-11", condition: After("1125-11")),
+            Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")), "#,
+        1,
+    );
+    let i = text.rfind(')').unwrap();
+    let text = format!(
+        "{}    calibration: [\n        Target(id: \"right\", text: \"November then December\", measure: InOrder([\"november\", \"december\"]), at_least: 0.9),\n        Target(id: \"wrong\", text: \"December then November\", measure: InOrder([\"december\", \"november\"]), at_most: 0.1),\n    ],\n)\n",
+        &text[..i]
+    );
+    let file = dir.path().join("in_order.ron");
+    std::fs::write(&file, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["calibrate", file.to_str().unwrap(), "--runs", "10"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    let line = |what: &str| stdout.lines().find(|l| l.contains(what)).unwrap_or_default().to_string();
+    assert!(line("November then December").contains("100.0%"), "{stdout}");
+    assert!(line("December then November").contains(" 0.0%"), "{stdout}");
+}

@@ -345,13 +345,17 @@ pub enum Effect {
     /// `faction` calls up `men` in `province`, which it owns, by the mobilisation rules: as many as
     /// the province's people, the treasury and the granary allow; they take the field as the
     /// province's levy after `levy_months`, as troops of `kind` (the faction's `levy` kind if
-    /// none is given: engineers or horsemen a court hires are a kind of their own).
+    /// none is given: engineers or horsemen a court hires are a kind of their own). With `join`,
+    /// the men are drafts for that army: when they have mustered they join it wherever it is, if
+    /// it is still the faction's and in the field.
     Levy {
         faction: String,
         province: String,
         men: i64,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         kind: Option<String>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        join: Option<String>,
     },
     /// The holder of the besieged `province` sends `men` of its garrison out as `kind` troops
     /// against the besiegers, in this month's siege: the battle rules decide the fight; a routed

@@ -752,6 +752,9 @@ pub enum Measure {
     },
     /// `faction` won (nobody if `None`).
     Wins(Option<String>),
+    /// Every one of the history checks came true, each in the same month as the one before it or
+    /// later: the story ran in this order.
+    InOrder(Vec<String>),
     All(Vec<Measure>),
     Any(Vec<Measure>),
     Not(Box<Measure>),

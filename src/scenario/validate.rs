@@ -990,6 +990,14 @@ impl<'a> Validator<'a> {
             Measure::Matched(check) => {
                 self.reference(loc, "history check", |v| &v.history, check);
             }
+            Measure::InOrder(checks) => {
+                if checks.len() < 2 {
+                    self.report(loc, ErrorKind::Empty("`InOrder` needs two history checks or more"));
+                }
+                for (i, check) in checks.iter().enumerate() {
+                    self.reference(&loc.at(i), "history check", |v| &v.history, check);
+                }
+            }
             Measure::HappenedBy { check, by } => {
                 self.reference(&loc.field("check"), "history check", |v| &v.history, check);
                 self.date(&loc.field("by"), *by);
@@ -1254,7 +1262,10 @@ impl<'a> Validator<'a> {
             E::Release(c) => {
                 self.character_ref(loc, c);
             }
-            E::Levy { faction, province, men, kind } => {
+            E::Levy { faction, province, men, kind, join } => {
+                if let Some(army) = join {
+                    self.army_ref(&loc.field("join"), army);
+                }
                 self.faction_ref(&loc.field("faction"), faction);
                 self.province_ref(&loc.field("province"), province);
                 self.quantity(&loc.field("men"), *men);

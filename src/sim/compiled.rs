@@ -413,6 +413,8 @@ pub enum Command {
         province: ProvinceIx,
         men: f64,
         kind: Option<usize>,
+        /// The army the drafts join once mustered.
+        join: Option<ArmyIx>,
     },
     /// The holder of besieged `province` sends `men` of its garrison out as troops of `kind`.
     Sally {
@@ -636,11 +638,12 @@ impl Program {
             E::Ransom { character, from, to, amount } => {
                 K::Ransom { character: c(character), from: f(from), to: f(to), amount: *amount as f64 }
             }
-            E::Levy { faction, province, men, kind } => K::Levy {
+            E::Levy { faction, province, men, kind, join } => K::Levy {
                 faction: f(faction),
                 province: p(province),
                 men: *men as f64,
                 kind: kind.as_deref().map(|k| ids.troop_kind(k)),
+                join: join.as_deref().map(a),
             },
             E::Sally { province, men, kind } => {
                 K::Sally { province: p(province), men: *men as f64, kind: ids.troop_kind(kind) }

@@ -171,11 +171,12 @@ fn classify(effect: &Effect, conditional: bool, push: &mut impl FnMut(Decree, St
                 push(Decree::Cedes, what, Measure::Written(ceded.len() as f64), conditional);
             }
         }
-        Effect::Levy { faction, province, men, kind } => {
+        Effect::Levy { faction, province, men, kind, join } => {
             let kind = kind.as_deref().map(|k| format!(" ({k})")).unwrap_or_default();
+            let join = join.as_deref().map(|a| format!(" for {a}")).unwrap_or_default();
             push(
                 Decree::Levies,
-                format!("Levy {faction} at {province}{kind}"),
+                format!("Levy {faction} at {province}{kind}{join}"),
                 Measure::Written(*men as f64),
                 conditional,
             )

@@ -196,6 +196,7 @@ enum Resolved {
     },
     HoldsAtEnd(FactionIx, ProvinceIx),
     Wins(Option<FactionIx>),
+    InOrder(Vec<usize>),
     All(Vec<Resolved>),
     Any(Vec<Resolved>),
     Not(Box<Resolved>),
@@ -218,6 +219,7 @@ impl Resolved {
                 Self::HoldsAtEnd(data.faction(faction), data.province(province))
             }
             Measure::Wins(f) => Self::Wins(f.as_deref().map(|f| data.faction(f))),
+            Measure::InOrder(checks) => Self::InOrder(checks.iter().map(|id| check(id)).collect()),
             Measure::All(list) => Self::All(list.iter().map(|m| Self::new(data, m)).collect()),
             Measure::Any(list) => Self::Any(list.iter().map(|m| Self::new(data, m)).collect()),
             Measure::Not(m) => Self::Not(Box::new(Self::new(data, m))),
@@ -237,6 +239,10 @@ impl Resolved {
             }),
             Self::HoldsAtEnd(f, p) => s.owners.get(p.get()).copied().flatten() == Some(*f),
             Self::Wins(f) => s.winner == *f,
+            Self::InOrder(checks) => {
+                let when: Option<Vec<Date>> = checks.iter().map(|i| s.checks.get(*i).and_then(|(_, w)| *w)).collect();
+                when.is_some_and(|dates| dates.windows(2).all(|pair| pair[0] <= pair[1]))
+            }
             Self::All(list) => list.iter().all(|m| m.holds(s)),
             Self::Any(list) => list.iter().any(|m| m.holds(s)),
             Self::Not(m) => !m.holds(s),

@@ -53,7 +53,7 @@ fn levy_by_order(
     for OrderGiven { faction, order } in given.read() {
         match *order {
             Order::Levy { province, men } => {
-                if let Some(men) = r.call_up(*faction, province, men, None) {
+                if let Some(men) = r.call_up(*faction, province, men, Draft::default()) {
                     Tally::add(&mut called, *faction, men, province);
                 }
             }
@@ -84,12 +84,20 @@ fn levy_by_order(
 /// Levies events call up, by the same rules as an order's.
 fn levy_by_event(mut effects: MessageReader<ApplyEffect>, mut r: Recruiting) {
     for ApplyEffect(command) in effects.read() {
-        if let Command::Levy { faction, province, men, kind } = *command
-            && let Some(men) = r.call_up(faction, province, men, kind)
+        if let Command::Levy { faction, province, men, kind, join } = *command
+            && let Some(men) = r.call_up(faction, province, men, Draft { kind, join })
         {
             r.report_call(&Tally { faction, men, count: 1, first: province });
         }
     }
+}
+
+/// What a levy musters as: troops of `kind` (the faction's levy kind if `None`), joining the army
+/// `join` (the province's levy army if `None`).
+#[derive(Clone, Copy, Default)]
+struct Draft {
+    kind: Option<usize>,
+    join: Option<ArmyIx>,
 }
 
 /// A faction's levies (or armies sent home) of the month, for the chronicle.
@@ -115,9 +123,8 @@ impl Recruiting<'_, '_> {
     /// `faction` calls up to `asked` men in `province`: as many as [`levy_limit`] allows, if it
     /// raises levies, owns the province, no enemy besieges it, the province has rested since its
     /// last levy and none musters there, and the province's levy army is at home or not in the
-    /// field. They muster as troops of `kind`, or of the faction's levy kind. The men called up,
-    /// if any.
-    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64, kind: Option<usize>) -> Option<f64> {
+    /// field. They muster as the `draft` says. The men called up, if any.
+    fn call_up(&mut self, faction: FactionIx, province: ProvinceIx, asked: f64, draft: Draft) -> Option<f64> {
         let rules = self.data.rules();
         let now = self.calendar.date;
         // An order from an edited save may name a province the scenario does not have, or no
@@ -141,7 +148,8 @@ impl Recruiting<'_, '_> {
         populace.population -= men;
         populace.loyalty = points(populace.loyalty - per_thousand(men, rules.levy_loyalty));
         let months_left = rules.levy_months.round() as u32;
-        self.levies.mustering.push(Levy { faction, province, men, months_left, kind });
+        let Draft { kind, join } = draft;
+        self.levies.mustering.push(Levy { faction, province, men, months_left, kind, join });
         self.levies.rest(province, now, now.plus_months(rules.levy_rest_months.round() as i64));
         Some(men)
     }
@@ -219,15 +227,20 @@ fn muster(mut r: Recruiting, mut due: Local<Vec<Levy>>, mut mustered: Local<Vec<
 impl Recruiting<'_, '_> {
     /// A levy due takes the field; whether it did (rather than disperse).
     fn take_the_field(&mut self, levy: &Levy) -> bool {
-        let Levy { faction, province, men, kind: hired, .. } = *levy;
-        let (data, names, rules) = (&self.data, &self.names, self.data.rules());
+        let Levy { faction, province, men, kind: hired, join, .. } = *levy;
         let held = self.provinces.get(self.entities.province(province)).is_ok_and(|(o, ..)| o.0 == Some(faction));
-        let Some(kind) =
-            data.levy_kind(faction).map(|own| hired.unwrap_or(own)).filter(|_| held && !self.sieges.besieged(province))
-        else {
+        let kind = self.data.levy_kind(faction).map(|own| hired.unwrap_or(own));
+        let Some(kind) = kind.filter(|_| held && !self.sieges.besieged(province)) else {
+            let names = &self.names;
             self.chronicle.write(|| format!("The levy called up at {} disperses.", names.province(province)));
             return false;
         };
+        if let Some(army) = join
+            && self.join_army(army, faction, kind, men)
+        {
+            return true;
+        }
+        let (data, rules) = (&self.data, self.data.rules());
         let ix = data.levy_army(province);
         match self.entities.army(ix) {
             None => {
@@ -255,6 +268,23 @@ impl Recruiting<'_, '_> {
                 }
             },
         }
+        true
+    }
+}
+
+impl Recruiting<'_, '_> {
+    /// Drafts join `army` if it is still `faction`'s and in the field; whether they did.
+    fn join_army(&mut self, army: ArmyIx, faction: FactionIx, kind: usize, men: f64) -> bool {
+        let rules = self.data.rules();
+        let Some(e) = self.entities.army(army) else { return false };
+        let Ok((a, mut troops, mut spirit)) = self.armies.get_mut(e) else { return false };
+        if a.owner != faction {
+            return false;
+        }
+        // The drafts' morale and the veterans' even out.
+        let before = troops.total();
+        troops.add(kind, men);
+        spirit.morale = (spirit.morale * before + rules.levy_morale * men) / troops.total().max(1.0);
         true
     }
 }
@@ -346,5 +376,25 @@ mod tests {
         game.step();
         assert!(army::<Troops>(&game, "red_army").is_none());
         assert_eq!(province::<Populace>(&game, "a").population, 104000.0);
+    }
+
+    #[test]
+    fn drafts_join_the_army_they_were_called_up_for() {
+        // Red calls up 3,000 men at A for its army at B; the levy army of A never takes the field.
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 5000})"#,
+            r#"events: [Event(id: "call", title: "Call", faction: "red", options: [Option(id: "go", name: "Go", effects: [
+                Levy(faction: "red", province: "a", men: 3000, kind: "cavalry", join: "red_army")])])],"#,
+        );
+        s.factions[0].levy = Some("infantry".to_string());
+        s.rules.levy_months = 0.0;
+        let mut game = sim_with_humans(s, 1, &["red", "blue"]);
+        game.step();
+        game.answer(0, 0);
+        game.step();
+        let troops = army::<Troops>(&game, "red_army").expect("in the field");
+        assert!(troops.total() >= 7_900.0, "the drafts joined: {troops:?}");
+        assert!(troops.men()[game.data().ids.troop_kind("cavalry")] >= 2_900.0, "as horsemen: {troops:?}");
+        assert!(army::<crate::sim::state::Army>(&game, "a_levy").is_none(), "no levy army of their own");
     }
 }

@@ -127,6 +127,9 @@ pub struct Levy {
     /// The troop kind it takes the field as, by index, if not its faction's levy kind.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kind: Option<usize>,
+    /// The army it joins as drafts once mustered, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join: Option<ArmyIx>,
 }
 
 /// The levies called up and mustering, in the order they were called, and when each province
