@@ -528,18 +528,14 @@ fn war_goals(p: &Picture, faction: FactionIx, goal: &mut [Option<f64>]) {
     }
 }
 
-/// Storm when the odds of every army of the faction before the city together are overwhelming,
-/// else blockade.
+/// Storm when the odds are overwhelming, else blockade.
 fn siege_stance(p: &Picture, force: &Force, province: ProvinceIx) -> Stance {
+    let Some(Ok((army, troops, spirit, _))) = p.entities.army(force.army.ix).map(|e| p.armies.get(e)) else {
+        return Stance::Blockade;
+    };
     let Ok((_, _, _, defences)) = p.cities.get(p.entities.province(province)) else { return Stance::Blockade };
     let rules = p.data.rules();
-    let owner = force.army.owner;
-    let attack: f64 = p
-        .armies
-        .iter()
-        .filter(|(a, ..)| a.owner == owner && a.location == province)
-        .map(|(army, troops, spirit, _)| assault_power(&p.data, &p.traits, army, troops, spirit))
-        .sum();
+    let attack = assault_power(&p.data, &p.traits, army, troops, spirit);
     // The AI judges a storm by the garrison alone, as if the city were never starving.
     let defence = city_defence(rules, defences, defences.garrison, rules.garrison_skill, false);
     if attack > rules.ai_assault_ratio * defence { Stance::Assault } else { Stance::Blockade }

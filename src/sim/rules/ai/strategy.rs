@@ -782,27 +782,6 @@ mod offence_tests {
         assert_eq!(with_commitment(1.0), ["b", "c"], "a new one looks better, counting nothing spent");
     }
 
-    /// The stance Red's armies of `men` infantry each take before Blue's city C (a garrison of
-    /// 2,000 behind no walls) after a month, Blue standing still.
-    fn stance_of(armies: usize, men: i64) -> crate::sim::state::Stance {
-        let list: Vec<String> = (0..armies)
-            .map(|i| format!(r#"Army(id: "red_{i}", name: "Red {i}", owner: "red", location: "c", troops: {{"infantry": {men}}})"#))
-            .collect();
-        let mut s = scenario(&list.join(", "), "");
-        (s.provinces[2].garrison, s.provinces[2].walls) = (2_000, 0);
-        let mut game = sim_with_humans(s, 1, &["blue"]);
-        game.step();
-        army::<crate::sim::state::Plan>(&game, "red_0").expect("in the field").stance
-    }
-
-    #[test]
-    fn armies_before_a_city_storm_it_together() {
-        use crate::sim::state::Stance;
-        let alone = stance_of(1, 2_000);
-        let together = stance_of(3, 2_000);
-        assert_eq!((alone, together), (Stance::Blockade, Stance::Assault));
-    }
-
     #[test]
     fn a_bold_court_makes_less_of_walls() {
         // `b`, next door, rich behind high walls; `c`, Blue's capital beyond it, poor and open.
