@@ -95,7 +95,7 @@ fn a_timetable_misses_a_bound_on_the_busiest_month() {
 }
 
 #[test]
-fn in_order_holds_when_the_checks_came_true_in_their_order() {
+fn in_order_and_within_read_when_the_checks_came_true() {
     let dir = tempfile::tempdir().unwrap();
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
     let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
@@ -104,12 +104,13 @@ fn in_order_holds_when_the_checks_came_true_in_their_order() {
     let text = text.replacen(
         "history: [",
         r#"history: [Check(id: "november", text: "November comes", date: "1125-11", condition: After("1125-11")),
-            Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")), "#,
+            Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")),
+            Check(id: "early", text: "February comes early", date: "1126-02", condition: After("1125-11")), "#,
         1,
     );
     let i = text.rfind(')').unwrap();
     let text = format!(
-        "{}    calibration: [\n        Target(id: \"right\", text: \"November then December\", measure: InOrder([\"november\", \"december\"]), at_least: 0.9),\n        Target(id: \"wrong\", text: \"December then November\", measure: InOrder([\"december\", \"november\"]), at_most: 0.1),\n    ],\n)\n",
+        "{}    calibration: [\n        Target(id: \"right\", text: \"November then December\", measure: InOrder([\"november\", \"december\"]), at_least: 0.9),\n        Target(id: \"wrong\", text: \"December then November\", measure: InOrder([\"december\", \"november\"]), at_most: 0.1),\n        Target(id: \"near\", text: \"Early by three months at most\", measure: Within(check: \"early\", months: 3), at_least: 0.9),\n        Target(id: \"far\", text: \"Early by two months at most\", measure: Within(check: \"early\", months: 2), at_most: 0.1),\n    ],\n)\n",
         &text[..i]
     );
     let file = dir.path().join("in_order.ron");
@@ -123,4 +124,7 @@ fn in_order_holds_when_the_checks_came_true_in_their_order() {
     let line = |what: &str| stdout.lines().find(|l| l.contains(what)).unwrap_or_default().to_string();
     assert!(line("November then December").contains("100.0%"), "{stdout}");
     assert!(line("December then November").contains(" 0.0%"), "{stdout}");
+    // "Early" is dated 1126-02 but comes true in 1125-11, three months before.
+    assert!(line("three months at most").contains("100.0%"), "{stdout}");
+    assert!(line("two months at most").contains(" 0.0%"), "{stdout}");
 }

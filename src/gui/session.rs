@@ -502,8 +502,10 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = jingkang_as_song(dir.path());
         let song = s.player().expect("Song is played");
-        // A Song province with no army in it, where a levy may be called up.
-        let p = s.view.provinces.iter().find(|p| p.owner == Some(song) && p.levy.is_some()).expect("a levy ground");
+        // A Song province where a levy may be called up, far from the war (the provinces come
+        // north to south): a levy called up where the Jin ride would disperse.
+        let p =
+            s.view.provinces.iter().rev().find(|p| p.owner == Some(song) && p.levy.is_some()).expect("a levy ground");
         let (province, levy) = (p.ix, p.levy.expect("a levy"));
         let click = click_action(&s, Some(province), None).expect("a click on a province");
         assert_eq!(click, UiAction::SelectProvince(Some(province)));

@@ -706,7 +706,7 @@ pub struct Target {
     pub change: bool,
     /// Greatest share (0 to 1) of the runs in which the measure's history check came true that
     /// saw it come true in one and the same month: a campaign, not a timetable. Only for a
-    /// measure that names a check (`Matched`, `HappenedBy`). Left out of a save when unset, so
+    /// measure that names a check (`Matched`, `HappenedBy`, `Within`). Left out of a save when unset, so
     /// saves without it read and hash as before.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub most_in_one_month: Option<f64>,
@@ -716,7 +716,7 @@ impl Measure {
     /// The history check the measure names, if it names one.
     pub fn check(&self) -> Option<&str> {
         match self {
-            Measure::Matched(check) | Measure::HappenedBy { check, .. } => Some(check),
+            Measure::Matched(check) | Measure::HappenedBy { check, .. } | Measure::Within { check, .. } => Some(check),
             _ => None,
         }
     }
@@ -755,6 +755,11 @@ pub enum Measure {
     /// Every one of the history checks came true, each in the same month as the one before it or
     /// later: the story ran in this order.
     InOrder(Vec<String>),
+    /// The history check first came true no more than `months` before or after its date.
+    Within {
+        check: String,
+        months: u32,
+    },
     All(Vec<Measure>),
     Any(Vec<Measure>),
     Not(Box<Measure>),

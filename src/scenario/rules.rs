@@ -65,6 +65,8 @@ rules! {
     civilian_ration: 0.25, 0.0, 100.0;
     /// Random spread of what a besieged city eats each month (0.3: from 70% to 130% of the rations).
     store_luck: 0.3, 0.0, 1.0;
+    /// Random spread, drawn once when a siege begins, of what the city eats all siege long: hoarded or hidden grain, a granary burnt (0.2: from 80% to 120% of the rations).
+    siege_store_luck: 0.2, 0.0, 1.0, added;
     /// Share of a province's grain stores refilled each month when it is not besieged (of a year's yield).
     store_refill: 0.1, 0.0, 1.0;
 

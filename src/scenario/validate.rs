@@ -973,7 +973,7 @@ impl<'a> Validator<'a> {
             self.real(&loc.field("most_in_one_month"), x, 0.0, 1.0);
             if t.measure.check().is_none() {
                 let kind = ErrorKind::NotAllowed(
-                    "`most_in_one_month` counts the months a history check came true in: measure `Matched` or `HappenedBy`"
+                    "`most_in_one_month` counts the months a history check came true in: measure `Matched`, `HappenedBy` or `Within`"
                         .into(),
                 );
                 self.report(&loc.field("most_in_one_month"), kind);
@@ -989,6 +989,10 @@ impl<'a> Validator<'a> {
         match m {
             Measure::Matched(check) => {
                 self.reference(loc, "history check", |v| &v.history, check);
+            }
+            Measure::Within { check, months } => {
+                self.reference(&loc.field("check"), "history check", |v| &v.history, check);
+                self.range(&loc.field("months"), i64::from(*months), 0, 1200);
             }
             Measure::InOrder(checks) => {
                 if checks.len() < 2 {

@@ -197,6 +197,7 @@ enum Resolved {
     HoldsAtEnd(FactionIx, ProvinceIx),
     Wins(Option<FactionIx>),
     InOrder(Vec<usize>),
+    Within(usize, Date, u32),
     All(Vec<Resolved>),
     Any(Vec<Resolved>),
     Not(Box<Resolved>),
@@ -220,6 +221,10 @@ impl Resolved {
             }
             Measure::Wins(f) => Self::Wins(f.as_deref().map(|f| data.faction(f))),
             Measure::InOrder(checks) => Self::InOrder(checks.iter().map(|id| check(id)).collect()),
+            Measure::Within { check: id, months } => {
+                let date = data.scenario.history.iter().find(|c| c.id == *id).map_or(data.scenario.start, |c| c.date);
+                Self::Within(check(id), date, *months)
+            }
             Measure::All(list) => Self::All(list.iter().map(|m| Self::new(data, m)).collect()),
             Measure::Any(list) => Self::Any(list.iter().map(|m| Self::new(data, m)).collect()),
             Measure::Not(m) => Self::Not(Box::new(Self::new(data, m))),
@@ -239,6 +244,11 @@ impl Resolved {
             }),
             Self::HoldsAtEnd(f, p) => s.owners.get(p.get()).copied().flatten() == Some(*f),
             Self::Wins(f) => s.winner == *f,
+            Self::Within(i, date, months) => s
+                .checks
+                .get(*i)
+                .and_then(|(_, when)| *when)
+                .is_some_and(|when| date.months_until(when).unsigned_abs() <= u64::from(*months)),
             Self::InOrder(checks) => {
                 let when: Option<Vec<Date>> = checks.iter().map(|i| s.checks.get(*i).and_then(|(_, w)| *w)).collect();
                 when.is_some_and(|dates| dates.windows(2).all(|pair| pair[0] <= pair[1]))

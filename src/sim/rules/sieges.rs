@@ -259,7 +259,8 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         let lays = names.faction_agrees(besieger).verb("lays", "lay");
         format!("{} {lays} siege to {}.", names.faction(besieger), names.province(front.province))
     });
-    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0, sortie: None }
+    let rations = craft.rng.jitter(craft.data.rules().siege_store_luck);
+    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0, rations, sortie: None }
 }
 
 /// Who defends a city: its garrison and its owner's armies inside.
@@ -298,7 +299,8 @@ fn feed_city(craft: &mut Siegecraft, rules: &Rules, front: &mut Front, siege: &m
     // Rot, fire, theft and hoarding make a city's stores last a little more or less than the sums say.
     let need = (per_thousand(defenders, rules.army_ration)
         + per_thousand(front.populace.population, rules.civilian_ration))
-        * craft.rng.jitter(rules.store_luck);
+        * craft.rng.jitter(rules.store_luck)
+        * siege.rations;
     let defences = &mut *front.defences;
     if defences.grain >= need {
         defences.grain -= need;

@@ -16,9 +16,20 @@ pub struct Siege {
     pub breach: f64,
     /// Months the city has gone without grain.
     pub starving: u32,
+    /// What the city eats, as a share of its rations, all siege long (`siege_store_luck`).
+    #[serde(default = "full_rations", skip_serializing_if = "is_full_rations")]
+    pub rations: f64,
     /// A sally ordered by an event for this month's siege, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sortie: Option<Sortie>,
+}
+
+fn full_rations() -> f64 {
+    1.0
+}
+
+fn is_full_rations(rations: &f64) -> bool {
+    *rations == 1.0
 }
 
 /// Men of a garrison sent out against the besiegers by an event (`Sally`).
