@@ -234,9 +234,13 @@ fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
     let Some(siege) = craft.sieges.0[province.get()].take() else { return };
     craft.log.close(province, craft.calendar.date, None);
     let names = &craft.names;
-    craft
-        .chronicle
-        .write(|| format!("The siege of {} is lifted after {}.", names.province(province), months(siege.months)));
+    craft.chronicle.write(|| {
+        let sallies = match siege.sallies {
+            0 | 1 => String::new(),
+            n => format!(", in which its garrison sallied {n} times"),
+        };
+        format!("The siege of {} is lifted after {}{sallies}.", names.province(province), months(siege.months))
+    });
 }
 
 /// The siege of the front's city, begun this month if it was not under way.
@@ -260,7 +264,7 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         format!("{} {lays} siege to {}.", names.faction(besieger), names.province(front.province))
     });
     let rations = craft.rng.jitter(craft.data.rules().siege_store_luck);
-    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0, rations, sortie: None }
+    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0, rations, sallies: 0, sortie: None }
 }
 
 /// Who defends a city: its garrison and its owner's armies inside.
@@ -352,10 +356,14 @@ fn sally(
         }
     }
     siege.breach = 0.0;
-    let names = &craft.names;
-    craft.chronicle.write(|| {
-        format!("The garrison of {} sallies out and falls on the besiegers.", names.province(front.province))
-    });
+    siege.sallies += 1;
+    // The first sally is news; the siege's end tells how many followed.
+    if siege.sallies == 1 {
+        let names = &craft.names;
+        craft.chronicle.write(|| {
+            format!("The garrison of {} sallies out and falls on the besiegers.", names.province(front.province))
+        });
+    }
     true
 }
 
@@ -712,5 +720,23 @@ mod tests {
         let lines = crate::sim::testing::chronicle(&game);
         assert!(lines.iter().any(|l| l.contains("the gate is shut behind it in time")), "{lines:#?}");
         assert!(province::<Defences>(&game, "b").garrison < before - 100.0, "the routed sally's dead are gone");
+    }
+
+    #[test]
+    fn the_chronicle_tells_only_a_garrison_s_first_sally() {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 1000})"#,
+            "",
+        );
+        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        for _ in 0..3 {
+            game.step();
+        }
+        let b = game.data().province("b");
+        let sallies = game.world().resource::<crate::sim::state::Sieges>().0[b.get()].map_or(0, |siege| siege.sallies);
+        assert!(sallies >= 2, "a garrison five times the besiegers sallies every month: {sallies}");
+        let lines = crate::sim::testing::chronicle(&game);
+        let told = lines.iter().filter(|l| l.contains("sallies out")).count();
+        assert_eq!(told, 1, "{lines:#?}");
     }
 }

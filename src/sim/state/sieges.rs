@@ -19,9 +19,16 @@ pub struct Siege {
     /// What the city eats, as a share of its rations, all siege long (`siege_store_luck`).
     #[serde(default = "full_rations", skip_serializing_if = "is_full_rations")]
     pub rations: f64,
+    /// How many times the garrison has sallied (the chronicle tells the first).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub sallies: u32,
     /// A sally ordered by an event for this month's siege, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sortie: Option<Sortie>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 fn full_rations() -> f64 {

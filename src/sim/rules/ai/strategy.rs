@@ -670,8 +670,16 @@ mod tests {
         let mut game = sim_with_humans(s, 1, &["blue"]);
         let (blue, b) = (game.data().faction("blue"), game.data().province("b"));
         let since = game.data().scenario.start;
-        game.world_mut().resource_mut::<Sieges>().0[b.get()] =
-            Some(Siege { besieger: blue, since, months: 1, breach: 0.0, starving: 0, rations: 1.0, sortie: None });
+        game.world_mut().resource_mut::<Sieges>().0[b.get()] = Some(Siege {
+            besieger: blue,
+            since,
+            months: 1,
+            breach: 0.0,
+            starving: 0,
+            rations: 1.0,
+            sallies: 0,
+            sortie: None,
+        });
         let blue_army = game.data().army("blue_army");
         game.give(blue, Order::Besiege { army: blue_army, assault: false });
         game
@@ -779,6 +787,7 @@ mod offence_tests {
                     breach: 0.0,
                     starving: 0,
                     rations: 1.0,
+                    sallies: 0,
                     sortie: None,
                 });
                 let red_1 = game.data().army("red_1");
