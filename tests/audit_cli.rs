@@ -57,7 +57,7 @@ fn the_yanjing_campaign_raises_and_removes_no_army_by_decree() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{text}");
     // The second offensive's Hebei drafts join the expedition.
-    assert!(text.contains("Levy song at hejian for expedition"), "{text}");
+    assert!(text.contains("Levy song at hejian for frontier_army"), "{text}");
 }
 
 #[test]
