@@ -7,6 +7,30 @@ use jingkang::scenario::{ScenarioRef, builtin_scenarios, load_valid};
 use jingkang::sim::StaticData;
 use jingkang::sweep::{CalibrationOptions, calibrate};
 
+mod common;
+
+/// `text` with `targets` (lines of `Target(...)`) as its calibration, before the scenario's
+/// closing parenthesis.
+fn with_targets(text: &str, targets: &str) -> String {
+    let i = text.rfind(')').expect("a scenario");
+    format!("{}    calibration: [\n{targets}\n    ],\n)\n", &text[..i])
+}
+
+/// `jingkang calibrate` of the Hebei scenario with `checks` added to its history and `targets` as
+/// its calibration, over `runs` runs: the exit code and what it printed.
+fn calibrate_hebei(checks: &str, targets: &str, runs: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = common::hebei_copy(dir.path(), "calibrated.ron", |text| {
+        with_targets(&text.replacen("history: [", &format!("history: [{checks}"), 1), targets)
+    });
+    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["calibrate", file.to_str().unwrap(), "--runs", runs])
+        .output()
+        .unwrap();
+    let printed = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    (out.status.code(), printed)
+}
+
 /// Enough runs that a share of 70% is told from 50% (the 95% interval is about ±12 points).
 const RUNS: u64 = 60;
 
@@ -37,94 +61,56 @@ fn every_builtin_calibration_target_holds() {
 
 #[test]
 fn a_missed_target_fails_the_command() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
-    let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
-    std::fs::create_dir(dir.path().join("maps")).unwrap();
-    std::fs::write(dir.path().join("maps/hebei_plain.ron"), map).unwrap();
     // Nobody can win more than all the runs and fewer than none at once: one target must miss.
-    let i = text.rfind(')').unwrap();
-    let text = format!(
-        "{}    calibration: [\n        Target(id: \"jin\", text: \"Jin wins\", measure: Wins(\"jin\"), at_least: 0.5),\n        Target(id: \"not_jin\", text: \"Jin does not win\", measure: Not(Wins(\"jin\")), at_least: 0.5),\n    ],\n)\n",
-        &text[..i]
+    let (code, stdout) = calibrate_hebei(
+        "",
+        r#"        Target(id: "jin", text: "Jin wins", measure: Wins("jin"), at_least: 0.5),
+        Target(id: "not_jin", text: "Jin does not win", measure: Not(Wins("jin")), at_least: 0.5),"#,
+        "20",
     );
-    let file = dir.path().join("calibrated.ron");
-    std::fs::write(&file, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
-        .args(["calibrate", file.to_str().unwrap(), "--runs", "20"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(code, Some(1), "{stdout}");
     assert!(stdout.contains("Jin wins"), "{stdout}");
     assert!(stdout.contains("MISS"), "{stdout}");
     assert!(stdout.contains("1 target(s) missed."), "{stdout}");
 }
 
+/// The line of `printed` that contains `what`.
+fn line(printed: &str, what: &str) -> String {
+    printed.lines().find(|l| l.contains(what)).unwrap_or_default().to_string()
+}
+
 #[test]
 fn a_timetable_misses_a_bound_on_the_busiest_month() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
-    let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
-    std::fs::create_dir(dir.path().join("maps")).unwrap();
-    std::fs::write(dir.path().join("maps/hebei_plain.ron"), map).unwrap();
     // December comes in December in every run: a timetable.
-    let text = text.replacen(
-        "history: [",
-        r#"history: [Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")), "#,
-        1,
+    let (code, stdout) = calibrate_hebei(
+        r#"Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")), "#,
+        r#"        Target(id: "spread", text: "December, in no fixed month", measure: Matched("december"), at_least: 0.5, most_in_one_month: 0.6),
+        Target(id: "any", text: "December, in any month", measure: Matched("december"), at_least: 0.5, most_in_one_month: 1.0),"#,
+        "20",
     );
-    let i = text.rfind(')').unwrap();
-    let text = format!(
-        "{}    calibration: [\n        Target(id: \"spread\", text: \"December, in no fixed month\", measure: Matched(\"december\"), at_least: 0.5, most_in_one_month: 0.6),\n        Target(id: \"any\", text: \"December, in any month\", measure: Matched(\"december\"), at_least: 0.5, most_in_one_month: 1.0),\n    ],\n)\n",
-        &text[..i]
-    );
-    let file = dir.path().join("timetable.ron");
-    std::fs::write(&file, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
-        .args(["calibrate", file.to_str().unwrap(), "--runs", "20"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(1), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    let line = |what: &str| stdout.lines().find(|l| l.contains(what)).unwrap_or_default().to_string();
-    assert!(line("in no fixed month").contains("MISS"), "{stdout}");
-    assert!(line("in no fixed month").contains("100% in 1125-12"), "{stdout}");
-    assert!(line("in any month").contains("ok"), "{stdout}");
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(line(&stdout, "in no fixed month").contains("MISS"), "{stdout}");
+    assert!(line(&stdout, "in no fixed month").contains("100% in 1125-12"), "{stdout}");
+    assert!(line(&stdout, "in any month").contains("ok"), "{stdout}");
     assert!(stdout.contains("1 target(s) missed."), "{stdout}");
 }
 
 #[test]
 fn in_order_and_within_read_when_the_checks_came_true() {
-    let dir = tempfile::tempdir().unwrap();
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/hebei_1125.ron")).unwrap();
-    let map = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/maps/hebei_plain.ron")).unwrap();
-    std::fs::create_dir(dir.path().join("maps")).unwrap();
-    std::fs::write(dir.path().join("maps/hebei_plain.ron"), map).unwrap();
-    let text = text.replacen(
-        "history: [",
-        r#"history: [Check(id: "november", text: "November comes", date: "1125-11", condition: After("1125-11")),
+    let (code, stdout) = calibrate_hebei(
+        r#"Check(id: "november", text: "November comes", date: "1125-11", condition: After("1125-11")),
             Check(id: "december", text: "December comes", date: "1125-12", condition: After("1125-12")),
             Check(id: "early", text: "February comes early", date: "1126-02", condition: After("1125-11")), "#,
-        1,
+        r#"        Target(id: "right", text: "November then December", measure: InOrder(["november", "december"]), at_least: 0.9),
+        Target(id: "wrong", text: "December then November", measure: InOrder(["december", "november"]), at_most: 0.1),
+        Target(id: "near", text: "Early by three months at most", measure: Within(check: "early", months: 3), at_least: 0.9),
+        Target(id: "far", text: "Early by two months at most", measure: Within(check: "early", months: 2), at_most: 0.1),"#,
+        "10",
     );
-    let i = text.rfind(')').unwrap();
-    let text = format!(
-        "{}    calibration: [\n        Target(id: \"right\", text: \"November then December\", measure: InOrder([\"november\", \"december\"]), at_least: 0.9),\n        Target(id: \"wrong\", text: \"December then November\", measure: InOrder([\"december\", \"november\"]), at_most: 0.1),\n        Target(id: \"near\", text: \"Early by three months at most\", measure: Within(check: \"early\", months: 3), at_least: 0.9),\n        Target(id: \"far\", text: \"Early by two months at most\", measure: Within(check: \"early\", months: 2), at_most: 0.1),\n    ],\n)\n",
-        &text[..i]
-    );
-    let file = dir.path().join("in_order.ron");
-    std::fs::write(&file, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_jingkang"))
-        .args(["calibrate", file.to_str().unwrap(), "--runs", "10"])
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
-    let line = |what: &str| stdout.lines().find(|l| l.contains(what)).unwrap_or_default().to_string();
-    assert!(line("November then December").contains("100.0%"), "{stdout}");
-    assert!(line("December then November").contains(" 0.0%"), "{stdout}");
+    assert_eq!(code, Some(0), "{stdout}");
+    assert!(line(&stdout, "November then December").contains("100.0%"), "{stdout}");
+    assert!(line(&stdout, "December then November").contains(" 0.0%"), "{stdout}");
     // "Early" is dated 1126-02 but comes true in 1125-11, three months before.
-    assert!(line("three months at most").contains("100.0%"), "{stdout}");
-    assert!(line("two months at most").contains(" 0.0%"), "{stdout}");
+    assert!(line(&stdout, "three months at most").contains("100.0%"), "{stdout}");
+    assert!(line(&stdout, "two months at most").contains(" 0.0%"), "{stdout}");
 }
