@@ -256,10 +256,7 @@ impl Recruiting<'_, '_> {
             }
             Some(e) => match self.armies.get_mut(e) {
                 Ok((a, mut troops, mut spirit)) if a.location == province && a.owner == faction => {
-                    // The new men's morale and the veterans' even out.
-                    let before = troops.total();
-                    troops.add(kind, men);
-                    spirit.morale = (spirit.morale * before + rules.levy_morale * men) / troops.total().max(1.0);
+                    add_fresh_men(&mut troops, &mut spirit, kind, men, rules.levy_morale);
                 }
                 _ => {
                     if let Ok((.., mut defences)) = self.provinces.get_mut(self.entities.province(province)) {
@@ -281,12 +278,16 @@ impl Recruiting<'_, '_> {
         if a.owner != faction {
             return false;
         }
-        // The drafts' morale and the veterans' even out.
-        let before = troops.total();
-        troops.add(kind, men);
-        spirit.morale = (spirit.morale * before + rules.levy_morale * men) / troops.total().max(1.0);
+        add_fresh_men(&mut troops, &mut spirit, kind, men, rules.levy_morale);
         true
     }
+}
+
+/// `men` of `kind` at `morale` join an army: its morale and theirs even out.
+fn add_fresh_men(troops: &mut Troops, spirit: &mut Spirit, kind: usize, men: f64, morale: f64) {
+    let before = troops.total();
+    troops.add(kind, men);
+    spirit.morale = (spirit.morale * before + morale * men) / troops.total().max(1.0);
 }
 
 #[cfg(test)]

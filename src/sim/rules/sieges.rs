@@ -264,7 +264,7 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         format!("{} {lays} siege to {}.", names.faction(besieger), names.province(front.province))
     });
     let rations = craft.rng.jitter(craft.data.rules().siege_store_luck);
-    Siege { besieger, since: date, months: 0, breach: 0.0, starving: 0, rations, sallies: 0, sortie: None }
+    Siege::begun(besieger, date, rations)
 }
 
 /// Who defends a city: its garrison and its owner's armies inside.
@@ -401,20 +401,27 @@ fn sortie(
         }
     }
     front.defences.garrison += men * (1.0 - sally_loses);
-    let city = craft.names.province(front.province).to_string();
-    if won {
+    let province = front.province;
+    let outcome = if won {
         siege.breach = 0.0;
-        craft.chronicle.write(|| format!("A sally from {city} falls on the besiegers and drives them from the walls."));
-        return None;
-    }
-    if odds > rules.rout_odds && craft.rng.chance(rules.sally_gate_chance) {
-        craft.chronicle.write(|| {
-            format!("The sally from {city} is routed, and the besiegers follow it in through the open gate.")
-        });
-        return Some(FallCause::Assault);
-    }
-    craft.chronicle.write(|| format!("The sally from {city} is beaten back, and the gate is shut behind it in time."));
-    None
+        None
+    } else if odds > rules.rout_odds && craft.rng.chance(rules.sally_gate_chance) {
+        Some(FallCause::Assault)
+    } else {
+        None
+    };
+    let names = &craft.names;
+    craft.chronicle.write(|| {
+        let city = names.province(province);
+        match (won, outcome) {
+            (true, _) => format!("A sally from {city} falls on the besiegers and drives them from the walls."),
+            (false, Some(_)) => {
+                format!("The sally from {city} is routed, and the besiegers follow it in through the open gate.")
+            }
+            (false, None) => format!("The sally from {city} is beaten back, and the gate is shut behind it in time."),
+        }
+    });
+    outcome
 }
 
 /// The besiegers' power in the open before the front's city.

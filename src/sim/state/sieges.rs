@@ -47,6 +47,13 @@ pub struct Sortie {
     pub kind: usize,
 }
 
+impl Siege {
+    /// A siege `besieger` begins in month `since`, its city eating `rations` of its rations.
+    pub fn begun(besieger: FactionIx, since: Date, rations: f64) -> Self {
+        Siege { besieger, since, months: 0, breach: 0.0, starving: 0, rations, sallies: 0, sortie: None }
+    }
+}
+
 /// The siege of each province, if any.
 #[derive(Resource, Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Sieges(pub Vec<Option<Siege>>);

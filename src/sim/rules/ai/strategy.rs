@@ -670,16 +670,8 @@ mod tests {
         let mut game = sim_with_humans(s, 1, &["blue"]);
         let (blue, b) = (game.data().faction("blue"), game.data().province("b"));
         let since = game.data().scenario.start;
-        game.world_mut().resource_mut::<Sieges>().0[b.get()] = Some(Siege {
-            besieger: blue,
-            since,
-            months: 1,
-            breach: 0.0,
-            starving: 0,
-            rations: 1.0,
-            sallies: 0,
-            sortie: None,
-        });
+        game.world_mut().resource_mut::<Sieges>().0[b.get()] =
+            Some(Siege { months: 1, ..Siege::begun(blue, since, 1.0) });
         let blue_army = game.data().army("blue_army");
         game.give(blue, Order::Besiege { army: blue_army, assault: false });
         game
@@ -780,16 +772,8 @@ mod offence_tests {
             red_after_a_month(s, |game| {
                 let (red, b) = (game.data().faction("red"), game.data().province("b"));
                 let since = game.data().scenario.start;
-                game.world_mut().resource_mut::<Sieges>().0[b.get()] = Some(Siege {
-                    besieger: red,
-                    since,
-                    months: 1,
-                    breach: 0.0,
-                    starving: 0,
-                    rations: 1.0,
-                    sallies: 0,
-                    sortie: None,
-                });
+                game.world_mut().resource_mut::<Sieges>().0[b.get()] =
+                    Some(Siege { months: 1, ..Siege::begun(red, since, 1.0) });
                 let red_1 = game.data().army("red_1");
                 game.give(red, Order::Besiege { army: red_1, assault: false });
             })
