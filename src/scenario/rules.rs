@@ -187,7 +187,7 @@ rules! {
     siege_luck: 0.3, 0.0, 1.0, added;
     /// A sallying garrison's losses, as a share of `sally_losses`.
     sally_garrison_losses: 0.5, 0.0, 10.0, added;
-    /// Chance that the besiegers, routing a sally an event sent out (`Sally`), follow it in through the open gate and take the city.
+    /// Chance that the besiegers, routing a sally an event sent out (`Sally`), follow it in through the open gate, where the men left inside fight them for the city.
     sally_gate_chance: 0.5, 0.0, 1.0, added;
 
     // ---- supply

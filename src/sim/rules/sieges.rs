@@ -212,8 +212,8 @@ fn siege_month(
     armies: &mut Query<ArmyItem>,
 ) -> Option<FallCause> {
     if let Some(ordered) = siege.sortie.take() {
-        let skill = defenders(craft, front, armies, rules.garrison_skill).skill;
-        if let Some(cause) = sortie(craft, rules, front, siege, ordered, skill, armies) {
+        let inside = defenders(craft, front, armies, rules.garrison_skill);
+        if let Some(cause) = sortie(craft, rules, front, siege, ordered, &inside, armies) {
             return Some(cause);
         }
     }
@@ -233,10 +233,13 @@ fn siege_month(
 fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
     let Some(siege) = craft.sieges.0[province.get()].take() else { return };
     craft.log.close(province, craft.calendar.date, None);
-    let names = &craft.names;
+    let (names, log) = (&craft.names, &craft.log);
     craft.chronicle.write(|| {
+        let told = siege.sallies == 1 && log.sieges_of(province, siege.besieger) == 1;
         let sallies = match siege.sallies {
-            0 | 1 => String::new(),
+            0 => String::new(),
+            _ if told => String::new(),
+            1 => ", in which its garrison sallied once".to_string(),
             n => format!(", in which its garrison sallied {n} times"),
         };
         format!("The siege of {} is lifted after {}{sallies}.", names.province(province), months(siege.months))
@@ -258,10 +261,16 @@ fn open_siege(craft: &mut Siegecraft, front: &Front, besieger: FactionIx) -> Sie
         months: 0,
         cause: None,
     });
-    let names = &craft.names;
+    let (names, log) = (&craft.names, &craft.log);
     craft.chronicle.write(|| {
         let lays = names.faction_agrees(besieger).verb("lays", "lay");
-        format!("{} {lays} siege to {}.", names.faction(besieger), names.province(front.province))
+        let (faction, city) = (names.faction(besieger), names.province(front.province));
+        // A city besieged over and over gets its count, so the chronicle does not repeat itself.
+        match log.sieges_of(front.province, besieger) {
+            0 | 1 => format!("{faction} {lays} siege to {city}."),
+            2 => format!("{faction} {lays} siege to {city} again."),
+            n => format!("{faction} {lays} siege to {city} for the {} time.", ordinal(n)),
+        }
     });
     let rations = craft.rng.jitter(craft.data.rules().siege_store_luck);
     Siege::begun(besieger, date, rations)
@@ -357,11 +366,15 @@ fn sally(
     }
     siege.breach = 0.0;
     siege.sallies += 1;
-    // The first sally is news; the siege's end tells how many followed.
+    // The first sally of the first siege is news; the siege's end tells how many there were.
     if siege.sallies == 1 {
-        let names = &craft.names;
-        craft.chronicle.write(|| {
-            format!("The garrison of {} sallies out and falls on the besiegers.", names.province(front.province))
+        let (names, log) = (&craft.names, &craft.log);
+        let province = front.province;
+        craft.chronicle.write_some(|| {
+            let first_siege = log.sieges_of(province, siege.besieger) == 1;
+            first_siege.then(|| {
+                format!("The garrison of {} sallies out and falls on the besiegers.", names.province(province))
+            })
         });
     }
     true
@@ -370,17 +383,19 @@ fn sally(
 /// A sally an event sent out: its men leave the garrison and fight the besiegers in the open by the
 /// battle rules (their kind's field power, the best defender's skill, luck). If they win, the
 /// besiegers lose the loser's share and the breach is undone; if they are routed, the pursuers
-/// may follow them in through the open gate (`sally_gate_chance`) and take the city. The
-/// survivors go back to the garrison. How the city falls, if it does.
+/// may follow them in through the open gate (`sally_gate_chance`), and take the city if they are
+/// stronger in the open than the defenders left inside, who would throw them out. The survivors
+/// go back to the garrison. How the city falls, if it does.
 fn sortie(
     craft: &mut Siegecraft,
     rules: &Rules,
     front: &mut Front,
     siege: &mut Siege,
     ordered: Sortie,
-    skill: f64,
+    inside: &Defenders,
     armies: &mut Query<ArmyItem>,
 ) -> Option<FallCause> {
+    let skill = inside.skill;
     let men = ordered.men.min(front.defences.garrison);
     if men < 1.0 {
         return None;
@@ -402,26 +417,45 @@ fn sortie(
     }
     front.defences.garrison += men * (1.0 - sally_loses);
     let province = front.province;
-    let outcome = if won {
+    let gate = if won {
         siege.breach = 0.0;
-        None
+        Gate::Held
     } else if odds > rules.rout_odds && craft.rng.chance(rules.sally_gate_chance) {
-        Some(FallCause::Assault)
+        // The pursuers are in the gate; the men left inside fight them there, in the open.
+        let pursuers = besiegers_field_power(craft, front, armies) * craft.rng.jitter(rules.battle_luck);
+        let left_inside = (inside.field_men - men).max(0.0) * skill_factor(rules, skill);
+        if pursuers > left_inside * craft.rng.jitter(rules.battle_luck) { Gate::Forced } else { Gate::Retaken }
     } else {
-        None
+        Gate::Shut
     };
     let names = &craft.names;
     craft.chronicle.write(|| {
         let city = names.province(province);
-        match (won, outcome) {
-            (true, _) => format!("A sally from {city} falls on the besiegers and drives them from the walls."),
-            (false, Some(_)) => {
+        match gate {
+            Gate::Held => format!("A sally from {city} falls on the besiegers and drives them from the walls."),
+            Gate::Forced => {
                 format!("The sally from {city} is routed, and the besiegers follow it in through the open gate.")
             }
-            (false, None) => format!("The sally from {city} is beaten back, and the gate is shut behind it in time."),
+            Gate::Retaken => format!(
+                "The sally from {city} is routed and the besiegers burst in through the gate, but the garrison throws them out."
+            ),
+            Gate::Shut => format!("The sally from {city} is beaten back, and the gate is shut behind it in time."),
         }
     });
-    outcome
+    (gate == Gate::Forced).then_some(FallCause::Assault)
+}
+
+/// How a sally an event sent out ends at the gate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Gate {
+    /// The sally won: no besieger came near the gate.
+    Held,
+    /// Beaten back, the sally got in and the gate was shut in time.
+    Shut,
+    /// The pursuers came in through the gate, and the defenders inside threw them out.
+    Retaken,
+    /// The pursuers came in through the gate and took the city.
+    Forced,
 }
 
 /// The besiegers' power in the open before the front's city.
@@ -576,6 +610,18 @@ fn refill_stores(data: &StaticData, province: ProvinceIx, populace: &Populace, d
 }
 
 /// "1 month", "8 months".
+/// "2nd", "3rd", "11th", "22nd".
+fn ordinal(n: usize) -> String {
+    let suffix = match (n % 10, n % 100) {
+        (_, 11..=13) => "th",
+        (1, _) => "st",
+        (2, _) => "nd",
+        (3, _) => "rd",
+        _ => "th",
+    };
+    format!("{n}{suffix}")
+}
+
 fn months(n: u32) -> String {
     if n == 1 { "1 month".to_string() } else { format!("{n} months") }
 }
@@ -675,8 +721,9 @@ mod tests {
         );
     }
 
-    /// Blue answers a council when B is besieged: `men` of B's garrison sally out as infantry.
-    fn sally_from_b(besiegers: i64, men: i64, gate_chance: f64) -> crate::sim::Sim {
+    /// Blue answers a council when B (with `garrison` men) is besieged: `men` of its garrison
+    /// sally out as infantry.
+    fn sally_from_b(besiegers: i64, garrison: i64, men: i64, gate_chance: f64) -> crate::sim::Sim {
         let mut s = scenario(
             &format!(
                 r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {{"infantry": {besiegers}}})"#
@@ -687,6 +734,7 @@ mod tests {
             ),
         );
         s.rules.sally_gate_chance = gate_chance;
+        s.provinces[1].garrison = garrison;
         let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
         game.step();
         game.step();
@@ -697,7 +745,7 @@ mod tests {
 
     #[test]
     fn a_strong_sally_beats_the_besiegers_in_the_open() {
-        let mut game = sally_from_b(1000, 4000, 1.0);
+        let mut game = sally_from_b(1000, 5000, 4000, 1.0);
         let before = army::<crate::sim::state::Troops>(&game, "red_army").map_or(0.0, |t| t.total());
         game.step();
         let after = army::<crate::sim::state::Troops>(&game, "red_army").map_or(0.0, |t| t.total());
@@ -709,7 +757,7 @@ mod tests {
 
     #[test]
     fn a_routed_sally_lets_the_besiegers_in_when_the_gate_is_caught_open() {
-        let mut game = sally_from_b(20000, 500, 1.0);
+        let mut game = sally_from_b(20000, 5000, 500, 1.0);
         game.step();
         assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("red")));
         let log = game.world().resource::<SiegeLog>();
@@ -719,14 +767,29 @@ mod tests {
     }
 
     #[test]
+    fn pursuers_weaker_than_the_men_left_inside_are_thrown_out_of_the_gate() {
+        let mut game = sally_from_b(20000, 60000, 500, 1.0);
+        game.step();
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("blue")));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.contains("the garrison throws them out")), "{lines:#?}");
+    }
+
+    #[test]
     fn a_routed_sally_costs_the_garrison_its_men_when_the_gate_is_shut_in_time() {
-        let mut game = sally_from_b(20000, 500, 0.0);
+        let mut game = sally_from_b(20000, 5000, 500, 0.0);
         let before = province::<Defences>(&game, "b").garrison;
         game.step();
         assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("blue")));
         let lines = crate::sim::testing::chronicle(&game);
         assert!(lines.iter().any(|l| l.contains("the gate is shut behind it in time")), "{lines:#?}");
         assert!(province::<Defences>(&game, "b").garrison < before - 100.0, "the routed sally's dead are gone");
+    }
+
+    #[test]
+    fn a_city_besieged_again_is_counted_in_english() {
+        let said: Vec<String> = [2, 3, 4, 11, 12, 13, 21, 22, 23, 101].into_iter().map(super::ordinal).collect();
+        assert_eq!(said, ["2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st"]);
     }
 
     #[test]

@@ -38,6 +38,15 @@ impl ChronicleWriter<'_> {
             lines.write(Chronicled(line()));
         }
     }
+
+    /// Writes the line `line` gives, if it gives one; asked only when the chronicle is written.
+    pub fn write_some(&mut self, line: impl FnOnce() -> Option<String>) {
+        if let Some(lines) = &mut self.lines
+            && let Some(line) = line()
+        {
+            lines.write(Chronicled(line));
+        }
+    }
 }
 
 /// One dated line of the chronicle.

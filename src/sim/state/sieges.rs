@@ -93,4 +93,9 @@ impl SiegeLog {
         record.cause = cause;
         true
     }
+
+    /// How many sieges `besieger` has laid to `province`, the one under way included.
+    pub fn sieges_of(&self, province: ProvinceIx, besieger: FactionIx) -> usize {
+        self.0.iter().filter(|r| r.province == province && r.besieger == besieger).count()
+    }
 }
