@@ -204,8 +204,7 @@ fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
 }
 
 fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut Vec<UiAction>) {
-    let data = session.sim().data();
-    ui.heading(data.army_name(army.ix));
+    ui.heading(&army.name);
     describe_army(ui, session, army);
     if !session.commands(army.ix) {
         return;
@@ -277,7 +276,10 @@ fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
         crate::sim::Order::Hold { .. } => "hold".into(),
         crate::sim::Order::Besiege { assault: true, .. } => "assault the walls".into(),
         crate::sim::Order::Besiege { .. } => "besiege".into(),
-        crate::sim::Order::Raid { target, .. } => format!("raid {} by night", data.army_name(*target)),
+        crate::sim::Order::Raid { target, .. } => {
+            let name = session.view.armies.iter().find(|a| a.ix == *target).map(|a| a.name.as_str());
+            format!("raid {} by night", name.unwrap_or_else(|| data.army_name(*target)))
+        }
         crate::sim::Order::Disband { .. } => "send home".into(),
         _ => "diplomacy".into(),
     }
@@ -343,7 +345,7 @@ fn tooltip(ctx: &egui::Context, session: &Session, hovered: &Hovered) {
             egui::Frame::popup(ui.style()).show(ui, |ui| {
                 ui.set_max_width(320.0);
                 if let Some(army) = army {
-                    ui.label(egui::RichText::new(session.sim().data().army_name(army.ix)).strong());
+                    ui.label(egui::RichText::new(&army.name).strong());
                     describe_army(ui, session, army);
                 } else if let Some(p) = province {
                     describe_province(ui, session, p);

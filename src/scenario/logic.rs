@@ -312,6 +312,11 @@ pub enum Effect {
         #[serde(default)]
         plural: bool,
     },
+    /// An army takes a new name ("Aguda's Host becomes the Eastern Route Army"); its id stays.
+    RenameArmy {
+        army: String,
+        name: String,
+    },
     /// Put a character at the head of an army.
     SetCommander {
         army: String,

@@ -1236,6 +1236,10 @@ impl<'a> Validator<'a> {
                 self.province_ref(&loc.field("province"), province);
                 self.name(&loc.field("name"), name, "a province needs a name");
             }
+            E::RenameArmy { army, name } => {
+                self.army_ref(&loc.field("army"), army);
+                self.name(&loc.field("name"), name, "an army needs a name");
+            }
             E::SetCommander { army, character } => {
                 self.army_ref(&loc.field("army"), army);
                 self.character_ref(&loc.field("character"), character);

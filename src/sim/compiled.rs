@@ -373,6 +373,11 @@ pub enum Command {
         name: Arc<str>,
         plural: bool,
     },
+    /// The army goes by a new name from now on.
+    RenameArmy {
+        army: ArmyIx,
+        name: Arc<str>,
+    },
     SetCommander {
         army: ArmyIx,
         character: CharacterIx,
@@ -623,6 +628,7 @@ impl Program {
             E::RenameProvince { province, name, plural } => {
                 K::RenameProvince { province: p(province), name: Arc::from(name.as_str()), plural: *plural }
             }
+            E::RenameArmy { army, name } => K::RenameArmy { army: a(army), name: Arc::from(name.as_str()) },
             E::SetCommander { army, character } => K::SetCommander { army: a(army), character: c(character) },
             E::ActivateFaction(faction) => K::ActivateFaction(f(faction)),
             E::DeactivateFaction(faction) => K::DeactivateFaction(f(faction)),

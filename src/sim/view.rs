@@ -95,6 +95,8 @@ pub struct SiegeView {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ArmyView {
     pub ix: ArmyIx,
+    /// The name it goes by now.
+    pub name: String,
     pub owner: FactionIx,
     pub location: ProvinceIx,
     pub commander: Option<CharacterIx>,
@@ -176,7 +178,7 @@ impl GameView {
         for p in &mut provinces {
             p.levy = levy(&read, levies, calendar.date, p);
         }
-        let armies = armies(&read);
+        let armies = armies(&read, names);
         let factions = factions(&read, names, &provinces, &armies);
         Self {
             date: calendar.date,
@@ -257,12 +259,13 @@ fn provinces(read: &Reading, names: &Names, sieges: &Sieges) -> Vec<ProvinceView
 }
 
 /// The armies in the field with men, in order.
-fn armies(read: &Reading) -> Vec<ArmyView> {
+fn armies(read: &Reading, names: &Names) -> Vec<ArmyView> {
     read.armies()
         .flatten()
         .filter(|a| a.troops.total() > 0.0)
         .map(|a| ArmyView {
             ix: a.army.ix,
+            name: names.army(a.army.ix, read.data.army_name(a.army.ix)).to_string(),
             owner: a.army.owner,
             location: a.army.location,
             commander: a.army.commander,

@@ -123,6 +123,7 @@ fn break_up_remnants(
     data: Static,
     mut entities: ResMut<Entities>,
     armies: Query<(Entity, &Army, &Troops)>,
+    names: Res<Names>,
     mut chronicle: ChronicleWriter,
     mut remnants: Local<Vec<(crate::sim::ids::ArmyIx, Entity)>>,
 ) {
@@ -136,7 +137,7 @@ fn break_up_remnants(
     remnants.sort_unstable_by_key(|(ix, _)| *ix);
     for &(ix, _) in remnants.iter() {
         entities.remove_army(&mut commands, ix);
-        chronicle.write(|| format!("The last men of {} scatter.", data.army_name(ix)));
+        chronicle.write(|| format!("The last men of {} scatter.", names.army(ix, data.army_name(ix))));
     }
 }
 

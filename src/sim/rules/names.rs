@@ -4,6 +4,7 @@ use bevy_app::App;
 use bevy_ecs::prelude::*;
 
 use crate::sim::compiled::Command;
+use crate::sim::data::Static;
 use crate::sim::schedule::{EffectSystems, Turn};
 use crate::sim::state::{Agree, ApplyEffect, ChronicleWriter, Names};
 
@@ -11,7 +12,12 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Names));
 }
 
-fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut names: ResMut<Names>, mut chronicle: ChronicleWriter) {
+fn apply_effects(
+    mut effects: MessageReader<ApplyEffect>,
+    data: Static,
+    mut names: ResMut<Names>,
+    mut chronicle: ChronicleWriter,
+) {
     for ApplyEffect(command) in effects.read() {
         match command {
             Command::RenameFaction { faction, name, plural } => {
@@ -26,6 +32,13 @@ fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut names: ResMut<Name
                 if (names.province(p), names.province_agrees(p).plural) != (name.as_ref(), *plural) {
                     chronicle.write(|| becomes(names.province(p), names.province_agrees(p), name));
                     names.rename_province(p, name, *plural);
+                }
+            }
+            Command::RenameArmy { army, name } => {
+                let (a, given) = (*army, data.army_name(*army));
+                if names.army(a, given) != name.as_ref() {
+                    chronicle.write(|| becomes(names.army(a, given), Agree::default(), name));
+                    names.rename_army(a, name, given);
                 }
             }
             _ => {}
@@ -108,5 +121,31 @@ mod tests {
         let lines = chronicle(&game);
         assert!(lines.iter().any(|l| l.ends_with("Xinye and Fancheng become Xiangyang.")), "{lines:#?}");
         assert_eq!(game.view().provinces[c.get()].name, "Xiangyang");
+    }
+
+    #[test]
+    fn a_renamed_army_goes_by_its_new_name_until_it_gets_its_old_one_back() {
+        let events = r#"events: [Event(id: "muster", title: "Muster", faction: "red", options: [Option(id: "go", name: "Go",
+            effects: [RenameArmy(army: "red_army", name: "Eastern Route Army")])])],"#;
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Aguda's Host", owner: "red", location: "a", troops: {"infantry": 6000})"#,
+            events,
+        );
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        let lines = chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("Aguda's Host becomes Eastern Route Army.")), "{lines:#?}");
+        let red_army = game.data().army("red_army");
+        let name =
+            |game: &crate::sim::Sim| game.view().armies.iter().find(|a| a.ix == red_army).map(|a| a.name.clone());
+        assert_eq!(name(&game).as_deref(), Some("Eastern Route Army"));
+        let names = game.world().resource::<crate::sim::state::Names>();
+        assert!(!names.are_the_scenario_s(&game.data().scenario), "a renamed army is saved with the names");
+        let back = crate::sim::Command::RenameArmy { army: red_army, name: "Aguda's Host".into() };
+        game.world_mut().write_message(crate::sim::state::ApplyEffect(back));
+        game.step();
+        assert_eq!(name(&game).as_deref(), Some("Aguda's Host"));
+        let names = game.world().resource::<crate::sim::state::Names>();
+        assert!(names.are_the_scenario_s(&game.data().scenario), "its own name back, the rename is forgotten");
     }
 }

@@ -5,7 +5,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::Scenario;
-use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 
 /// A name, and whether it is plural ("Xinye and Fancheng"), which the words after it agree with.
 #[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -47,22 +47,26 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
-/// The current name of every faction and province, by index.
+/// The current name of every faction and province, by index, and of the armies an event renamed.
 #[derive(Resource, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Names {
     factions: Vec<Name>,
     provinces: Vec<Name>,
+    /// The armies that go by a name other than their scenario's, by index; most games have none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    armies: Vec<(ArmyIx, String)>,
 }
 
 impl Clone for Names {
     fn clone(&self) -> Self {
-        Self { factions: self.factions.clone(), provinces: self.provinces.clone() }
+        Self { factions: self.factions.clone(), provinces: self.provinces.clone(), armies: self.armies.clone() }
     }
 
     /// Keeps the lists and every name's buffer: a reset sets the names back without allocating.
     fn clone_from(&mut self, source: &Self) {
         self.factions.clone_from(&source.factions);
         self.provinces.clone_from(&source.provinces);
+        self.armies.clone_from(&source.armies);
     }
 }
 
@@ -72,6 +76,7 @@ impl Names {
         Self {
             factions: s.factions.iter().map(|f| Name::new(&f.name, f.plural)).collect(),
             provinces: s.provinces.iter().map(|p| Name::new(&p.name, p.plural)).collect(),
+            armies: Vec::new(),
         }
     }
 
@@ -82,6 +87,7 @@ impl Names {
         self.fits(s)
             && self.factions.iter().zip(&s.factions).all(|(n, f)| same(n, &f.name, f.plural))
             && self.provinces.iter().zip(&s.provinces).all(|(n, p)| same(n, &p.name, p.plural))
+            && self.armies.is_empty()
     }
 
     /// Whether there is one name for each of the scenario's factions and provinces (a save may
@@ -113,6 +119,20 @@ impl Names {
         self.factions[f.get()].set(text, plural);
     }
 
+    /// The army's name now: the one an event gave it, else `given`, its scenario's.
+    pub fn army<'a>(&'a self, a: ArmyIx, given: &'a str) -> &'a str {
+        self.armies.iter().find(|(ix, _)| *ix == a).map_or(given, |(_, name)| name.as_str())
+    }
+
+    /// The army goes by `text` from now on; back to `given`, its scenario's name, it is forgotten.
+    pub fn rename_army(&mut self, a: ArmyIx, text: &str, given: &str) {
+        self.armies.retain(|(ix, _)| *ix != a);
+        if text != given {
+            self.armies.push((a, text.to_string()));
+            self.armies.sort_unstable_by_key(|(ix, _)| *ix);
+        }
+    }
+
     /// The province goes by `text` from now on.
     pub fn rename_province(&mut self, p: ProvinceIx, text: &str, plural: bool) {
         self.provinces[p.get()].set(text, plural);
@@ -121,7 +141,7 @@ impl Names {
 
 /// The words that agree with a name in a sentence: a plural name ("Xinye and Fancheng") takes
 /// plural verbs and "they".
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Agree {
     pub plural: bool,
 }
