@@ -423,7 +423,8 @@ fn sortie(
     } else if odds > rules.rout_odds && craft.rng.chance(rules.sally_gate_chance) {
         // The pursuers are in the gate; the men left inside fight them there, in the open.
         let pursuers = besiegers_field_power(craft, front, armies) * craft.rng.jitter(rules.battle_luck);
-        let left_inside = (inside.field_men - men).max(0.0) * skill_factor(rules, skill);
+        let at_the_gate = (inside.field_men - men).max(0.0) * rules.gate_defence_share;
+        let left_inside = at_the_gate * skill_factor(rules, skill);
         if pursuers > left_inside * craft.rng.jitter(rules.battle_luck) { Gate::Forced } else { Gate::Retaken }
     } else {
         Gate::Shut
