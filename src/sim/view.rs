@@ -265,7 +265,7 @@ fn armies(read: &Reading, names: &Names) -> Vec<ArmyView> {
         .filter(|a| a.troops.total() > 0.0)
         .map(|a| ArmyView {
             ix: a.army.ix,
-            name: names.army(a.army.ix, read.data.army_name(a.army.ix)).to_string(),
+            name: names.army(read.data, a.army.ix).to_string(),
             owner: a.army.owner,
             location: a.army.location,
             commander: a.army.commander,

@@ -137,7 +137,7 @@ fn break_up_remnants(
     remnants.sort_unstable_by_key(|(ix, _)| *ix);
     for &(ix, _) in remnants.iter() {
         entities.remove_army(&mut commands, ix);
-        chronicle.write(|| format!("The last men of {} scatter.", names.army(ix, data.army_name(ix))));
+        chronicle.write(|| format!("The last men of {} scatter.", names.army(&data, ix)));
     }
 }
 

@@ -74,7 +74,7 @@ fn levy_by_order(
             let sends = names.faction_agrees(s.faction).verb("sends", "send");
             let (faction, men) = (names.faction(s.faction), s.men);
             match s.count {
-                1 => format!("{faction} {sends} {} home ({men:.0} men).", names.army(s.first, data.army_name(s.first))),
+                1 => format!("{faction} {sends} {} home ({men:.0} men).", names.army(data, s.first)),
                 n => format!("{faction} {sends} {n} armies home ({men:.0} men)."),
             }
         });

@@ -34,12 +34,9 @@ fn apply_effects(
                     names.rename_province(p, name, *plural);
                 }
             }
-            Command::RenameArmy { army, name } => {
-                let (a, given) = (*army, data.army_name(*army));
-                if names.army(a, given) != name.as_ref() {
-                    chronicle.write(|| becomes(names.army(a, given), Agree::default(), name));
-                    names.rename_army(a, name, given);
-                }
+            Command::RenameArmy { army, name } if names.army(&data, *army) != name.as_ref() => {
+                chronicle.write(|| becomes(names.army(&data, *army), Agree::default(), name));
+                names.rename_army(&data, *army, name);
             }
             _ => {}
         }

@@ -235,7 +235,7 @@ fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
     craft.log.close(province, craft.calendar.date, None);
     let (names, log) = (&craft.names, &craft.log);
     craft.chronicle.write(|| {
-        let told = siege.sallies == 1 && log.sieges_of(province, siege.besieger) == 1;
+        let told = siege.sallies == 1 && first_siege(log, province, siege.besieger);
         let sallies = match siege.sallies {
             0 => String::new(),
             _ if told => String::new(),
@@ -371,8 +371,7 @@ fn sally(
         let (names, log) = (&craft.names, &craft.log);
         let province = front.province;
         craft.chronicle.write_some(|| {
-            let first_siege = log.sieges_of(province, siege.besieger) == 1;
-            first_siege.then(|| {
+            first_siege(log, province, siege.besieger).then(|| {
                 format!("The garrison of {} sallies out and falls on the besiegers.", names.province(province))
             })
         });
@@ -611,6 +610,12 @@ fn refill_stores(data: &StaticData, province: ProvinceIx, populace: &Populace, d
 }
 
 /// "1 month", "8 months".
+/// Whether the siege `besieger` lays to `province` now is its first there: only then is its
+/// first sally news.
+fn first_siege(log: &SiegeLog, province: ProvinceIx, besieger: FactionIx) -> bool {
+    log.sieges_of(province, besieger) == 1
+}
+
 /// "2nd", "3rd", "11th", "22nd".
 fn ordinal(n: usize) -> String {
     let suffix = match (n % 10, n % 100) {

@@ -5,6 +5,7 @@ use bevy_ecs::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::scenario::Scenario;
+use crate::sim::data::StaticData;
 use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 
 /// A name, and whether it is plural ("Xinye and Fancheng"), which the words after it agree with.
@@ -119,15 +120,15 @@ impl Names {
         self.factions[f.get()].set(text, plural);
     }
 
-    /// The army's name now: the one an event gave it, else `given`, its scenario's.
-    pub fn army<'a>(&'a self, a: ArmyIx, given: &'a str) -> &'a str {
-        self.armies.iter().find(|(ix, _)| *ix == a).map_or(given, |(_, name)| name.as_str())
+    /// The army's name now: the one an event gave it, else its scenario's.
+    pub fn army<'a>(&'a self, data: &'a StaticData, a: ArmyIx) -> &'a str {
+        self.armies.iter().find(|(ix, _)| *ix == a).map_or_else(|| data.army_name(a), |(_, name)| name.as_str())
     }
 
-    /// The army goes by `text` from now on; back to `given`, its scenario's name, it is forgotten.
-    pub fn rename_army(&mut self, a: ArmyIx, text: &str, given: &str) {
+    /// The army goes by `text` from now on; given its scenario's name back, the rename is forgotten.
+    pub fn rename_army(&mut self, data: &StaticData, a: ArmyIx, text: &str) {
         self.armies.retain(|(ix, _)| *ix != a);
-        if text != given {
+        if text != data.army_name(a) {
             self.armies.push((a, text.to_string()));
             self.armies.sort_unstable_by_key(|(ix, _)| *ix);
         }
