@@ -678,6 +678,8 @@ pub enum FallCause {
     Breach,
     /// Nobody defended it.
     Undefended,
+    /// An army inside its walls went over to the enemy and opened the gates.
+    Betrayal,
 }
 
 /// An aim of the design: over many seeds, with the given choices, `measure` should hold in a share

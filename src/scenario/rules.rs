@@ -81,6 +81,8 @@ rules! {
     max_speed: 10.0, 0.0, 100.0, added;
     /// Least multiplier a terrain's `move_cost` may put on the days of a march.
     min_move_cost: 0.1, 0.0, 100.0, added;
+    /// Random spread, drawn each month for each marching army, of the days it has to march: weather, roads, fords, forage and guides (0.25: from 75% to 125%).
+    march_luck: 0.25, 0.0, 1.0, added;
 
     // ---- battles
     /// Share of its men the weaker side loses in a battle where the two are equal.

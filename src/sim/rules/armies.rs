@@ -11,8 +11,8 @@ use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::schedule::{EffectSystems, MoraleSystems, OrderSystems, Turn, TurnSystems};
 use crate::sim::state::{
-    ApplyEffect, Army, ArmyBundle, Calendar, ChronicleWriter, Entities, Names, Order, OrderGiven, Owner, Plan,
-    Populace, Relations, Spirit, Stance, Troops,
+    ApplyEffect, Army, ArmyBundle, ArmyDefected, Calendar, ChronicleWriter, Entities, Names, Order, OrderGiven, Owner,
+    Plan, Populace, Relations, SimRng, Spirit, Stance, Troops,
 };
 use crate::sim::units::points;
 
@@ -55,11 +55,13 @@ fn apply_orders(mut given: MessageReader<OrderGiven>, entities: Res<Entities>, m
 }
 
 /// Marches every army with a destination along the shortest road, in army order, as far as its
-/// days allow; an army stops when it walks into an enemy army.
+/// days allow (the month's weather, roads and guides give or take `march_luck` of them); an army
+/// stops when it walks into an enemy army.
 fn march(
     data: Static,
     calendar: Res<Calendar>,
     relations: Res<Relations>,
+    mut rng: ResMut<SimRng>,
     mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
     mut positions: Local<Vec<Option<(FactionIx, ProvinceIx)>>>,
 ) {
@@ -86,7 +88,8 @@ fn march(
         }
         let season = if winter { rules.winter_march } else { 1.0 };
         let speed = troops.speed(&data.scenario.troop_kinds, rules.max_speed);
-        let mut budget = rules.march_days * speed * season + plan.progress;
+        let luck = rng.jitter(rules.march_luck);
+        let mut budget = rules.march_days * speed * season * luck + plan.progress;
         plan.progress = 0.0;
         while army.location != destination {
             let Some(next) = routes.next_step(army.location, destination) else {
@@ -141,11 +144,13 @@ fn break_up_remnants(
     }
 }
 
-/// The armies an effect may change, and the people an army sent home goes back to.
+/// The armies an effect may change, the people an army sent home goes back to, and the word
+/// that an army went over (inside a city, the sieges decide whether it opens the gates).
 #[derive(SystemParam)]
 struct Musters<'w, 's> {
     armies: Query<'w, 's, (&'static mut Army, &'static mut Troops, &'static mut Spirit)>,
     provinces: Query<'w, 's, (&'static Owner, &'static mut Populace)>,
+    defected: MessageWriter<'w, ArmyDefected>,
 }
 
 fn apply_effects(
@@ -157,7 +162,7 @@ fn apply_effects(
     musters: Musters,
     mut chronicle: ChronicleWriter,
 ) {
-    let Musters { mut armies, mut provinces } = musters;
+    let Musters { mut armies, mut provinces, mut defected } = musters;
     for ApplyEffect(command) in effects.read() {
         match command {
             Command::SpawnArmy(spawn) => {
@@ -208,8 +213,11 @@ fn apply_effects(
                 for e in entities.armies.iter().flatten() {
                     if let Ok((mut a, _, _)) = armies.get_mut(*e)
                         && a.commander == Some(*character)
+                        && a.owner != *to
                     {
                         a.owner = *to;
+                        // Inside a city, the sieges decide whether it opens the gates.
+                        defected.write(ArmyDefected { army: a.ix, to: *to });
                     }
                 }
             }
@@ -233,8 +241,40 @@ fn apply_effects(
 
 #[cfg(test)]
 mod tests {
-    use crate::sim::state::{Entities, Troops};
-    use crate::sim::testing::{army, chronicle, scenario, sim};
+    use crate::sim::state::{Army, Entities, Order, Troops};
+    use crate::sim::testing::{army, chronicle, scenario, sim, sim_with_humans};
+
+    /// Where Red's army stands after a month's march from A toward C, 20 days a road, with
+    /// `march_luck` and `seed`.
+    fn a_month_s_march(march_luck: f64, seed: u64) -> String {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 6000})"#,
+            "",
+        );
+        s.connections.iter_mut().for_each(|c| c.days = 20);
+        s.rules.march_luck = march_luck;
+        let mut game = sim_with_humans(s, seed, &["red", "blue"]);
+        let (red, to, army_ix) = (game.data().faction("red"), game.data().province("c"), game.data().army("red_army"));
+        game.give(red, Order::March { army: army_ix, to });
+        game.step();
+        let at = army::<Army>(&game, "red_army").expect("in the field").location;
+        game.data().scenario.provinces[at.get()].id.clone()
+    }
+
+    #[test]
+    fn thirty_days_of_march_cover_one_twenty_day_road_without_luck() {
+        assert!((1..=20).all(|seed| a_month_s_march(0.0, seed) == "b"));
+    }
+
+    #[test]
+    fn the_weather_and_the_roads_speed_or_slow_a_march() {
+        let reached: std::collections::BTreeSet<String> = (1..=20).map(|seed| a_month_s_march(0.5, seed)).collect();
+        assert_eq!(
+            reached.into_iter().collect::<Vec<_>>(),
+            ["a", "b", "c"],
+            "from 15 to 45 days: short of B, at B, or at C"
+        );
+    }
 
     #[test]
     fn an_army_with_too_few_men_left_leaves_the_map() {

@@ -20,9 +20,9 @@ use crate::sim::power::{
 };
 use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, Calendar, CharacterTraits, ChronicleWriter, CityFell, Defences, Entities, MilitiaRaised, Names,
-    Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Sortie, Spirit, Stance, Treaties,
-    Troops,
+    ApplyEffect, Army, ArmyDefected, Calendar, CharacterTraits, ChronicleWriter, CityFell, Defences, Entities,
+    MilitiaRaised, Names, Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Sortie,
+    Spirit, Stance, Treaties, Troops,
 };
 use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 
@@ -98,6 +98,8 @@ struct Positions {
     besiegers: Vec<usize>,
     /// Its owner's armies inside, by army index.
     inside: Vec<usize>,
+    /// Armies that went over to another faction this month, by index.
+    turned: Vec<usize>,
 }
 
 impl Positions {
@@ -142,12 +144,15 @@ fn besiege(
     mut provinces: Query<ProvinceItem>,
     mut armies: Query<ArmyItem>,
     mut raised: MessageReader<MilitiaRaised>,
+    mut defected: MessageReader<ArmyDefected>,
     mut scratch: Local<Positions>,
 ) {
     let data = craft.data.clone();
     let rules = data.rules();
     scratch.read(&armies, &craft.entities, &craft.sieges);
-    let Positions { armies: positions, present, busy, besiegers, inside } = &mut *scratch;
+    let Positions { armies: positions, present, busy, besiegers, inside, turned } = &mut *scratch;
+    turned.clear();
+    turned.extend(defected.read().map(|d| d.army.get()));
     provinces.iter_mut().for_each(|(&province, _, populace, mut defences)| {
         if !busy[province.get()] {
             refill_stores(&data, province, populace, &mut defences);
@@ -190,6 +195,11 @@ fn besiege(
             fall(&mut craft, rules, &mut front, &mut armies, besieger, FallCause::Undefended, 0);
             continue;
         }
+        if opens_the_gates(rules, &front, turned, positions) {
+            let months = craft.sieges.0[p].take().map_or(0, |siege| siege.months + 1);
+            fall(&mut craft, rules, &mut front, &mut armies, besieger, FallCause::Betrayal, months);
+            continue;
+        }
         let mut siege = open_siege(&mut craft, &front, besieger);
         siege.months += 1;
         if let Some(cause) = siege_month(&mut craft, rules, &mut front, &mut siege, &mut armies) {
@@ -227,6 +237,26 @@ fn siege_month(
     let odds = attack / defence;
     let cause = if storming { storm(craft, rules, front, siege, odds, armies) } else { breach(rules, siege, odds) };
     cause.or_else(|| starved(rules, front, siege))
+}
+
+/// Whether an army that went over this month inside the city's walls, with no army of the
+/// owner's left inside and more men than the garrison, opens the gates to its new masters. People
+/// who hold their owner legitimate with `refuse_cession_loyalty` or more (those who would refuse to
+/// be ceded) rise with the garrison and shut the turncoats out: they besiege it from outside.
+fn opens_the_gates(
+    rules: &Rules,
+    front: &Front,
+    turned: &[usize],
+    positions: &[Option<(Army, f64, Stance, bool)>],
+) -> bool {
+    let people_stand_firm =
+        front.populace.loyal_to == front.owner && front.populace.loyalty >= rules.refuse_cession_loyalty;
+    !people_stand_firm
+        && front.inside.is_empty()
+        && front
+            .besiegers
+            .iter()
+            .any(|i| turned.contains(i) && positions[*i].is_some_and(|(_, men, ..)| men > front.defences.garrison))
 }
 
 /// Without besiegers a siege is lifted.
@@ -543,6 +573,12 @@ fn fall(
         let after = self::months(months);
         match cause {
             FallCause::Undefended => format!("{taker} {} {city} without a fight.", victor.verb("takes", "take")),
+            FallCause::Betrayal => {
+                format!(
+                    "{city} {falls} to {taker}: the army inside {} walls has gone over and opens the gates.",
+                    place.its()
+                )
+            }
             FallCause::Starvation => {
                 format!("{city} {falls} to {taker}, starved into surrender, after {after} of siege.")
             }
@@ -790,6 +826,44 @@ mod tests {
         let lines = crate::sim::testing::chronicle(&game);
         assert!(lines.iter().any(|l| l.contains("the gate is shut behind it in time")), "{lines:#?}");
         assert!(province::<Defences>(&game, "b").garrison < before - 100.0, "the routed sally's dead are gone");
+    }
+
+    /// Blue's general, inside Blue's city B with 8,000 men (a garrison of 7,000 behind walls of
+    /// 10), goes over to Red in the first month; B's people hold Blue legitimate with `loyalty`.
+    fn turncoat_in_b(loyalty: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            r#"Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", commander: "blue_general",
+                troops: {"infantry": 8000})"#,
+            r#"events: [Event(id: "offer", title: "An offer", faction: "blue",
+                options: [Option(id: "go", name: "Go over", effects: [Defect(character: "blue_general", to: "red", with_army: true)])])],"#,
+        );
+        let b = &mut s.provinces[1];
+        (b.garrison, b.walls, b.loyalty) = (7000, 10, loyalty);
+        let mut game = sim(s, 1);
+        game.step();
+        game
+    }
+
+    #[test]
+    fn an_army_that_goes_over_inside_a_city_of_wavering_people_opens_the_gates() {
+        let game = turncoat_in_b(40);
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("red")));
+        let log = game.world().resource::<SiegeLog>();
+        assert_eq!(log.0.last().and_then(|r| r.cause), Some(FallCause::Betrayal));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(
+            lines.iter().any(|l| l.contains("B falls to Red: the army inside its walls has gone over")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn loyal_people_shut_the_turncoats_out_and_are_besieged_by_them() {
+        let game = turncoat_in_b(90);
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("blue")));
+        assert_eq!(army::<Army>(&game, "blue_army").map(|a| a.owner), Some(game.data().faction("red")));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("Red lays siege to B.")), "{lines:#?}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use super::events::ChoiceRecord;
 use super::orders::Order;
 use crate::scenario::FallCause;
 use crate::sim::compiled::Command;
-use crate::sim::ids::{CharacterIx, FactionIx, ProvinceIx};
+use crate::sim::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
 
 /// An order given this turn by `faction`.
 #[derive(Message, Clone, Debug, PartialEq)]
@@ -44,6 +44,13 @@ pub struct PeaceSigned {
 pub struct ProvinceTransferred {
     pub province: ProvinceIx,
     pub from: Option<FactionIx>,
+    pub to: FactionIx,
+}
+
+/// An army went over to another faction with its commander, wherever it stood.
+#[derive(Message, Clone, Copy, Debug, PartialEq)]
+pub struct ArmyDefected {
+    pub army: ArmyIx,
     pub to: FactionIx,
 }
 
@@ -91,6 +98,7 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<PeaceSigned>()
         .add_message::<ProvinceTransferred>()
         .add_message::<CityFell>()
+        .add_message::<ArmyDefected>()
         .add_message::<MilitiaRaised>()
         .add_message::<BattleFought>()
         .add_message::<CommanderCaptured>();

@@ -471,19 +471,28 @@ impl Staff {
         }
     }
 
-    /// Armies a war plan names for a main objective go there first.
+    /// Armies a war plan names for a main objective go there first; of two such plans for one
+    /// army, the weightier (the first listed, if they weigh the same).
     fn follow_named_armies(&mut self, p: &Picture, month: &Month, sight: &Sight) {
         let rules = p.data.rules();
         let war_plans = &p.data.program.war_plans;
-        for plan in sight.plans.iter().map(|i| &war_plans[*i]) {
-            let Some(army) = plan.army else { continue };
-            if plan.weight < rules.ai_main_objective {
+        for (i, &f) in self.mine.iter().enumerate() {
+            if self.task[i] != Task::Free {
                 continue;
             }
-            for (i, &f) in self.mine.iter().enumerate() {
-                if self.task[i] == Task::Free && month.forces[f].army.ix == army {
-                    self.task[i] = Task::Go(plan.target);
-                }
+            let army = month.forces[f].army.ix;
+            let named = sight
+                .plans
+                .iter()
+                .map(|j| &war_plans[*j])
+                .filter(|plan| plan.army == Some(army) && plan.weight >= rules.ai_main_objective);
+            // `max_by` keeps the last of equals: fold so the first listed wins a tie.
+            let heaviest = named.fold(None, |best: Option<&crate::sim::compiled::WarPlan>, plan| match best {
+                Some(b) if b.weight >= plan.weight => Some(b),
+                _ => Some(plan),
+            });
+            if let Some(plan) = heaviest {
+                self.task[i] = Task::Go(plan.target);
             }
         }
     }
@@ -647,6 +656,30 @@ mod tests {
         let mut game = sim_with_humans(s, 1, &["blue"]);
         game.step();
         location(&game, "red_army")
+    }
+
+    /// Where Red's army, at `b`, goes when two war plans name it: one for `a` weighing `to_a`,
+    /// listed first, and one for `c` weighing `to_c`.
+    fn named_twice(to_a: f64, to_c: f64) -> String {
+        let s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 30000})"#,
+            &format!(
+                r#"war_plans: [WarPlan(faction: "red", army: "red_army", target: "a", weight: {to_a}),
+                               WarPlan(faction: "red", army: "red_army", target: "c", weight: {to_c})],"#
+            ),
+        );
+        let mut game = sim_with_humans(s, 1, &["blue"]);
+        game.step();
+        let plan = army::<Plan>(&game, "red_army").expect("in the field");
+        let goal = plan.destination.unwrap_or(army::<Army>(&game, "red_army").expect("in the field").location);
+        game.data().province_id(goal).to_string()
+    }
+
+    #[test]
+    fn of_two_plans_for_one_army_the_weightier_wins() {
+        assert_eq!(named_twice(20.0, 40.0), "c");
+        assert_eq!(named_twice(40.0, 20.0), "a");
+        assert_eq!(named_twice(30.0, 30.0), "a", "a tie goes to the plan listed first");
     }
 
     #[test]
