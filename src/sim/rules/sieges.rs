@@ -272,7 +272,12 @@ fn lift_siege(craft: &mut Siegecraft, province: ProvinceIx) {
             1 => ", in which its garrison sallied once".to_string(),
             n => format!(", in which its garrison sallied {n} times"),
         };
-        format!("The siege of {} is lifted after {}{sallies}.", names.province(province), months(siege.months))
+        // A city besieged and let go again and again is told by its count, not the same line.
+        let which = match log.sieges_of(province, siege.besieger) {
+            0 | 1 => "The siege".to_string(),
+            n => format!("The {} siege", ordinal(n)),
+        };
+        format!("{which} of {} is lifted after {}{sallies}.", names.province(province), months(siege.months))
     });
 }
 
@@ -645,7 +650,6 @@ fn refill_stores(data: &StaticData, province: ProvinceIx, populace: &Populace, d
     }
 }
 
-/// "1 month", "8 months".
 /// Whether the siege `besieger` lays to `province` now is its first there: only then is its
 /// first sally news.
 fn first_siege(log: &SiegeLog, province: ProvinceIx, besieger: FactionIx) -> bool {
@@ -664,6 +668,7 @@ fn ordinal(n: usize) -> String {
     format!("{n}{suffix}")
 }
 
+/// "1 month", "8 months".
 fn months(n: u32) -> String {
     if n == 1 { "1 month".to_string() } else { format!("{n} months") }
 }
@@ -870,6 +875,27 @@ mod tests {
     fn a_city_besieged_again_is_counted_in_english() {
         let said: Vec<String> = [2, 3, 4, 11, 12, 13, 21, 22, 23, 101].into_iter().map(super::ordinal).collect();
         assert_eq!(said, ["2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st"]);
+    }
+
+    #[test]
+    fn a_siege_lifted_again_is_told_by_its_count() {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
+            "",
+        );
+        let b = &mut s.provinces[1];
+        (b.population, b.garrison, b.grain, b.walls) = (0, 1000, 1000, 10);
+        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        let (red, army_ix) = (game.data().faction("red"), game.data().army("red_army"));
+        let (a, b) = (game.data().province("a"), game.data().province("b"));
+        for to in [a, b, a] {
+            game.step();
+            game.give(red, crate::sim::state::Order::March { army: army_ix, to });
+        }
+        game.step();
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("The siege of B is lifted after 1 month.")), "{lines:#?}");
+        assert!(lines.iter().any(|l| l.ends_with("The 2nd siege of B is lifted after 1 month.")), "{lines:#?}");
     }
 
     #[test]
