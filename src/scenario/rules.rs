@@ -117,8 +117,12 @@ rules! {
     battle_max_losses: 0.6, 0.0, 1.0, added;
     /// Multiplier on the morale a routed army loses.
     rout_morale: 2.0, 0.0, 100.0, added;
-    /// Multiplier on the chance a routed army's commander is captured.
+    /// Multiplier on the chance a routed army's commander is captured (or falls: `battle_death`).
     rout_capture: 2.0, 0.0, 100.0, added;
+    /// Chance that a beaten army's commander falls in the battle (times `rout_capture` in a rout).
+    battle_death: 0.05, 0.0, 1.0, added;
+    /// Chance that the commander of an army lost with a fallen city dies with it; else he is taken.
+    fallen_city_death: 0.5, 0.0, 1.0, added;
     /// Multiplier on the legitimacy a faction loses for a rout.
     rout_legitimacy: 1.5, 0.0, 100.0, added;
     /// Legitimacy the winner of a battle gains, as a share of `defeat_legitimacy`.

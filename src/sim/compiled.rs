@@ -429,6 +429,9 @@ pub enum Command {
     },
     /// A character dies of age (the rules send this; no scenario effect does).
     Die(CharacterIx),
+    /// A commander falls in battle or with his city (the rules send this, and the rule that
+    /// kills him tells how in the chronicle).
+    Fall(CharacterIx),
 }
 
 /// What `AdjustProvince` adds to a province's figures.

@@ -89,6 +89,12 @@ pub fn faction<'a, C: Component>(sim: &'a Sim, id: &str) -> &'a C {
     sim.world().get::<C>(e).expect("component")
 }
 
+/// Whether the character with id `id` is active, captive, dead...
+pub fn status(sim: &Sim, id: &str) -> super::state::Status {
+    let e = sim.world().resource::<Entities>().character(sim.data().character(id));
+    sim.world().get::<super::state::Person>(e).map(|p| p.status).expect("a person")
+}
+
 /// Lines of the chronicle.
 pub fn chronicle(sim: &Sim) -> Vec<String> {
     sim.chronicle().0.iter().map(|e| format!("{} {}", e.date, e.text)).collect()

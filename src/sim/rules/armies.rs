@@ -224,7 +224,8 @@ fn apply_effects(
             Command::Defect { character, with_army: false, .. }
             | Command::Exile(character)
             | Command::Execute(character)
-            | Command::Die(character) => {
+            | Command::Die(character)
+            | Command::Fall(character) => {
                 // A commander who leaves his army leaves it leaderless.
                 for e in entities.armies.iter().flatten() {
                     if let Ok((mut a, _, _)) = armies.get_mut(*e)

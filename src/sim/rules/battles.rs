@@ -9,13 +9,14 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::system::SystemParam;
 
 use crate::sim::collect::{gather, gather_into, refill};
+use crate::sim::compiled::Command;
 use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::{battle_losses, field_power, raid_chance, raid_outcome, within_raid_reach};
 use crate::sim::schedule::{BattleSystems, Turn};
 use crate::sim::state::{
-    Army, BattleFought, CharacterTraits, ChronicleWriter, CommanderCaptured, Defences, Entities, Names, Owner, Plan,
-    Relations, SimRng, Spirit, Treaties, Troops,
+    ApplyEffect, Army, BattleFought, CharacterTraits, ChronicleWriter, CommanderCaptured, Defences, Entities, Names,
+    Owner, Plan, Relations, SimRng, Spirit, Treaties, Troops,
 };
 use crate::sim::units::{PERCENT, points};
 
@@ -41,6 +42,7 @@ struct Battlefield<'w, 's> {
     rng: ResMut<'w, SimRng>,
     fought: MessageWriter<'w, BattleFought>,
     captured: MessageWriter<'w, CommanderCaptured>,
+    fallen: MessageWriter<'w, ApplyEffect>,
     chronicle: ChronicleWriter<'w>,
 }
 
@@ -235,13 +237,21 @@ fn beaten(
     let mut lost = troops.lose_share(share);
     let blow = if rout { rules.rout_morale * rules.battle_morale } else { rules.battle_morale };
     spirit.morale = (spirit.morale - blow).max(0.0);
-    if let Some(c) = army.commander
-        && field.rng.chance(rules.capture_chance * if rout { rules.rout_capture } else { 1.0 })
-    {
-        army.commander = None;
-        field.captured.write(CommanderCaptured { character: c, by: winner });
+    if let Some(c) = army.commander {
+        // One draw decides the commander's fate: he falls, is taken, or gets away.
+        let odds = if rout { rules.rout_capture } else { 1.0 };
+        let (falls, taken) = (rules.battle_death * odds, rules.capture_chance * odds);
+        let fate = field.rng.unit();
         let data = &field.data;
-        field.chronicle.write(|| format!("{} is taken prisoner.", data.character_name(c)));
+        if fate < falls {
+            army.commander = None;
+            field.fallen.write(ApplyEffect(Command::Fall(c)));
+            field.chronicle.write(|| format!("{} falls in the battle.", data.character_name(c)));
+        } else if fate < falls + taken {
+            army.commander = None;
+            field.captured.write(CommanderCaptured { character: c, by: winner });
+            field.chronicle.write(|| format!("{} is taken prisoner.", data.character_name(c)));
+        }
     }
     *plan = Plan::default();
     match retreat(field, army.owner, province) {
@@ -318,6 +328,39 @@ mod tests {
         assert!(20000.0 - red < 5000.0 - blue, "red lost {}, blue lost {}", 20000.0 - red, 5000.0 - blue);
         assert_ne!(army::<Army>(&game, "blue_army").unwrap().location, game.data().province("b"), "blue fled");
         assert!(army::<Spirit>(&game, "blue_army").unwrap().morale < army::<Spirit>(&game, "red_army").unwrap().morale);
+    }
+
+    /// Blue's general's fate after his 5,000 are beaten by 20,000 in the open, with `battle_death`
+    /// and `capture_chance`: the chronicle's lines about him, and his state the month after.
+    fn general_beaten(battle_death: f64, capture_chance: f64) -> (Vec<String>, crate::sim::state::Status) {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"cavalry": 20000}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", commander: "blue_general",
+                   troops: {"infantry": 5000})"#,
+            "",
+        );
+        (s.rules.battle_death, s.rules.capture_chance) = (battle_death, capture_chance);
+        let mut game = sim_with_humans(s, 4, &["red", "blue"]);
+        province_mut::<Defences>(&mut game, "b").walls = 0.0;
+        game.step();
+        game.step();
+        let lines = crate::sim::testing::chronicle(&game).into_iter().filter(|l| l.contains("Blue General")).collect();
+        (lines, crate::sim::testing::status(&game, "blue_general"))
+    }
+
+    #[test]
+    fn a_beaten_commander_may_fall_in_the_battle_or_be_taken() {
+        use crate::sim::state::Status;
+        let (lines, status) = general_beaten(1.0, 0.0);
+        assert!(lines.iter().any(|l| l.ends_with("Blue General falls in the battle.")), "{lines:#?}");
+        assert!(!lines.iter().any(|l| l.ends_with("Blue General dies.")), "one line tells his death: {lines:#?}");
+        assert_eq!(status, Status::Dead);
+        let (lines, status) = general_beaten(0.0, 1.0);
+        assert!(lines.iter().any(|l| l.ends_with("Blue General is taken prisoner.")), "{lines:#?}");
+        assert_eq!(status, Status::Captive);
+        let (lines, status) = general_beaten(0.0, 0.0);
+        assert!(lines.is_empty(), "{lines:#?}");
+        assert_eq!(status, Status::Active);
     }
 
     #[test]

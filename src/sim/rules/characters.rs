@@ -201,11 +201,16 @@ fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut fates: Fates) {
                 }
             }
             Command::SetRuler { faction, character } => crown(&mut fates, faction, character),
-            Command::Die(character) => {
+            Command::Die(character) | Command::Fall(character) => {
                 let Ok(mut p) = people.get_mut(entities.character(character)) else { continue };
+                if p.status == Status::Dead {
+                    continue;
+                }
                 p.status = Status::Dead;
                 p.roles.clear();
-                chronicle.write(|| format!("{} dies.", data.character_name(character)));
+                if matches!(command, Command::Die(_)) {
+                    chronicle.write(|| format!("{} dies.", data.character_name(character)));
+                }
                 succeed(&mut fates, character);
             }
             Command::Release(character) | Command::Ransom { character, .. } => {
@@ -248,9 +253,13 @@ fn succeed(fates: &mut Fates, dead: CharacterIx) {
     crown(fates, faction, heir);
 }
 
-/// `character` now rules `faction`: the old ruler loses the role, the new one takes it.
+/// `character` now rules `faction`: the old ruler loses the role, the new one takes it. The dead
+/// are not crowned (an event may name a ruler who has since fallen): nothing changes.
 fn crown(fates: &mut Fates, faction: FactionIx, character: CharacterIx) {
     let Fates { data, entities, names, people, rulers, chronicle, .. } = fates;
+    if people.get(entities.character(character)).is_ok_and(|p| p.status == Status::Dead) {
+        return;
+    }
     if let Ok(mut r) = rulers.get_mut(entities.faction(faction)) {
         if r.0 == Some(character) {
             // Already crowned (an heir succeeded, then the event names him too): nothing new.
@@ -277,7 +286,7 @@ fn crown(fates: &mut Fates, faction: FactionIx, character: CharacterIx) {
 mod tests {
     use crate::sim::power::field_power;
     use crate::sim::state::{Army, CharacterTraits, Person, Ruler, Spirit, Status, Troops};
-    use crate::sim::testing::{army, chronicle, faction, scenario, sim_with_humans};
+    use crate::sim::testing::{army, chronicle, faction, scenario, sim_with_humans, status};
 
     /// Red's ruler, an old man who leads Red's army; an heir; Blue's general, whose age is unknown.
     fn old_king(born: i64) -> crate::sim::Sim {
@@ -295,11 +304,6 @@ mod tests {
         sim_with_humans(s, 1, &["red", "blue"])
     }
 
-    fn status(game: &crate::sim::Sim, id: &str) -> Status {
-        let e = game.world().resource::<crate::sim::state::Entities>().character(game.data().character(id));
-        game.world().get::<Person>(e).map(|p| p.status).expect("a person")
-    }
-
     #[test]
     fn the_very_old_die_and_their_heir_rules_with_their_army_leaderless() {
         let mut game = old_king(1000);
@@ -313,6 +317,24 @@ mod tests {
         assert!(lines.iter().any(|l| l.ends_with("Red General dies.")), "{lines:#?}");
         assert!(lines.iter().any(|l| l.ends_with("Red Heir now rules Red.")), "{lines:#?}");
         assert_eq!(status(&game, "blue_general"), Status::Active, "without a birth year nobody dies of age");
+    }
+
+    #[test]
+    fn a_fallen_king_named_ruler_again_stays_dead() {
+        let mut game = old_king(1100);
+        let general = game.data().character("red_general");
+        let fall = crate::sim::Command::Fall(general);
+        game.world_mut().write_message(crate::sim::state::ApplyEffect(fall));
+        game.step();
+        let red = game.data().faction("red");
+        let crown = crate::sim::Command::SetRuler { faction: red, character: general };
+        game.world_mut().write_message(crate::sim::state::ApplyEffect(crown));
+        game.step();
+        assert_eq!(status(&game, "red_general"), Status::Dead);
+        assert_eq!(faction::<Ruler>(&game, "red").0, Some(game.data().character("red_heir")));
+        let lines = chronicle(&game);
+        assert!(!lines.iter().any(|l| l.ends_with("Red General now rules Red.")), "{lines:#?}");
+        assert!(!lines.iter().any(|l| l.ends_with("Red General dies.")), "the rule that kills tells it: {lines:#?}");
     }
 
     #[test]

@@ -13,16 +13,16 @@ use crate::scenario::{Date, FallCause, Rules};
 use crate::sim::collect::refill;
 use crate::sim::compiled::Command;
 use crate::sim::data::{Static, StaticData};
-use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::ids::{CharacterIx, FactionIx, ProvinceIx};
 use crate::sim::power::{
     assault_chance, assault_losses, assault_power, battle_losses, city_defence, defending_men, field_power,
     repulse_losses, skill_factor, spirited_men, weighted_men,
 };
 use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
-    ApplyEffect, Army, ArmyDefected, Calendar, CharacterTraits, ChronicleWriter, CityFell, Defences, Entities,
-    MilitiaRaised, Names, Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng, Sortie,
-    Spirit, Stance, Treaties, Troops,
+    ApplyEffect, Army, ArmyDefected, Calendar, CharacterTraits, ChronicleWriter, CityFell, CommanderCaptured, Defences,
+    Entities, MilitiaRaised, Names, Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng,
+    Sortie, Spirit, Stance, Treaties, Troops,
 };
 use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 
@@ -82,6 +82,8 @@ struct Siegecraft<'w, 's> {
     log: ResMut<'w, SiegeLog>,
     rng: ResMut<'w, SimRng>,
     fell: MessageWriter<'w, CityFell>,
+    captured: MessageWriter<'w, CommanderCaptured>,
+    fallen: MessageWriter<'w, ApplyEffect>,
     chronicle: ChronicleWriter<'w>,
 }
 
@@ -564,8 +566,11 @@ fn fall(
     stock_for_occupiers(rules, front.defences);
     if cause != FallCause::Undefended {
         for i in front.inside {
-            if let Some(Ok((_, mut t, _, _))) = craft.entities.armies[*i].map(|e| armies.get_mut(e)) {
+            if let Some(Ok((a, mut t, _, _))) = craft.entities.armies[*i].map(|e| armies.get_mut(e)) {
                 t.lose_share(1.0);
+                if let Some(commander) = a.commander {
+                    fall_or_be_taken(craft, rules, commander, besieger, province);
+                }
             }
         }
     }
@@ -610,6 +615,27 @@ fn record_fall(
         return;
     }
     log.0.push(SiegeRecord { province, besieger, defender, start: date, end: Some(date), months, cause: Some(cause) });
+}
+
+/// The commander of an army lost with its city dies with it (`fallen_city_death`) or is taken.
+fn fall_or_be_taken(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    commander: CharacterIx,
+    taker: FactionIx,
+    province: ProvinceIx,
+) {
+    let falls = craft.rng.chance(rules.fallen_city_death);
+    if falls {
+        craft.fallen.write(ApplyEffect(Command::Fall(commander)));
+    } else {
+        craft.captured.write(CommanderCaptured { character: commander, by: taker });
+    }
+    let (data, names) = (&craft.data, &craft.names);
+    craft.chronicle.write(|| {
+        let (who, city) = (data.character_name(commander), names.province(province));
+        if falls { format!("{who} dies with {city}.") } else { format!("{who} is taken prisoner in {city}.") }
+    });
 }
 
 /// The conquerors leave `occupation_garrison` of their men to hold a taken city.
@@ -869,6 +895,38 @@ mod tests {
         assert_eq!(army::<Army>(&game, "blue_army").map(|a| a.owner), Some(game.data().faction("red")));
         let lines = crate::sim::testing::chronicle(&game);
         assert!(lines.iter().any(|l| l.ends_with("Red lays siege to B.")), "{lines:#?}");
+    }
+
+    /// Blue's general commands 1,000 men inside B, taken by Red's 20,000 within four months; his
+    /// fate, with `fallen_city_death`.
+    fn general_in_b(fallen_city_death: f64) -> (Vec<String>, crate::sim::state::Status) {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 20000}),
+               Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", commander: "blue_general",
+                   troops: {"infantry": 1000})"#,
+            "",
+        );
+        let b = &mut s.provinces[1];
+        (b.population, b.garrison, b.grain, b.walls) = (0, 1000, 1, 10);
+        s.rules.fallen_city_death = fallen_city_death;
+        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        for _ in 0..4 {
+            game.step();
+        }
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("red")), "B has fallen");
+        let lines = crate::sim::testing::chronicle(&game).into_iter().filter(|l| l.contains("Blue General")).collect();
+        (lines, crate::sim::testing::status(&game, "blue_general"))
+    }
+
+    #[test]
+    fn the_commander_of_an_army_lost_with_its_city_dies_with_it_or_is_taken() {
+        use crate::sim::state::Status;
+        let (lines, status) = general_in_b(1.0);
+        assert!(lines.len() == 1 && lines[0].ends_with("Blue General dies with B."), "{lines:#?}");
+        assert_eq!(status, Status::Dead);
+        let (lines, status) = general_in_b(0.0);
+        assert!(lines.len() == 1 && lines[0].ends_with("Blue General is taken prisoner in B."), "{lines:#?}");
+        assert_eq!(status, Status::Captive);
     }
 
     #[test]
