@@ -205,8 +205,12 @@ fn apply_effects(
                 }
             }
             Command::SetCommander { army, character } => {
-                if let Some(Ok((mut a, _, _))) = entities.army(*army).map(|e| armies.get_mut(e)) {
+                if let Some(Ok((mut a, _, _))) = entities.army(*army).map(|e| armies.get_mut(e))
+                    && a.commander != Some(*character)
+                {
                     a.commander = Some(*character);
+                    let (who, which) = (data.character_name(*character), names.army(&data, *army));
+                    chronicle.write(|| format!("{who} takes command of {which}."));
                 }
             }
             Command::Defect { character, to, with_army: true } => {
