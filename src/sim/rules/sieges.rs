@@ -564,16 +564,6 @@ fn fall(
     front.defences.grain *= 1.0 - rules.sack_share;
     front.defences.garrison = leave_garrison(rules, &craft.entities, front.besiegers, armies);
     stock_for_occupiers(rules, front.defences);
-    if cause != FallCause::Undefended {
-        for i in front.inside {
-            if let Some(Ok((a, mut t, _, _))) = craft.entities.armies[*i].map(|e| armies.get_mut(e)) {
-                t.lose_share(1.0);
-                if let Some(commander) = a.commander {
-                    fall_or_be_taken(craft, rules, commander, besieger, province);
-                }
-            }
-        }
-    }
     craft.fell.write(CityFell { province, from: owner, to: besieger, cause });
     let names = &craft.names;
     craft.chronicle.write(|| {
@@ -598,6 +588,18 @@ fn fall(
             }
         }
     });
+    // The defenders inside are lost with the city, and the chronicle tells their commanders' fates
+    // after its fall.
+    if cause != FallCause::Undefended {
+        for i in front.inside {
+            if let Some(Ok((a, mut t, _, _))) = craft.entities.armies[*i].map(|e| armies.get_mut(e)) {
+                t.lose_share(1.0);
+                if let Some(commander) = a.commander {
+                    fall_or_be_taken(craft, rules, commander, besieger, province);
+                }
+            }
+        }
+    }
 }
 
 /// Closes the open siege of `province` in the log with its fall, or records a fall that came
