@@ -16,7 +16,7 @@ use crate::sim::power::{battle_losses, field_power, raid_chance, raid_outcome, w
 use crate::sim::schedule::{BattleSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, BattleFought, CharacterTraits, ChronicleWriter, CommanderCaptured, Defences, Entities, Names,
-    Owner, Plan, Relations, SimRng, Spirit, Treaties, Troops,
+    Owner, Person, Plan, Relations, SimRng, Spirit, Treaties, Troops,
 };
 use crate::sim::units::{PERCENT, points};
 
@@ -43,6 +43,7 @@ struct Battlefield<'w, 's> {
     fought: MessageWriter<'w, BattleFought>,
     captured: MessageWriter<'w, CommanderCaptured>,
     fallen: MessageWriter<'w, ApplyEffect>,
+    people: Query<'w, 's, &'static Person>,
     chronicle: ChronicleWriter<'w>,
 }
 
@@ -240,7 +241,10 @@ fn beaten(
     if let Some(c) = army.commander {
         // One draw decides the commander's fate: he falls, is taken, or gets away.
         let odds = if rout { rules.rout_capture } else { 1.0 };
-        let (falls, taken) = (rules.battle_death * odds, rules.capture_chance * odds);
+        let ruler = field.people.get(field.entities.character(c)).is_ok_and(Person::is_ruler);
+        let falls = if ruler { 0.0 } else { rules.battle_death * odds };
+        let taken =
+            if ruler { (rules.battle_death + rules.capture_chance) * odds } else { rules.capture_chance * odds };
         let fate = field.rng.unit();
         let data = &field.data;
         if fate < falls {
@@ -332,7 +336,7 @@ mod tests {
 
     /// Blue's general's fate after his 5,000 are beaten by 20,000 in the open, with `battle_death`
     /// and `capture_chance`: the chronicle's lines about him, and his state the month after.
-    fn general_beaten(battle_death: f64, capture_chance: f64) -> (Vec<String>, crate::sim::state::Status) {
+    fn general_beaten(battle_death: f64, capture_chance: f64, ruler: bool) -> (Vec<String>, crate::sim::state::Status) {
         let mut s = scenario(
             r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"cavalry": 20000}),
                Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", commander: "blue_general",
@@ -340,6 +344,10 @@ mod tests {
             "",
         );
         (s.rules.battle_death, s.rules.capture_chance) = (battle_death, capture_chance);
+        if ruler {
+            s.factions[1].ruler = Some("blue_general".into());
+            s.characters[1].roles.push(crate::scenario::Role::Ruler);
+        }
         let mut game = sim_with_humans(s, 4, &["red", "blue"]);
         province_mut::<Defences>(&mut game, "b").walls = 0.0;
         game.step();
@@ -351,16 +359,19 @@ mod tests {
     #[test]
     fn a_beaten_commander_may_fall_in_the_battle_or_be_taken() {
         use crate::sim::state::Status;
-        let (lines, status) = general_beaten(1.0, 0.0);
+        let (lines, status) = general_beaten(1.0, 0.0, false);
         assert!(lines.iter().any(|l| l.ends_with("Blue General falls in the battle.")), "{lines:#?}");
         assert!(!lines.iter().any(|l| l.ends_with("Blue General dies.")), "one line tells his death: {lines:#?}");
         assert_eq!(status, Status::Dead);
-        let (lines, status) = general_beaten(0.0, 1.0);
+        let (lines, status) = general_beaten(0.0, 1.0, false);
         assert!(lines.iter().any(|l| l.ends_with("Blue General is taken prisoner.")), "{lines:#?}");
         assert_eq!(status, Status::Captive);
-        let (lines, status) = general_beaten(0.0, 0.0);
+        let (lines, status) = general_beaten(0.0, 0.0, false);
         assert!(lines.is_empty(), "{lines:#?}");
         assert_eq!(status, Status::Active);
+        let (lines, status) = general_beaten(1.0, 0.0, true);
+        assert!(lines.iter().any(|l| l.ends_with("Blue General is taken prisoner.")), "a ruler is taken: {lines:#?}");
+        assert_eq!(status, Status::Captive);
     }
 
     #[test]

@@ -21,8 +21,8 @@ use crate::sim::power::{
 use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, ArmyDefected, Calendar, CharacterTraits, ChronicleWriter, CityFell, CommanderCaptured, Defences,
-    Entities, MilitiaRaised, Names, Owner, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges, SimRng,
-    Sortie, Spirit, Stance, Treaties, Troops,
+    Entities, MilitiaRaised, Names, Owner, Person, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges,
+    SimRng, Sortie, Spirit, Stance, Treaties, Troops,
 };
 use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 
@@ -84,6 +84,7 @@ struct Siegecraft<'w, 's> {
     fell: MessageWriter<'w, CityFell>,
     captured: MessageWriter<'w, CommanderCaptured>,
     fallen: MessageWriter<'w, ApplyEffect>,
+    people: Query<'w, 's, &'static Person>,
     chronicle: ChronicleWriter<'w>,
 }
 
@@ -619,7 +620,8 @@ fn record_fall(
     log.0.push(SiegeRecord { province, besieger, defender, start: date, end: Some(date), months, cause: Some(cause) });
 }
 
-/// The commander of an army lost with its city dies with it (`fallen_city_death`) or is taken.
+/// The commander of an army lost with its city dies with it (`fallen_city_death`) or is taken; a
+/// ruler is taken.
 fn fall_or_be_taken(
     craft: &mut Siegecraft,
     rules: &Rules,
@@ -627,7 +629,9 @@ fn fall_or_be_taken(
     taker: FactionIx,
     province: ProvinceIx,
 ) {
-    let falls = craft.rng.chance(rules.fallen_city_death);
+    let ruler = craft.people.get(craft.entities.character(commander)).is_ok_and(Person::is_ruler);
+    // The draw is made for a ruler too, so that sparing him changes nothing else in the campaign.
+    let falls = craft.rng.chance(rules.fallen_city_death) && !ruler;
     if falls {
         craft.fallen.write(ApplyEffect(Command::Fall(commander)));
     } else {
@@ -901,7 +905,7 @@ mod tests {
 
     /// Blue's general commands 1,000 men inside B, taken by Red's 20,000 within four months; his
     /// fate, with `fallen_city_death`.
-    fn general_in_b(fallen_city_death: f64) -> (Vec<String>, crate::sim::state::Status) {
+    fn general_in_b(fallen_city_death: f64, ruler: bool) -> (Vec<String>, crate::sim::state::Status) {
         let mut s = scenario(
             r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 20000}),
                Army(id: "blue_army", name: "Blue Army", owner: "blue", location: "b", commander: "blue_general",
@@ -911,6 +915,10 @@ mod tests {
         let b = &mut s.provinces[1];
         (b.population, b.garrison, b.grain, b.walls) = (0, 1000, 1, 10);
         s.rules.fallen_city_death = fallen_city_death;
+        if ruler {
+            s.factions[1].ruler = Some("blue_general".into());
+            s.characters[1].roles.push(crate::scenario::Role::Ruler);
+        }
         let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
         for _ in 0..4 {
             game.step();
@@ -923,11 +931,17 @@ mod tests {
     #[test]
     fn the_commander_of_an_army_lost_with_its_city_dies_with_it_or_is_taken() {
         use crate::sim::state::Status;
-        let (lines, status) = general_in_b(1.0);
+        let (lines, status) = general_in_b(1.0, false);
         assert!(lines.len() == 1 && lines[0].ends_with("Blue General dies with B."), "{lines:#?}");
         assert_eq!(status, Status::Dead);
-        let (lines, status) = general_in_b(0.0);
+        let (lines, status) = general_in_b(0.0, false);
         assert!(lines.len() == 1 && lines[0].ends_with("Blue General is taken prisoner in B."), "{lines:#?}");
+        assert_eq!(status, Status::Captive);
+        let (lines, status) = general_in_b(1.0, true);
+        assert!(
+            lines.iter().any(|l| l.ends_with("Blue General is taken prisoner in B.")),
+            "a ruler is taken: {lines:#?}"
+        );
         assert_eq!(status, Status::Captive);
     }
 

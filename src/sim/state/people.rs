@@ -30,6 +30,12 @@ pub struct Person {
 }
 
 impl Person {
+    /// Rules a faction. The rules that kill commanders take a ruler alive instead: he is worth
+    /// more as a captive.
+    pub fn is_ruler(&self) -> bool {
+        self.roles.contains(&Role::Ruler)
+    }
+
     /// Alive and in play.
     pub fn is_active(&self) -> bool {
         self.status == Status::Active
