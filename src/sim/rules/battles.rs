@@ -241,10 +241,10 @@ fn beaten(
     if let Some(c) = army.commander {
         // One draw decides the commander's fate: he falls, is taken, or gets away.
         let odds = if rout { rules.rout_capture } else { 1.0 };
-        let ruler = field.people.get(field.entities.character(c)).is_ok_and(Person::is_ruler);
-        let falls = if ruler { 0.0 } else { rules.battle_death * odds };
+        let spared = field.people.get(field.entities.character(c)).is_ok_and(Person::is_of_the_court);
+        let falls = if spared { 0.0 } else { rules.battle_death * odds };
         let taken =
-            if ruler { (rules.battle_death + rules.capture_chance) * odds } else { rules.capture_chance * odds };
+            if spared { (rules.battle_death + rules.capture_chance) * odds } else { rules.capture_chance * odds };
         let fate = field.rng.unit();
         let data = &field.data;
         if fate < falls {

@@ -194,7 +194,10 @@ fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut fates: Fates) {
                 }
             }
             Command::Defect { character, to, .. } => {
-                if let Ok(mut p) = people.get_mut(entities.character(character)) {
+                // The dead go over to nobody (an event may name a man who has since fallen).
+                if let Ok(mut p) = people.get_mut(entities.character(character))
+                    && p.status != Status::Dead
+                {
                     p.faction = Some(to);
                     p.loyalty = data.rules().defector_loyalty;
                     chronicle.write(|| format!("{} goes over to {}.", data.character_name(p.ix), names.faction(to)));
@@ -320,7 +323,7 @@ mod tests {
     }
 
     #[test]
-    fn a_fallen_king_named_ruler_again_stays_dead() {
+    fn a_fallen_king_named_ruler_or_turncoat_again_stays_dead() {
         let mut game = old_king(1100);
         let general = game.data().character("red_general");
         let fall = crate::sim::Command::Fall(general);
@@ -335,6 +338,12 @@ mod tests {
         let lines = chronicle(&game);
         assert!(!lines.iter().any(|l| l.ends_with("Red General now rules Red.")), "{lines:#?}");
         assert!(!lines.iter().any(|l| l.ends_with("Red General dies.")), "the rule that kills tells it: {lines:#?}");
+        let blue = game.data().faction("blue");
+        let defect = crate::sim::Command::Defect { character: general, to: blue, with_army: true };
+        game.world_mut().write_message(crate::sim::state::ApplyEffect(defect));
+        game.step();
+        let lines = chronicle(&game);
+        assert!(!lines.iter().any(|l| l.contains("Red General goes over")), "the dead go over to nobody: {lines:#?}");
     }
 
     #[test]

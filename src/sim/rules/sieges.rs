@@ -621,7 +621,7 @@ fn record_fall(
 }
 
 /// The commander of an army lost with its city dies with it (`fallen_city_death`) or is taken; a
-/// ruler is taken.
+/// ruler or minister is taken.
 fn fall_or_be_taken(
     craft: &mut Siegecraft,
     rules: &Rules,
@@ -629,9 +629,9 @@ fn fall_or_be_taken(
     taker: FactionIx,
     province: ProvinceIx,
 ) {
-    let ruler = craft.people.get(craft.entities.character(commander)).is_ok_and(Person::is_ruler);
-    // The draw is made for a ruler too, so that sparing him changes nothing else in the campaign.
-    let falls = craft.rng.chance(rules.fallen_city_death) && !ruler;
+    let spared = craft.people.get(craft.entities.character(commander)).is_ok_and(Person::is_of_the_court);
+    // The draw is made for a ruler or minister too, so that sparing him changes nothing else in the campaign.
+    let falls = craft.rng.chance(rules.fallen_city_death) && !spared;
     if falls {
         craft.fallen.write(ApplyEffect(Command::Fall(commander)));
     } else {

@@ -30,10 +30,10 @@ pub struct Person {
 }
 
 impl Person {
-    /// Rules a faction. The rules that kill commanders take a ruler alive instead: he is worth
-    /// more as a captive.
-    pub fn is_ruler(&self) -> bool {
-        self.roles.contains(&Role::Ruler)
+    /// Rules a faction or sits on its council. The rules that kill commanders take such a man
+    /// alive instead: he is worth more as a captive (or as a puppet).
+    pub fn is_of_the_court(&self) -> bool {
+        self.roles.contains(&Role::Ruler) || self.roles.contains(&Role::Minister)
     }
 
     /// Alive and in play.
