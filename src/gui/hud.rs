@@ -231,7 +231,7 @@ fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut V
     if let Some(to) = destination
         && let Some(route) = session.sim().route(army.ix, to)
     {
-        ui.label(format!("Marching to {}: {} month(s)", province_name(session, to), route.months));
+        ui.label(format!("Marching to {}: about {} month(s)", province_name(session, to), route.months));
     }
     ui.small("Click a province to march there, an enemy army beside it to raid it by night; right-click to let go.");
     let home = "Disband the army: its men go back to the people of the province, if it is yours";
@@ -352,7 +352,7 @@ fn tooltip(ctx: &egui::Context, session: &Session, hovered: &Hovered) {
                     if let Some(route) =
                         session.selected.filter(|a| session.commands(*a)).and_then(|a| session.sim().route(a, p.ix))
                     {
-                        ui.label(format!("Your army would need {} month(s) to march here.", route.months));
+                        ui.label(format!("Your army would need about {} month(s) to march here.", route.months));
                     }
                 }
             });

@@ -400,8 +400,9 @@ pub fn supply_reach(world: &World, faction: FactionIx) -> Vec<Option<usize>> {
 /// finite for an army that cannot march.
 const SLOWEST_MARCH_DAYS: f64 = 0.1;
 
-/// The road `army` would take to `to` and the months it needs, or `None` if there is no road
-/// (or the army is not in the field).
+/// The road `army` would take to `to` and the months it needs at its usual pace (the month's
+/// weather and roads give or take `march_luck` of it), or `None` if there is no road (or the army
+/// is not in the field).
 pub fn route(world: &World, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
     let read = Reading::of(world);
     let data = read.data;
