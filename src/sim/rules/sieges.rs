@@ -713,13 +713,18 @@ mod tests {
 
     /// Red blockades Blue's city B: no people to feed, a garrison of 3,000 eating 3 grain a month.
     fn blockade(grain: i64) -> crate::sim::Sim {
+        sim(red_before_b(3000, grain), 1)
+    }
+
+    /// Red's 6,000 stand before Blue's city B: no people, `garrison` men, `grain` in store, walls 10.
+    fn red_before_b(garrison: i64, grain: i64) -> crate::scenario::Scenario {
         let mut s = scenario(
             r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
             "",
         );
         let b = &mut s.provinces[1];
-        (b.population, b.garrison, b.grain, b.walls) = (0, 3000, grain, 10);
-        sim(s, 1)
+        (b.population, b.garrison, b.grain, b.walls) = (0, garrison, grain, 10);
+        s
     }
 
     #[test]
@@ -780,12 +785,8 @@ mod tests {
 
     #[test]
     fn a_plural_city_and_a_plural_faction_take_plural_verbs() {
-        let mut s = scenario(
-            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
-            "",
-        );
+        let mut s = red_before_b(3000, 3);
         let b = &mut s.provinces[1];
-        (b.population, b.garrison, b.grain, b.walls) = (0, 3000, 3, 10);
         (b.name, b.plural) = ("Xinye and Fancheng".into(), true);
         (s.factions[0].name, s.factions[0].plural) = ("The Allies".into(), true);
         let mut game = sim(s, 1);
@@ -953,13 +954,7 @@ mod tests {
 
     #[test]
     fn a_siege_lifted_again_is_told_by_its_count() {
-        let mut s = scenario(
-            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
-            "",
-        );
-        let b = &mut s.provinces[1];
-        (b.population, b.garrison, b.grain, b.walls) = (0, 1000, 1000, 10);
-        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        let mut game = crate::sim::testing::sim_with_humans(red_before_b(1000, 1000), 1, &["red", "blue"]);
         let (red, army_ix) = (game.data().faction("red"), game.data().army("red_army"));
         let (a, b) = (game.data().province("a"), game.data().province("b"));
         for to in [a, b, a] {
