@@ -82,13 +82,6 @@ pub enum DiplomacySystems {
     Cessions,
 }
 
-/// Within [`TurnSystems::Battles`]: the fighting, then the taking of prisoners.
-#[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BattleSystems {
-    Fight,
-    Prisoners,
-}
-
 /// Within [`TurnSystems::Sieges`]: the sieges, then the map hands fallen cities over.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum SiegeSystems {
@@ -96,10 +89,12 @@ pub enum SiegeSystems {
     Surrender,
 }
 
-/// Within [`TurnSystems::Morale`]: armies' and factions' spirits, then the court, whose loyalty
-/// reads the month's legitimacy.
+/// Within [`TurnSystems::Morale`]: the month's prisoners (of battles and of fallen cities) are
+/// held, then armies' and factions' spirits, then the court, whose loyalty reads the month's
+/// legitimacy.
 #[derive(SystemSet, Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum MoraleSystems {
+    Prisoners,
     Spirits,
     Court,
     /// Armies with too few men left break up and leave the map.
@@ -161,11 +156,16 @@ pub(super) fn plugin(app: &mut App) {
         (OrderSystems::Players, OrderSystems::Ai, OrderSystems::Apply, OrderSystems::Levies).chain().in_set(T::Orders),
     );
     app.configure_sets(Turn, (DiplomacySystems::Envoys, DiplomacySystems::Cessions).chain().in_set(T::Diplomacy));
-    app.configure_sets(Turn, (BattleSystems::Fight, BattleSystems::Prisoners).chain().in_set(T::Battles));
     app.configure_sets(Turn, (SiegeSystems::Besiege, SiegeSystems::Surrender).chain().in_set(T::Sieges));
     app.configure_sets(
         Turn,
-        (MoraleSystems::Spirits, MoraleSystems::Court, MoraleSystems::Remnants, MoraleSystems::Fallen)
+        (
+            MoraleSystems::Prisoners,
+            MoraleSystems::Spirits,
+            MoraleSystems::Court,
+            MoraleSystems::Remnants,
+            MoraleSystems::Fallen,
+        )
             .chain()
             .in_set(T::Morale),
     );

@@ -13,7 +13,7 @@ use crate::sim::compiled::Command;
 use crate::sim::data::Static;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::{battle_losses, field_power, raid_chance, raid_outcome, within_raid_reach};
-use crate::sim::schedule::{BattleSystems, Turn};
+use crate::sim::schedule::{Turn, TurnSystems};
 use crate::sim::state::{
     ApplyEffect, Army, BattleFought, CharacterTraits, ChronicleWriter, CommanderCaptured, Defences, Entities, Names,
     Owner, Person, Plan, Relations, SimRng, Spirit, Treaties, Troops,
@@ -21,7 +21,7 @@ use crate::sim::state::{
 use crate::sim::units::{PERCENT, points};
 
 pub(super) fn plugin(app: &mut App) {
-    app.add_systems(Turn, fight.in_set(BattleSystems::Fight));
+    app.add_systems(Turn, fight.in_set(TurnSystems::Battles));
 }
 
 /// A province's owner and walls: who is at home in a field battle, and who shelters inside.

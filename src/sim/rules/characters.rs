@@ -11,7 +11,7 @@ use crate::sim::collect::{gather_into, refill};
 use crate::sim::compiled::Command;
 use crate::sim::data::Static;
 use crate::sim::ids::{CharacterIx, FactionIx};
-use crate::sim::schedule::{BattleSystems, EffectSystems, MoraleSystems, Turn};
+use crate::sim::schedule::{EffectSystems, MoraleSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, Calendar, CharacterTraits, ChronicleWriter, CommanderCaptured, Entities, Names, Person,
     Relations, Ruler, SimRng, Standing, Status, Troops,
@@ -20,7 +20,7 @@ use crate::sim::units::{MIDDLE, MONTHS_PER_YEAR, MORTALITY_AGE, TEN_POINTS, poin
 
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Characters));
-    app.add_systems(Turn, take_prisoners.in_set(BattleSystems::Prisoners).run_if(on_message::<CommanderCaptured>));
+    app.add_systems(Turn, take_prisoners.in_set(MoraleSystems::Prisoners).run_if(on_message::<CommanderCaptured>));
     app.add_systems(Turn, court_month.in_set(MoraleSystems::Court));
 }
 
