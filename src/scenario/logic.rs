@@ -88,6 +88,12 @@ pub enum Condition {
     },
     /// The province is under siege.
     Besieged(String),
+    /// A siege of the province by the faction has been lifted: its army came and went again
+    /// (beaten off, relieved or marched away) without taking the city.
+    SiegeLifted {
+        province: String,
+        by: String,
+    },
     /// Months the province has been under siege.
     SiegeMonths {
         province: String,

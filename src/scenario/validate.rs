@@ -1084,6 +1084,10 @@ impl<'a> Validator<'a> {
             C::Besieged(p) => {
                 self.province_ref(loc, p);
             }
+            C::SiegeLifted { province, by } => {
+                self.province_ref(&loc.field("province"), province);
+                self.faction_ref(&loc.field("by"), by);
+            }
             C::SiegeMonths { province, is } | C::ProvinceGrain { province, is } => {
                 self.province_ref(&loc.field("province"), province);
                 self.compare(&loc.field("is"), *is);

@@ -7,8 +7,8 @@ use super::compiled::Test;
 use super::data::Static;
 use super::ids::{ArmyIx, CharacterIx, FactionIx};
 use super::state::{
-    Army, Calendar, Choices, Defences, Entities, Flags, InPlay, Owner, Person, Players, Relations, Ruler, Sieges,
-    Standing, Status, Treasury, Treaties, Troops,
+    Army, Calendar, Choices, Defences, Entities, Flags, InPlay, Owner, Person, Players, Relations, Ruler, SiegeLog,
+    Sieges, Standing, Status, Treasury, Treaties, Troops,
 };
 
 /// Read-only access to everything a condition may ask about.
@@ -23,6 +23,7 @@ pub struct View<'w, 's> {
     pub relations: Res<'w, Relations>,
     pub treaties: Res<'w, Treaties>,
     pub sieges: Res<'w, Sieges>,
+    pub siege_log: Res<'w, SiegeLog>,
     pub owners: Query<'w, 's, (&'static Owner, &'static Defences)>,
     pub factions: Query<'w, 's, (&'static Treasury, &'static Standing, &'static InPlay, &'static Ruler)>,
     pub people: Query<'w, 's, &'static Person>,
@@ -61,6 +62,11 @@ impl View<'_, '_> {
                 self.armies().any(|(a, t)| a.owner == *faction && a.location == *province && t.total() > 0.0)
             }
             T::Besieged(p) => self.sieges.besieged(*p),
+            T::SiegeLifted { province, by } => self
+                .siege_log
+                .0
+                .iter()
+                .any(|r| r.province == *province && r.besieger == *by && r.end.is_some() && r.cause.is_none()),
             T::SiegeMonths { province, is } => {
                 is.holds(self.sieges.0[province.get()].map_or(0.0, |s| f64::from(s.months)))
             }

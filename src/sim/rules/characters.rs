@@ -194,9 +194,11 @@ fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut fates: Fates) {
                 }
             }
             Command::Defect { character, to, .. } => {
-                // The dead go over to nobody (an event may name a man who has since fallen).
+                // The dead go over to nobody (an event may name a man who has since fallen), and a
+                // man the rules turned this month does not go over a second time for the event.
                 if let Ok(mut p) = people.get_mut(entities.character(character))
                     && p.status != Status::Dead
+                    && p.faction != Some(to)
                 {
                     p.faction = Some(to);
                     p.loyalty = data.rules().defector_loyalty;
@@ -344,6 +346,20 @@ mod tests {
         game.step();
         let lines = chronicle(&game);
         assert!(!lines.iter().any(|l| l.contains("Red General goes over")), "the dead go over to nobody: {lines:#?}");
+    }
+
+    #[test]
+    fn a_turncoat_named_twice_in_a_month_goes_over_once() {
+        let mut game = old_king(1100);
+        let general = game.data().character("blue_general");
+        let red = game.data().faction("red");
+        for _ in 0..2 {
+            let defect = crate::sim::Command::Defect { character: general, to: red, with_army: true };
+            game.world_mut().write_message(crate::sim::state::ApplyEffect(defect));
+        }
+        game.step();
+        let over = chronicle(&game).iter().filter(|l| l.contains("Blue General goes over")).count();
+        assert_eq!(over, 1);
     }
 
     #[test]

@@ -968,6 +968,25 @@ mod tests {
     }
 
     #[test]
+    fn a_siege_given_up_is_a_siege_lifted_for_the_conditions_and_a_siege_under_way_is_not() {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
+            r#"events: [Event(id: "relieved", title: "Relieved", faction: "blue", trigger: SiegeLifted(province: "b", by: "red"),
+                options: [Option(id: "ok", name: "Give thanks")])],"#,
+        );
+        (s.provinces[1].garrison, s.provinces[1].grain) = (1000, 1000);
+        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        let (red, army_ix, a) = (game.data().faction("red"), game.data().army("red_army"), game.data().province("a"));
+        game.step();
+        game.step();
+        assert!(game.awaiting().is_empty(), "the siege goes on: nothing is lifted yet");
+        game.give(red, crate::sim::state::Order::March { army: army_ix, to: a });
+        game.step();
+        game.step();
+        assert_eq!(game.awaiting(), &[0], "the besiegers marched away: the siege was lifted");
+    }
+
+    #[test]
     fn the_chronicle_tells_only_a_garrison_s_first_sally() {
         let s = scenario(
             r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 1000})"#,
