@@ -180,7 +180,7 @@ fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut fates: Fates) {
                 if let Ok(mut p) = people.get_mut(entities.character(character)) {
                     p.status = if exiled { Status::Exiled } else { Status::Dead };
                     p.roles.clear();
-                    let verb = if exiled { "is sent into exile" } else { "is put to death" };
+                    let verb = if exiled { "goes into exile" } else { "is put to death" };
                     chronicle.write(|| format!("{} {verb}.", data.character_name(p.ix)));
                 }
                 // A ruler sent away or put to death is succeeded as one who dies.
