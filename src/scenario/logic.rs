@@ -377,6 +377,15 @@ pub enum Effect {
         men: i64,
         kind: String,
     },
+    /// A band of `men` from `army`, which besieges `province`, tries to get inside the walls by
+    /// surprise (a gate forced at dawn, ladders at a weak stretch), in this month's siege: the battle
+    /// rules decide whether it takes the city or is cut down. Nothing happens if the army is not
+    /// besieging the province.
+    Surprise {
+        army: String,
+        province: String,
+        men: i64,
+    },
     /// A captive goes free, back to the faction he serves.
     Release(String),
     /// `from` pays `to` up to `amount` (as much as it has) and the captive goes free.

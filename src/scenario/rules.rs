@@ -195,7 +195,7 @@ rules! {
     sally_garrison_losses: 0.5, 0.0, 10.0, added;
     /// Chance that the besiegers, routing a sally an event sent out (`Sally`), follow it in through the open gate, where the men left inside fight them for the city.
     sally_gate_chance: 0.5, 0.0, 1.0, added;
-    /// Share of the men left inside a city who reach an open gate in time to fight the pursuers of a routed sally; the rest hold the walls.
+    /// Share of the men left inside a city who reach an open gate in time to fight the pursuers of a routed sally, or the band of a surprise attack (`Surprise`); the rest hold the walls.
     gate_defence_share: 0.5, 0.0, 1.0, added;
 
     // ---- supply

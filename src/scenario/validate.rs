@@ -1285,6 +1285,11 @@ impl<'a> Validator<'a> {
                     self.reference(&loc.field("kind"), "troop kind", |v| &v.troop_kinds, kind);
                 }
             }
+            E::Surprise { army, province, men } => {
+                self.army_ref(&loc.field("army"), army);
+                self.province_ref(&loc.field("province"), province);
+                self.quantity(&loc.field("men"), *men);
+            }
             E::Sally { province, men, kind } => {
                 self.province_ref(&loc.field("province"), province);
                 self.quantity(&loc.field("men"), *men);

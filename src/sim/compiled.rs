@@ -429,6 +429,12 @@ pub enum Command {
         men: f64,
         kind: usize,
     },
+    /// A band of `men` from `army`, besieging `province`, tries to get in by surprise.
+    Surprise {
+        army: ArmyIx,
+        province: ProvinceIx,
+        men: f64,
+    },
     /// A character dies of age (the rules send this; no scenario effect does).
     Die(CharacterIx),
     /// A commander falls in battle or with his city (the rules send this, and the rule that
@@ -656,6 +662,9 @@ impl Program {
                 kind: kind.as_deref().map(|k| ids.troop_kind(k)),
                 join: join.as_deref().map(a),
             },
+            E::Surprise { army, province, men } => {
+                K::Surprise { army: a(army), province: p(province), men: *men as f64 }
+            }
             E::Sally { province, men, kind } => {
                 K::Sally { province: p(province), men: *men as f64, kind: ids.troop_kind(kind) }
             }

@@ -22,7 +22,7 @@ use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, ArmyDefected, Calendar, CharacterTraits, ChronicleWriter, CityFell, CommanderCaptured, Defences,
     Entities, MilitiaRaised, Names, Owner, Person, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges,
-    SimRng, Sortie, Spirit, Stance, Treaties, Troops,
+    SimRng, Sortie, Spirit, Stance, Surprise, Treaties, Troops,
 };
 use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 
@@ -43,6 +43,13 @@ fn apply_effects(
             Command::Sally { province, men, kind } => {
                 if let Some(siege) = sieges.0.get_mut(province.get()).and_then(Option::as_mut) {
                     siege.sortie = Some(Sortie { men, kind });
+                }
+            }
+            // So does a surprise attack on the walls; whether its army is among the besiegers is
+            // the siege's to see.
+            Command::Surprise { army, province, men } => {
+                if let Some(siege) = sieges.0.get_mut(province.get()).and_then(Option::as_mut) {
+                    siege.surprise = Some(Surprise { army, men });
                 }
             }
             Command::AdjustProvince { province, change } => {
@@ -227,6 +234,12 @@ fn siege_month(
     if let Some(ordered) = siege.sortie.take() {
         let inside = defenders(craft, front, armies, rules.garrison_skill);
         if let Some(cause) = sortie(craft, rules, front, siege, ordered, &inside, armies) {
+            return Some(cause);
+        }
+    }
+    if let Some(band) = siege.surprise.take() {
+        let inside = defenders(craft, front, armies, rules.garrison_skill);
+        if let Some(cause) = surprise(craft, rules, front, band, &inside, armies) {
             return Some(cause);
         }
     }
@@ -481,6 +494,59 @@ fn sortie(
         }
     });
     (gate == Gate::Forced).then_some(FallCause::Assault)
+}
+
+/// A band of a besieging army an event sent against the walls by surprise: it fights the men
+/// inside who reach it in time (`gate_defence_share` of them, by their kinds' `field` power and
+/// the best defender's skill) by the battle rules, its own men by their army's field power per man
+/// (kinds, morale, commander), each side by `battle_luck`. Stronger, it takes the city by storm;
+/// weaker, it is cut down (the band loses the loser's share of the battle, the defenders the
+/// winner's share of those who fought it). How the city falls, if it does.
+fn surprise(
+    craft: &mut Siegecraft,
+    rules: &Rules,
+    front: &mut Front,
+    band: Surprise,
+    inside: &Defenders,
+    armies: &mut Query<ArmyItem>,
+) -> Option<FallCause> {
+    let i = band.army.get();
+    if !front.besiegers.contains(&i) {
+        return None;
+    }
+    let entity = craft.entities.armies[i]?;
+    let (power, total) = {
+        let (a, t, s, _) = armies.get(entity).ok()?;
+        (field_power(&craft.data, &craft.traits, a, t, s, front.province), t.total())
+    };
+    let men = band.men.min(total);
+    if men < 1.0 {
+        return None;
+    }
+    let band_power = power * men / total * craft.rng.jitter(rules.battle_luck);
+    let at_the_walls = inside.field_men * rules.gate_defence_share;
+    let defence_power = at_the_walls * skill_factor(rules, inside.skill) * craft.rng.jitter(rules.battle_luck);
+    let won = band_power > defence_power;
+    let odds = if won { band_power / defence_power.max(1.0) } else { defence_power / band_power.max(1.0) };
+    let (winner_share, loser_share) = battle_losses(rules, odds);
+    let band_loses = if won { winner_share } else { loser_share };
+    if let Ok((_, mut t, _, _)) = armies.get_mut(entity) {
+        t.lose_share(band_loses * men / total);
+    }
+    if !won {
+        let fought = at_the_walls.min(front.defences.garrison);
+        front.defences.garrison -= fought * winner_share;
+    }
+    let (names, data) = (&craft.names, &craft.data);
+    let (who, city) = (names.army(data, band.army), names.province(front.province));
+    craft.chronicle.write(|| {
+        if won {
+            format!("Raiders from {who} get inside {city} by surprise and open the gates.")
+        } else {
+            format!("Raiders from {who} get inside {city} by surprise and are cut down in the streets.")
+        }
+    });
+    won.then_some(FallCause::Assault)
 }
 
 /// How a sally an event sent out ends at the gate.
@@ -821,6 +887,44 @@ mod tests {
         assert_eq!(game.awaiting(), &[0], "the council is called once the siege is under way");
         game.answer(0, 0);
         game
+    }
+
+    /// Red, besieging B (with `garrison` men) with 6,000, sends 3,000 over the walls by surprise.
+    fn surprise_on_b(garrison: i64) -> crate::sim::Sim {
+        let mut s = scenario(
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "b", troops: {"infantry": 6000})"#,
+            r#"events: [Event(id: "raid", title: "Raid", faction: "red", trigger: Besieged("b"),
+                options: [Option(id: "go", name: "Go", effects: [Surprise(army: "red_army", province: "b", men: 3000)])])],"#,
+        );
+        (s.provinces[1].garrison, s.provinces[1].grain, s.provinces[1].walls) = (garrison, 100_000, 10);
+        let mut game = crate::sim::testing::sim_with_humans(s, 1, &["red", "blue"]);
+        game.step();
+        game.step();
+        assert_eq!(game.awaiting(), &[0], "the raid is offered once the siege is under way");
+        game.answer(0, 0);
+        game.step();
+        game
+    }
+
+    #[test]
+    fn a_surprise_on_a_weak_garrison_takes_the_city() {
+        let game = surprise_on_b(200);
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("red")));
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(
+            lines.iter().any(|l| l.ends_with("Raiders from Red Army get inside B by surprise and open the gates.")),
+            "{lines:#?}"
+        );
+    }
+
+    #[test]
+    fn a_surprise_on_a_strong_garrison_is_cut_down_and_costs_the_band() {
+        let game = surprise_on_b(20_000);
+        assert_eq!(province::<Owner>(&game, "b").0, Some(game.data().faction("blue")));
+        let men = army::<crate::sim::state::Troops>(&game, "red_army").map_or(0.0, |t| t.total());
+        assert!((3000.0..6000.0).contains(&men), "the band pays, the rest of the army does not: {men}");
+        let lines = crate::sim::testing::chronicle(&game);
+        assert!(lines.iter().any(|l| l.ends_with("are cut down in the streets.")), "{lines:#?}");
     }
 
     #[test]

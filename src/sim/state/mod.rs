@@ -33,7 +33,7 @@ pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance, demand_te
 pub use people::{CharacterTraits, Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};
-pub use sieges::{FallCause, Siege, SiegeLog, SiegeRecord, Sieges, Sortie};
+pub use sieges::{FallCause, Siege, SiegeLog, SiegeRecord, Sieges, Sortie, Surprise};
 
 /// Registers the messages and the resources every campaign starts with.
 pub(super) fn plugin(app: &mut App) {

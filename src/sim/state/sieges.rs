@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::scenario::Date;
 pub use crate::scenario::FallCause;
-use crate::sim::ids::{FactionIx, ProvinceIx};
+use crate::sim::ids::{ArmyIx, FactionIx, ProvinceIx};
 
 /// A siege under way.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -25,6 +25,9 @@ pub struct Siege {
     /// A sally ordered by an event for this month's siege, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sortie: Option<Sortie>,
+    /// A surprise attack on the walls ordered by an event for this month's siege, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surprise: Option<Surprise>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -47,10 +50,27 @@ pub struct Sortie {
     pub kind: usize,
 }
 
+/// A band of a besieging army sent by an event to get inside the city by surprise (`Surprise`).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Surprise {
+    pub army: ArmyIx,
+    pub men: f64,
+}
+
 impl Siege {
     /// A siege `besieger` begins in month `since`, its city eating `rations` of its rations.
     pub fn begun(besieger: FactionIx, since: Date, rations: f64) -> Self {
-        Siege { besieger, since, months: 0, breach: 0.0, starving: 0, rations, sallies: 0, sortie: None }
+        Siege {
+            besieger,
+            since,
+            months: 0,
+            breach: 0.0,
+            starving: 0,
+            rations,
+            sallies: 0,
+            sortie: None,
+            surprise: None,
+        }
     }
 }
 
