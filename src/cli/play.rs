@@ -9,10 +9,11 @@ pub(super) struct Args {
     /// A built-in scenario id or a scenario file; without it the start screen lets you pick.
     #[arg(value_name = "SCENARIO")]
     scenario: Option<String>,
-    /// A faction to play (its id); repeat for hotseat. Without it you play the first playable one.
+    /// A faction to play (its id); repeat for hotseat. Without it you play the first playable one
+    /// (with --load: the factions the save was played by).
     #[arg(long = "faction", value_name = "ID")]
     factions: Vec<String>,
-    /// Play no faction: watch the AI play every one.
+    /// Play no faction: watch the AI play every one (a new game or a loaded one).
     #[arg(long, conflicts_with = "factions")]
     watch: bool,
     /// Seed of the campaign's dice.
@@ -65,9 +66,12 @@ pub(super) fn run(args: &Args) -> ExitCode {
         }
         None => None,
     };
+    // A save is continued by who saved it, unless --faction or --watch seats others.
+    let seats = (args.watch || !args.factions.is_empty()).then(|| args.factions.clone());
     crate::gui::run(crate::gui::Launch {
         game,
         load: args.load.clone(),
+        seats,
         screenshot: args.screenshot.clone(),
         frames: args.frames,
     })

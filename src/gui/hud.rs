@@ -181,10 +181,10 @@ fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
         }
         ui.heading("Chronicle");
         egui::ScrollArea::vertical().show(ui, |ui| {
+            // The whole chronicle, newest month first, back to the scenario's start.
             let mut month = session.last_played;
             let first = session.sim().data().scenario.start;
-            let mut shown = 0;
-            while let Some(date) = month.filter(|d| *d >= first && shown < 24) {
+            while let Some(date) = month.filter(|d| *d >= first) {
                 let lines = session.chronicle_of(date);
                 if !lines.is_empty() {
                     ui.label(egui::RichText::new(date.to_string()).strong());
@@ -194,7 +194,6 @@ fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
                     ui.add_space(6.0);
                 }
                 month = Some(date.plus_months(-1));
-                shown += 1;
             }
             if session.last_played.is_none() {
                 ui.label("Nothing has happened yet: end the turn to play the first month.");

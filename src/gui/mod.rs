@@ -33,6 +33,8 @@ pub struct Launch {
     pub game: Option<NewGame>,
     /// Continue this save at once.
     pub load: Option<PathBuf>,
+    /// Who plays the loaded save (faction ids; none to watch the AI), if not who saved it.
+    pub seats: Option<Vec<String>>,
     /// Save a screenshot here after `frames` frames of the map, then quit.
     pub screenshot: Option<PathBuf>,
     pub frames: u32,

@@ -124,6 +124,19 @@ pub enum UiAction {
     Load(PathBuf),
 }
 
+/// The factions of `scenario` named by `ids`, in that order, or which id names none (`what` says
+/// where the ids were given).
+fn factions_by_id(scenario: &crate::scenario::Scenario, ids: &[String], what: &str) -> Result<Vec<FactionIx>, String> {
+    ids.iter()
+        .map(|id| {
+            scenario.factions.iter().position(|f| &f.id == id).map(FactionIx::new).ok_or_else(|| {
+                let known: Vec<&str> = scenario.factions.iter().map(|f| f.id.as_str()).collect();
+                format!("{what}: no faction \"{id}\" (the factions are {})", known.join(", "))
+            })
+        })
+        .collect()
+}
+
 /// How to start a campaign: from the command line or the start screen.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct NewGame {
@@ -142,15 +155,7 @@ impl Session {
     /// A new campaign, or a precise reason why it cannot start.
     pub fn start(game: &NewGame, save_dir: PathBuf) -> Result<Self, String> {
         let valid = load_valid(&ScenarioRef::parse(&game.scenario)).map_err(|errors| errors.to_string())?;
-        let s = valid.scenario();
-        let mut humans = Vec::new();
-        for id in &game.factions {
-            let Some(ix) = s.factions.iter().position(|f| &f.id == id) else {
-                let known: Vec<&str> = s.factions.iter().map(|f| f.id.as_str()).collect();
-                return Err(format!("{}: no faction \"{id}\" (the factions are {})", game.scenario, known.join(", ")));
-            };
-            humans.push(FactionIx::new(ix));
-        }
+        let humans = factions_by_id(valid.scenario(), &game.factions, &game.scenario)?;
         let options = SimOptions {
             seed: game.seed,
             historical: game.historical,
@@ -161,10 +166,15 @@ impl Session {
         Ok(Self::around(Sim::new(std::sync::Arc::new(data), &options), humans, save_dir))
     }
 
-    /// A saved campaign, continued.
-    pub fn load(path: &Path, save_dir: PathBuf) -> Result<Self, String> {
+    /// A saved campaign, continued: by the players who saved it, or by `seats` (faction ids; none
+    /// to watch the AI) when given.
+    pub fn load(path: &Path, save_dir: PathBuf, seats: Option<&[String]>) -> Result<Self, String> {
         let snapshot = Snapshot::load(path).map_err(|e| e.to_string())?;
-        let sim = Sim::restore(&snapshot).map_err(|e| e.to_string())?;
+        let mut sim = Sim::restore(&snapshot).map_err(|e| e.to_string())?;
+        if let Some(ids) = seats {
+            let humans = factions_by_id(&sim.data().scenario, ids, &path.display().to_string())?;
+            sim.seat(&humans);
+        }
         let humans = sim.world().resource::<Players>().humans.iter().copied().collect();
         let mut session = Self::around(sim, humans, save_dir);
         session.notice = Some(format!("Loaded {}", path.display()));
@@ -173,6 +183,8 @@ impl Session {
 
     fn around(sim: Sim, humans: Vec<FactionIx>, save_dir: PathBuf) -> Self {
         let view = sim.view();
+        // A continued game shows its chronicle from the last month it played.
+        let last_played = sim.chronicle().0.last().map(|entry| entry.date);
         Self {
             sim,
             view,
@@ -184,7 +196,7 @@ impl Session {
             answered: BTreeMap::new(),
             answered_proposals: BTreeSet::new(),
             orders: BTreeMap::new(),
-            last_played: None,
+            last_played,
             saves: list_saves(&save_dir),
             save_dir,
             notice: None,
@@ -276,7 +288,7 @@ impl Session {
             }
             UiAction::EndTurn => return self.end_turn(),
             UiAction::Save => self.save(),
-            UiAction::Load(path) => match Self::load(path, self.save_dir.clone()) {
+            UiAction::Load(path) => match Self::load(path, self.save_dir.clone(), None) {
                 Ok(loaded) => *self = loaded,
                 Err(e) => self.notice = Some(format!("Cannot load: {e}")),
             },
@@ -649,6 +661,41 @@ mod tests {
         s.apply(&UiAction::Load(path));
         assert_eq!(s.view, saved);
         assert_eq!(s.humans, vec![s.sim().data().faction("song")]);
+    }
+
+    #[test]
+    fn a_loaded_game_shows_its_chronicle_from_the_last_month_played() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        for _ in 0..3 {
+            for e in s.unanswered() {
+                s.apply(&UiAction::Answer { event: e, option: 0 });
+            }
+            s.apply(&UiAction::EndTurn);
+        }
+        let played = s.last_played.expect("three months played");
+        s.apply(&UiAction::Save);
+        let loaded = Session::load(&s.save_path(), dir.path().to_path_buf(), None).expect("loads");
+        assert_eq!(loaded.last_played, Some(played));
+        assert_eq!(loaded.chronicle_of(played), s.chronicle_of(played));
+        assert!(!loaded.chronicle_of(played).is_empty(), "the month's lines came back with the save");
+    }
+
+    #[test]
+    fn a_loaded_game_is_played_by_the_factions_named_or_watched_when_none_are() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        s.apply(&UiAction::Save);
+        let path = s.save_path();
+        let save_dir = dir.path().to_path_buf();
+        let jin = s.sim().data().faction("jin");
+        let as_jin = Session::load(&path, save_dir.clone(), Some(&["jin".to_string()])).expect("loads as Jin");
+        assert_eq!(as_jin.humans, vec![jin]);
+        assert!(as_jin.sim().world().resource::<Players>().is_human(jin), "the AI leaves Jin to its player");
+        let watched = Session::load(&path, save_dir.clone(), Some(&[])).expect("loads to watch");
+        assert!(watched.humans.is_empty() && watched.player().is_none());
+        let e = Session::load(&path, save_dir, Some(&["sung".to_string()])).err().expect("an unknown faction");
+        assert!(e.contains("no faction \"sung\""), "{e}");
     }
 
     #[test]

@@ -42,7 +42,7 @@ pub(super) fn plugin(app: &mut App) {
 /// `jingkang play SCENARIO` or `--load` skip the start screen.
 fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut next: ResMut<NextState<Screen>>) {
     let started = match (&launch.load, &launch.game) {
-        (Some(path), _) => Some(Session::load(path, default_save_dir())),
+        (Some(path), _) => Some(Session::load(path, default_save_dir(), launch.seats.as_deref())),
         (None, Some(game)) => Some(Session::start(game, default_save_dir())),
         (None, None) => None,
     };
@@ -159,7 +159,7 @@ fn start_screen(
             let dir = default_save_dir();
             let session = match begin {
                 Begin::New(game) => Session::start(&game, dir),
-                Begin::Load(path) => Session::load(&path, dir).map_err(|e| format!("Cannot load: {e}")),
+                Begin::Load(path) => Session::load(&path, dir, None).map_err(|e| format!("Cannot load: {e}")),
             };
             match session {
                 Ok(session) => {

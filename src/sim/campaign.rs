@@ -204,6 +204,13 @@ impl Sim {
         Ok(sim)
     }
 
+    /// Seats `humans` at the table from the next month on, as when a saved game is continued by
+    /// other players: their events wait for an answer and the AI gives their armies no orders;
+    /// every other faction is the AI's.
+    pub fn seat(&mut self, humans: &[FactionIx]) {
+        self.world.resource_mut::<Players>().humans = humans.iter().copied().collect();
+    }
+
     /// Events of human factions waiting for an answer (event indices, in the order they fired).
     pub fn awaiting(&self) -> &[usize] {
         &self.world.resource::<EventState>().awaiting
