@@ -55,6 +55,60 @@ struct ScreenSized {
     offset: Vec2,
 }
 
+impl ScreenSized {
+    /// Its box in world units at the camera's `scale`, for something `size` pixels wide and high.
+    fn bounds(&self, size: Vec2, scale: f32) -> Rect {
+        Rect::from_center_size(self.anchor + self.offset * scale, size * scale)
+    }
+}
+
+/// Something a city's name must never be drawn under (an army counter, a siege card): names that
+/// would overlap it are hidden. Its size on screen, in pixels.
+#[derive(Component, Clone, Copy)]
+struct Obstacle(Vec2);
+
+/// Where a city's name sits, from its dot, in pixels: under it.
+const LABEL_OFFSET: Vec2 = Vec2::new(0.0, -14.0);
+/// Room kept around a name, in pixels.
+const LABEL_MARGIN: f32 = 4.0;
+/// An army counter's frame, in pixels.
+const COUNTER_SIZE: Vec2 = Vec2::new(40.0, 22.0);
+/// Where a siege's card sits, from the city's dot, in pixels: under the city's name, not on it.
+const SIEGE_CARD_OFFSET: Vec2 = Vec2::new(0.0, -40.0);
+
+/// The letters' size of a city's name: capitals largest, then walled cities.
+fn label_px(capital: bool, walled: bool) -> f32 {
+    if capital {
+        17.0
+    } else if walled {
+        15.0
+    } else {
+        13.0
+    }
+}
+
+/// Which names give way to which where they would overlap: capitals first, then walled cities,
+/// then by people.
+fn label_priority(capital: bool, walled: bool, population: i64) -> f64 {
+    f64::from(u8::from(capital)) * 1e9 + f64::from(u8::from(walled)) * 1e8 + population as f64
+}
+
+/// Where the `k`th of `n` army counters at a city sits, from its dot, in pixels: in a row above it.
+fn counter_offset(k: usize, n: usize) -> Vec2 {
+    Vec2::new((k as f32 - (n as f32 - 1.0) / 2.0) * 42.0, 22.0)
+}
+
+/// What a siege's card says: "siege 3 mo, breach 33%, starving".
+fn siege_text(siege: &crate::sim::SiegeView) -> String {
+    let hunger = if siege.starving > 0 { ", starving" } else { "" };
+    format!("siege {} mo, breach {:.0}%{hunger}", siege.months, siege.breach * 100.0)
+}
+
+/// A siege card's size in pixels, for its `text`.
+fn siege_card_size(text: &str) -> Vec2 {
+    Vec2::new(text.chars().count() as f32 * 6.4 + 8.0, 16.0)
+}
+
 /// A city's name, as its province is called now. Where names would overlap on screen, the more
 /// important city's is shown.
 #[derive(Component)]
@@ -227,21 +281,15 @@ fn spawn_map(
         ));
         let name = CityLabel::text(&session.view.provinces[ix.get()].name).to_string();
         let capital = capitals.contains(&p.id.as_str());
-        let px: f32 = if capital {
-            17.0
-        } else if walled {
-            15.0
-        } else {
-            13.0
-        };
-        let priority = f64::from(u8::from(capital)) * 1e9 + f64::from(u8::from(walled)) * 1e8 + p.population as f64;
+        let px = label_px(capital, walled);
+        let priority = label_priority(capital, walled, p.population);
         let size = CityLabel::size_of(&name, px);
         commands.spawn((
             Text2d::new(name),
             TextFont { font: font.0.clone().into(), font_size: FontSize::Px(px), ..default() },
             TextColor(Color::srgb(0.12, 0.08, 0.05)),
-            Transform::from_xyz(site[0], site[1] - 14.0, 5.0),
-            ScreenSized { anchor, offset: Vec2::new(0.0, -14.0) },
+            Transform::from_xyz(site[0] + LABEL_OFFSET.x, site[1] + LABEL_OFFSET.y, 5.0),
+            ScreenSized { anchor, offset: LABEL_OFFSET },
             CityLabel { province: ix, priority, px, size },
             scoped.clone(),
         ));
@@ -364,15 +412,17 @@ fn redraw_counters_and_sieges(
             Transient,
             scoped.clone(),
         ));
-        let hunger = if siege.starving > 0 { ", starving" } else { "" };
-        let text = format!("siege {} mo, breach {:.0}%{hunger}", siege.months, siege.breach * 100.0);
+        let text = siege_text(&siege);
         // A pale card under the words, so they read on any faction's colour.
-        let card = meshes.add(Rectangle::new(text.chars().count() as f32 * 6.4 + 8.0, 16.0));
+        let card_size = siege_card_size(&text);
+        let card = meshes.add(Rectangle::new(card_size.x, card_size.y));
+        let at = anchor + SIEGE_CARD_OFFSET;
         commands.spawn((
             Mesh2d(card),
             MeshMaterial2d(parchment.clone()),
-            Transform::from_xyz(anchor.x, anchor.y - 27.0, 6.4),
-            ScreenSized { anchor, offset: Vec2::new(0.0, -27.0) },
+            Transform::from_xyz(at.x, at.y, 6.4),
+            ScreenSized { anchor, offset: SIEGE_CARD_OFFSET },
+            Obstacle(card_size),
             Transient,
             scoped.clone(),
         ));
@@ -380,21 +430,20 @@ fn redraw_counters_and_sieges(
             Text2d::new(text),
             TextFont { font: font.0.clone().into(), font_size: FontSize::Px(12.0), ..default() },
             TextColor(Color::srgb(0.6, 0.0, 0.0)),
-            Transform::from_xyz(anchor.x, anchor.y - 27.0, 6.5),
-            ScreenSized { anchor, offset: Vec2::new(0.0, -27.0) },
+            Transform::from_xyz(at.x, at.y, 6.5),
+            ScreenSized { anchor, offset: SIEGE_CARD_OFFSET },
             Transient,
             scoped.clone(),
         ));
     }
-    let box_mesh = meshes.add(Rectangle::new(36.0, 18.0));
-    let frame_mesh = meshes.add(Rectangle::new(40.0, 22.0));
+    let box_mesh = meshes.add(Rectangle::new(COUNTER_SIZE.x - 4.0, COUNTER_SIZE.y - 4.0));
+    let frame_mesh = meshes.add(Rectangle::new(COUNTER_SIZE.x, COUNTER_SIZE.y));
     let dark = materials.add(ColorMaterial::from(Color::srgb(0.08, 0.06, 0.05)));
     let gold = materials.add(ColorMaterial::from(Color::srgb(1.0, 0.85, 0.2)));
-    for (province, armies) in armies_by_province(&session) {
+    for (province, armies) in armies_by_province(&session.view) {
         let anchor = layout.sites[province.get()];
-        let n = armies.len() as f32;
         for (k, army) in armies.iter().enumerate() {
-            let offset = Vec2::new((k as f32 - (n - 1.0) / 2.0) * 42.0, 22.0);
+            let offset = counter_offset(k, armies.len());
             let a = session.view.army(*army).expect("listed from the view");
             let selected = session.selected == Some(*army);
             let fill = materials.add(ColorMaterial::from(faction_colour(&session, Some(a.owner))));
@@ -403,6 +452,7 @@ fn redraw_counters_and_sieges(
                     Transform::from_xyz(anchor.x + offset.x, anchor.y + offset.y, 7.0),
                     Visibility::default(),
                     ScreenSized { anchor, offset },
+                    Obstacle(COUNTER_SIZE),
                     Counter(*army),
                     Transient,
                     scoped.clone(),
@@ -426,9 +476,9 @@ fn redraw_counters_and_sieges(
 }
 
 /// The armies in the field grouped by province, both in scenario order.
-fn armies_by_province(session: &Session) -> Vec<(ProvinceIx, Vec<ArmyIx>)> {
+fn armies_by_province(view: &crate::sim::GameView) -> Vec<(ProvinceIx, Vec<ArmyIx>)> {
     let mut groups: std::collections::BTreeMap<ProvinceIx, Vec<ArmyIx>> = Default::default();
-    for a in &session.view.armies {
+    for a in &view.armies {
         groups.entry(a.location).or_default().push(a.ix);
     }
     groups.into_iter().collect()
@@ -439,27 +489,32 @@ pub fn strength(men: f64) -> String {
     if men >= 1000.0 { format!("{:.0}k", men / 1000.0) } else { format!("{men:.0}") }
 }
 
+/// Something drawn at one size on screen: where, its transform, and whether it is a city's name
+/// or something names keep clear of.
+type SizedItem<'a> =
+    (&'a ScreenSized, &'a mut Transform, Option<&'a CityLabel>, Option<&'a Obstacle>, &'a mut Visibility);
+
 /// Keeps counters, markers and names the same size on screen at any zoom, and shows only the
 /// names that do not overlap a more important one.
-fn keep_screen_size(
-    camera: Single<&Projection, With<Camera2d>>,
-    mut sized: Query<(&ScreenSized, &mut Transform, Option<&CityLabel>, &mut Visibility)>,
-) {
+fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Query<SizedItem>) {
     let Projection::Orthographic(o) = *camera else { return };
     let scale = o.scale.clamp(0.4, 2.5);
     let mut labels = Vec::new();
-    for (s, mut transform, label, _) in &mut sized {
+    let mut obstacles = Vec::new();
+    for (s, mut transform, label, obstacle, _) in &mut sized {
         let at = s.anchor + s.offset * scale;
         transform.translation = at.extend(transform.translation.z);
         transform.scale = Vec3::splat(scale);
         if let Some(label) = label {
-            // The name's box in world units (it is drawn at `scale`), with a little room around.
-            labels.push((label.priority, Rect::from_center_size(at, (label.size + Vec2::splat(4.0)) * scale)));
+            labels.push((label.priority, s.bounds(label.size + Vec2::splat(LABEL_MARGIN), scale)));
+        }
+        if let Some(Obstacle(size)) = obstacle {
+            obstacles.push(s.bounds(*size, scale));
         }
     }
-    let shown = declutter(&labels);
+    let shown = declutter(&labels, &obstacles);
     let mut k = 0;
-    for (_, _, label, mut visibility) in &mut sized {
+    for (_, _, label, _, mut visibility) in &mut sized {
         if label.is_some() {
             *visibility = if shown[k] { Visibility::Inherited } else { Visibility::Hidden };
             k += 1;
@@ -467,12 +522,13 @@ fn keep_screen_size(
     }
 }
 
-/// Which boxes to show: the most important first, then each that overlaps none already shown.
-fn declutter(boxes: &[(f64, Rect)]) -> Vec<bool> {
+/// Which names to show: none under an obstacle (a counter, a siege card), the most important first,
+/// then each that overlaps none already shown.
+fn declutter(boxes: &[(f64, Rect)], obstacles: &[Rect]) -> Vec<bool> {
     let mut order: Vec<usize> = (0..boxes.len()).collect();
     order.sort_by(|a, b| boxes[*b].0.total_cmp(&boxes[*a].0));
     let mut shown = vec![false; boxes.len()];
-    let mut kept: Vec<Rect> = Vec::new();
+    let mut kept: Vec<Rect> = obstacles.to_vec();
     for i in order {
         let r = boxes[i].1;
         if kept.iter().all(|k| k.intersect(r).is_empty()) {
@@ -554,7 +610,87 @@ mod tests {
     fn overlapping_names_give_way_to_the_more_important() {
         let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
         // The first two overlap: the second matters more and stays; the third is clear of both.
-        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))]), vec![false, true, true]);
+        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))], &[]), vec![false, true, true]);
+        // A counter over the third hides it, however much it matters.
+        assert_eq!(
+            declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (9.0, at(30.0))], &[at(31.0)]),
+            vec![false, true, false]
+        );
+    }
+
+    /// The boxes of a campaign's map at the camera's `scale` as the window lays them out: each
+    /// city's name with its priority, and the counters and siege cards names must keep clear of.
+    fn map_boxes(sim: &crate::sim::Sim, sites: &[Point], scale: f32) -> (Vec<(f64, Rect)>, Vec<Rect>) {
+        let scenario = &sim.data().scenario;
+        let view = sim.view();
+        let capitals: Vec<&str> = scenario.factions.iter().filter_map(|f| f.capital.as_deref()).collect();
+        let labels = scenario
+            .provinces
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let (capital, walled) = (capitals.contains(&p.id.as_str()), p.walls >= 5);
+                let size = CityLabel::size_of(CityLabel::text(&view.provinces[i].name), label_px(capital, walled));
+                let at = ScreenSized { anchor: Vec2::from(sites[i]), offset: LABEL_OFFSET };
+                (label_priority(capital, walled, p.population), at.bounds(size + Vec2::splat(LABEL_MARGIN), scale))
+            })
+            .collect();
+        let mut obstacles = Vec::new();
+        for (province, armies) in armies_by_province(&view) {
+            for k in 0..armies.len() {
+                let at =
+                    ScreenSized { anchor: Vec2::from(sites[province.get()]), offset: counter_offset(k, armies.len()) };
+                obstacles.push(at.bounds(COUNTER_SIZE, scale));
+            }
+        }
+        for p in view.provinces.iter().filter(|p| p.siege.is_some()) {
+            let size = siege_card_size(&siege_text(&p.siege.expect("filtered")));
+            obstacles.push(
+                ScreenSized { anchor: Vec2::from(sites[p.ix.get()]), offset: SIEGE_CARD_OFFSET }.bounds(size, scale),
+            );
+        }
+        (labels, obstacles)
+    }
+
+    #[test]
+    fn names_shown_never_overlap_each_other_nor_a_counter_or_siege_card_at_any_zoom() {
+        use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
+        for b in builtin_scenarios() {
+            let valid = load_valid(&ScenarioRef::Builtin(b.id.clone())).expect("built-in");
+            let (_, sites, _) = place_cities(valid.scenario());
+            let data = std::sync::Arc::new(crate::sim::StaticData::new(&valid));
+            let options = crate::sim::SimOptions { seed: 1, historical: true, ..Default::default() };
+            let mut sim = crate::sim::Sim::new(data, &options);
+            // At the start, and some months in, when armies stand at cities and sieges are under way.
+            let mut sieges = 0;
+            for month in 0..=6 {
+                if month > 0 {
+                    sim.step();
+                }
+                sieges += sim.view().provinces.iter().filter(|p| p.siege.is_some()).count();
+                for scale in [0.5, 1.0, 2.0] {
+                    let (labels, obstacles) = map_boxes(&sim, &sites, scale);
+                    let shown: Vec<Rect> = declutter(&labels, &obstacles)
+                        .iter()
+                        .zip(&labels)
+                        .filter(|(s, _)| **s)
+                        .map(|(_, l)| l.1)
+                        .collect();
+                    let at = format!("{} in month {month} at zoom {scale}", b.id);
+                    assert!(
+                        shown.len() >= labels.len() / 3,
+                        "{at}: only {} of {} names shown",
+                        shown.len(),
+                        labels.len()
+                    );
+                    for (i, a) in shown.iter().enumerate() {
+                        assert!(shown[i + 1..].iter().all(|b| a.intersect(*b).is_empty()), "{at}: two names overlap");
+                        assert!(obstacles.iter().all(|o| a.intersect(*o).is_empty()), "{at}: a name under a counter");
+                    }
+                }
+            }
+            assert!(b.id == "hebei_1125" || sieges > 0, "{}: the test saw no siege card", b.id);
+        }
     }
 
     #[test]
