@@ -33,7 +33,8 @@ pub(super) fn plugin(app: &mut App) {
     );
 }
 
-/// Enter ends the turn, Escape drops the selection, O switches the supply overlay, F5 saves.
+/// Enter ends the turn, Escape drops the selection, O, L and R switch the supply, loyalty and
+/// relations map modes on and off, F5 saves.
 fn keys(keys: Res<ButtonInput<KeyCode>>, mut actions: MessageWriter<UiAction>, mut overlay: ResMut<Overlay>) {
     if keys.just_pressed(KeyCode::Enter) {
         actions.write(UiAction::EndTurn);
@@ -41,8 +42,12 @@ fn keys(keys: Res<ButtonInput<KeyCode>>, mut actions: MessageWriter<UiAction>, m
     if keys.just_pressed(KeyCode::Escape) {
         actions.write(UiAction::Select(None));
     }
-    if keys.just_pressed(KeyCode::KeyO) {
-        *overlay = if *overlay == Overlay::Supply { Overlay::Owners } else { Overlay::Supply };
+    for (key, mode) in
+        [(KeyCode::KeyO, Overlay::Supply), (KeyCode::KeyL, Overlay::Loyalty), (KeyCode::KeyR, Overlay::Relations)]
+    {
+        if keys.just_pressed(key) {
+            *overlay = overlay.toggled(mode);
+        }
     }
     if keys.just_pressed(KeyCode::F5) {
         actions.write(UiAction::Save);
@@ -69,6 +74,7 @@ fn panels(
     }
     side_panel(&mut root, &session, &mut out);
     tooltip(ctx, &session, &hovered);
+    legend(ctx, &session, *overlay);
     event_dialog(ctx, &session, &mut out);
     proposals_dialog(ctx, &session, &mut out);
     if windows.diplomacy {
@@ -81,6 +87,33 @@ fn panels(
         actions.write(action);
     }
     Ok(())
+}
+
+/// What the map mode's colours mean, in the map's lower left corner.
+fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
+    let keys = overlay.legend();
+    if keys.is_empty() {
+        return;
+    }
+    egui::Area::new(egui::Id::new("legend")).anchor(egui::Align2::LEFT_BOTTOM, [10.0, -36.0]).show(ctx, |ui| {
+        egui::Frame::popup(ui.style()).show(ui, |ui| {
+            if overlay == Overlay::Relations {
+                let from = Overlay::viewer(session).map(|f| session.view.factions[f.get()].name.clone());
+                ui.strong(match from {
+                    Some(name) => format!("Towards {name}"),
+                    None => "Select an army or a province to look from its faction".to_string(),
+                });
+            }
+            for (colour, words) in keys {
+                ui.horizontal(|ui| {
+                    let [r, g, b, _] = colour.to_srgba().to_u8_array();
+                    let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+                    ui.painter().rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+                    ui.label(words);
+                });
+            }
+        });
+    });
 }
 
 /// The date as the player's court counts it: "1126-01 (Jingkang 1, month 1)".
@@ -153,9 +186,18 @@ fn top_bar(
                 if ui.button("Save").clicked() {
                     out.push(UiAction::Save);
                 }
-                let supply = *overlay == Overlay::Supply;
-                if ui.selectable_label(supply, "Supply (O)").clicked() {
-                    *overlay = if supply { Overlay::Owners } else { Overlay::Supply };
+                for (mode, name, help) in [
+                    (Overlay::Supply, "Supply (O)", "How far each province is from your supply"),
+                    (Overlay::Loyalty, "Loyalty (L)", "How loyal each province's people are to their ruler"),
+                    (
+                        Overlay::Relations,
+                        "Relations (R)",
+                        "How each province's owner stands towards you (watching: the selected army's or province's faction)",
+                    ),
+                ] {
+                    if ui.selectable_label(*overlay == mode, name).on_hover_text(help).clicked() {
+                        *overlay = overlay.toggled(mode);
+                    }
                 }
                 if ui.selectable_label(windows.diplomacy, "Diplomacy").clicked() {
                     windows.diplomacy = !windows.diplomacy;

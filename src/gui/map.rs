@@ -42,6 +42,72 @@ pub enum Overlay {
     Owners,
     /// How far each province is from the player's supply (green in supply, red beyond reach).
     Supply,
+    /// How loyal each province's people are to their ruler (red restless, green loyal).
+    Loyalty,
+    /// How each province's owner stands towards the faction looked from (see [`Overlay::viewer`]):
+    /// its own, at war, or by opinion.
+    Relations,
+}
+
+impl Overlay {
+    /// The mode a key or button switches to from `self`: `mode`, or back to owners if it is on.
+    pub fn toggled(self, mode: Overlay) -> Overlay {
+        if self == mode { Overlay::Owners } else { mode }
+    }
+
+    /// The faction the relations mode looks from: the player's, else the selected army's owner,
+    /// else the owner of the province looked at.
+    pub fn viewer(session: &Session) -> Option<FactionIx> {
+        session
+            .player()
+            .or_else(|| session.selected.and_then(|a| session.view.army(a)).map(|a| a.owner))
+            .or_else(|| session.province.and_then(|p| session.view.provinces[p.get()].owner))
+    }
+
+    /// What the colours mean, for the legend: a colour and its words.
+    pub fn legend(self) -> Vec<(Color, &'static str)> {
+        match self {
+            Overlay::Owners => Vec::new(),
+            Overlay::Supply => vec![
+                (supply_colour(Some(0)), "supplied"),
+                (supply_colour(Some(1)), "one road out"),
+                (supply_colour(Some(2)), "at the edge"),
+                (supply_colour(None), "beyond reach"),
+            ],
+            Overlay::Loyalty => vec![
+                (loyalty_colour(90.0), "loyal"),
+                (loyalty_colour(50.0), "wavering"),
+                (loyalty_colour(10.0), "restless"),
+                (NO_OWNER, "nobody's"),
+            ],
+            Overlay::Relations => vec![
+                (OWN, "its own"),
+                (opinion_colour(80.0), "friendly"),
+                (opinion_colour(0.0), "indifferent"),
+                (opinion_colour(-80.0), "hostile"),
+                (AT_WAR, "at war"),
+            ],
+        }
+    }
+}
+
+/// Land nobody holds, in the loyalty and relations modes.
+const NO_OWNER: Color = Color::srgb(0.8, 0.78, 0.72);
+/// The viewer's own land, in the relations mode.
+const OWN: Color = Color::srgb(0.3, 0.45, 0.75);
+/// An enemy's land, in the relations mode.
+const AT_WAR: Color = Color::srgb(0.55, 0.05, 0.05);
+
+/// Red for restless people (loyalty 0), through yellow, to green for loyal ones (100).
+fn loyalty_colour(loyalty: f64) -> Color {
+    let t = (loyalty / 100.0).clamp(0.0, 1.0) as f32;
+    Color::srgb(0.85 - 0.5 * t, 0.3 + 0.45 * t, 0.25 + 0.1 * t)
+}
+
+/// Red for a hostile owner (opinion -100), through grey, to green for a friendly one (+100).
+fn opinion_colour(opinion: f64) -> Color {
+    let t = ((opinion + 100.0) / 200.0).clamp(0.0, 1.0) as f32;
+    Color::srgb(0.85 - 0.5 * t, 0.35 + 0.4 * t, 0.3 + 0.05 * t)
 }
 
 /// A province's cell.
@@ -342,11 +408,15 @@ fn colour_cells(
         (Overlay::Supply, Some(me)) => Some(session.sim().supply_reach(me)),
         _ => None,
     };
+    let viewer = Overlay::viewer(&session);
     for (cell, material) in &cells {
         let p = &session.view.provinces[cell.0.get()];
-        let colour = match &reach {
-            Some(reach) => supply_colour(reach[cell.0.get()]),
-            None => {
+        let colour = match (*overlay, &reach, p.owner, viewer) {
+            (Overlay::Supply, Some(reach), ..) => supply_colour(reach[cell.0.get()]),
+            (Overlay::Loyalty | Overlay::Relations, _, None, _) => NO_OWNER,
+            (Overlay::Loyalty, ..) => loyalty_colour(p.loyalty),
+            (Overlay::Relations, _, Some(owner), Some(me)) => relation_colour(&session, owner, me),
+            _ => {
                 let base = faction_colour(&session, p.owner);
                 // Besieged cities pale, so the siege catches the eye.
                 if p.siege.is_some() {
@@ -359,6 +429,18 @@ fn colour_cells(
         if let Some(mut m) = materials.get_mut(&material.0) {
             m.color = colour;
         }
+    }
+}
+
+/// How `owner` stands towards `me`: my own land, an enemy's, or a neighbour's by its opinion of me.
+fn relation_colour(session: &Session, owner: FactionIx, me: FactionIx) -> Color {
+    if owner == me {
+        return OWN;
+    }
+    match session.view.relation(owner, me) {
+        Some(r) if r.at_war => AT_WAR,
+        Some(r) => opinion_colour(if r.a == owner { r.opinion.0 } else { r.opinion.1 }),
+        None => opinion_colour(0.0),
     }
 }
 
@@ -710,6 +792,35 @@ mod tests {
         assert_eq!(CityLabel::text("Yanjing (Liao Southern Capital)"), "Yanjing");
         assert_eq!(CityLabel::text("Yanshan"), "Yanshan");
         assert!(CityLabel::size_of("Xinye and Fancheng", 13.0).x > CityLabel::size_of("Xinye", 13.0).x);
+    }
+
+    #[test]
+    fn the_relations_mode_tells_own_land_from_an_enemy_s_and_a_neighbour_s() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let game = crate::gui::session::NewGame {
+            scenario: "jingkang".into(),
+            factions: vec!["song".into()],
+            seed: 7,
+            historical: true,
+            difficulty: None,
+        };
+        let mut s = Session::start(&game, dir.path().to_path_buf()).expect("starts");
+        let (song, jin, xia) =
+            (s.sim().data().faction("song"), s.sim().data().faction("jin"), s.sim().data().faction("xia"));
+        assert_eq!(Overlay::viewer(&s), Some(song), "a player looks from his own faction");
+        assert_eq!(relation_colour(&s, song, song), OWN);
+        let xia_thinks = s.view.relation(xia, song).map(|r| if r.a == xia { r.opinion.0 } else { r.opinion.1 });
+        assert_eq!(relation_colour(&s, xia, song), opinion_colour(xia_thinks.expect("a relation")));
+        for _ in 0..3 {
+            for e in s.unanswered() {
+                s.apply(&crate::gui::session::UiAction::Answer { event: e, option: 0 });
+            }
+            s.apply(&crate::gui::session::UiAction::EndTurn);
+        }
+        assert!(s.view.relation(jin, song).is_some_and(|r| r.at_war), "the Jin have declared war");
+        assert_eq!(relation_colour(&s, jin, song), AT_WAR);
+        assert_eq!(Overlay::Loyalty.toggled(Overlay::Loyalty), Overlay::Owners);
+        assert_eq!(Overlay::Supply.toggled(Overlay::Relations), Overlay::Relations);
     }
 
     #[test]
