@@ -18,6 +18,8 @@ struct StartMenu {
     path: String,
     /// Playable factions of the picked scenario (id, name, picked), loaded when the pick changes.
     factions: Vec<(String, String, bool)>,
+    /// What each of them starts with, in the same order.
+    cards: Vec<FactionCard>,
     factions_of: String,
     seed: String,
     historical: bool,
@@ -26,6 +28,64 @@ struct StartMenu {
     /// The saves in the save folder, newest first.
     saves: Vec<SaveEntry>,
     error: Option<String>,
+}
+
+/// What a faction starts a scenario with, as its card on the start screen shows it.
+#[derive(Clone, Debug, Default, PartialEq)]
+struct FactionCard {
+    colour: [u8; 3],
+    /// "Ruled by Huizong from Kaifeng".
+    court: String,
+    /// "35 provinces · 350,000 men · 80.0 million taels".
+    strength: String,
+    /// The scenario's line on what it wants.
+    aims: String,
+}
+
+/// The cards of `scenario`'s playable factions, in scenario order.
+fn faction_cards(scenario: &crate::scenario::Scenario) -> Vec<FactionCard> {
+    let character = |id: &str| scenario.characters.iter().find(|c| c.id == id).map(|c| c.name.clone());
+    let province = |id: &str| {
+        scenario.provinces.iter().find(|p| p.id == id).map(|p| p.name.split(" (").next().unwrap_or(&p.name).to_string())
+    };
+    scenario
+        .factions
+        .iter()
+        .filter(|f| f.playable)
+        .map(|f| {
+            let ruler = f.ruler.as_deref().and_then(character);
+            let capital = f.capital.as_deref().and_then(province);
+            let court = match (ruler, capital) {
+                (Some(r), Some(c)) => format!("Ruled by {r} from {c}"),
+                (Some(r), None) => format!("Ruled by {r}"),
+                (None, Some(c)) => format!("Its capital: {c}"),
+                (None, None) => String::new(),
+            };
+            let provinces = scenario.provinces.iter().filter(|p| p.owner.as_deref() == Some(f.id.as_str())).count();
+            let men: i64 = scenario.armies.iter().filter(|a| a.owner == f.id).flat_map(|a| a.troops.values()).sum();
+            let silver = crate::sim::money_in_words(f.treasury as f64, &scenario.currency);
+            let colour = Srgba::hex(&f.colour).map(|c| c.to_u8_array_no_alpha()).unwrap_or([200, 190, 170]);
+            FactionCard {
+                colour,
+                court,
+                strength: format!("{provinces} provinces · {} men · {silver}", thousands(men)),
+                aims: f.description.clone(),
+            }
+        })
+        .collect()
+}
+
+/// 350000 as "350,000".
+fn thousands(n: i64) -> String {
+    let digits = n.abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// What the start screen's buttons begin.
@@ -116,8 +176,9 @@ fn start_screen(
             if menu.factions.is_empty() {
                 cols[1].label("No playable faction.");
             }
-            for (_, name, picked) in &mut menu.factions {
-                cols[1].checkbox(picked, name.as_str());
+            let cards = menu.cards.clone();
+            for ((_, name, picked), card) in menu.factions.iter_mut().zip(&cards) {
+                faction_card(&mut cols[1], name, picked, card);
             }
             cols[1].label("Tick several for hotseat; none to watch the AI play.");
             cols[1].add_space(8.0);
@@ -201,18 +262,71 @@ fn refresh_factions(menu: &mut StartMenu) {
         Ok(valid) => {
             menu.factions =
                 playable(valid.scenario()).into_iter().enumerate().map(|(i, (id, name))| (id, name, i == 0)).collect();
+            menu.cards = faction_cards(valid.scenario());
             menu.difficulty = valid.difficulty.unwrap_or_default();
             menu.error = None;
         }
         Err(e) => {
             menu.factions.clear();
+            menu.cards.clear();
             menu.error = Some(e.to_string());
         }
     }
+}
+
+/// A playable faction's card: a box to tick to play it, its colour and name, its court, its
+/// strength and what it wants.
+fn faction_card(ui: &mut egui::Ui, name: &str, picked: &mut bool, card: &FactionCard) {
+    egui::Frame::group(ui.style()).show(ui, |ui| {
+        ui.set_width(ui.available_width());
+        ui.horizontal(|ui| {
+            ui.checkbox(picked, "");
+            let [r, g, b] = card.colour;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+            ui.strong(name);
+            if !card.court.is_empty() {
+                ui.label(format!("·  {}", card.court));
+            }
+        });
+        ui.label(&card.strength);
+        if !card.aims.is_empty() {
+            ui.label(egui::RichText::new(&card.aims).italics());
+        }
+    });
 }
 
 /// "easy" as a button says it: "Easy".
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_playable_faction_s_card_tells_its_court_strength_and_aims() {
+        let valid = load_valid(&ScenarioRef::Builtin("jingkang".into())).expect("built-in");
+        let scenario = valid.scenario();
+        let cards = faction_cards(scenario);
+        assert_eq!(cards.len(), playable(scenario).len());
+        let song = &cards[0];
+        assert_eq!(playable(scenario)[0].0, "song");
+        assert!(song.court.starts_with("Ruled by Huizong from Kaifeng"), "{}", song.court);
+        let owned = scenario.provinces.iter().filter(|p| p.owner.as_deref() == Some("song")).count();
+        assert!(song.strength.starts_with(&format!("{owned} provinces · ")), "{}", song.strength);
+        assert!(song.strength.ends_with("million taels"), "{}", song.strength);
+        assert!(!song.aims.is_empty());
+        assert_ne!(cards[0].colour, cards[1].colour, "each faction in its own colour");
+    }
+
+    #[test]
+    fn big_numbers_are_grouped_by_thousands() {
+        assert_eq!(thousands(350_000), "350,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(-4_500), "-4,500");
+    }
 }
