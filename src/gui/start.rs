@@ -201,6 +201,13 @@ fn start_screen(
             if cols[1].button(egui::RichText::new("Start the campaign").size(20.0)).clicked() {
                 start = Some(new_game(&menu).map(Begin::New));
             }
+            // The newest save (the month's autosave, most often), one click away.
+            if let Some(last) = menu.saves.first() {
+                let resume = egui::RichText::new(format!("Continue: {}", last.label)).size(16.0);
+                if cols[1].button(resume).on_hover_text("Go on with the newest saved game").clicked() {
+                    start = Some(Ok(Begin::Load(last.path.clone())));
+                }
+            }
             if !menu.saves.is_empty() {
                 cols[1].add_space(16.0);
                 cols[1].heading("Saved games");
