@@ -89,6 +89,12 @@ fn panels(
     Ok(())
 }
 
+/// A small square of `colour`, for a legend or a faction's card.
+pub(super) fn swatch(ui: &mut egui::Ui, [r, g, b]: [u8; 3]) {
+    let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
+    ui.painter().rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+}
+
 /// What the map mode's colours mean, in the map's lower left corner.
 fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
     let keys = overlay.legend();
@@ -107,8 +113,7 @@ fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
             for (colour, words) in keys {
                 ui.horizontal(|ui| {
                     let [r, g, b, _] = colour.to_srgba().to_u8_array();
-                    let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-                    ui.painter().rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+                    swatch(ui, [r, g, b]);
                     ui.label(words);
                 });
             }
@@ -572,7 +577,7 @@ fn outcome(ctx: &egui::Context, session: &Session) -> bool {
 }
 
 /// 80000.4 as "80,000".
-fn thousands(value: f64) -> String {
+pub(super) fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
     let mut out = String::new();
     for (k, c) in digits.chars().enumerate() {

@@ -4,6 +4,7 @@
 use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
+use super::hud::thousands;
 use super::session::{NewGame, SaveEntry, Session, default_save_dir, list_saves, playable};
 use super::{Launch, Screen};
 use crate::scenario::{Difficulty, ScenarioRef, builtin_scenarios, load_valid};
@@ -68,24 +69,11 @@ fn faction_cards(scenario: &crate::scenario::Scenario) -> Vec<FactionCard> {
             FactionCard {
                 colour,
                 court,
-                strength: format!("{provinces} provinces · {} men · {silver}", thousands(men)),
+                strength: format!("{provinces} provinces · {} men · {silver}", thousands(men as f64)),
                 aims: f.description.clone(),
             }
         })
         .collect()
-}
-
-/// 350000 as "350,000".
-fn thousands(n: i64) -> String {
-    let digits = n.abs().to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if n < 0 { format!("-{out}") } else { out }
 }
 
 /// What the start screen's buttons begin.
@@ -288,9 +276,7 @@ fn faction_card(ui: &mut egui::Ui, name: &str, picked: &mut bool, card: &Faction
         ui.set_width(ui.available_width());
         ui.horizontal(|ui| {
             ui.checkbox(picked, "");
-            let [r, g, b] = card.colour;
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(14.0, 14.0), egui::Sense::hover());
-            ui.painter().rect_filled(rect, 2.0, egui::Color32::from_rgb(r, g, b));
+            super::hud::swatch(ui, card.colour);
             ui.strong(name);
             if !card.court.is_empty() {
                 ui.label(format!("·  {}", card.court));
@@ -331,9 +317,9 @@ mod tests {
 
     #[test]
     fn big_numbers_are_grouped_by_thousands() {
-        assert_eq!(thousands(350_000), "350,000");
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(-4_500), "-4,500");
+        assert_eq!(thousands(350_000.0), "350,000");
+        assert_eq!(thousands(1_234_567.0), "1,234,567");
+        assert_eq!(thousands(999.0), "999");
+        assert_eq!(thousands(-4_500.0), "-4,500");
     }
 }

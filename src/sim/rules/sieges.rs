@@ -473,8 +473,7 @@ fn sortie(
     } else if odds > rules.rout_odds && craft.rng.chance(rules.sally_gate_chance) {
         // The pursuers are in the gate; the men left inside fight them there, in the open.
         let pursuers = besiegers_field_power(craft, front, armies) * craft.rng.jitter(rules.battle_luck);
-        let at_the_gate = (inside.field_men - men).max(0.0) * rules.gate_defence_share;
-        let left_inside = at_the_gate * skill_factor(rules, skill);
+        let left_inside = gate_defence(rules, inside.field_men - men, skill);
         if pursuers > left_inside * craft.rng.jitter(rules.battle_luck) { Gate::Forced } else { Gate::Retaken }
     } else {
         Gate::Shut
@@ -494,6 +493,13 @@ fn sortie(
         }
     });
     (gate == Gate::Forced).then_some(FallCause::Assault)
+}
+
+/// The power of the men inside who reach a gate or a stretch of wall in time to fight for it: the
+/// share `gate_defence_share` of `field_men` (men weighted by their kinds' field power) at the
+/// best defender's `skill`. Both a routed sally's pursuers and a surprise meet it.
+fn gate_defence(rules: &Rules, field_men: f64, skill: f64) -> f64 {
+    field_men.max(0.0) * rules.gate_defence_share * skill_factor(rules, skill)
 }
 
 /// A band of a besieging army an event sent against the walls by surprise: it fights the men
@@ -524,8 +530,7 @@ fn surprise(
         return None;
     }
     let band_power = power * men / total * craft.rng.jitter(rules.battle_luck);
-    let at_the_walls = inside.field_men * rules.gate_defence_share;
-    let defence_power = at_the_walls * skill_factor(rules, inside.skill) * craft.rng.jitter(rules.battle_luck);
+    let defence_power = gate_defence(rules, inside.field_men, inside.skill) * craft.rng.jitter(rules.battle_luck);
     let won = band_power > defence_power;
     let odds = if won { band_power / defence_power.max(1.0) } else { defence_power / band_power.max(1.0) };
     let (winner_share, loser_share) = battle_losses(rules, odds);
@@ -534,7 +539,7 @@ fn surprise(
         t.lose_share(band_loses * men / total);
     }
     if !won {
-        let fought = at_the_walls.min(front.defences.garrison);
+        let fought = (inside.field_men * rules.gate_defence_share).min(front.defences.garrison);
         front.defences.garrison -= fought * winner_share;
     }
     let (names, data) = (&craft.names, &craft.data);
