@@ -121,6 +121,31 @@ fn the_window_draws_a_map_with_every_faction_in_its_colour() {
 }
 
 #[test]
+fn every_built_in_map_paints_all_its_land_leaving_no_gap_between_provinces() {
+    use bevy::color::ColorToPacked;
+    let [r, g, b, _] = jingkang::gui::BACKGROUND.to_srgba().to_u8_array();
+    for scenario in jingkang::scenario::builtin_scenarios() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let picture = screenshot(Some(&scenario.id), dir.path());
+        // The map is what lies left of the chronicle panel and below the top bar.
+        let (right, top) = (picture.width() - 380, 30);
+        let mut unpainted = Vec::new();
+        for (x, y, p) in picture.enumerate_pixels() {
+            if x < right && y >= top && p.0 == [r, g, b] {
+                unpainted.push((x, y));
+            }
+        }
+        assert!(
+            unpainted.is_empty(),
+            "{}: {} pixels of the map are not painted, e.g. {:?}",
+            scenario.id,
+            unpainted.len(),
+            &unpainted[..unpainted.len().min(5)]
+        );
+    }
+}
+
+#[test]
 fn the_start_screen_opens_without_a_campaign_and_shows_no_map() {
     let dir = tempfile::tempdir().expect("temp dir");
     let picture = screenshot(None, dir.path());

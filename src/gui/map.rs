@@ -7,9 +7,9 @@ use bevy::window::PrimaryWindow;
 
 use super::Screen;
 use super::camera::{Cursor, MapClick, fit};
-use super::geometry::{self, Frame, Point, Projection as MapProjection};
+use super::geometry::{self, MapShapes, Point};
 use super::session::{Session, UiAction, click_action};
-use crate::scenario::LineKind;
+use crate::scenario::{ConnectionKind, LineKind, Pattern};
 use crate::sim::{ArmyIx, FactionIx, ProvinceIx};
 
 /// The drawn map's shapes, computed once per campaign.
@@ -17,14 +17,13 @@ use crate::sim::{ArmyIx, FactionIx, ProvinceIx};
 pub struct MapLayout {
     /// Each province's city, in world units.
     pub sites: Vec<Vec2>,
-    pub cells: Vec<Vec<Point>>,
+    pub shapes: MapShapes,
 }
 
 impl MapLayout {
-    /// The province whose cell holds `at`.
+    /// The province whose land holds `at`; none over the sea or beyond the known world.
     pub fn province_at(&self, at: Vec2) -> Option<ProvinceIx> {
-        let p = [at.x, at.y];
-        self.cells.iter().position(|c| c.len() >= 3 && geometry::contains(c, p)).map(ProvinceIx::new)
+        self.shapes.province_at([at.x, at.y]).map(ProvinceIx::new)
     }
 }
 
@@ -159,9 +158,60 @@ fn label_priority(capital: bool, walled: bool, population: i64) -> f64 {
     f64::from(u8::from(capital)) * 1e9 + f64::from(u8::from(walled)) * 1e8 + population as f64
 }
 
-/// Where the `k`th of `n` army counters at a city sits, from its dot, in pixels: in a row above it.
-fn counter_offset(k: usize, n: usize) -> Vec2 {
-    Vec2::new((k as f32 - (n as f32 - 1.0) / 2.0) * 42.0, 22.0)
+/// Which side of its city a row of army counters stands on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    Above,
+    Right,
+    Left,
+}
+
+/// The sides a row of counters may take, the most natural first.
+const SIDES: [Side; 3] = [Side::Above, Side::Right, Side::Left];
+
+/// Where the `k`th of `n` army counters at a city sits, from its dot, in pixels: in a row above
+/// it, or running right or left from it, clear of the dot and of the city's own name below.
+fn counter_offset(k: usize, n: usize, side: Side) -> Vec2 {
+    let step = COUNTER_SIZE.x + 2.0;
+    let aside = 8.0 + COUNTER_SIZE.x / 2.0 + k as f32 * step;
+    match side {
+        Side::Above => Vec2::new((k as f32 - (n as f32 - 1.0) / 2.0) * step, 22.0),
+        Side::Right => Vec2::new(aside, 8.0),
+        Side::Left => Vec2::new(-aside, 8.0),
+    }
+}
+
+/// The side each city's row of counters stands on at the camera's `scale`, so that counters
+/// cover as few names as they can, the important names least, and never each other: `groups`
+/// are each city's dot and its number of counters, `labels` every name's priority and box, and
+/// `fixed` what a counter should not cover either (siege cards). Rows with the most counters
+/// choose first.
+fn place_counters(groups: &[(Vec2, usize)], labels: &[(f64, Rect)], fixed: &[Rect], scale: f32) -> Vec<Side> {
+    let mut order: Vec<usize> = (0..groups.len()).collect();
+    order.sort_by_key(|&g| std::cmp::Reverse(groups[g].1));
+    let mut sides = vec![Side::Above; groups.len()];
+    let mut placed: Vec<Rect> = fixed.to_vec();
+    // A city's dot, which a counter must not hide either.
+    let dots: Vec<Rect> = groups.iter().map(|(at, _)| Rect::from_center_size(*at, Vec2::splat(10.0 * scale))).collect();
+    for g in order {
+        let (anchor, n) = groups[g];
+        let rects = |side: Side| -> Vec<Rect> {
+            (0..n)
+                .map(|k| ScreenSized { anchor, offset: counter_offset(k, n, side) }.bounds(COUNTER_SIZE, scale))
+                .collect()
+        };
+        let cost = |side: Side| -> f64 {
+            let rects = rects(side);
+            let hits = |r: &Rect| rects.iter().filter(|c| !c.intersect(*r).is_empty()).count() as f64;
+            let names: f64 = labels.iter().map(|(priority, r)| hits(r) * priority.max(10.0).log10()).sum();
+            let blocked: f64 = placed.iter().chain(dots.iter().take(g)).chain(dots.iter().skip(g + 1)).map(hits).sum();
+            names + 1000.0 * blocked + SIDES.iter().position(|s| *s == side).unwrap_or(0) as f64 * 0.5
+        };
+        let best = SIDES.into_iter().min_by(|a, b| cost(*a).total_cmp(&cost(*b))).unwrap_or(Side::Above);
+        sides[g] = best;
+        placed.extend(rects(best));
+    }
+    sides
 }
 
 /// What a siege's card says: "siege 3 mo, breach 33%, starving".
@@ -210,8 +260,12 @@ struct Transient;
 #[derive(Component)]
 struct Counter(ArmyIx);
 
-/// Cell radius, in degrees: land farther than this from any city is left blank.
-const CELL_RADIUS_DEGREES: f32 = 1.6;
+/// A counter's place in its city's row: the `k`th of `n`.
+#[derive(Component, Clone, Copy)]
+struct CounterSlot {
+    k: usize,
+    n: usize,
+}
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Hovered>().init_resource::<Overlay>();
@@ -258,6 +312,57 @@ fn mesh_of(vertices: &[Point], indices: Vec<u32>) -> Mesh {
 #[derive(Resource, Clone)]
 struct MapFont(Handle<Font>);
 
+/// Ink for province borders.
+const BORDER_INK: Color = Color::srgba(0.2, 0.15, 0.1, 0.55);
+/// Lands beyond the known world.
+const BEYOND: Color = Color::srgb(0.84, 0.81, 0.74);
+/// The sea.
+const SEA: Color = Color::srgb(0.45, 0.6, 0.72);
+
+/// How the map draws each kind of terrain's marks: their size and spacing, in degrees, and ink.
+fn mark_style(pattern: Pattern) -> (f32, f32, Color) {
+    let brown = |a| Color::srgba(0.28, 0.2, 0.12, a);
+    match pattern {
+        Pattern::Mountains => (0.24, 0.27, brown(0.55)),
+        Pattern::Hills => (0.2, 0.3, brown(0.45)),
+        Pattern::Steppe => (0.13, 0.3, Color::srgba(0.3, 0.35, 0.12, 0.45)),
+        Pattern::Forest => (0.15, 0.26, Color::srgba(0.1, 0.3, 0.12, 0.5)),
+        Pattern::Marsh => (0.17, 0.28, Color::srgba(0.15, 0.3, 0.5, 0.55)),
+        Pattern::Desert => (0.17, 0.32, brown(0.35)),
+        Pattern::Plain => (0.0, 1.0, Color::NONE),
+    }
+}
+
+/// Width of a river, a wall or a border drawn with `importance` 1-3, in world units.
+fn line_width(kind: LineKind, importance: i64) -> f32 {
+    let step = importance.clamp(1, 3) as f32 - 1.0;
+    match kind {
+        LineKind::River => 2.5 + 2.2 * step,
+        LineKind::Wall => 2.5 + 1.0 * step,
+        LineKind::Coast | LineKind::Border | LineKind::Frame => 2.0 + 0.5 * step,
+    }
+}
+
+/// A mesh entity of `points` and `triangles` in one colour, `z` deep.
+fn spawn_shape(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    (points, triangles): (Vec<Point>, Vec<u32>),
+    colour: Color,
+    z: f32,
+) {
+    if triangles.is_empty() {
+        return;
+    }
+    commands.spawn((
+        Mesh2d(meshes.add(mesh_of(&points, triangles))),
+        MeshMaterial2d(materials.add(ColorMaterial::from(colour))),
+        Transform::from_xyz(0.0, 0.0, z),
+        DespawnOnExit(Screen::Playing),
+    ));
+}
+
 fn spawn_map(
     mut commands: Commands,
     session: Res<Session>,
@@ -268,73 +373,186 @@ fn spawn_map(
     camera: Single<(&mut Transform, &mut Projection), With<Camera2d>>,
 ) {
     let scenario = &session.sim().data().scenario;
-    let (projection, sites, frame) = place_cities(scenario);
-    let cells = geometry::cells(&sites, CELL_RADIUS_DEGREES * projection.units_per_degree());
-    let line_points: Vec<Vec<Point>> =
-        scenario.lines.iter().map(|l| l.points.iter().map(|p| projection.project(*p)).collect()).collect();
-    let scoped = DespawnOnExit(Screen::Playing);
+    let shapes = MapShapes::new(scenario);
     let font = MapFont(fonts.add(Font::from_bytes(epaint_default_fonts::UBUNTU_LIGHT.to_vec())));
     commands.insert_resource(font.clone());
+    spawn_land(&mut commands, &mut meshes, &mut materials, scenario, &shapes);
+    spawn_sea_and_beyond(&mut commands, &mut meshes, &mut materials, &shapes);
+    spawn_lines(&mut commands, &mut meshes, &mut materials, scenario, &shapes);
+    spawn_roads(&mut commands, &mut meshes, &mut materials, &session, &shapes);
+    spawn_cities(&mut commands, &mut meshes, &mut materials, &session, &shapes, &font);
+    // Show the whole map.
+    let frame = shapes.frame;
+    let (mut transform, mut camera_projection) = camera.into_inner();
+    let centre = Vec2::new((frame.min[0] + frame.max[0]) / 2.0, (frame.min[1] + frame.max[1]) / 2.0);
+    let size = Vec2::new(frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]);
+    // The side panel (340 px) and the top bar (about 30 px) cover part of the window: centre the
+    // map in what is left.
+    let panels = Vec2::new(340.0, 30.0);
+    fit(&mut transform, &mut camera_projection, centre, size, window.size() - panels);
+    if let Projection::Orthographic(o) = &*camera_projection {
+        transform.translation.x += panels.x / 2.0 * o.scale;
+        transform.translation.y += panels.y / 2.0 * o.scale;
+    }
+    let sites = shapes.sites.iter().map(|s| Vec2::from(*s)).collect();
+    commands.insert_resource(MapLayout { sites, shapes });
+}
 
-    // Provinces, then their borders.
-    for (i, cell) in cells.iter().enumerate() {
+/// Provinces, coloured later by [`colour_cells`], with their terrain's marks and their borders.
+/// Hand-drawn outlines lie over the computed cells.
+fn spawn_land(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    scenario: &crate::scenario::Scenario,
+    shapes: &MapShapes,
+) {
+    let degree = shapes.units_per_degree();
+    let mut marks: std::collections::BTreeMap<(bool, Pattern), Vec<Vec<Point>>> = Default::default();
+    for (i, (cell, province)) in shapes.cells.iter().zip(&scenario.provinces).enumerate() {
         if cell.len() < 3 {
             continue;
         }
-        let mesh = meshes.add(mesh_of(cell, geometry::fan(cell.len())));
-        let material = materials.add(ColorMaterial::from(Color::WHITE));
+        let outlined = shapes.outlined[i];
+        let z = if outlined { 1.2 } else { 0.0 };
+        let triangles = if outlined { geometry::triangulate(cell) } else { geometry::fan(cell.len()) };
         commands.spawn((
-            Mesh2d(mesh),
-            MeshMaterial2d(material),
-            Transform::from_xyz(0.0, 0.0, 0.0),
+            Mesh2d(meshes.add(mesh_of(cell, triangles))),
+            MeshMaterial2d(materials.add(ColorMaterial::from(Color::WHITE))),
+            Transform::from_xyz(0.0, 0.0, z),
             Cell(ProvinceIx::new(i)),
-            scoped.clone(),
+            DespawnOnExit(Screen::Playing),
         ));
         let mut ring = cell.clone();
         ring.push(cell[0]);
-        let (v, idx) = geometry::thick_line(&ring, 1.6);
-        commands.spawn((
-            Mesh2d(meshes.add(mesh_of(&v, idx))),
-            MeshMaterial2d(materials.add(ColorMaterial::from(Color::srgba(0.2, 0.15, 0.1, 0.55)))),
-            Transform::from_xyz(0.0, 0.0, 1.0),
-            scoped.clone(),
-        ));
-    }
-    // The sea over the cells' seaward parts, then coasts, rivers and borders.
-    let sea_colour = Color::srgb(0.45, 0.6, 0.72);
-    for (line, points) in scenario.lines.iter().zip(&line_points) {
-        if line.kind == LineKind::Coast {
-            let outline = sea_beside(points, &frame, &sites, SEA_REACH_DEGREES * projection.units_per_degree());
-            let triangles = geometry::triangulate(&outline);
-            if !triangles.is_empty() {
-                commands.spawn((
-                    Mesh2d(meshes.add(mesh_of(&outline, triangles))),
-                    MeshMaterial2d(materials.add(ColorMaterial::from(sea_colour))),
-                    Transform::from_xyz(0.0, 0.0, 2.0),
-                    scoped.clone(),
-                ));
-            }
+        spawn_shape(commands, meshes, materials, geometry::thick_line(&ring, 1.6), BORDER_INK, if outlined { 1.3 } else { 1.0 });
+        let pattern = scenario.terrains.iter().find(|t| t.id == province.terrain).map_or(Pattern::Plain, |t| t.pattern);
+        let (size, spacing, _) = mark_style(pattern);
+        if pattern != Pattern::Plain {
+            let spots = geometry::mark_spots(cell, shapes.sites[i], spacing * degree, 0.3 * degree);
+            let spots: Vec<Point> = spots.into_iter().filter(|p| shapes.is_land(*p)).collect();
+            let glyph = geometry::glyph(pattern);
+            marks.entry((outlined, pattern)).or_default().extend(geometry::stamp(&glyph, &spots, size * degree));
         }
-        let (width, colour) = match line.kind {
-            LineKind::Coast => (2.5, Color::srgb(0.2, 0.3, 0.4)),
-            LineKind::River => (5.0, Color::srgb(0.25, 0.45, 0.8)),
-            LineKind::Border => (2.0, Color::srgba(0.5, 0.1, 0.1, 0.8)),
-            LineKind::Wall => (3.0, Color::srgb(0.35, 0.3, 0.25)),
-        };
-        let (v, idx) = geometry::thick_line(points, width);
-        commands.spawn((
-            Mesh2d(meshes.add(mesh_of(&v, idx))),
-            MeshMaterial2d(materials.add(ColorMaterial::from(colour))),
-            Transform::from_xyz(0.0, 0.0, 3.0),
-            scoped.clone(),
-        ));
     }
-    // Cities: a square for walled ones, a dot for the rest; and their names.
+    for ((outlined, pattern), strokes) in marks {
+        let (_, _, ink) = mark_style(pattern);
+        let z = if outlined { 1.25 } else { 0.5 };
+        spawn_shape(commands, meshes, materials, geometry::strokes(&strokes, 0.026 * degree), ink, z);
+    }
+}
+
+/// The lands beyond the known world, and the sea over everything.
+fn spawn_sea_and_beyond(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    shapes: &MapShapes,
+) {
+    // The lands beyond hide the cells' far parts; the sea is sea on both sides of the frame.
+    let reach = geometry::REACH_DEGREES * shapes.units_per_degree();
+    spawn_shape(commands, meshes, materials, geometry::beyond(&shapes.world, &shapes.frame, reach), BEYOND, 2.8);
+    let mut edge = shapes.world.clone();
+    edge.extend(shapes.world.first().copied());
+    spawn_shape(commands, meshes, materials, geometry::thick_line(&edge, 2.5), BORDER_INK, 2.85);
+    for sea in &shapes.seas {
+        let triangles = geometry::triangulate(sea);
+        spawn_shape(commands, meshes, materials, (sea.clone(), triangles), SEA, 2.9);
+    }
+}
+
+/// Coasts, rivers by their importance, walls with their battlements, borders dashed.
+fn spawn_lines(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    scenario: &crate::scenario::Scenario,
+    shapes: &MapShapes,
+) {
+    let degree = shapes.units_per_degree();
+    for (line, points) in scenario.lines.iter().zip(&shapes.lines) {
+        let points = points.clone();
+        let width = line_width(line.kind, line.importance);
+        let strokes = match line.kind {
+            LineKind::Frame => continue,
+            LineKind::Border => geometry::dashes(&points, 0.12 * degree, 0.07 * degree),
+            LineKind::Wall => {
+                let mut strokes = geometry::ticks(&points, 0.09 * degree, 0.05 * degree);
+                strokes.push(points.clone());
+                strokes
+            }
+            LineKind::Coast | LineKind::River => vec![points],
+        };
+        let colour = match line.kind {
+            LineKind::Coast => Color::srgb(0.2, 0.3, 0.4),
+            LineKind::River => Color::srgb(0.25, 0.45, 0.8),
+            LineKind::Border => Color::srgba(0.5, 0.1, 0.1, 0.8),
+            LineKind::Wall | LineKind::Frame => Color::srgb(0.3, 0.24, 0.18),
+        };
+        spawn_shape(commands, meshes, materials, geometry::strokes(&strokes, width), colour, 3.0);
+    }
+}
+
+/// The ways armies march: roads faint, passes dashed with a gate across them, sea lanes dashed blue.
+fn spawn_roads(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    session: &Session,
+    shapes: &MapShapes,
+) {
+    let data = session.sim().data();
+    let degree = shapes.units_per_degree();
+    let (mut roads, mut passes, mut gates, mut lanes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for c in &data.scenario.connections {
+        let (a, b) = (shapes.sites[data.province(&c.from).get()], shapes.sites[data.province(&c.to).get()]);
+        match c.kind {
+            ConnectionKind::Road | ConnectionKind::River => roads.push(vec![a, b]),
+            ConnectionKind::Pass => {
+                passes.extend(geometry::dashes(&[a, b], 0.06 * degree, 0.04 * degree));
+                gates.extend(pass_gate(a, b, 0.05 * degree));
+            }
+            ConnectionKind::Sea => lanes.extend(geometry::dashes(&[a, b], 0.1 * degree, 0.08 * degree)),
+        }
+    }
+    let ink = |a| Color::srgba(0.3, 0.2, 0.12, a);
+    spawn_shape(commands, meshes, materials, geometry::strokes(&roads, 1.2), ink(0.3), 2.6);
+    spawn_shape(commands, meshes, materials, geometry::strokes(&passes, 1.6), ink(0.6), 2.6);
+    spawn_shape(commands, meshes, materials, geometry::strokes(&gates, 2.6), ink(0.9), 2.7);
+    spawn_shape(commands, meshes, materials, geometry::strokes(&lanes, 1.4), Color::srgba(0.1, 0.2, 0.4, 0.5), 2.95);
+}
+
+/// A pass's mark halfway along its road: two bars across it, like the walls of a gorge.
+fn pass_gate(a: Point, b: Point, size: f32) -> Vec<Vec<Point>> {
+    let (dx, dy) = (b[0] - a[0], b[1] - a[1]);
+    let length = (dx * dx + dy * dy).sqrt().max(f32::EPSILON);
+    let (ux, uy) = (dx / length, dy / length);
+    let mid = [(a[0] + b[0]) / 2.0, (a[1] + b[1]) / 2.0];
+    [-0.45, 0.45]
+        .iter()
+        .map(|side| {
+            let c = [mid[0] + ux * size * side, mid[1] + uy * size * side];
+            vec![[c[0] - uy * size, c[1] + ux * size], [c[0] + uy * size, c[1] - ux * size]]
+        })
+        .collect()
+}
+
+/// Cities: a square for walled ones, a dot for the rest; and their names.
+fn spawn_cities(
+    commands: &mut Commands,
+    meshes: &mut Assets<Mesh>,
+    materials: &mut Assets<ColorMaterial>,
+    session: &Session,
+    shapes: &MapShapes,
+    font: &MapFont,
+) {
+    let scenario = &session.sim().data().scenario;
+    let scoped = DespawnOnExit(Screen::Playing);
     let capitals: Vec<&str> = scenario.factions.iter().filter_map(|f| f.capital.as_deref()).collect();
     let square = meshes.add(Rectangle::new(9.0, 9.0));
     let dot = meshes.add(Circle::new(3.5));
     let ink = materials.add(ColorMaterial::from(Color::srgb(0.15, 0.1, 0.08)));
-    for (i, (p, site)) in scenario.provinces.iter().zip(&sites).enumerate() {
+    for (i, (p, site)) in scenario.provinces.iter().zip(&shapes.sites).enumerate() {
         let ix = ProvinceIx::new(i);
         let walled = p.walls >= 5;
         let anchor = Vec2::from(*site);
@@ -360,42 +578,6 @@ fn spawn_map(
             scoped.clone(),
         ));
     }
-    // Show the whole map.
-    let (mut transform, mut camera_projection) = camera.into_inner();
-    let centre = Vec2::new((frame.min[0] + frame.max[0]) / 2.0, (frame.min[1] + frame.max[1]) / 2.0);
-    let size = Vec2::new(frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]) * 0.9;
-    // The side panel (340 px) and the top bar (about 30 px) cover part of the window: centre the
-    // map in what is left.
-    let panels = Vec2::new(340.0, 30.0);
-    fit(&mut transform, &mut camera_projection, centre, size, window.size() - panels);
-    if let Projection::Orthographic(o) = &*camera_projection {
-        transform.translation.x += panels.x / 2.0 * o.scale;
-        transform.translation.y += panels.y / 2.0 * o.scale;
-    }
-    commands.insert_resource(MapLayout { sites: sites.iter().map(|s| Vec2::from(*s)).collect(), cells });
-}
-
-/// How far past the frame the sea reaches, so that it still fills the view zoomed far out.
-const SEA_REACH_DEGREES: f32 = 40.0;
-
-/// The map's projection, where each city is drawn, and the frame around them.
-fn place_cities(scenario: &crate::scenario::Scenario) -> (MapProjection, Vec<Point>, Frame) {
-    let projection = MapProjection::fitting(scenario.provinces.iter().map(|p| p.position));
-    let sites: Vec<Point> = scenario.provinces.iter().map(|p| projection.project(p.position)).collect();
-    let frame = Frame::around(sites.iter().copied(), CELL_RADIUS_DEGREES * projection.units_per_degree() * 1.5);
-    (projection, sites, frame)
-}
-
-/// The sea beside a coast; a coast drawn the wrong way round (its "sea" would drown most of the
-/// cities) is read the other way, so one slip in a mod does not flood the map.
-fn sea_beside(coast: &[Point], frame: &Frame, cities: &[Point], reach: f32) -> Vec<Point> {
-    let outline = geometry::sea_outline(coast, frame, reach);
-    let drowned = cities.iter().filter(|c| geometry::contains(&outline, **c)).count();
-    if drowned * 2 <= cities.len() {
-        return outline;
-    }
-    let reversed: Vec<Point> = coast.iter().rev().copied().collect();
-    geometry::sea_outline(&reversed, frame, reach)
 }
 
 fn colour_cells(
@@ -525,7 +707,7 @@ fn redraw_counters_and_sieges(
     for (province, armies) in armies_by_province(&session.view) {
         let anchor = layout.sites[province.get()];
         for (k, army) in armies.iter().enumerate() {
-            let offset = counter_offset(k, armies.len());
+            let offset = counter_offset(k, armies.len(), Side::Above);
             let a = session.view.army(*army).expect("listed from the view");
             let selected = session.selected == Some(*army);
             let fill = materials.add(ColorMaterial::from(faction_colour(&session, Some(a.owner))));
@@ -536,6 +718,7 @@ fn redraw_counters_and_sieges(
                     ScreenSized { anchor, offset },
                     Obstacle(COUNTER_SIZE),
                     Counter(*army),
+                    CounterSlot { k, n: armies.len() },
                     Transient,
                     scoped.clone(),
                 ))
@@ -571,32 +754,51 @@ pub fn strength(men: f64) -> String {
     if men >= 1000.0 { format!("{:.0}k", men / 1000.0) } else { format!("{men:.0}") }
 }
 
-/// Something drawn at one size on screen: where, its transform, and whether it is a city's name
-/// or something names keep clear of.
-type SizedItem<'a> =
-    (&'a ScreenSized, &'a mut Transform, Option<&'a CityLabel>, Option<&'a Obstacle>, &'a mut Visibility);
+/// Something drawn at one size on screen: where, its transform, whether it is a city's name,
+/// something names keep clear of, or a counter in a row.
+type SizedItem<'a> = (
+    &'a mut ScreenSized,
+    &'a mut Transform,
+    Option<&'a CityLabel>,
+    Option<&'a Obstacle>,
+    Option<&'a CounterSlot>,
+    &'a mut Visibility,
+);
 
-/// Keeps counters, markers and names the same size on screen at any zoom, and shows only the
-/// names that do not overlap a more important one.
+/// Keeps counters, markers and names the same size on screen at any zoom, stands each city's
+/// counters where they cover the fewest names, and shows only the names that overlap neither a
+/// counter nor a more important name.
 fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Query<SizedItem>) {
     let Projection::Orthographic(o) = *camera else { return };
     let scale = o.scale.clamp(0.4, 2.5);
     let mut labels = Vec::new();
+    let mut fixed = Vec::new();
+    let mut groups: Vec<(Vec2, usize)> = Vec::new();
+    for (s, _, label, obstacle, slot, _) in &sized {
+        match (label, obstacle, slot) {
+            (Some(label), ..) => labels.push((label.priority, s.bounds(label.size + Vec2::splat(LABEL_MARGIN), scale))),
+            (_, Some(_), Some(slot)) if slot.k == 0 => groups.push((s.anchor, slot.n)),
+            (_, Some(Obstacle(size)), None) => fixed.push(s.bounds(*size, scale)),
+            _ => {}
+        }
+    }
+    let sides = place_counters(&groups, &labels, &fixed, scale);
     let mut obstacles = Vec::new();
-    for (s, mut transform, label, obstacle, _) in &mut sized {
+    for (mut s, mut transform, _, obstacle, slot, _) in &mut sized {
+        if let Some(slot) = slot {
+            let side = groups.iter().position(|(at, _)| *at == s.anchor).map_or(Side::Above, |g| sides[g]);
+            s.offset = counter_offset(slot.k, slot.n, side);
+        }
         let at = s.anchor + s.offset * scale;
         transform.translation = at.extend(transform.translation.z);
         transform.scale = Vec3::splat(scale);
-        if let Some(label) = label {
-            labels.push((label.priority, s.bounds(label.size + Vec2::splat(LABEL_MARGIN), scale)));
-        }
         if let Some(Obstacle(size)) = obstacle {
             obstacles.push(s.bounds(*size, scale));
         }
     }
     let shown = declutter(&labels, &obstacles);
     let mut k = 0;
-    for (_, _, label, _, mut visibility) in &mut sized {
+    for (_, _, label, _, _, mut visibility) in &mut sized {
         if label.is_some() {
             *visibility = if shown[k] { Visibility::Inherited } else { Visibility::Hidden };
             k += 1;
@@ -702,11 +904,11 @@ mod tests {
 
     /// The boxes of a campaign's map at the camera's `scale` as the window lays them out: each
     /// city's name with its priority, and the counters and siege cards names must keep clear of.
-    fn map_boxes(sim: &crate::sim::Sim, sites: &[Point], scale: f32) -> (Vec<(f64, Rect)>, Vec<Rect>) {
+    fn map_boxes(sim: &crate::sim::Sim, sites: &[Point], scale: f32, place: bool) -> (Vec<(f64, Rect)>, Vec<Rect>) {
         let scenario = &sim.data().scenario;
         let view = sim.view();
         let capitals: Vec<&str> = scenario.factions.iter().filter_map(|f| f.capital.as_deref()).collect();
-        let labels = scenario
+        let labels: Vec<(f64, Rect)> = scenario
             .provinces
             .iter()
             .enumerate()
@@ -717,19 +919,22 @@ mod tests {
                 (label_priority(capital, walled, p.population), at.bounds(size + Vec2::splat(LABEL_MARGIN), scale))
             })
             .collect();
-        let mut obstacles = Vec::new();
-        for (province, armies) in armies_by_province(&view) {
-            for k in 0..armies.len() {
-                let at =
-                    ScreenSized { anchor: Vec2::from(sites[province.get()]), offset: counter_offset(k, armies.len()) };
-                obstacles.push(at.bounds(COUNTER_SIZE, scale));
-            }
-        }
+        let mut cards = Vec::new();
         for p in view.provinces.iter().filter(|p| p.siege.is_some()) {
             let size = siege_card_size(&siege_text(&p.siege.expect("filtered")));
-            obstacles.push(
+            cards.push(
                 ScreenSized { anchor: Vec2::from(sites[p.ix.get()]), offset: SIEGE_CARD_OFFSET }.bounds(size, scale),
             );
+        }
+        let groups: Vec<(Vec2, usize)> =
+            armies_by_province(&view).iter().map(|(p, armies)| (Vec2::from(sites[p.get()]), armies.len())).collect();
+        let sides =
+            if place { place_counters(&groups, &labels, &cards, scale) } else { vec![Side::Above; groups.len()] };
+        let mut obstacles = cards;
+        for ((anchor, n), side) in groups.into_iter().zip(sides) {
+            for k in 0..n {
+                obstacles.push(ScreenSized { anchor, offset: counter_offset(k, n, side) }.bounds(COUNTER_SIZE, scale));
+            }
         }
         (labels, obstacles)
     }
@@ -739,7 +944,7 @@ mod tests {
         use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
         for b in builtin_scenarios() {
             let valid = load_valid(&ScenarioRef::Builtin(b.id.clone())).expect("built-in");
-            let (_, sites, _) = place_cities(valid.scenario());
+            let sites = MapShapes::new(valid.scenario()).sites;
             let data = std::sync::Arc::new(crate::sim::StaticData::new(&valid));
             let options = crate::sim::SimOptions { seed: 1, historical: true, ..Default::default() };
             let mut sim = crate::sim::Sim::new(data, &options);
@@ -751,7 +956,7 @@ mod tests {
                 }
                 sieges += sim.view().provinces.iter().filter(|p| p.siege.is_some()).count();
                 for scale in [0.5, 1.0, 2.0] {
-                    let (labels, obstacles) = map_boxes(&sim, &sites, scale);
+                    let (labels, obstacles) = map_boxes(&sim, &sites, scale, true);
                     let shown: Vec<Rect> = declutter(&labels, &obstacles)
                         .iter()
                         .zip(&labels)
@@ -776,11 +981,53 @@ mod tests {
     }
 
     #[test]
+    fn a_row_of_counters_stands_aside_from_a_capital_s_name_and_off_other_counters() {
+        // A capital's name just above a city, where its counters would stand by default.
+        let city = Vec2::new(0.0, 0.0);
+        let capital_name = Rect::from_center_size(Vec2::new(0.0, 30.0), Vec2::new(60.0, 18.0));
+        let sides = place_counters(&[(city, 1)], &[(1e9, capital_name)], &[], 1.0);
+        assert_ne!(sides[0], Side::Above);
+        // With nothing in the way they stand above; two rows never cover each other.
+        assert_eq!(place_counters(&[(city, 2)], &[], &[], 1.0), vec![Side::Above]);
+        let sides = place_counters(&[(city, 2), (Vec2::new(0.0, 30.0), 1)], &[], &[], 1.0);
+        let boxes = |at: Vec2, n: usize, side: Side| -> Vec<Rect> {
+            (0..n).map(|k| ScreenSized { anchor: at, offset: counter_offset(k, n, side) }.bounds(COUNTER_SIZE, 1.0)).collect()
+        };
+        for a in boxes(city, 2, sides[0]) {
+            assert!(boxes(Vec2::new(0.0, 30.0), 1, sides[1]).iter().all(|b| a.intersect(*b).is_empty()));
+        }
+    }
+
+    #[test]
+    fn standing_counters_aside_shows_more_names_than_always_above() {
+        use crate::scenario::{ScenarioRef, load_valid};
+        let valid = load_valid(&ScenarioRef::Builtin("grand_campaign".into())).expect("built-in");
+        let sites = MapShapes::new(valid.scenario()).sites;
+        let data = std::sync::Arc::new(crate::sim::StaticData::new(&valid));
+        let options = crate::sim::SimOptions { seed: 1, historical: true, ..Default::default() };
+        let mut sim = crate::sim::Sim::new(data, &options);
+        let (mut placed, mut above) = (0, 0);
+        for _ in 0..24 {
+            sim.step();
+            for scale in [0.5, 1.0, 2.0] {
+                let shown = |place| {
+                    let (labels, obstacles) = map_boxes(&sim, &sites, scale, place);
+                    declutter(&labels, &obstacles).iter().filter(|s| **s).count()
+                };
+                placed += shown(true);
+                above += shown(false);
+            }
+        }
+        eprintln!("{placed} names shown with counters placed, {above} with all above");
+        assert!(placed > above, "{placed} names shown with counters placed, {above} with all above");
+    }
+
+    #[test]
     fn a_coast_drawn_the_wrong_way_round_does_not_drown_the_cities() {
-        let frame = Frame { min: [0.0, 0.0], max: [100.0, 100.0] };
+        let frame = geometry::Frame { min: [0.0, 0.0], max: [100.0, 100.0] };
         let cities = [[20.0, 50.0], [30.0, 20.0], [40.0, 80.0]];
-        let right_way = sea_beside(&[[60.0, 10.0], [60.0, 90.0]], &frame, &cities, 10.0);
-        let wrong_way = sea_beside(&[[60.0, 90.0], [60.0, 10.0]], &frame, &cities, 10.0);
+        let right_way = geometry::sea_beside(&[[60.0, 10.0], [60.0, 90.0]], &frame, &cities, 10.0);
+        let wrong_way = geometry::sea_beside(&[[60.0, 90.0], [60.0, 10.0]], &frame, &cities, 10.0);
         for sea in [right_way, wrong_way] {
             assert!(cities.iter().all(|c| !geometry::contains(&sea, *c)));
             assert!(geometry::contains(&sea, [80.0, 50.0]));
@@ -831,14 +1078,15 @@ mod tests {
 
     /// The sea of a built-in scenario's map as the window draws it, the map's projection and
     /// where its cities are drawn.
-    fn sea_of(scenario_id: &str) -> (Vec<Point>, MapProjection, Vec<Point>) {
+    fn sea_of(scenario_id: &str) -> (Vec<Point>, geometry::Projection, Vec<Point>) {
         use crate::scenario::{ScenarioRef, load_valid};
         let valid = load_valid(&ScenarioRef::Builtin(scenario_id.into())).expect("built-in");
         let scenario = valid.scenario();
-        let (projection, sites, frame) = place_cities(scenario);
+        let MapShapes { projection, sites, frame, .. } = MapShapes::new(scenario);
         let coast = scenario.lines.iter().find(|l| l.kind == LineKind::Coast).expect("a coast");
         let points: Vec<Point> = coast.points.iter().map(|p| projection.project(*p)).collect();
-        let sea = sea_beside(&points, &frame, &sites, SEA_REACH_DEGREES * projection.units_per_degree());
+        let reach = geometry::REACH_DEGREES * projection.units_per_degree();
+        let sea = geometry::sea_beside(&points, &frame, &sites, reach);
         (sea, projection, sites)
     }
 

@@ -79,9 +79,13 @@ fn no_display() -> Option<&'static str> {
     None
 }
 
+/// What shows where nothing is drawn: behind the start screen, and nowhere on a map, which
+/// paints every point inside its frame as a province or the sea and the rest as lands beyond.
+pub const BACKGROUND: Color = Color::srgb(0.76, 0.72, 0.62);
+
 /// Every part of the window, composed.
 fn plugin(app: &mut App) {
     app.init_state::<Screen>();
-    app.insert_resource(ClearColor(Color::srgb(0.76, 0.72, 0.62)));
+    app.insert_resource(ClearColor(BACKGROUND));
     app.add_plugins((session::plugin, start::plugin, camera::plugin, map::plugin, hud::plugin, screenshot::plugin));
 }

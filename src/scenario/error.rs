@@ -86,8 +86,10 @@ pub enum ErrorKind {
     TooManyHistorical { count: usize, ids: String },
     #[error("invalid colour \"{0}\": expected \"#rrggbb\", e.g. \"#c0392b\"")]
     InvalidColour(String),
-    #[error("a line needs at least 2 points (found {0})")]
-    TooFewPoints(usize),
+    #[error("{what} needs at least {needed} points (found {found})")]
+    TooFewPoints { what: &'static str, needed: usize, found: usize },
+    #[error("{what} ({lon}, {lat}) lies outside {outline}")]
+    Outside { what: &'static str, lon: f64, lat: f64, outline: String },
     #[error("{0}")]
     NotAllowed(String),
     #[error("include \"{0}\" leaves the scenario's folder; includes must stay inside it")]

@@ -125,6 +125,10 @@ fn is_false(b: &bool) -> bool {
     !b
 }
 
+fn is_two(n: &i64) -> bool {
+    *n == 2
+}
+
 fn taels() -> String {
     "taels".to_string()
 }
@@ -234,6 +238,31 @@ pub struct Terrain {
     /// Multiplier on the grain an army can forage.
     #[serde(default = "one")]
     pub forage: f64,
+    /// How the map draws land of this kind: relief for hills and mountains, tufts of grass for
+    /// steppe, and so on. It changes nothing in the rules.
+    #[serde(default, skip_serializing_if = "Pattern::is_plain")]
+    pub pattern: Pattern,
+}
+
+/// The marks the map draws over land of a terrain.
+#[derive(Clone, Copy, Debug, Default, Serialize, Deserialize, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Pattern {
+    /// No marks: open farmland and great cities.
+    #[default]
+    Plain,
+    Hills,
+    Mountains,
+    Steppe,
+    Forest,
+    Marsh,
+    Desert,
+}
+
+impl Pattern {
+    /// Whether it is the default, unmarked land.
+    pub fn is_plain(&self) -> bool {
+        *self == Pattern::Plain
+    }
 }
 
 /// A named trait of a faction or character and the modifiers it brings.
@@ -417,6 +446,10 @@ pub struct Province {
     /// How strongly its people hold to `loyal_to`, 0-100.
     #[serde(default = "sixty")]
     pub loyalty: i64,
+    /// Its borders drawn by hand, (longitude, latitude) points around its city; without them the
+    /// map gives it the land nearer its city than any other's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outline: Option<Vec<(f64, f64)>>,
 }
 
 /// A scenario's changes to a province of its map; every field given replaces the map's value.
@@ -471,6 +504,8 @@ pub enum LineKind {
     River,
     Border,
     Wall,
+    /// The edge of the known world, closed: the map is drawn inside it, and every city lies in it.
+    Frame,
 }
 
 /// A line drawn on the map: coast, river, wall.
@@ -480,8 +515,11 @@ pub struct Line {
     #[serde(default)]
     pub name: String,
     pub kind: LineKind,
-    /// (longitude, latitude) points, at least two.
+    /// (longitude, latitude) points, at least two (three for a `Frame`).
     pub points: Vec<(f64, f64)>,
+    /// How boldly it is drawn, 1 (a stream) to 3 (a great river, a great wall).
+    #[serde(default = "two", skip_serializing_if = "is_two")]
+    pub importance: i64,
 }
 
 /// An army in the field.

@@ -294,6 +294,7 @@ impl<'a> Validator<'a> {
         for (i, l) in s.lines.iter().enumerate() {
             self.line(&Loc::item("lines", i), l);
         }
+        self.frame();
         for (i, a) in s.armies.iter().enumerate() {
             self.army(&Loc::item("armies", i), a);
         }
@@ -749,6 +750,7 @@ impl<'a> Validator<'a> {
             self.faction_ref(&loc.field("loyal_to"), f);
         }
         self.range(&loc.field("loyalty"), p.loyalty, 0, 100);
+        self.outline(&loc.field("outline"), p);
     }
 
     fn connections(&mut self) {
@@ -781,11 +783,55 @@ impl<'a> Validator<'a> {
     }
 
     fn line(&mut self, loc: &Loc, l: &Line) {
-        if l.points.len() < 2 {
-            self.report(&loc.field("points"), ErrorKind::TooFewPoints(l.points.len()));
+        let (what, needed) = if l.kind == LineKind::Frame { ("a frame", 3) } else { ("a line", 2) };
+        if l.points.len() < needed {
+            let kind = ErrorKind::TooFewPoints { what, needed, found: l.points.len() };
+            self.report(&loc.field("points"), kind);
         }
         for (i, p) in l.points.iter().enumerate() {
             self.coordinates(&loc.field("points").at(i), *p);
+        }
+        self.range(&loc.field("importance"), l.importance, 1, 3);
+    }
+
+    /// A province's hand-drawn outline: a polygon around its own city.
+    fn outline(&mut self, loc: &Loc, p: &Province) {
+        let Some(outline) = &p.outline else { return };
+        if outline.len() < 3 {
+            let kind = ErrorKind::TooFewPoints { what: "an outline", needed: 3, found: outline.len() };
+            self.report(loc, kind);
+            return;
+        }
+        for (i, point) in outline.iter().enumerate() {
+            self.coordinates(&loc.at(i), *point);
+        }
+        if !polygon_contains(outline, p.position) {
+            let (lon, lat) = p.position;
+            let kind = ErrorKind::Outside { what: "its city", lon, lat, outline: "the outline".into() };
+            self.report(loc, kind);
+        }
+    }
+
+    /// At most one frame, and every city inside it.
+    fn frame(&mut self) {
+        let frames: Vec<usize> =
+            (0..self.s.lines.len()).filter(|&i| self.s.lines[i].kind == LineKind::Frame).collect();
+        let Some(&first) = frames.first() else { return };
+        for &other in &frames[1..] {
+            let message = format!("a map has one frame, and lines[{first}] is already it");
+            self.report(&Loc::item("lines", other).field("kind"), ErrorKind::NotAllowed(message));
+        }
+        let frame = &self.s.lines[first].points;
+        if frame.len() < 3 {
+            return;
+        }
+        for (i, p) in self.s.provinces.iter().enumerate() {
+            if !polygon_contains(frame, p.position) {
+                let (lon, lat) = p.position;
+                let outline = format!("the map's frame (lines[{first}])");
+                let kind = ErrorKind::Outside { what: "the city", lon, lat, outline };
+                self.report(&Loc::item("provinces", i).field("position"), kind);
+            }
         }
     }
 
@@ -1341,6 +1387,18 @@ fn located_effects<'a>(loc: &Loc, effects: &'a [Effect], out: &mut Vec<(Loc, &'a
     }
 }
 
+/// Whether `p` lies inside `polygon` of (longitude, latitude) points (even-odd rule).
+fn polygon_contains(polygon: &[(f64, f64)], (x, y): (f64, f64)) -> bool {
+    let mut inside = false;
+    for k in 0..polygon.len() {
+        let (a, b) = (polygon[k], polygon[(k + polygon.len() - 1) % polygon.len()]);
+        if (a.1 > y) != (b.1 > y) && x < (b.0 - a.0) * (y - a.1) / (b.1 - a.1) + a.0 {
+            inside = !inside;
+        }
+    }
+    inside
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1383,3 +1441,4 @@ mod tests {
         assert!(errors[0].contains("characters has 65536 entries; at most 65535"), "{}", errors[0]);
     }
 }
+
