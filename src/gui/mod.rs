@@ -9,6 +9,7 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 mod camera;
+mod fonts;
 pub mod geometry;
 mod hud;
 mod map;
@@ -83,5 +84,13 @@ fn no_display() -> Option<&'static str> {
 fn plugin(app: &mut App) {
     app.init_state::<Screen>();
     app.insert_resource(ClearColor(Color::srgb(0.76, 0.72, 0.62)));
-    app.add_plugins((session::plugin, start::plugin, camera::plugin, map::plugin, hud::plugin, screenshot::plugin));
+    app.add_plugins((
+        session::plugin,
+        fonts::plugin,
+        start::plugin,
+        camera::plugin,
+        map::plugin,
+        hud::plugin,
+        screenshot::plugin,
+    ));
 }
