@@ -77,6 +77,21 @@ P = [
     ("xingqing", "Xingqing (Western Xia)", 106.3, 38.5, "steppe", 200000, 10, 6, 10000, 80, 6),
 ]
 
+# Each province's name in the script of the time (native_name), as the window shows it beside the
+# romanised one. Kept beside P rather than in it so the figures' columns stay as they are.
+NATIVE = {
+    "huining": "會寧", "ningjiang": "寧江", "huanglong": "黃龍", "liao_eastern": "遼陽", "suzhou_liaodong": "蘇州", "liao_supreme": "臨潢",
+    "liao_central": "大定", "xingzhong": "興中", "yanjing": "燕京", "juyong": "居庸關", "pingzhou": "平州", "jizhou": "薊州",
+    "shunzhou": "順州", "tanzhou": "檀州", "zhuozhou": "涿州", "yizhou": "易州", "guizhou": "媯州", "wuzhou": "武州",
+    "weizhou": "蔚州", "datong": "大同", "yingzhou": "應州", "shuozhou": "朔州", "xiongzhou": "雄州", "bazhou": "霸州",
+    "baozhou": "保州", "hejian": "河間", "cangzhou": "滄州", "zhongshan": "中山", "zhending": "真定", "xingzhou": "邢州",
+    "daming": "大名", "xiangzhou": "相州", "daizhou": "代州", "xinzhou": "忻州", "taiyuan": "太原", "fenzhou": "汾州",
+    "longde": "隆德", "jiangzhou": "絳州", "jingzhao": "京兆", "yanan": "延安", "fengxiang": "鳳翔", "kaifeng": "開封",
+    "huazhou": "滑州", "zhengzhou": "鄭州", "luoyang": "洛陽", "yingchang": "潁昌", "yingtianfu": "應天府", "dengzhou": "登州",
+    "qingzhou": "青州", "jinan": "濟南", "yunzhou": "鄆州", "xuzhou": "徐州", "shouzhou": "壽州", "xiangyang": "襄陽",
+    "yangzhou": "揚州", "jiankang": "建康", "linan": "臨安", "xingqing": "興慶",
+}
+
 # a, b, kind ("Road", "Pass", "River", "Sea"), optional fixed days
 C = [
     # Manchuria
@@ -158,8 +173,9 @@ def main():
             continue
         pid, name, lon, lat, terrain, pop, wealth, walls, garrison, loyalty, months = row
         pos[pid] = (lon, lat)
+        assert pid in NATIVE, pid
         grain = round(months * (garrison / 1000 + pop / 1000 * 0.25))
-        out.append(f'        Province(id: "{pid}", name: "{name}", position: ({lon}, {lat}), terrain: "{terrain}", owner: None,')
+        out.append(f'        Province(id: "{pid}", name: "{name}", native_name: "{NATIVE[pid]}", position: ({lon}, {lat}), terrain: "{terrain}", owner: None,')
         out.append(f'            population: {pop}, wealth: {wealth}, grain: {grain}, walls: {walls}, garrison: {garrison}, loyalty: {loyalty}),')
     out.append("    ],")
     out.append("    connections: [")

@@ -6,9 +6,10 @@ use bevy_egui::input::egui_wants_any_keyboard_input;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
+use super::fonts::with_native;
 use super::map::{Hovered, Overlay, strength};
 use super::session::{Session, UiAction};
-use crate::sim::{ArmyView, CheckStatus, FactionIx, Proposal, ProvinceView, Stance};
+use crate::sim::{ArmyView, CharacterIx, CheckStatus, FactionIx, Proposal, ProvinceIx, ProvinceView, Stance};
 
 /// Which optional windows are open.
 #[derive(Resource, Default)]
@@ -104,7 +105,7 @@ fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
     egui::Area::new(egui::Id::new("legend")).anchor(egui::Align2::LEFT_BOTTOM, [10.0, -36.0]).show(ctx, |ui| {
         egui::Frame::popup(ui.style()).show(ui, |ui| {
             if overlay == Overlay::Relations {
-                let from = Overlay::viewer(session).map(|f| session.view.factions[f.get()].name.clone());
+                let from = Overlay::viewer(session).map(|f| faction_label(session, f));
                 ui.strong(match from {
                     Some(name) => format!("Towards {name}"),
                     None => "Select an army or a province to look from its faction".to_string(),
@@ -157,7 +158,7 @@ fn top_bar(
                 Some(me) => {
                     let f = &session.view.factions[me.get()];
                     let colour = faction_colour32(session, Some(me));
-                    ui.colored_label(colour, egui::RichText::new(faction_name(session, me)).strong());
+                    ui.colored_label(colour, egui::RichText::new(faction_label(session, me)).strong());
                     if session.humans.len() > 1 {
                         ui.label(format!("(player {} of {})", session.current + 1, session.humans.len()));
                     }
@@ -277,7 +278,7 @@ fn army_panel(ui: &mut egui::Ui, session: &Session, army: &ArmyView, out: &mut V
     if let Some(to) = destination
         && let Some(route) = session.sim().route(army.ix, to)
     {
-        ui.label(format!("Marching to {}: about {} month(s)", province_name(session, to), route.months));
+        ui.label(format!("Marching to {}: about {} month(s)", province_label(session, to), route.months));
     }
     ui.small("Click a province to march there, an enemy army beside it to raid it by night; right-click to let go.");
     let home = "Disband the army: its men go back to the people of the province, if it is yours";
@@ -318,7 +319,7 @@ fn province_panel(ui: &mut egui::Ui, session: &Session, p: &ProvinceView, out: &
 fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
     let data = session.sim().data();
     match order {
-        crate::sim::Order::March { to, .. } => format!("march to {}", province_name(session, *to)),
+        crate::sim::Order::March { to, .. } => format!("march to {}", province_label(session, *to)),
         crate::sim::Order::Hold { .. } => "hold".into(),
         crate::sim::Order::Besiege { assault: true, .. } => "assault the walls".into(),
         crate::sim::Order::Besiege { .. } => "besiege".into(),
@@ -334,9 +335,9 @@ fn describe_order(session: &Session, order: &crate::sim::Order) -> String {
 fn describe_army(ui: &mut egui::Ui, session: &Session, army: &ArmyView) {
     let data = session.sim().data();
     let s = &data.scenario;
-    ui.colored_label(faction_colour32(session, Some(army.owner)), faction_name(session, army.owner));
+    ui.colored_label(faction_colour32(session, Some(army.owner)), faction_label(session, army.owner));
     if let Some(c) = army.commander {
-        ui.label(format!("Commander: {}", data.character_name(c)));
+        ui.label(format!("Commander: {}", character_label(session, c)));
     }
     for (men, kind) in army.troops.iter().zip(&s.troop_kinds) {
         if *men > 0.0 {
@@ -344,20 +345,20 @@ fn describe_army(ui: &mut egui::Ui, session: &Session, army: &ArmyView) {
         }
     }
     ui.label(format!("Morale {:.0}  ·  supply {:.0}%  ·  grain carried {:.0}", army.morale, army.supply, army.grain));
-    ui.label(format!("At {}", province_name(session, army.location)));
+    ui.label(format!("At {}", province_label(session, army.location)));
 }
 
 fn describe_province(ui: &mut egui::Ui, session: &Session, p: &ProvinceView) {
     let data = session.sim().data();
-    let owner = p.owner.map_or("nobody", |o| faction_name(session, o));
-    ui.label(egui::RichText::new(&p.name).strong());
+    let owner = p.owner.map_or_else(|| "nobody".to_owned(), |o| faction_label(session, o));
+    ui.label(egui::RichText::new(province_label(session, p.ix)).strong());
     ui.colored_label(faction_colour32(session, p.owner), format!("Held by {owner}"));
     ui.label(format!("Terrain: {}", data.terrain_of(p.ix).name));
     ui.label(format!("People {:.0}  ·  wealth {:.0}k a month", p.population, p.wealth));
     ui.label(format!("Grain in store {:.0}  ·  walls {:.0}/10  ·  garrison {:.0}", p.grain, p.walls, p.garrison));
     let unrest = match (p.loyal_to, p.owner) {
         (Some(l), Some(o)) if l != o => {
-            format!("Unrest: the people look to {} ({:.0})", faction_name(session, l), p.loyalty)
+            format!("Unrest: the people look to {} ({:.0})", faction_label(session, l), p.loyalty)
         }
         _ => format!("Loyal ({:.0})", p.loyalty),
     };
@@ -367,7 +368,7 @@ fn describe_province(ui: &mut egui::Ui, session: &Session, p: &ProvinceView) {
             egui::Color32::DARK_RED,
             format!(
                 "Besieged by {} for {} month(s); breach {:.0}%{}",
-                faction_name(session, siege.besieger),
+                faction_label(session, siege.besieger),
                 siege.months,
                 siege.breach * 100.0,
                 if siege.starving > 0 { format!("; starving {} month(s)", siege.starving) } else { String::new() }
@@ -449,7 +450,7 @@ fn proposals_dialog(ctx: &egui::Context, session: &Session, out: &mut Vec<UiActi
         .show(ctx, |ui| {
             for p in pending {
                 ui.horizontal(|ui| {
-                    ui.label(format!("{}: {}", faction_name(session, p.from), p.text));
+                    ui.label(format!("{}: {}", faction_label(session, p.from), p.text));
                     if ui.button("Accept").clicked() {
                         out.push(UiAction::AnswerProposal { proposal: p.index, accept: true });
                     }
@@ -477,8 +478,8 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
                 if !(a.alive && b.alive) {
                     continue;
                 }
-                ui.label(&a.name);
-                ui.label(&b.name);
+                ui.label(faction_label(session, a.ix));
+                ui.label(faction_label(session, b.ix));
                 ui.label(if r.at_war { "at war" } else { "peace" });
                 ui.label(format!("{:.0} / {:.0}", r.opinion.0, r.opinion.1));
                 ui.label(format!("{:.0} / {:.0}", r.trust.0, r.trust.1));
@@ -488,7 +489,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
         ui.separator();
         ui.strong("Treaties in force");
         for t in &session.view.treaties {
-            let parties: Vec<&str> = t.parties.iter().map(|p| faction_name(session, *p)).collect();
+            let parties: Vec<String> = t.parties.iter().map(|p| faction_label(session, *p)).collect();
             ui.label(format!("{} ({}, since {}): {}", t.name, parties.join(", "), t.since, t.terms));
         }
         let Some(me) = me else { return };
@@ -503,7 +504,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
         for other in session.view.factions.iter().filter(|f| f.ix != me && f.alive) {
             let at_war = session.view.relation(me, other.ix).is_some_and(|r| r.at_war);
             ui.horizontal(|ui| {
-                ui.label(&other.name);
+                ui.label(faction_label(session, other.ix));
                 if at_war {
                     if ui.button("Sue for peace").clicked() {
                         out.push(propose(
@@ -526,7 +527,7 @@ fn diplomacy(ctx: &egui::Context, session: &Session, windows: &mut Windows, out:
                     }
                     for enemy in session.view.factions.iter().filter(|e| e.alive && e.ix != me && e.ix != other.ix) {
                         if session.view.relation(me, enemy.ix).is_some_and(|r| r.at_war)
-                            && ui.button(format!("Alliance against {}", enemy.name)).clicked()
+                            && ui.button(format!("Alliance against {}", faction_label(session, enemy.ix))).clicked()
                         {
                             out.push(propose(other.ix, Proposal::Alliance { against: enemy.ix }));
                         }
@@ -595,14 +596,23 @@ fn silver(thousands: f64, currency: &str) -> String {
     crate::sim::money_in_words(thousands, currency)
 }
 
-/// The name a faction goes by now.
-fn faction_name(session: &Session, f: FactionIx) -> &str {
-    &session.view.factions[f.get()].name
+/// The name a faction goes by now, with its name in the script of its time: "Jin 金". A rename
+/// (Northern to Southern Song) keeps the scenario's native name, which still fits.
+fn faction_label(session: &Session, f: FactionIx) -> String {
+    let native = session.sim().data().scenario.factions[f.get()].native_name.as_deref();
+    with_native(&session.view.factions[f.get()].name, native)
 }
 
-/// The name a province goes by now.
-fn province_name(session: &Session, p: crate::sim::ProvinceIx) -> &str {
-    &session.view.provinces[p.get()].name
+/// The name a province goes by now, with its native name: "Kaifeng (Eastern Capital) 開封".
+fn province_label(session: &Session, p: ProvinceIx) -> String {
+    let native = session.sim().data().scenario.provinces[p.get()].native_name.as_deref();
+    with_native(&session.view.provinces[p.get()].name, native)
+}
+
+/// A character's name with his native name: "Li Gang 李綱".
+fn character_label(session: &Session, c: CharacterIx) -> String {
+    let data = session.sim().data();
+    with_native(data.character_name(c), data.scenario.characters[c.get()].native_name.as_deref())
 }
 
 /// A faction's colour, lightened to read on the dark panels.

@@ -84,6 +84,8 @@ pub enum ErrorKind {
     Empty(&'static str),
     #[error("{count} options are marked historical ({ids}); at most one may be")]
     TooManyHistorical { count: usize, ids: String },
+    #[error("invalid native_name {name:?}: {reason}")]
+    InvalidNativeName { name: String, reason: &'static str },
     #[error("invalid colour \"{0}\": expected \"#rrggbb\", e.g. \"#c0392b\"")]
     InvalidColour(String),
     #[error("{what} needs at least {needed} points (found {found})")]

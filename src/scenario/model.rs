@@ -312,6 +312,10 @@ pub enum Modifier {
 pub struct Faction {
     pub id: String,
     pub name: String,
+    /// The name in the script of its own time and place ("開封" for Kaifeng), shown beside
+    /// `name` in the window; `None` when it has none worth showing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native_name: Option<String>,
     /// A plural name ("Xinye and Fancheng"), which the chronicle gives plural verbs.
     #[serde(default, skip_serializing_if = "is_false")]
     pub plural: bool,
@@ -389,6 +393,10 @@ impl Default for Skills {
 pub struct Character {
     pub id: String,
     pub name: String,
+    /// The name in the script of its own time and place ("開封" for Kaifeng), shown beside
+    /// `name` in the window; `None` when it has none worth showing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native_name: Option<String>,
     #[serde(default)]
     pub description: String,
     /// The faction served; `None` for someone who serves nobody yet.
@@ -417,6 +425,10 @@ pub struct Character {
 pub struct Province {
     pub id: String,
     pub name: String,
+    /// The name in the script of its own time and place ("開封" for Kaifeng), shown beside
+    /// `name` in the window; `None` when it has none worth showing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub native_name: Option<String>,
     /// A plural name ("Xinye and Fancheng"), which the chronicle gives plural verbs.
     #[serde(default, skip_serializing_if = "is_false")]
     pub plural: bool,

@@ -610,6 +610,25 @@ impl<'a> Validator<'a> {
         }
     }
 
+    /// A name in another script, if given: one line of visible text, since the window shows it
+    /// beside the romanised name (an empty one would leave a stray space, a control character
+    /// would garble the line).
+    fn native_name(&mut self, loc: &Loc, native: Option<&str>) {
+        let Some(native) = native else { return };
+        let reason = if native.trim().is_empty() {
+            Some("it is empty or only spaces; leave the field out for something with no such name")
+        } else if native.chars().any(char::is_control) {
+            Some("it holds a control character; a name is one line of visible text")
+        } else if native.trim() != native {
+            Some("it begins or ends with spaces")
+        } else {
+            None
+        };
+        if let Some(reason) = reason {
+            self.report(loc, ErrorKind::InvalidNativeName { name: native.to_string(), reason });
+        }
+    }
+
     // ---- sections -------------------------------------------------------------------------
 
     fn era(&mut self, loc: &Loc, era: &Era) {
@@ -665,6 +684,7 @@ impl<'a> Validator<'a> {
 
     fn faction(&mut self, loc: &Loc, f: &Faction) {
         self.name(&loc.field("name"), &f.name, "a faction needs a name");
+        self.native_name(&loc.field("native_name"), f.native_name.as_deref());
         if !is_colour(&f.colour) {
             self.report(&loc.field("colour"), ErrorKind::InvalidColour(f.colour.clone()));
         }
@@ -714,6 +734,7 @@ impl<'a> Validator<'a> {
 
     fn character(&mut self, loc: &Loc, c: &Character) {
         self.name(&loc.field("name"), &c.name, "a character needs a name");
+        self.native_name(&loc.field("native_name"), c.native_name.as_deref());
         if let Some(f) = &c.faction {
             self.faction_ref(&loc.field("faction"), f);
         }
@@ -735,6 +756,7 @@ impl<'a> Validator<'a> {
 
     fn province(&mut self, loc: &Loc, p: &Province) {
         self.name(&loc.field("name"), &p.name, "a province needs a name");
+        self.native_name(&loc.field("native_name"), p.native_name.as_deref());
         self.coordinates(&loc.field("position"), p.position);
         self.reference(&loc.field("terrain"), "terrain", |v| &v.terrains, &p.terrain);
         if let Some(owner) = &p.owner {
@@ -1424,6 +1446,7 @@ mod tests {
         let person = |i: usize| Character {
             id: format!("c{i}"),
             name: format!("C{i}"),
+            native_name: None,
             description: String::new(),
             faction: None,
             roles: Vec::new(),
@@ -1439,6 +1462,46 @@ mod tests {
         let errors = too_many(s);
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert!(errors[0].contains("characters has 65536 entries; at most 65535"), "{}", errors[0]);
+    }
+
+    /// The errors `validate_embedded` reports about native names, as the player reads them.
+    fn native_name_errors(s: Scenario) -> Vec<ScenarioError> {
+        let errors = crate::scenario::validate_embedded(s, "test").err().map(|e| e.0).unwrap_or_default();
+        errors.into_iter().filter(|e| matches!(e.kind, ErrorKind::InvalidNativeName { .. })).collect()
+    }
+
+    #[test]
+    fn a_native_name_is_optional_and_may_be_any_visible_script() {
+        let mut s = tiny();
+        assert!(native_name_errors(s.clone()).is_empty(), "left out");
+        s.factions[0].native_name = Some("西夏".into());
+        s.provinces[0].native_name = Some("Ἀθῆναι".into());
+        assert!(native_name_errors(s).is_empty());
+    }
+
+    #[test]
+    fn an_empty_blank_or_garbled_native_name_is_refused_where_it_is_written() {
+        let mut s = tiny();
+        s.factions[0].native_name = Some(String::new());
+        s.provinces[0].native_name = Some("開\t封".into());
+        let errors = native_name_errors(s.clone());
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert_eq!(errors[0].path, "factions[0].native_name");
+        assert!(errors[0].line > 1, "located on the faction's line, not the file's start: {}", errors[0]);
+        assert!(errors[0].to_string().contains("it is empty or only spaces"), "{}", errors[0]);
+        assert_eq!(errors[1].path, "provinces[0].native_name");
+        assert!(errors[1].to_string().contains(r#""開\t封": it holds a control character"#), "{}", errors[1]);
+
+        s.factions[0].native_name = Some("  \u{3000}".into());
+        s.provinces[0].native_name = Some("開封 ".into());
+        let errors = native_name_errors(s);
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(
+            errors[0].to_string().contains("empty or only spaces"),
+            "ideographic spaces are spaces too: {}",
+            errors[0]
+        );
+        assert!(errors[1].to_string().contains("begins or ends with spaces"), "{}", errors[1]);
     }
 }
 
