@@ -9,6 +9,7 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 mod camera;
+mod fonts;
 pub mod geometry;
 mod hud;
 mod map;
@@ -87,5 +88,13 @@ pub const BACKGROUND: Color = Color::srgb(0.76, 0.72, 0.62);
 fn plugin(app: &mut App) {
     app.init_state::<Screen>();
     app.insert_resource(ClearColor(BACKGROUND));
-    app.add_plugins((session::plugin, start::plugin, camera::plugin, map::plugin, hud::plugin, screenshot::plugin));
+    app.add_plugins((
+        session::plugin,
+        fonts::plugin,
+        start::plugin,
+        camera::plugin,
+        map::plugin,
+        hud::plugin,
+        screenshot::plugin,
+    ));
 }
