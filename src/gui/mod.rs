@@ -9,9 +9,11 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 mod camera;
+mod charts;
 pub mod geometry;
 mod hud;
 mod map;
+mod outcome;
 mod screenshot;
 pub mod session;
 mod start;
