@@ -175,9 +175,13 @@ fn moment(start: Date, month: u32) -> String {
 pub(super) fn legend(ui: &mut egui::Ui, lines: &[Line]) {
     ui.horizontal_wrapped(|ui| {
         for line in lines {
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 10.0), egui::Sense::hover());
-            ui.painter().line_segment([rect.left_center(), rect.right_center()], egui::Stroke::new(3.0, line.colour));
-            ui.label(&line.name);
+            // Each mark with its whole name: a row wraps between factions, never inside a name.
+            ui.horizontal(|ui| {
+                let (rect, _) = ui.allocate_exact_size(egui::vec2(18.0, 10.0), egui::Sense::hover());
+                let stroke = egui::Stroke::new(3.0, line.colour);
+                ui.painter().line_segment([rect.left_center(), rect.right_center()], stroke);
+                ui.add(egui::Label::new(&line.name).wrap_mode(egui::TextWrapMode::Extend));
+            });
             ui.add_space(6.0);
         }
     });

@@ -10,7 +10,7 @@ use crate::sim::{CheckStatus, FactionIx, Measures, money_in_words};
 
 /// Each chart's size, its title not counted: three of them and the legend fit beside the
 /// divergence table in a 1440 x 900 window.
-const CHART_SIZE: egui::Vec2 = egui::vec2(430.0, 150.0);
+const CHART_SIZE: egui::Vec2 = egui::vec2(420.0, 150.0);
 /// The tallest the divergence table grows before it scrolls (the grand campaign has dozens of
 /// checks).
 const HISTORY_HEIGHT: f32 = 540.0;
