@@ -37,8 +37,8 @@ impl Trends {
         self.0.is_empty()
     }
 
-    /// Records `point`, replacing one already taken at the same month (a point is only ever
-    /// taken again for the same month when a campaign is set up again at its start).
+    /// Records `point`; one taken again for a month already recorded replaces it and drops every
+    /// later one, so that the months always rise, as [`Trends::fits`] asks of a save.
     pub fn record(&mut self, point: TrendPoint) {
         if self.0.last().is_some_and(|last| last.month >= point.month) {
             self.0.retain(|p| p.month < point.month);
