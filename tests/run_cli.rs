@@ -65,3 +65,18 @@ fn turns_stop_the_campaign_early_and_a_save_continues_it() {
     assert_ne!(hash(&part), hash(&whole));
     assert_eq!(hash(&rest), hash(&whole));
 }
+
+#[test]
+fn trends_are_written_as_csv_a_row_per_month_and_faction() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("trends.csv");
+    let out = jingkang(&["run", "hebei_1125", "--seed", "2", "--turns", "3", "--trends", csv.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = std::fs::read_to_string(&csv).expect("the CSV is written");
+    let rows: Vec<&str> = text.lines().collect();
+    assert_eq!(rows[0], "month,date,faction,provinces,men,silver_thousands");
+    // The start and three months, for each of hebei_1125's three factions.
+    assert_eq!(rows.len(), 1 + 4 * 3);
+    assert!(rows[1].starts_with("0,1125-10,song,10,105000,"), "{}", rows[1]);
+    assert!(rows.last().unwrap().starts_with("3,1126-01,"), "{}", rows.last().unwrap());
+}

@@ -24,6 +24,8 @@ fn save_then_continue_equals_uninterrupted() {
         resumed.run(None);
 
         assert_eq!(resumed.report(), straight.report(), "seed {seed}, stopped after {stop_after} turns");
+        assert_eq!(resumed.trends(), straight.trends(), "the outcome's charts, seed {seed}");
+        assert_eq!(resumed.trends().len() as u32, straight.view().turn + 1, "a point a month and one at the start");
     }
 }
 

@@ -1,5 +1,6 @@
 //! The game window, checked from outside: `jingkang play --screenshot` under a virtual X display
-//! (Xvfb, with Mesa's software Vulkan) draws a real map, and without a display `play` says so.
+//! (Xvfb, with Mesa's software Vulkan) draws a real map, a finished campaign's save opens on the
+//! outcome and its charts, and without a display `play` says so.
 #![cfg(all(feature = "gui", target_os = "linux"))]
 
 use std::collections::BTreeMap;
@@ -178,4 +179,37 @@ fn without_a_display_play_says_so_and_names_the_headless_commands() {
     assert!(stderr.contains("needs a graphical display"), "{stderr}");
     assert!(stderr.contains("jingkang run"), "{stderr}");
     assert_eq!(stderr.lines().count(), 1, "one sentence: {stderr}");
+}
+
+/// A faction's colour as the outcome's charts draw its line: a third of the way to white.
+fn charted(hex: &str) -> [u8; 3] {
+    let channel = |k: usize| u8::from_str_radix(&hex[1 + 2 * k..3 + 2 * k], 16).expect("hex colour");
+    let mut out = [0; 3];
+    for (k, o) in out.iter_mut().enumerate() {
+        let own = f64::from(channel(k)) / 255.0;
+        *o = ((own * 0.65 + 0.35) * 255.0) as u8;
+    }
+    out
+}
+
+#[test]
+fn a_finished_campaign_s_save_opens_on_the_outcome_with_a_line_per_faction() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("finished.json");
+    let run = Command::new(env!("CARGO_BIN_EXE_jingkang"))
+        .args(["run", "hebei_1125", "--seed", "1", "--save"])
+        .arg(&save)
+        .output()
+        .expect("the jingkang binary runs");
+    assert!(run.status.success(), "{}", String::from_utf8_lossy(&run.stderr));
+    let out = dir.path().join("outcome.png");
+    let load = save.to_str().expect("a UTF-8 path");
+    let result = play_to_screenshot(&["--load", load], &out, dir.path());
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let picture = image::open(&out).expect("the screenshot is a PNG").to_rgb8();
+    // Jin's lines (and its legend's mark) in its colour lightened for the dark window: a colour
+    // the map itself hardly shows (Song's lightened red is also that of a besieged province).
+    let colour = charted("#2c3e50");
+    let drawn = picture.pixels().filter(|p| p.0.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 6)).count();
+    assert!(drawn > 300, "Jin's lines cover only {drawn} pixels of {colour:?}");
 }

@@ -37,6 +37,10 @@ pub(super) struct Args {
     /// Save the game when the run stops.
     #[arg(long, value_name = "FILE")]
     save: Option<PathBuf>,
+    /// Write each faction's provinces, men in the field and treasury, month by month, to this CSV
+    /// file (what the outcome screen charts).
+    #[arg(long, value_name = "FILE")]
+    trends: Option<PathBuf>,
     /// Continue a saved game instead of starting SCENARIO.
     #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose", "difficulty", "no_war_plans"])]
     load: Option<PathBuf>,
@@ -52,6 +56,12 @@ pub(super) fn run(args: &Args) -> ExitCode {
         && let Err(e) = sim.snapshot().save(path)
     {
         eprintln!("error: cannot save: {e}");
+        return ExitCode::FAILURE;
+    }
+    if let Some(path) = &args.trends
+        && let Err(e) = std::fs::write(path, trends_csv(&sim))
+    {
+        eprintln!("error: cannot write {}: {e}", path.display());
         return ExitCode::FAILURE;
     }
     let report = sim.report();
@@ -92,6 +102,24 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
     })?;
     let options = SimOptions { seed: args.seed, historical: args.historical, imposed, ..Default::default() };
     Ok(Sim::new(std::sync::Arc::new(data), &options))
+}
+
+/// The campaign's trends, one row per month and faction: the months played when measured (0 at
+/// the start), the month then beginning, the faction's id, provinces held, men in its armies in
+/// the field, and silver in thousands of the scenario's currency.
+fn trends_csv(sim: &Sim) -> String {
+    let s = &sim.data().scenario;
+    let mut out = String::from("month,date,faction,provinces,men,silver_thousands\n");
+    for point in sim.trends() {
+        let date = s.start.plus_months(i64::from(point.month));
+        for (faction, m) in s.factions.iter().zip(&point.factions) {
+            out.push_str(&format!(
+                "{},{date},{},{},{:.0},{:.1}\n",
+                point.month, faction.id, m.provinces, m.men, m.silver
+            ));
+        }
+    }
+    out
 }
 
 fn print_readable(sim: &Sim, report: &Report) {

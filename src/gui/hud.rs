@@ -1,6 +1,6 @@
 //! The panels over the map: the top bar (date and era, treasury, grain, legitimacy, End Turn),
 //! the selected army and its orders, the chronicle, tooltips, event dialogs, diplomacy and the
-//! outcome with its divergence from history. Every button writes a [`UiAction`].
+//! outcome window (in [`super::outcome`]). Every button writes a [`UiAction`].
 use bevy::prelude::*;
 use bevy_egui::input::egui_wants_any_keyboard_input;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
@@ -9,7 +9,7 @@ use super::Screen;
 use super::fonts::with_native;
 use super::map::{Hovered, Overlay, strength};
 use super::session::{Session, UiAction};
-use crate::sim::{ArmyView, CharacterIx, CheckStatus, FactionIx, Proposal, ProvinceIx, ProvinceView, Stance};
+use crate::sim::{ArmyView, CharacterIx, FactionIx, Proposal, ProvinceIx, ProvinceView, Stance};
 
 /// Which optional windows are open.
 #[derive(Resource, Default)]
@@ -81,7 +81,7 @@ fn panels(
     if windows.diplomacy {
         diplomacy(ctx, &session, &mut windows, &mut out);
     }
-    if outcome(ctx, &session) {
+    if super::outcome::window(ctx, &session) {
         next.set(Screen::Start);
     }
     for action in out {
@@ -543,40 +543,6 @@ fn propose(to: FactionIx, proposal: Proposal) -> UiAction {
     UiAction::Propose { to, proposal }
 }
 
-/// The end of the campaign: who won and how far the game went from history. Returns whether
-/// the player asked to go back to the start screen.
-fn outcome(ctx: &egui::Context, session: &Session) -> bool {
-    let Some(outcome) = &session.view.outcome else { return false };
-    let mut back = false;
-    egui::Window::new("The end of the campaign")
-        .collapsible(false)
-        .anchor(egui::Align2::CENTER_CENTER, egui::vec2(-170.0, 0.0))
-        .show(ctx, |ui| {
-            ui.heading(&outcome.description);
-            ui.label(format!("{}", outcome.date));
-            ui.separator();
-            ui.strong("History, check by check");
-            egui::Grid::new("history").striped(true).show(ui, |ui| {
-                for check in &session.view.history {
-                    let (mark, colour) = match check.status {
-                        CheckStatus::Matched => ("as history", egui::Color32::DARK_GREEN),
-                        CheckStatus::Diverged => ("diverged", egui::Color32::DARK_RED),
-                        CheckStatus::Pending => ("pending", egui::Color32::GRAY),
-                    };
-                    ui.label(&check.text);
-                    ui.label(format!("by {}", check.expected));
-                    ui.colored_label(colour, mark);
-                    ui.label(check.happened.map_or("never".to_string(), |d| format!("happened {d}")));
-                    ui.end_row();
-                }
-            });
-            if ui.button("Back to the start screen").clicked() {
-                back = true;
-            }
-        });
-    back
-}
-
 /// 80000.4 as "80,000".
 pub(super) fn thousands(value: f64) -> String {
     let digits = format!("{:.0}", value.abs());
@@ -616,7 +582,7 @@ fn character_label(session: &Session, c: CharacterIx) -> String {
 }
 
 /// A faction's colour, lightened to read on the dark panels.
-fn faction_colour32(session: &Session, faction: Option<FactionIx>) -> egui::Color32 {
+pub(super) fn faction_colour32(session: &Session, faction: Option<FactionIx>) -> egui::Color32 {
     let c = super::map::faction_colour(session, faction).mix(&Color::WHITE, 0.35).to_srgba();
     egui::Color32::from_rgb((c.red * 255.0) as u8, (c.green * 255.0) as u8, (c.blue * 255.0) as u8)
 }

@@ -9,10 +9,12 @@ use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
 mod camera;
+mod charts;
 mod fonts;
 pub mod geometry;
 mod hud;
 mod map;
+mod outcome;
 mod screenshot;
 pub mod session;
 mod start;

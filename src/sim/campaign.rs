@@ -17,7 +17,7 @@ use super::setup::Start;
 use super::snapshot::{SaveError, Snapshot};
 use super::state::{
     Choices, Chronicle, Chronicling, EventAnswers, EventState, Flags, GameOver, Levies, Order, PendingOrders, Players,
-    Proposals, Seed, SiegeLog, SimRng, WarGoals,
+    Proposals, Seed, SiegeLog, SimRng, TrendPoint, Trends, WarGoals,
 };
 use super::view::{GameView, Route};
 use crate::scenario::ValidScenario;
@@ -136,6 +136,8 @@ impl Sim {
             imposed: options.imposed.clone(),
         });
         world.insert_resource(Seed(options.seed));
+        world.insert_resource(Trends::default());
+        super::rules::record_now(world);
     }
 
     /// An app with the schedule and the static data, but no game state yet.
@@ -201,6 +203,10 @@ impl Sim {
         let data = Arc::new(snapshot.static_data()?);
         let mut sim = Self::empty(data, true);
         snapshot.restore_into(&mut sim.world);
+        // A save from before trends were kept: its series starts here.
+        if sim.world.resource::<Trends>().is_empty() {
+            super::rules::record_now(&mut sim.world);
+        }
         Ok(sim)
     }
 
@@ -261,6 +267,14 @@ impl Sim {
     /// The chronicle so far.
     pub fn chronicle(&self) -> &Chronicle {
         self.world.resource::<Chronicle>()
+    }
+
+    /// Every faction's provinces, men in the field and silver at the campaign's start and at the
+    /// end of each month since, oldest first (see [`Trends`]); kept out of the [`GameView`], which
+    /// a window rebuilds every month, because it grows with the campaign. Empty for a quiet
+    /// campaign.
+    pub fn trends(&self) -> &[TrendPoint] {
+        &self.world.resource::<Trends>().0
     }
 }
 

@@ -37,7 +37,8 @@ pub use report::{Fall, Report, Summary};
 pub use schedule::{Turn, TurnSystems};
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use state::{
-    CheckStatus, Chronicle, Entry, FallCause, GameOver, Order, Outcome, PendingOrders, Players, Proposal, Stance,
+    CheckStatus, Chronicle, Entry, FallCause, GameOver, Measures, Order, Outcome, PendingOrders, Players, Proposal,
+    Stance, TrendPoint, Trends,
 };
 pub use view::{
     ArmyView, CheckView, FactionView, GameView, LevyView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,

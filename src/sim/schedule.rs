@@ -35,6 +35,8 @@ pub enum TurnSystems {
     Chronicle,
     /// The calendar moves on.
     End,
+    /// Each faction's provinces, men and silver are recorded as the next month begins.
+    Trends,
 }
 
 /// Within [`TurnSystems::Events`]: events fire, then the choices made are recorded.
@@ -127,6 +129,7 @@ pub(super) fn plugin(app: &mut App) {
             T::Victory,
             T::Chronicle,
             T::End,
+            T::Trends,
         )
             .chain(),
     );

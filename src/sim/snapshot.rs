@@ -13,7 +13,7 @@ use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
 use super::state::{
     Calendar, CharacterTraits, Choices, Chronicle, EventAnswers, EventState, FirstTransfers, Flags, Foraged, GameOver,
     HistoryRecord, Levies, Names, PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog,
-    Sieges, SimRng, Treaties,
+    Sieges, SimRng, Treaties, Trends,
 };
 use crate::scenario::{Scenario, validate_embedded};
 
@@ -23,9 +23,9 @@ const SAVE_FORMAT: &str = "jingkang-save";
 /// changed a character's traits or a faction's or province's name, the traits and names.
 pub const SAVE_VERSION: u32 = 2;
 /// The save format of a game whose traits and names are still the scenario's, which this build
-/// reads too: it writes such a save as version 1, so that older builds read it and its state
-/// hash is what it always was, and version 2 only when it holds what version 1 cannot say, so
-/// that older builds refuse it rather than lose the changes.
+/// reads too: it writes such a save as version 1, so that older builds read it (they pass over
+/// its trends, which change nothing they play), and version 2 only when it holds what version 1
+/// cannot say, so that older builds refuse it rather than lose the changes.
 const PLAIN_SAVE_VERSION: u32 = 1;
 /// The largest save file read, in bytes.
 const MAX_SAVE_BYTES: u64 = 256 * 1024 * 1024;
@@ -71,6 +71,11 @@ pub struct Snapshot {
     /// are the scenario's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub names: Option<Names>,
+    /// Each faction's provinces, men and silver month by month, for the outcome screen's charts.
+    /// A save written before they were kept has none: its game, continued, starts its series at
+    /// the month it was loaded. Older builds ignore them.
+    #[serde(default, skip_serializing_if = "Trends::is_empty")]
+    pub trends: Trends,
 }
 
 /// Why a save could not be written or read.
@@ -136,6 +141,7 @@ impl Snapshot {
             armies,
             traits,
             names,
+            trends: world.resource::<Trends>().clone(),
         }
     }
 
@@ -194,7 +200,7 @@ impl Snapshot {
             })
             || self.relations.size() != nf
             || self.choices.0.iter().any(|c| c.event >= s.events.len() || c.option >= s.events[c.event].options.len());
-        if out_of_range || !self.traits_and_names_fit(s) {
+        if out_of_range || !self.traits_and_names_fit(s) || !self.trends.fits(nf) {
             return Err(SaveError::Corrupt("it refers to things its scenario does not have".into()));
         }
         Ok(())
@@ -244,6 +250,7 @@ impl Snapshot {
         world.insert_resource(self.proposals.clone());
         world.insert_resource(self.answers.clone());
         world.insert_resource(self.first_transfers.clone());
+        world.insert_resource(self.trends.clone());
     }
 
     /// A 64-bit FNV-1a hash of the whole state: equal states, equal hashes.
@@ -442,6 +449,47 @@ mod tests {
         let mut fresh = changed();
         fresh.step();
         assert_eq!(again, fresh.snapshot(), "the same month as a new game's");
+    }
+
+    #[test]
+    fn a_game_saved_and_continued_keeps_the_trends_of_the_game_that_went_on() {
+        let armies =
+            r#"Army(id: "red_army", name: "Red Army", owner: "red", location: "a", troops: {"infantry": 20000})"#;
+        let mut straight = sim(scenario(armies, ""), 2);
+        straight.run(Some(6));
+        let mut first = sim(scenario(armies, ""), 2);
+        first.run(Some(3));
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("save.json");
+        first.snapshot().save(&path).expect("saved");
+        let mut resumed = Sim::restore(&Snapshot::load(&path).expect("loads")).expect("restores");
+        assert_eq!(resumed.trends(), first.trends(), "the save holds the series so far");
+        resumed.run(Some(3));
+        assert_eq!(resumed.trends().len(), 7);
+        assert_eq!(resumed.trends(), straight.trends());
+    }
+
+    #[test]
+    fn a_save_without_trends_starts_its_series_at_the_month_it_was_loaded() {
+        let mut game = sim(scenario("", ""), 2);
+        game.run(Some(2));
+        let mut json = serde_json::to_value(game.snapshot()).expect("serializes");
+        json.as_object_mut().expect("an object").remove("trends").expect("the save holds trends");
+        let old: Snapshot = serde_json::from_value(json).expect("an older save still reads");
+        let mut resumed = Sim::restore(&old).expect("restores");
+        assert_eq!(resumed.trends().iter().map(|p| p.month).collect::<Vec<_>>(), vec![2]);
+        assert_eq!(resumed.trends()[0], game.trends()[2], "the month it was loaded, as it was");
+        resumed.step();
+        assert_eq!(resumed.trends().iter().map(|p| p.month).collect::<Vec<_>>(), vec![2, 3]);
+    }
+
+    #[test]
+    fn a_save_whose_trends_do_not_fit_its_scenario_is_refused() {
+        let mut game = sim(scenario("", ""), 2);
+        game.step();
+        let mut snapshot = game.snapshot();
+        snapshot.trends.0[1].factions.pop();
+        assert!(matches!(snapshot.static_data(), Err(SaveError::Corrupt(_))));
     }
 
     #[test]

@@ -17,9 +17,12 @@ mod names;
 mod orders;
 mod sieges;
 mod supply;
+mod trends;
 mod victory;
 
 use bevy_app::App;
+
+pub(super) use trends::record_now;
 
 /// Adds every domain's systems to the turn schedule.
 pub(super) fn plugin(app: &mut App) {
@@ -37,6 +40,7 @@ pub(super) fn plugin(app: &mut App) {
         victory::plugin,
         battles::plugin,
         supply::plugin,
+        trends::plugin,
     ));
     app.add_plugins(ai::plugin);
 }

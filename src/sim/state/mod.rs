@@ -14,6 +14,7 @@ mod people;
 mod records;
 mod rng;
 mod sieges;
+mod trends;
 
 use bevy_app::App;
 
@@ -34,6 +35,7 @@ pub use people::{CharacterTraits, Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};
 pub use sieges::{FallCause, Siege, SiegeLog, SiegeRecord, Sieges, Sortie, Surprise};
+pub use trends::{Measures, TrendPoint, Trends};
 
 /// Registers the messages and the resources every campaign starts with.
 pub(super) fn plugin(app: &mut App) {
@@ -48,5 +50,6 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<Proposals>()
         .init_resource::<SiegeLog>()
         .init_resource::<WarGoals>()
-        .init_resource::<GameOver>();
+        .init_resource::<GameOver>()
+        .init_resource::<Trends>();
 }
