@@ -35,6 +35,12 @@ pub(super) struct Args {
     /// Frames to draw before the screenshot.
     #[arg(long, default_value_t = 30, requires = "screenshot")]
     frames: u32,
+    /// The map mode to open on (keys O, L and R switch them in the window).
+    #[arg(long, value_name = "MODE", value_parser = ["political", "supply", "loyalty", "relations"])]
+    mode: Option<String>,
+    /// Letter cities with their names in the script of their time too (key N in the window).
+    #[arg(long)]
+    native_names: bool,
 }
 
 #[cfg(feature = "gui")]
@@ -74,6 +80,8 @@ pub(super) fn run(args: &Args) -> ExitCode {
         seats,
         screenshot: args.screenshot.clone(),
         frames: args.frames,
+        overlay: args.mode.as_deref().and_then(|m| clap::ValueEnum::from_str(m, true).ok()).unwrap_or_default(),
+        native_names: args.native_names,
     })
 }
 

@@ -7,7 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::Screen;
 use super::fonts::with_native;
-use super::map::{Hovered, Overlay, strength};
+use super::map::{Hovered, NativeNames, Overlay, strength};
 use super::session::{Session, UiAction};
 use crate::sim::{ArmyView, CharacterIx, FactionIx, Proposal, ProvinceIx, ProvinceView, Stance};
 
@@ -35,8 +35,16 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 /// Enter ends the turn, Escape drops the selection, O, L and R switch the supply, loyalty and
-/// relations map modes on and off, F5 saves.
-fn keys(keys: Res<ButtonInput<KeyCode>>, mut actions: MessageWriter<UiAction>, mut overlay: ResMut<Overlay>) {
+/// relations map modes on and off, N the native names on the map, F5 saves.
+fn keys(
+    keys: Res<ButtonInput<KeyCode>>,
+    mut actions: MessageWriter<UiAction>,
+    mut overlay: ResMut<Overlay>,
+    mut native: ResMut<NativeNames>,
+) {
+    if keys.just_pressed(KeyCode::KeyN) {
+        native.0 = !native.0;
+    }
     if keys.just_pressed(KeyCode::Enter) {
         actions.write(UiAction::EndTurn);
     }
@@ -59,7 +67,7 @@ fn panels(
     mut contexts: EguiContexts,
     session: Res<Session>,
     hovered: Res<Hovered>,
-    mut overlay: ResMut<Overlay>,
+    (mut overlay, mut native): (ResMut<Overlay>, ResMut<NativeNames>),
     mut windows: ResMut<Windows>,
     mut actions: MessageWriter<UiAction>,
     mut next: ResMut<NextState<Screen>>,
@@ -67,7 +75,7 @@ fn panels(
     let ctx = contexts.ctx_mut()?;
     let mut out = Vec::new();
     let mut root = root_ui(ctx);
-    top_bar(&mut root, &session, &mut overlay, &mut windows, &mut out);
+    top_bar(&mut root, &session, (&mut overlay, &mut native), &mut windows, &mut out);
     if let Some(notice) = &session.notice {
         egui::Panel::bottom("notice").show(&mut root, |ui| {
             ui.label(notice);
@@ -145,7 +153,7 @@ pub(super) fn root_ui(ctx: &egui::Context) -> egui::Ui {
 fn top_bar(
     root: &mut egui::Ui,
     session: &Session,
-    overlay: &mut Overlay,
+    (overlay, native): (&mut Overlay, &mut NativeNames),
     windows: &mut Windows,
     out: &mut Vec<UiAction>,
 ) {
@@ -204,6 +212,10 @@ fn top_bar(
                     if ui.selectable_label(*overlay == mode, name).on_hover_text(help).clicked() {
                         *overlay = overlay.toggled(mode);
                     }
+                }
+                let native_help = "Letter the cities with their names in the script of their time too";
+                if ui.selectable_label(native.0, "Native names (N)").on_hover_text(native_help).clicked() {
+                    native.0 = !native.0;
                 }
                 if ui.selectable_label(windows.diplomacy, "Diplomacy").clicked() {
                     windows.diplomacy = !windows.diplomacy;

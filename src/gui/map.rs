@@ -34,10 +34,16 @@ pub struct Hovered {
     pub army: Option<ArmyIx>,
 }
 
-/// How provinces are coloured.
+/// Whether city names on the map carry their names in the script of their time ("Kaifeng 開封").
 #[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct NativeNames(pub bool);
+
+/// How provinces are coloured.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
 pub enum Overlay {
+    /// Each province in its owner's colour.
     #[default]
+    #[value(name = "political")]
     Owners,
     /// How far each province is from the player's supply (green in supply, red beyond reach).
     Supply,
@@ -245,10 +251,11 @@ impl CityLabel {
         name.split(" (").next().unwrap_or(name)
     }
 
-    /// Width and height on screen of `text` at `px`: Ubuntu's letters average about half the font
-    /// size in width.
-    fn size_of(text: &str, px: f32) -> Vec2 {
-        Vec2::new(text.chars().count() as f32 * px * 0.52, px * 1.2)
+    /// Width and height on screen of `text` followed by `native` at `px`: Ubuntu's letters
+    /// average about half the font size in width, Chinese characters a whole one.
+    fn size_of(text: &str, native: &str, px: f32) -> Vec2 {
+        let width = |c: char| if c.is_ascii() { 0.52 } else { 1.0 };
+        Vec2::new(text.chars().chain(native.chars()).map(width).sum::<f32>() * px, px * 1.2)
     }
 }
 
@@ -268,7 +275,7 @@ struct CounterSlot {
 }
 
 pub(super) fn plugin(app: &mut App) {
-    app.init_resource::<Hovered>().init_resource::<Overlay>();
+    app.init_resource::<Hovered>().init_resource::<Overlay>().init_resource::<NativeNames>();
     app.add_systems(OnEnter(Screen::Playing), spawn_map);
     app.add_systems(OnExit(Screen::Playing), |mut commands: Commands| {
         commands.remove_resource::<MapLayout>();
@@ -282,7 +289,7 @@ pub(super) fn plugin(app: &mut App) {
             clicks_to_actions,
             (colour_cells, redraw_counters_and_sieges)
                 .run_if(resource_exists_and_changed::<Session>.or_eager(resource_changed::<Overlay>)),
-            rename_cities.run_if(resource_exists_and_changed::<Session>),
+            rename_cities.run_if(resource_exists_and_changed::<Session>.or_eager(resource_changed::<NativeNames>)),
             keep_screen_size,
             draw_selected_road,
         )
@@ -308,9 +315,13 @@ fn mesh_of(vertices: &[Point], indices: Vec<u32>) -> Mesh {
         .with_inserted_indices(Indices::U32(indices))
 }
 
-/// The map's lettering: Ubuntu Light, which the window already carries for its panels.
+/// The map's lettering: Ubuntu Light, which the window already carries for its panels, and the
+/// CJK subset for names in the script of their time.
 #[derive(Resource, Clone)]
-struct MapFont(Handle<Font>);
+struct MapFont {
+    latin: Handle<Font>,
+    cjk: Handle<Font>,
+}
 
 /// Ink for province borders.
 const BORDER_INK: Color = Color::srgba(0.2, 0.15, 0.1, 0.55);
@@ -374,7 +385,10 @@ fn spawn_map(
 ) {
     let scenario = &session.sim().data().scenario;
     let shapes = MapShapes::new(scenario);
-    let font = MapFont(fonts.add(Font::from_bytes(epaint_default_fonts::UBUNTU_LIGHT.to_vec())));
+    let font = MapFont {
+        latin: fonts.add(Font::from_bytes(epaint_default_fonts::UBUNTU_LIGHT.to_vec())),
+        cjk: fonts.add(Font::from_bytes(super::fonts::CJK_FONT.to_vec())),
+    };
     commands.insert_resource(font.clone());
     spawn_land(&mut commands, &mut meshes, &mut materials, scenario, &shapes);
     spawn_sea_and_beyond(&mut commands, &mut meshes, &mut materials, &shapes);
@@ -567,16 +581,24 @@ fn spawn_cities(
         let capital = capitals.contains(&p.id.as_str());
         let px = label_px(capital, walled);
         let priority = label_priority(capital, walled, p.population);
-        let size = CityLabel::size_of(&name, px);
-        commands.spawn((
-            Text2d::new(name),
-            TextFont { font: font.0.clone().into(), font_size: FontSize::Px(px), ..default() },
-            TextColor(Color::srgb(0.12, 0.08, 0.05)),
-            Transform::from_xyz(site[0] + LABEL_OFFSET.x, site[1] + LABEL_OFFSET.y, 5.0),
-            ScreenSized { anchor, offset: LABEL_OFFSET },
-            CityLabel { province: ix, priority, px, size },
-            scoped.clone(),
-        ));
+        let size = CityLabel::size_of(&name, "", px);
+        let ink = TextColor(Color::srgb(0.12, 0.08, 0.05));
+        commands
+            .spawn((
+                Text2d::new(name),
+                TextFont { font: font.latin.clone().into(), font_size: FontSize::Px(px), ..default() },
+                ink,
+                Transform::from_xyz(site[0] + LABEL_OFFSET.x, site[1] + LABEL_OFFSET.y, 5.0),
+                ScreenSized { anchor, offset: LABEL_OFFSET },
+                CityLabel { province: ix, priority, px, size },
+                scoped.clone(),
+            ))
+            // The native name, shown when the player asks for it (see `rename_cities`).
+            .with_child((
+                TextSpan::new(""),
+                TextFont { font: font.cjk.clone().into(), font_size: FontSize::Px(px), ..default() },
+                ink,
+            ));
     }
 }
 
@@ -626,13 +648,31 @@ fn relation_colour(session: &Session, owner: FactionIx, me: FactionIx) -> Color 
     }
 }
 
-/// Letters each city with the name its province goes by now: an event may have renamed it.
-fn rename_cities(session: Res<Session>, mut labels: Query<(&mut CityLabel, &mut Text2d)>) {
-    for (mut label, mut text) in &mut labels {
+/// Letters each city with the name its province goes by now (an event may have renamed it), and
+/// with its native name after it when the player asks for native names.
+fn rename_cities(
+    session: Res<Session>,
+    native: Res<NativeNames>,
+    mut labels: Query<(&mut CityLabel, &mut Text2d, &Children)>,
+    mut spans: Query<&mut TextSpan>,
+) {
+    let scenario = &session.sim().data().scenario;
+    for (mut label, mut text, children) in &mut labels {
         let name = CityLabel::text(&session.view.provinces[label.province.get()].name);
+        let native_name = scenario.provinces[label.province.get()].native_name.as_deref().filter(|_| native.0);
+        // The space goes with the Latin letters: the CJK subset has no space.
+        let name = if native_name.is_some() { format!("{name} ") } else { name.to_owned() };
+        let after = native_name.unwrap_or_default().to_owned();
+        label.size = CityLabel::size_of(&name, &after, label.px);
         if text.0 != name {
-            label.size = CityLabel::size_of(name, label.px);
-            name.clone_into(&mut text.0);
+            text.0 = name;
+        }
+        for child in children.iter() {
+            if let Ok(mut span) = spans.get_mut(child)
+                && span.0 != after
+            {
+                span.0.clone_from(&after);
+            }
         }
     }
 }
@@ -692,7 +732,7 @@ fn redraw_counters_and_sieges(
         ));
         commands.spawn((
             Text2d::new(text),
-            TextFont { font: font.0.clone().into(), font_size: FontSize::Px(12.0), ..default() },
+            TextFont { font: font.latin.clone().into(), font_size: FontSize::Px(12.0), ..default() },
             TextColor(Color::srgb(0.6, 0.0, 0.0)),
             Transform::from_xyz(at.x, at.y, 6.5),
             ScreenSized { anchor, offset: SIEGE_CARD_OFFSET },
@@ -731,7 +771,7 @@ fn redraw_counters_and_sieges(
                     c.spawn((Mesh2d(box_mesh.clone()), MeshMaterial2d(fill), Transform::from_xyz(0.0, 0.0, 0.1)));
                     c.spawn((
                         Text2d::new(strength(a.men())),
-                        TextFont { font: font.0.clone().into(), font_size: FontSize::Px(13.0), ..default() },
+                        TextFont { font: font.latin.clone().into(), font_size: FontSize::Px(13.0), ..default() },
                         TextColor(Color::WHITE),
                         Transform::from_xyz(0.0, 0.0, 0.2),
                     ));
@@ -914,7 +954,7 @@ mod tests {
             .enumerate()
             .map(|(i, p)| {
                 let (capital, walled) = (capitals.contains(&p.id.as_str()), p.walls >= 5);
-                let size = CityLabel::size_of(CityLabel::text(&view.provinces[i].name), label_px(capital, walled));
+                let size = CityLabel::size_of(CityLabel::text(&view.provinces[i].name), "", label_px(capital, walled));
                 let at = ScreenSized { anchor: Vec2::from(sites[i]), offset: LABEL_OFFSET };
                 (label_priority(capital, walled, p.population), at.bounds(size + Vec2::splat(LABEL_MARGIN), scale))
             })
@@ -1038,7 +1078,10 @@ mod tests {
     fn a_city_is_lettered_without_its_bracketed_alias_and_sized_by_its_letters() {
         assert_eq!(CityLabel::text("Yanjing (Liao Southern Capital)"), "Yanjing");
         assert_eq!(CityLabel::text("Yanshan"), "Yanshan");
-        assert!(CityLabel::size_of("Xinye and Fancheng", 13.0).x > CityLabel::size_of("Xinye", 13.0).x);
+        assert!(CityLabel::size_of("Xinye and Fancheng", "", 13.0).x > CityLabel::size_of("Xinye", "", 13.0).x);
+        // A Chinese character is about as wide as the letters are high.
+        let with_native = CityLabel::size_of("Kaifeng ", "開封", 15.0).x - CityLabel::size_of("Kaifeng ", "", 15.0).x;
+        assert!((with_native - 30.0).abs() < 1e-3, "{with_native}");
     }
 
     #[test]

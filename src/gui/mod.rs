@@ -19,6 +19,7 @@ mod screenshot;
 pub mod session;
 mod start;
 
+pub use map::Overlay;
 pub use session::{NewGame, Session, UiAction};
 
 /// The screens of the game.
@@ -41,6 +42,10 @@ pub struct Launch {
     /// Save a screenshot here after `frames` frames of the map, then quit.
     pub screenshot: Option<PathBuf>,
     pub frames: u32,
+    /// The map mode to open on.
+    pub overlay: Overlay,
+    /// Whether the map letters cities with their native names too.
+    pub native_names: bool,
 }
 
 /// Opens the window and plays until it is closed.

@@ -5,6 +5,7 @@ use bevy::prelude::*;
 use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::hud::thousands;
+use super::map::NativeNames;
 use super::session::{NewGame, SaveEntry, Session, default_save_dir, list_saves, playable};
 use super::{Launch, Screen};
 use crate::scenario::{Difficulty, ScenarioRef, builtin_scenarios, load_valid};
@@ -118,6 +119,8 @@ fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut nex
         None => {}
     }
     commands.insert_resource(menu);
+    commands.insert_resource(launch.overlay);
+    commands.insert_resource(NativeNames(launch.native_names));
 }
 
 fn start_screen(
