@@ -107,11 +107,12 @@ pub(super) fn swatch(ui: &mut egui::Ui, [r, g, b]: [u8; 3]) {
 /// What the map mode's colours mean, in the map's lower left corner.
 fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
     let keys = overlay.legend();
-    if keys.is_empty() {
-        return;
-    }
     egui::Area::new(egui::Id::new("legend")).anchor(egui::Align2::LEFT_BOTTOM, [10.0, -36.0]).show(ctx, |ui| {
         egui::Frame::popup(ui.style()).show(ui, |ui| {
+            if keys.is_empty() {
+                map_key(ui, &session.sim().data().scenario);
+                return;
+            }
             if overlay == Overlay::Relations {
                 let from = Overlay::viewer(session).map(|f| faction_label(session, f));
                 ui.strong(match from {
@@ -127,6 +128,80 @@ fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
                 });
             }
         });
+    });
+}
+
+/// The political map's key (it folds away): each terrain the map marks, with its mark, and
+/// the lines drawn over the land.
+fn map_key(ui: &mut egui::Ui, scenario: &crate::scenario::Scenario) {
+    use crate::scenario::Pattern;
+    use egui::{Color32, Stroke};
+    let ink = Color32::from_rgb(70, 50, 30);
+    egui::CollapsingHeader::new("Map key").default_open(true).show(ui, |ui| {
+        let mut seen = Vec::new();
+        for terrain in scenario.terrains.iter().filter(|t| t.pattern != Pattern::Plain) {
+            if seen.contains(&terrain.pattern) {
+                continue;
+            }
+            seen.push(terrain.pattern);
+            key_row(ui, &terrain.name, |painter, rect| {
+                for stroke in super::geometry::glyph(terrain.pattern) {
+                    let points: Vec<egui::Pos2> =
+                        stroke.iter().map(|p| rect.center() + egui::vec2(p[0], -p[1]) * rect.height()).collect();
+                    painter.add(egui::Shape::line(points, Stroke::new(1.3, ink)));
+                }
+            });
+        }
+        let line = |colour: Color32, width: f32| {
+            move |painter: &egui::Painter, rect: egui::Rect| {
+                painter.line_segment([rect.left_center(), rect.right_center()], Stroke::new(width, colour));
+            }
+        };
+        key_row(ui, "River (a great one broader)", line(Color32::from_rgb(64, 115, 204), 3.0));
+        key_row(ui, "Wall", |painter, rect| {
+            line(Color32::from_rgb(77, 61, 46), 2.0)(painter, rect);
+            for k in 0..4 {
+                let x = rect.left() + 3.0 + k as f32 * 6.0;
+                painter.line_segment(
+                    [egui::pos2(x, rect.center().y), egui::pos2(x, rect.center().y - 4.0)],
+                    Stroke::new(1.5, Color32::from_rgb(77, 61, 46)),
+                );
+            }
+        });
+        key_row(ui, "Road", line(Color32::from_rgb(150, 130, 110), 1.2));
+        key_row(ui, "Pass", |painter, rect| {
+            painter.add(egui::Shape::dashed_line(
+                &[rect.left_center(), rect.right_center()],
+                Stroke::new(1.4, ink),
+                3.0,
+                2.0,
+            ));
+            for dx in [-2.5, 2.5] {
+                let x = rect.center().x + dx;
+                painter.line_segment(
+                    [egui::pos2(x, rect.center().y - 4.0), egui::pos2(x, rect.center().y + 4.0)],
+                    Stroke::new(1.8, ink),
+                );
+            }
+        });
+        key_row(ui, "Sea lane", |painter, rect| {
+            painter.add(egui::Shape::dashed_line(
+                &[rect.left_center(), rect.right_center()],
+                Stroke::new(1.4, Color32::from_rgb(40, 60, 110)),
+                4.0,
+                3.0,
+            ));
+        });
+    });
+}
+
+/// A row of the map key: a small picture drawn by `draw`, then its words.
+fn key_row(ui: &mut egui::Ui, words: &str, draw: impl FnOnce(&egui::Painter, egui::Rect)) {
+    ui.horizontal(|ui| {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(26.0, 14.0), egui::Sense::hover());
+        ui.painter().rect_filled(rect, 2.0, egui::Color32::from_rgb(222, 205, 180));
+        draw(ui.painter(), rect.shrink(1.0));
+        ui.label(words);
     });
 }
 
