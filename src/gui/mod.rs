@@ -15,6 +15,7 @@ pub mod geometry;
 mod hud;
 mod map;
 mod outcome;
+mod preview;
 mod screenshot;
 pub mod session;
 mod start;
