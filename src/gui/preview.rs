@@ -205,18 +205,24 @@ impl Preview {
         self.shapes.province_at(self.fit.point(at))
     }
 
-    /// Everything but the capitals' names, bottom first, in preview pixels.
-    fn shapes(&self) -> impl Iterator<Item = Shape> + '_ {
-        let lands = self.lands.iter().flat_map(|l| [Shape::mesh(l.fill.clone()), l.border.clone()]);
+    /// Everything but the capitals' names, bottom first, in preview pixels. The `hovered`
+    /// province is lightened and outlined over its own layer of lands (the computed cells or the
+    /// outlines over them), under the sea and the lands beyond, which trim it as they trim its fill.
+    fn shapes(&self, hovered: Option<usize>) -> impl Iterator<Item = Shape> + '_ {
+        let outlines = self.lands.partition_point(|l| !self.shapes.outlined[l.province]);
+        let (cells, outlined) = self.lands.split_at(outlines);
+        let land = |l: &Land| [Shape::mesh(l.fill.clone()), l.border.clone()];
         let seas = self.seas.iter().map(|s| Shape::mesh(s.clone()));
         let cities = self.cities.iter().map(|c| Shape::circle_filled(*c, 1.3, INK.gamma_multiply(0.6)));
         let armies = self.armies.iter().map(|(at, colour)| {
             let rect = Rect::from_center_size(*at, ARMY);
-            Shape::rect_filled(rect, 0.5, *colour)
-        });
-        let army_edges = self.armies.iter().map(|(at, _)| {
-            let rect = Rect::from_center_size(*at, ARMY);
-            Shape::rect_stroke(rect, 0.5, Stroke::new(0.8, INK), egui::StrokeKind::Outside)
+            Shape::Rect(egui::epaint::RectShape::new(
+                rect,
+                0.5,
+                *colour,
+                Stroke::new(0.8, INK),
+                egui::StrokeKind::Outside,
+            ))
         });
         // A capital: its faction's colour in a dark ring, ringed in white to stand out of its land.
         let capitals = self.capitals.iter().flat_map(|c| {
@@ -225,15 +231,30 @@ impl Preview {
                 .zip([Color32::WHITE, INK, c.colour])
                 .map(|(r, fill)| Shape::circle_filled(c.at, r, fill))
         });
-        lands
+        (cells.iter().flat_map(land))
+            .chain(highlight(cells, hovered))
+            .chain(outlined.iter().flat_map(land))
+            .chain(highlight(outlined, hovered))
             .chain([Shape::mesh(self.beyond.clone()), self.edge.clone()])
             .chain(seas)
             .chain(self.lines.iter().cloned())
             .chain(cities)
-            .chain(army_edges)
             .chain(armies)
             .chain(capitals)
     }
+}
+
+/// The `hovered` province among `lands`, lightened and outlined in white.
+fn highlight(lands: &[Land], hovered: Option<usize>) -> impl Iterator<Item = Shape> + '_ {
+    lands.iter().filter(move |l| Some(l.province) == hovered).flat_map(|l| {
+        let mut light = l.fill.clone();
+        light.vertices.iter_mut().for_each(|v| v.color = Color32::from_white_alpha(70));
+        let mut ring = l.border.clone();
+        if let Shape::Path(path) = &mut ring {
+            path.stroke = Stroke::new(1.8, Color32::WHITE).into();
+        }
+        [Shape::mesh(light), ring]
+    })
 }
 
 /// Draws `preview` as large as the space left in `ui` allows (at most its built size), names
@@ -244,7 +265,8 @@ pub(super) fn show(ui: &mut egui::Ui, preview: &Preview) {
     let (rect, response) = ui.allocate_exact_size(SIZE * scale, egui::Sense::hover());
     let painter = ui.painter_at(rect);
     let to_screen = TSTransform::new(rect.min.to_vec2(), scale);
-    for mut shape in preview.shapes() {
+    let hovered = response.hover_pos().and_then(|p| preview.province_at(to_screen.inverse() * p));
+    for mut shape in preview.shapes(hovered) {
         shape.transform(to_screen);
         painter.add(shape);
     }
@@ -259,11 +281,6 @@ pub(super) fn show(ui: &mut egui::Ui, preview: &Preview) {
         ));
         painter.rect_filled(label.expand2(Vec2::new(3.0, 1.0)), 3.0, rgba(0.97, 0.94, 0.86, 0.8));
         painter.galley(label.min, galley, INK);
-    }
-    let hovered = response.hover_pos().and_then(|p| preview.province_at(to_screen.inverse() * p));
-    if let Some(i) = hovered {
-        let ring = preview.shapes.cells[i].iter().map(|p| to_screen * preview.fit.pos(*p)).collect();
-        painter.add(Shape::closed_line(ring, Stroke::new(1.5, Color32::WHITE)));
     }
     painter.rect_stroke(rect, 2.0, ui.visuals().widgets.noninteractive.bg_stroke, egui::StrokeKind::Inside);
     if let Some(i) = hovered {
