@@ -342,6 +342,22 @@ mod tests {
     }
 
     #[test]
+    fn every_built_in_preview_shows_the_owners_the_simulation_starts_with() {
+        for b in builtin_scenarios() {
+            let (preview, valid) = preview_of(&b.id);
+            let data = std::sync::Arc::new(crate::sim::StaticData::new(&valid));
+            let sim = crate::sim::Sim::new(data, &crate::sim::SimOptions { seed: 1, ..Default::default() });
+            let view = sim.view();
+            let factions = &sim.data().scenario.factions;
+            for land in &preview.lands {
+                let owner = view.provinces[land.province].owner.map(|f| factions[f.get()].colour.as_str());
+                let colour = land.fill.vertices.first().map(|v| v.color);
+                assert_eq!(colour, Some(land_colour(owner)), "{}: province {}", b.id, land.province);
+            }
+        }
+    }
+
+    #[test]
     fn a_map_with_a_frame_shows_the_lands_beyond_it_in_the_preview() {
         let (preview, valid) = preview_of("grand_campaign");
         assert!(valid.scenario().lines.iter().any(|l| l.kind == LineKind::Frame));
