@@ -147,11 +147,19 @@ fn every_built_in_map_paints_all_its_land_leaving_no_gap_between_provinces() {
 }
 
 #[test]
-fn the_start_screen_opens_without_a_campaign_and_shows_no_map() {
+fn the_start_screen_opens_without_a_campaign_and_shows_only_a_preview_of_the_map() {
     let dir = tempfile::tempdir().expect("temp dir");
     let picture = screenshot(None, dir.path());
     assert!(colours(&picture) >= 2, "a blank frame");
-    assert!(share_near(&picture, painted("#c0392b")) < 0.001, "no map behind the start screen");
+    // The first scenario's preview, in the left column below the list, paints Song's land; no
+    // map is drawn behind the screen, so nothing else does.
+    let (w, h) = (picture.width(), picture.height());
+    let preview = image::imageops::crop_imm(&picture, 0, 300, w / 2, h - 300).to_image();
+    let song = painted("#c0392b");
+    let shown = share_near(&preview, song) * f64::from(preview.width() * preview.height());
+    let everywhere = share_near(&picture, song) * f64::from(w * h);
+    assert!(shown > 5000.0, "the preview shows only {shown} pixels of Song's land");
+    assert!(everywhere - shown < 1.0, "{} pixels of Song's land outside the preview", everywhere - shown);
 }
 
 #[test]

@@ -406,27 +406,27 @@ pub fn glyph(pattern: Pattern) -> Vec<Vec<Point>> {
         Pattern::Mountains => vec![vec![[-0.5, -0.4], [0.0, 0.45], [0.5, -0.4]], vec![[0.0, 0.45], [0.12, -0.1]]],
         // A low rounded back.
         Pattern::Hills => {
-            vec![(0..=6).map(|k| {
-                let a = std::f32::consts::PI * k as f32 / 6.0;
-                [-0.5 * a.cos(), 0.35 * a.sin() - 0.15]
-            })
-            .collect()]
+            vec![
+                (0..=6)
+                    .map(|k| {
+                        let a = std::f32::consts::PI * k as f32 / 6.0;
+                        [-0.5 * a.cos(), 0.35 * a.sin() - 0.15]
+                    })
+                    .collect(),
+            ]
         }
         // A tuft of grass.
         Pattern::Steppe => {
             vec![vec![[-0.3, 0.25], [0.0, -0.3]], vec![[0.0, 0.35], [0.0, -0.3]], vec![[0.3, 0.25], [0.0, -0.3]]]
         }
         // A tree: a crown over a trunk.
-        Pattern::Forest => vec![
-            vec![[0.0, 0.5], [-0.35, -0.1], [0.35, -0.1], [0.0, 0.5]],
-            vec![[0.0, -0.1], [0.0, -0.45]],
-        ],
+        Pattern::Forest => {
+            vec![vec![[0.0, 0.5], [-0.35, -0.1], [0.35, -0.1], [0.0, 0.5]], vec![[0.0, -0.1], [0.0, -0.45]]]
+        }
         // Reeds over water.
-        Pattern::Marsh => vec![
-            vec![[-0.5, -0.3], [0.5, -0.3]],
-            vec![[-0.25, 0.0], [0.25, 0.0]],
-            vec![[0.0, 0.0], [0.0, 0.45]],
-        ],
+        Pattern::Marsh => {
+            vec![vec![[-0.5, -0.3], [0.5, -0.3]], vec![[-0.25, 0.0], [0.25, 0.0]], vec![[0.0, 0.0], [0.0, 0.45]]]
+        }
         // Dunes.
         Pattern::Desert => vec![vec![[-0.5, 0.0], [-0.25, 0.2], [0.0, 0.0], [0.25, 0.2], [0.5, 0.0]]],
     }
@@ -444,7 +444,8 @@ pub fn mark_spots(polygon: &[Point], site: Point, spacing: f32, clear: f32) -> V
         ((bounds.max[1] - bounds.min[1]) / spacing).ceil() as i64,
     );
     // The grid is anchored at the world's origin, so neighbouring cells' marks line up.
-    let (first_column, first_row) = ((bounds.min[0] / spacing).floor() as i64, (bounds.min[1] / spacing).floor() as i64);
+    let (first_column, first_row) =
+        ((bounds.min[0] / spacing).floor() as i64, (bounds.min[1] / spacing).floor() as i64);
     let mut spots = Vec::new();
     for row in first_row..=first_row + rows {
         for column in first_column..=first_column + columns {
@@ -602,7 +603,9 @@ mod tests {
         let world = [[0.0, 0.0], [10.0, 0.0], [5.0, 10.0]];
         let (points, triangles) = beyond(&world, &frame, 5.0);
         let inside = |p: Point| {
-            triangles.chunks(3).any(|t| contains(&[points[t[0] as usize], points[t[1] as usize], points[t[2] as usize]], p))
+            triangles
+                .chunks(3)
+                .any(|t| contains(&[points[t[0] as usize], points[t[1] as usize], points[t[2] as usize]], p))
         };
         assert!(inside([1.0, 9.0]) && inside([-3.0, 5.0]) && inside([14.0, 14.0]));
         assert!(!inside([5.0, 3.0]));
@@ -638,7 +641,10 @@ mod tests {
         let valid = load_valid(&ScenarioRef::Builtin("grand_campaign".into())).expect("built-in");
         let shapes = MapShapes::new(valid.scenario());
         let at = |lon, lat| shapes.projection.project((lon, lat));
-        assert_eq!(shapes.province_at(at(114.3, 34.8)), valid.scenario().provinces.iter().position(|p| p.id == "kaifeng"));
+        assert_eq!(
+            shapes.province_at(at(114.3, 34.8)),
+            valid.scenario().provinces.iter().position(|p| p.id == "kaifeng")
+        );
         assert_eq!(shapes.province_at(at(123.0, 36.0)), None, "the Yellow Sea");
         assert_eq!(shapes.province_at(at(127.0, 38.0)), None, "Goryeo lies beyond the known world");
         // Every land point of the frame on a grid belongs to a province.

@@ -8,6 +8,7 @@ use bevy::window::PrimaryWindow;
 use super::Screen;
 use super::camera::{Cursor, MapClick, fit};
 use super::geometry::{self, MapShapes, Point};
+use super::palette::{self, BEYOND, BORDER_INK, INK, NO_OWNER, SEA};
 use super::session::{Session, UiAction, click_action};
 use crate::scenario::{ConnectionKind, LineKind, Pattern};
 use crate::sim::{ArmyIx, FactionIx, ProvinceIx};
@@ -83,7 +84,7 @@ impl Overlay {
                 (loyalty_colour(90.0), "loyal"),
                 (loyalty_colour(50.0), "wavering"),
                 (loyalty_colour(10.0), "restless"),
-                (NO_OWNER, "nobody's"),
+                (NO_OWNER.bevy(), "nobody's"),
             ],
             Overlay::Relations => vec![
                 (OWN, "its own"),
@@ -96,8 +97,6 @@ impl Overlay {
     }
 }
 
-/// Land nobody holds, in the loyalty and relations modes.
-const NO_OWNER: Color = Color::srgb(0.8, 0.78, 0.72);
 /// The viewer's own land, in the relations mode.
 const OWN: Color = Color::srgb(0.3, 0.45, 0.75);
 /// An enemy's land, in the relations mode.
@@ -302,10 +301,8 @@ pub(super) fn plugin(app: &mut App) {
 
 /// A faction's colour, from the scenario's `#rrggbb`.
 pub fn faction_colour(session: &Session, faction: Option<FactionIx>) -> Color {
-    faction
-        .and_then(|f| session.sim().data().scenario.factions.get(f.get()))
-        .and_then(|f| Srgba::hex(&f.colour).ok())
-        .map_or(Color::srgb(0.85, 0.82, 0.74), Color::from)
+    let scenario = &session.sim().data().scenario;
+    palette::faction(faction.and_then(|f| scenario.factions.get(f.get())).map(|f| f.colour.as_str()))
 }
 
 fn mesh_of(vertices: &[Point], indices: Vec<u32>) -> Mesh {
@@ -322,13 +319,6 @@ struct MapFont {
     latin: Handle<Font>,
     cjk: Handle<Font>,
 }
-
-/// Ink for province borders.
-const BORDER_INK: Color = Color::srgba(0.2, 0.15, 0.1, 0.55);
-/// Lands beyond the known world.
-const BEYOND: Color = Color::srgb(0.84, 0.81, 0.74);
-/// The sea.
-const SEA: Color = Color::srgb(0.45, 0.6, 0.72);
 
 /// How the map draws each kind of terrain's marks: their size and spacing, in degrees, and ink.
 fn mark_style(pattern: Pattern) -> (f32, f32, Color) {
@@ -439,7 +429,14 @@ fn spawn_land(
         ));
         let mut ring = cell.clone();
         ring.push(cell[0]);
-        spawn_shape(commands, meshes, materials, geometry::thick_line(&ring, 1.6), BORDER_INK, if outlined { 1.3 } else { 1.0 });
+        spawn_shape(
+            commands,
+            meshes,
+            materials,
+            geometry::thick_line(&ring, 1.6),
+            BORDER_INK.bevy(),
+            if outlined { 1.3 } else { 1.0 },
+        );
         let pattern = scenario.terrains.iter().find(|t| t.id == province.terrain).map_or(Pattern::Plain, |t| t.pattern);
         let (size, spacing, _) = mark_style(pattern);
         if pattern != Pattern::Plain {
@@ -465,13 +462,13 @@ fn spawn_sea_and_beyond(
 ) {
     // The lands beyond hide the cells' far parts; the sea is sea on both sides of the frame.
     let reach = geometry::REACH_DEGREES * shapes.units_per_degree();
-    spawn_shape(commands, meshes, materials, geometry::beyond(&shapes.world, &shapes.frame, reach), BEYOND, 2.8);
+    spawn_shape(commands, meshes, materials, geometry::beyond(&shapes.world, &shapes.frame, reach), BEYOND.bevy(), 2.8);
     let mut edge = shapes.world.clone();
     edge.extend(shapes.world.first().copied());
-    spawn_shape(commands, meshes, materials, geometry::thick_line(&edge, 2.5), BORDER_INK, 2.85);
+    spawn_shape(commands, meshes, materials, geometry::thick_line(&edge, 2.5), BORDER_INK.bevy(), 2.85);
     for sea in &shapes.seas {
         let triangles = geometry::triangulate(sea);
-        spawn_shape(commands, meshes, materials, (sea.clone(), triangles), SEA, 2.9);
+        spawn_shape(commands, meshes, materials, (sea.clone(), triangles), SEA.bevy(), 2.9);
     }
 }
 
@@ -497,12 +494,7 @@ fn spawn_lines(
             }
             LineKind::Coast | LineKind::River => vec![points],
         };
-        let colour = match line.kind {
-            LineKind::Coast => Color::srgb(0.2, 0.3, 0.4),
-            LineKind::River => Color::srgb(0.25, 0.45, 0.8),
-            LineKind::Border => Color::srgba(0.5, 0.1, 0.1, 0.8),
-            LineKind::Wall | LineKind::Frame => Color::srgb(0.3, 0.24, 0.18),
-        };
+        let colour = palette::line_colour(line.kind).bevy();
         spawn_shape(commands, meshes, materials, geometry::strokes(&strokes, width), colour, 3.0);
     }
 }
@@ -582,7 +574,7 @@ fn spawn_cities(
         let px = label_px(capital, walled);
         let priority = label_priority(capital, walled, p.population);
         let size = CityLabel::size_of(&name, "", px);
-        let ink = TextColor(Color::srgb(0.12, 0.08, 0.05));
+        let ink = TextColor(INK.bevy());
         commands
             .spawn((
                 Text2d::new(name),
@@ -617,17 +609,13 @@ fn colour_cells(
         let p = &session.view.provinces[cell.0.get()];
         let colour = match (*overlay, &reach, p.owner, viewer) {
             (Overlay::Supply, Some(reach), ..) => supply_colour(reach[cell.0.get()]),
-            (Overlay::Loyalty | Overlay::Relations, _, None, _) => NO_OWNER,
+            (Overlay::Loyalty | Overlay::Relations, _, None, _) => NO_OWNER.bevy(),
             (Overlay::Loyalty, ..) => loyalty_colour(p.loyalty),
             (Overlay::Relations, _, Some(owner), Some(me)) => relation_colour(&session, owner, me),
             _ => {
-                let base = faction_colour(&session, p.owner);
+                let owner = p.owner.map(|f| session.sim().data().scenario.factions[f.get()].colour.as_str());
                 // Besieged cities pale, so the siege catches the eye.
-                if p.siege.is_some() {
-                    base.mix(&Color::WHITE, 0.35)
-                } else {
-                    base.mix(&Color::srgb(0.9, 0.85, 0.75), 0.25)
-                }
+                if p.siege.is_some() { palette::faction(owner).mix(&Color::WHITE, 0.35) } else { palette::land(owner) }
             }
         };
         if let Some(mut m) = materials.get_mut(&material.0) {
@@ -1031,7 +1019,9 @@ mod tests {
         assert_eq!(place_counters(&[(city, 2)], &[], &[], 1.0), vec![Side::Above]);
         let sides = place_counters(&[(city, 2), (Vec2::new(0.0, 30.0), 1)], &[], &[], 1.0);
         let boxes = |at: Vec2, n: usize, side: Side| -> Vec<Rect> {
-            (0..n).map(|k| ScreenSized { anchor: at, offset: counter_offset(k, n, side) }.bounds(COUNTER_SIZE, 1.0)).collect()
+            (0..n)
+                .map(|k| ScreenSized { anchor: at, offset: counter_offset(k, n, side) }.bounds(COUNTER_SIZE, 1.0))
+                .collect()
         };
         for a in boxes(city, 2, sides[0]) {
             assert!(boxes(Vec2::new(0.0, 30.0), 1, sides[1]).iter().all(|b| a.intersect(*b).is_empty()));

@@ -15,6 +15,8 @@ pub mod geometry;
 mod hud;
 mod map;
 mod outcome;
+mod palette;
+mod preview;
 mod screenshot;
 pub mod session;
 mod start;

@@ -6,6 +6,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 
 use super::hud::thousands;
 use super::map::NativeNames;
+use super::preview::{Preview, preview};
 use super::session::{NewGame, SaveEntry, Session, default_save_dir, list_saves, playable};
 use super::{Launch, Screen};
 use crate::scenario::{Difficulty, ScenarioRef, builtin_scenarios, load_valid};
@@ -22,6 +23,8 @@ struct StartMenu {
     factions: Vec<(String, String, bool)>,
     /// What each of them starts with, in the same order.
     cards: Vec<FactionCard>,
+    /// The picked scenario's map as it starts, built when the pick changes.
+    preview: Option<Preview>,
     factions_of: String,
     seed: String,
     historical: bool,
@@ -162,6 +165,10 @@ fn start_screen(
                     menu.scenario = menu.path.trim().to_string();
                 }
             });
+            if let Some(preview) = &menu.preview {
+                cols[0].add_space(12.0);
+                super::preview::show(&mut cols[0], preview);
+            }
 
             cols[1].heading("Players");
             if menu.factions.is_empty() {
@@ -261,12 +268,14 @@ fn refresh_factions(menu: &mut StartMenu) {
             menu.factions =
                 playable(valid.scenario()).into_iter().enumerate().map(|(i, (id, name))| (id, name, i == 0)).collect();
             menu.cards = faction_cards(valid.scenario());
+            menu.preview = Some(preview(valid.scenario()));
             menu.difficulty = valid.difficulty.unwrap_or_default();
             menu.error = None;
         }
         Err(e) => {
             menu.factions.clear();
             menu.cards.clear();
+            menu.preview = None;
             menu.error = Some(e.to_string());
         }
     }

@@ -836,8 +836,7 @@ impl<'a> Validator<'a> {
 
     /// At most one frame, and every city inside it.
     fn frame(&mut self) {
-        let frames: Vec<usize> =
-            (0..self.s.lines.len()).filter(|&i| self.s.lines[i].kind == LineKind::Frame).collect();
+        let frames: Vec<usize> = (0..self.s.lines.len()).filter(|&i| self.s.lines[i].kind == LineKind::Frame).collect();
         let Some(&first) = frames.first() else { return };
         for &other in &frames[1..] {
             let message = format!("a map has one frame, and lines[{first}] is already it");
@@ -1504,4 +1503,3 @@ mod tests {
         assert!(errors[1].to_string().contains("begins or ends with spaces"), "{}", errors[1]);
     }
 }
-
