@@ -41,6 +41,31 @@ pub(super) struct Args {
     /// Letter cities with their names in the script of their time too (key N in the window).
     #[arg(long)]
     native_names: bool,
+    /// Open the map centred here, LONGITUDE,LATITUDE in degrees (e.g. 115.5,38.5).
+    #[arg(long, value_name = "LON,LAT", value_parser = parse_point)]
+    centre: Option<(f64, f64)>,
+    /// Open the map this many times closer than the whole of it (with or without --centre).
+    #[arg(long, value_name = "TIMES", value_parser = parse_zoom)]
+    zoom: Option<f32>,
+}
+
+/// "115.5,38.5" as (longitude, latitude).
+fn parse_point(text: &str) -> Result<(f64, f64), String> {
+    let bad = || format!("expected LONGITUDE,LATITUDE in degrees, e.g. 115.5,38.5 (got {text:?})");
+    let (lon, lat) = text.split_once(',').ok_or_else(bad)?;
+    let (lon, lat): (f64, f64) = (lon.trim().parse().map_err(|_| bad())?, lat.trim().parse().map_err(|_| bad())?);
+    if !(-180.0..=180.0).contains(&lon) || !(-90.0..=90.0).contains(&lat) {
+        return Err(format!("{text:?} is off the globe: longitude -180 to 180, latitude -90 to 90"));
+    }
+    Ok((lon, lat))
+}
+
+/// A zoom from 0.5 (twice as far as the whole map) to 20.
+fn parse_zoom(text: &str) -> Result<f32, String> {
+    match text.parse::<f32>() {
+        Ok(z) if (0.5..=20.0).contains(&z) => Ok(z),
+        _ => Err(format!("expected a number from 0.5 to 20 (got {text:?})")),
+    }
 }
 
 #[cfg(feature = "gui")]
@@ -82,7 +107,15 @@ pub(super) fn run(args: &Args) -> ExitCode {
         frames: args.frames,
         overlay: args.mode.as_deref().and_then(|m| clap::ValueEnum::from_str(m, true).ok()).unwrap_or_default(),
         native_names: args.native_names,
+        look: look(args),
     })
+}
+
+/// Where the map opens: the point asked for (or the map's middle) at the zoom asked for.
+#[cfg(feature = "gui")]
+fn look(args: &Args) -> Option<crate::gui::Look> {
+    (args.centre.is_some() || args.zoom.is_some())
+        .then(|| crate::gui::Look { centre: args.centre, zoom: args.zoom.unwrap_or(1.0) })
 }
 
 #[cfg(not(feature = "gui"))]
@@ -92,4 +125,17 @@ pub(super) fn run(_args: &Args) -> ExitCode {
          or use `jingkang run`, `jingkang whatif` or `jingkang calibrate`"
     );
     ExitCode::FAILURE
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_point_is_longitude_comma_latitude_on_the_globe() {
+        assert_eq!(parse_point("115.5, 38.5"), Ok((115.5, 38.5)));
+        assert!(parse_point("115.5").is_err_and(|e| e.contains("LONGITUDE,LATITUDE")));
+        assert!(parse_point("38.5,115.5").is_err_and(|e| e.contains("off the globe")));
+        assert!(parse_zoom("2.5").is_ok() && parse_zoom("0").is_err() && parse_zoom("much").is_err());
+    }
 }

@@ -134,7 +134,7 @@ fn legend(ctx: &egui::Context, session: &Session, overlay: Overlay) {
 /// The political map's key (it folds away): each terrain the map marks, with its mark, and
 /// the lines drawn over the land.
 fn map_key(ui: &mut egui::Ui, scenario: &crate::scenario::Scenario) {
-    use crate::scenario::Pattern;
+    use crate::scenario::{ConnectionKind, LineKind, Pattern};
     use egui::{Color32, Stroke};
     let ink = Color32::from_rgb(70, 50, 30);
     egui::CollapsingHeader::new("Map key").default_open(true).show(ui, |ui| {
@@ -157,41 +157,51 @@ fn map_key(ui: &mut egui::Ui, scenario: &crate::scenario::Scenario) {
                 painter.line_segment([rect.left_center(), rect.right_center()], Stroke::new(width, colour));
             }
         };
-        key_row(ui, "River (a great one broader)", line(Color32::from_rgb(64, 115, 204), 3.0));
-        key_row(ui, "Wall", |painter, rect| {
-            line(Color32::from_rgb(77, 61, 46), 2.0)(painter, rect);
-            for k in 0..4 {
-                let x = rect.left() + 3.0 + k as f32 * 6.0;
-                painter.line_segment(
-                    [egui::pos2(x, rect.center().y), egui::pos2(x, rect.center().y - 4.0)],
-                    Stroke::new(1.5, Color32::from_rgb(77, 61, 46)),
-                );
-            }
-        });
+        let has_line = |kind: LineKind| scenario.lines.iter().any(|l| l.kind == kind);
+        let has_way = |kind: ConnectionKind| scenario.connections.iter().any(|c| c.kind == kind);
+        if has_line(LineKind::River) {
+            key_row(ui, "River (a great one broader)", line(Color32::from_rgb(64, 115, 204), 3.0));
+        }
+        if has_line(LineKind::Wall) {
+            key_row(ui, "Wall", |painter, rect| {
+                line(Color32::from_rgb(77, 61, 46), 2.0)(painter, rect);
+                for k in 0..4 {
+                    let x = rect.left() + 3.0 + k as f32 * 6.0;
+                    painter.line_segment(
+                        [egui::pos2(x, rect.center().y), egui::pos2(x, rect.center().y - 4.0)],
+                        Stroke::new(1.5, Color32::from_rgb(77, 61, 46)),
+                    );
+                }
+            });
+        }
         key_row(ui, "Road", line(Color32::from_rgb(150, 130, 110), 1.2));
-        key_row(ui, "Pass", |painter, rect| {
-            painter.add(egui::Shape::dashed_line(
-                &[rect.left_center(), rect.right_center()],
-                Stroke::new(1.4, ink),
-                3.0,
-                2.0,
-            ));
-            for dx in [-2.5, 2.5] {
-                let x = rect.center().x + dx;
-                painter.line_segment(
-                    [egui::pos2(x, rect.center().y - 4.0), egui::pos2(x, rect.center().y + 4.0)],
-                    Stroke::new(1.8, ink),
-                );
-            }
-        });
-        key_row(ui, "Sea lane", |painter, rect| {
-            painter.add(egui::Shape::dashed_line(
-                &[rect.left_center(), rect.right_center()],
-                Stroke::new(1.4, Color32::from_rgb(40, 60, 110)),
-                4.0,
-                3.0,
-            ));
-        });
+        if has_way(ConnectionKind::Pass) {
+            key_row(ui, "Pass", |painter, rect| {
+                painter.add(egui::Shape::dashed_line(
+                    &[rect.left_center(), rect.right_center()],
+                    Stroke::new(1.4, ink),
+                    3.0,
+                    2.0,
+                ));
+                for dx in [-2.5, 2.5] {
+                    let x = rect.center().x + dx;
+                    painter.line_segment(
+                        [egui::pos2(x, rect.center().y - 4.0), egui::pos2(x, rect.center().y + 4.0)],
+                        Stroke::new(1.8, ink),
+                    );
+                }
+            });
+        }
+        if has_way(ConnectionKind::Sea) {
+            key_row(ui, "Sea lane", |painter, rect| {
+                painter.add(egui::Shape::dashed_line(
+                    &[rect.left_center(), rect.right_center()],
+                    Stroke::new(1.4, Color32::from_rgb(40, 60, 110)),
+                    4.0,
+                    3.0,
+                ));
+            });
+        }
     });
 }
 
@@ -276,20 +286,21 @@ fn top_bar(
                     out.push(UiAction::Save);
                 }
                 for (mode, name, help) in [
-                    (Overlay::Supply, "Supply (O)", "How far each province is from your supply"),
-                    (Overlay::Loyalty, "Loyalty (L)", "How loyal each province's people are to their ruler"),
+                    (Overlay::Supply, "Supply", "How far each province is from your supply (key O)"),
+                    (Overlay::Loyalty, "Loyalty", "How loyal each province's people are to their ruler (key L)"),
                     (
                         Overlay::Relations,
-                        "Relations (R)",
-                        "How each province's owner stands towards you (watching: the selected army's or province's faction)",
+                        "Relations",
+                        "How each province's owner stands towards you (watching: the selected army's or province's \
+                         faction; key R)",
                     ),
                 ] {
                     if ui.selectable_label(*overlay == mode, name).on_hover_text(help).clicked() {
                         *overlay = overlay.toggled(mode);
                     }
                 }
-                let native_help = "Letter the cities with their names in the script of their time too";
-                if ui.selectable_label(native.0, "Native names (N)").on_hover_text(native_help).clicked() {
+                let native_help = "Letter the cities with their names in the script of their time too (key N)";
+                if ui.selectable_label(native.0, "Native names").on_hover_text(native_help).clicked() {
                     native.0 = !native.0;
                 }
                 if ui.selectable_label(windows.diplomacy, "Diplomacy").clicked() {

@@ -137,8 +137,8 @@ impl ScreenSized {
 #[derive(Component, Clone, Copy)]
 struct Obstacle(Vec2);
 
-/// Where a city's name sits, from its dot, in pixels: under it.
-const LABEL_OFFSET: Vec2 = Vec2::new(0.0, -14.0);
+/// Where a city's name sits, from its dot, in pixels: under it, clear of a siege's ring.
+const LABEL_OFFSET: Vec2 = Vec2::new(0.0, -19.0);
 /// Room kept around a name, in pixels.
 const LABEL_MARGIN: f32 = 4.0;
 /// An army counter's frame, in pixels.
@@ -338,7 +338,7 @@ fn mark_style(pattern: Pattern) -> (f32, f32, Color) {
 fn line_width(kind: LineKind, importance: i64) -> f32 {
     let step = importance.clamp(1, 3) as f32 - 1.0;
     match kind {
-        LineKind::River => 2.5 + 2.2 * step,
+        LineKind::River => 2.2 + 1.6 * step,
         LineKind::Wall => 2.5 + 1.0 * step,
         LineKind::Coast | LineKind::Border | LineKind::Frame => 2.0 + 0.5 * step,
     }
@@ -366,7 +366,7 @@ fn spawn_shape(
 
 fn spawn_map(
     mut commands: Commands,
-    session: Res<Session>,
+    (session, launch): (Res<Session>, Res<super::Launch>),
     mut fonts: ResMut<Assets<Font>>,
     mut meshes: ResMut<Assets<Mesh>>,
     mut materials: ResMut<Assets<ColorMaterial>>,
@@ -385,11 +385,17 @@ fn spawn_map(
     spawn_lines(&mut commands, &mut meshes, &mut materials, scenario, &shapes);
     spawn_roads(&mut commands, &mut meshes, &mut materials, &session, &shapes);
     spawn_cities(&mut commands, &mut meshes, &mut materials, &session, &shapes, &font);
-    // Show the whole map.
+    // Show the whole map, or the part the command line asked for.
     let frame = shapes.frame;
     let (mut transform, mut camera_projection) = camera.into_inner();
-    let centre = Vec2::new((frame.min[0] + frame.max[0]) / 2.0, (frame.min[1] + frame.max[1]) / 2.0);
-    let size = Vec2::new(frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]);
+    let mut centre = Vec2::new((frame.min[0] + frame.max[0]) / 2.0, (frame.min[1] + frame.max[1]) / 2.0);
+    let mut size = Vec2::new(frame.max[0] - frame.min[0], frame.max[1] - frame.min[1]);
+    if let Some(look) = launch.look {
+        if let Some(point) = look.centre {
+            centre = Vec2::from(shapes.projection.project(point));
+        }
+        size /= look.zoom.max(0.1);
+    }
     // The side panel (340 px) and the top bar (about 30 px) cover part of the window: centre the
     // map in what is left.
     let panels = Vec2::new(340.0, 30.0);
@@ -709,24 +715,24 @@ fn redraw_counters_and_sieges(
         let card_size = siege_card_size(&text);
         let card = meshes.add(Rectangle::new(card_size.x, card_size.y));
         let at = anchor + SIEGE_CARD_OFFSET;
-        commands.spawn((
-            Mesh2d(card),
-            MeshMaterial2d(parchment.clone()),
-            Transform::from_xyz(at.x, at.y, 6.4),
-            ScreenSized { anchor, offset: SIEGE_CARD_OFFSET },
-            Obstacle(card_size),
-            Transient,
-            scoped.clone(),
-        ));
-        commands.spawn((
-            Text2d::new(text),
-            TextFont { font: font.latin.clone().into(), font_size: FontSize::Px(12.0), ..default() },
-            TextColor(Color::srgb(0.6, 0.0, 0.0)),
-            Transform::from_xyz(at.x, at.y, 6.5),
-            ScreenSized { anchor, offset: SIEGE_CARD_OFFSET },
-            Transient,
-            scoped.clone(),
-        ));
+        commands
+            .spawn((
+                Mesh2d(card),
+                MeshMaterial2d(parchment.clone()),
+                Transform::from_xyz(at.x, at.y, 6.4),
+                ScreenSized { anchor, offset: SIEGE_CARD_OFFSET },
+                Obstacle(card_size),
+                Visibility::default(),
+                Transient,
+                scoped.clone(),
+            ))
+            // The words ride on the card: hidden with it, scaled with it.
+            .with_child((
+                Text2d::new(text),
+                TextFont { font: font.latin.clone().into(), font_size: FontSize::Px(12.0), ..default() },
+                TextColor(Color::srgb(0.6, 0.0, 0.0)),
+                Transform::from_xyz(0.0, 0.0, 0.1),
+            ));
     }
     let box_mesh = meshes.add(Rectangle::new(COUNTER_SIZE.x - 4.0, COUNTER_SIZE.y - 4.0));
     let frame_mesh = meshes.add(Rectangle::new(COUNTER_SIZE.x, COUNTER_SIZE.y));
@@ -800,19 +806,24 @@ fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Quer
     let Projection::Orthographic(o) = *camera else { return };
     let scale = o.scale.clamp(0.4, 2.5);
     let mut labels = Vec::new();
-    let mut fixed = Vec::new();
+    let mut cards: Vec<Rect> = Vec::new();
     let mut groups: Vec<(Vec2, usize)> = Vec::new();
     for (s, _, label, obstacle, slot, _) in &sized {
         match (label, obstacle, slot) {
             (Some(label), ..) => labels.push((label.priority, s.bounds(label.size + Vec2::splat(LABEL_MARGIN), scale))),
             (_, Some(_), Some(slot)) if slot.k == 0 => groups.push((s.anchor, slot.n)),
-            (_, Some(Obstacle(size)), None) => fixed.push(s.bounds(*size, scale)),
+            (_, Some(Obstacle(size)), None) => cards.push(s.bounds(*size, scale)),
             _ => {}
         }
     }
+    // Of two siege cards that would overlap, the first is shown: its city keeps its red ring.
+    let card_boxes: Vec<(f64, Rect)> = cards.iter().map(|c| (0.0, *c)).collect();
+    let cards_shown = declutter(&card_boxes, &[]);
+    let fixed: Vec<Rect> = cards.iter().zip(&cards_shown).filter(|(_, shown)| **shown).map(|(c, _)| *c).collect();
     let sides = place_counters(&groups, &labels, &fixed, scale);
     let mut obstacles = Vec::new();
-    for (mut s, mut transform, _, obstacle, slot, _) in &mut sized {
+    let mut card = 0;
+    for (mut s, mut transform, label, obstacle, slot, mut visibility) in &mut sized {
         if let Some(slot) = slot {
             let side = groups.iter().position(|(at, _)| *at == s.anchor).map_or(Side::Above, |g| sides[g]);
             s.offset = counter_offset(slot.k, slot.n, side);
@@ -820,7 +831,16 @@ fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Quer
         let at = s.anchor + s.offset * scale;
         transform.translation = at.extend(transform.translation.z);
         transform.scale = Vec3::splat(scale);
+        let is_card = label.is_none() && slot.is_none();
         if let Some(Obstacle(size)) = obstacle {
+            if is_card {
+                let shown = cards_shown.get(card).copied().unwrap_or(true);
+                card += 1;
+                *visibility = if shown { Visibility::Inherited } else { Visibility::Hidden };
+                if !shown {
+                    continue;
+                }
+            }
             obstacles.push(s.bounds(*size, scale));
         }
     }

@@ -48,6 +48,17 @@ pub struct Launch {
     pub overlay: Overlay,
     /// Whether the map letters cities with their native names too.
     pub native_names: bool,
+    /// Where the map opens, if not on the whole of it.
+    pub look: Option<Look>,
+}
+
+/// A part of the map to open on.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Look {
+    /// (longitude, latitude) in the middle of the view; the map's middle if none.
+    pub centre: Option<(f64, f64)>,
+    /// How many times closer than the whole map: 1 shows it all.
+    pub zoom: f32,
 }
 
 /// Opens the window and plays until it is closed.
