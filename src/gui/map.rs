@@ -139,6 +139,8 @@ struct Obstacle(Vec2);
 
 /// Where a city's name sits, from its dot, in pixels: under it, clear of a siege's ring.
 const LABEL_OFFSET: Vec2 = Vec2::new(0.0, -19.0);
+/// A city's marker (a walled city's square), in pixels.
+const MARKER_PX: f32 = 9.0;
 /// Room kept around a name, in pixels.
 const LABEL_MARGIN: f32 = 4.0;
 /// An army counter's frame, in pixels.
@@ -561,7 +563,7 @@ fn spawn_cities(
     let scenario = &session.sim().data().scenario;
     let scoped = DespawnOnExit(Screen::Playing);
     let capitals: Vec<&str> = scenario.factions.iter().filter_map(|f| f.capital.as_deref()).collect();
-    let square = meshes.add(Rectangle::new(9.0, 9.0));
+    let square = meshes.add(Rectangle::new(MARKER_PX, MARKER_PX));
     let dot = meshes.add(Circle::new(3.5));
     let ink = materials.add(ColorMaterial::from(Color::srgb(0.15, 0.1, 0.08)));
     for (i, (p, site)) in scenario.provinces.iter().zip(&shapes.sites).enumerate() {
@@ -806,11 +808,15 @@ fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Quer
     let Projection::Orthographic(o) = *camera else { return };
     let scale = o.scale.clamp(0.4, 2.5);
     let mut labels = Vec::new();
+    let mut markers = Vec::new();
     let mut cards: Vec<Rect> = Vec::new();
     let mut groups: Vec<(Vec2, usize)> = Vec::new();
     for (s, _, label, obstacle, slot, _) in &sized {
         match (label, obstacle, slot) {
-            (Some(label), ..) => labels.push((label.priority, s.bounds(label.size + Vec2::splat(LABEL_MARGIN), scale))),
+            (Some(label), ..) => {
+                labels.push((label.priority, s.bounds(label.size + Vec2::splat(LABEL_MARGIN), scale)));
+                markers.push(s.anchor);
+            }
             (_, Some(_), Some(slot)) if slot.k == 0 => groups.push((s.anchor, slot.n)),
             (_, Some(Obstacle(size)), None) => cards.push(s.bounds(*size, scale)),
             _ => {}
@@ -818,7 +824,7 @@ fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Quer
     }
     // Of two siege cards that would overlap, the first is shown: its city keeps its red ring.
     let card_boxes: Vec<(f64, Rect)> = cards.iter().map(|c| (0.0, *c)).collect();
-    let cards_shown = declutter(&card_boxes, &[]);
+    let cards_shown = declutter(&card_boxes, &[], &[]);
     let fixed: Vec<Rect> = cards.iter().zip(&cards_shown).filter(|(_, shown)| **shown).map(|(c, _)| *c).collect();
     let sides = place_counters(&groups, &labels, &fixed, scale);
     let mut obstacles = Vec::new();
@@ -844,7 +850,11 @@ fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Quer
             obstacles.push(s.bounds(*size, scale));
         }
     }
-    let shown = declutter(&labels, &obstacles);
+    // No name over the marker of a city that matters as much (its own lies above it, clear of it).
+    let markers: Vec<(f64, Rect)> = (labels.iter().zip(&markers))
+        .map(|((priority, _), at)| (*priority, Rect::from_center_size(*at, Vec2::splat(MARKER_PX) * scale)))
+        .collect();
+    let shown = declutter(&labels, &obstacles, &markers);
     let mut k = 0;
     for (_, _, label, _, _, mut visibility) in &mut sized {
         if label.is_some() {
@@ -854,16 +864,18 @@ fn keep_screen_size(camera: Single<&Projection, With<Camera2d>>, mut sized: Quer
     }
 }
 
-/// Which names to show: none under an obstacle (a counter, a siege card), the most important first,
-/// then each that overlaps none already shown.
-fn declutter(boxes: &[(f64, Rect)], obstacles: &[Rect]) -> Vec<bool> {
+/// Which names to show: none under an obstacle (a counter, a siege card) nor under the marker
+/// of a city that matters as much, the most important first, then each that overlaps none
+/// already shown. `markers` are the cities' markers with their names' priorities.
+fn declutter(boxes: &[(f64, Rect)], obstacles: &[Rect], markers: &[(f64, Rect)]) -> Vec<bool> {
     let mut order: Vec<usize> = (0..boxes.len()).collect();
     order.sort_by(|a, b| boxes[*b].0.total_cmp(&boxes[*a].0));
     let mut shown = vec![false; boxes.len()];
     let mut kept: Vec<Rect> = obstacles.to_vec();
     for i in order {
-        let r = boxes[i].1;
-        if kept.iter().all(|k| k.intersect(r).is_empty()) {
+        let (priority, r) = boxes[i];
+        let clear_of_markers = markers.iter().all(|(p, m)| *p < priority || m.intersect(r).is_empty());
+        if clear_of_markers && kept.iter().all(|k| k.intersect(r).is_empty()) {
             kept.push(r);
             shown[i] = true;
         }
@@ -942,10 +954,10 @@ mod tests {
     fn overlapping_names_give_way_to_the_more_important() {
         let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
         // The first two overlap: the second matters more and stays; the third is clear of both.
-        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))], &[]), vec![false, true, true]);
+        assert_eq!(declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (0.5, at(30.0))], &[], &[]), vec![false, true, true]);
         // A counter over the third hides it, however much it matters.
         assert_eq!(
-            declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (9.0, at(30.0))], &[at(31.0)]),
+            declutter(&[(1.0, at(0.0)), (5.0, at(6.0)), (9.0, at(30.0))], &[at(31.0)], &[]),
             vec![false, true, false]
         );
     }
@@ -987,6 +999,21 @@ mod tests {
         (labels, obstacles)
     }
 
+    /// Each city's marker with its name's priority, as the window keeps names off them.
+    fn markers(labels: &[(f64, Rect)], sites: &[Point], scale: f32) -> Vec<(f64, Rect)> {
+        (labels.iter().zip(sites))
+            .map(|((p, _), s)| (*p, Rect::from_center_size(Vec2::from(*s), Vec2::splat(MARKER_PX) * scale)))
+            .collect()
+    }
+
+    #[test]
+    fn a_name_gives_way_to_the_marker_of_a_city_that_matters_as_much_but_not_to_a_lesser_one() {
+        let at = |x: f32| Rect::from_center_size(Vec2::new(x, 0.0), Vec2::new(10.0, 4.0));
+        let marker = Rect::from_center_size(Vec2::new(3.0, 0.0), Vec2::splat(2.0));
+        assert_eq!(declutter(&[(5.0, at(0.0))], &[], &[(5.0, marker)]), vec![false]);
+        assert_eq!(declutter(&[(5.0, at(0.0))], &[], &[(1.0, marker)]), vec![true]);
+    }
+
     #[test]
     fn names_shown_never_overlap_each_other_nor_a_counter_or_siege_card_at_any_zoom() {
         use crate::scenario::{ScenarioRef, builtin_scenarios, load_valid};
@@ -1005,7 +1032,7 @@ mod tests {
                 sieges += sim.view().provinces.iter().filter(|p| p.siege.is_some()).count();
                 for scale in [0.5, 1.0, 2.0] {
                     let (labels, obstacles) = map_boxes(&sim, &sites, scale, true);
-                    let shown: Vec<Rect> = declutter(&labels, &obstacles)
+                    let shown: Vec<Rect> = declutter(&labels, &obstacles, &markers(&labels, &sites, scale))
                         .iter()
                         .zip(&labels)
                         .filter(|(s, _)| **s)
@@ -1062,7 +1089,7 @@ mod tests {
             for scale in [0.5, 1.0, 2.0] {
                 let shown = |place| {
                     let (labels, obstacles) = map_boxes(&sim, &sites, scale, place);
-                    declutter(&labels, &obstacles).iter().filter(|s| **s).count()
+                    declutter(&labels, &obstacles, &markers(&labels, &sites, scale)).iter().filter(|s| **s).count()
                 };
                 placed += shown(true);
                 above += shown(false);
