@@ -636,6 +636,25 @@ mod tests {
     }
 
     #[test]
+    fn a_hand_drawn_outline_takes_its_land_from_the_cells_around_it() {
+        use crate::scenario::{ScenarioRef, load_valid};
+        let valid = load_valid(&ScenarioRef::Builtin("grand_campaign".into())).expect("built-in");
+        let mut scenario = valid.scenario().clone();
+        let kaifeng = scenario.provinces.iter().position(|p| p.id == "kaifeng").expect("Kaifeng");
+        let zhengzhou = scenario.provinces.iter().position(|p| p.id == "zhengzhou").expect("Zhengzhou");
+        // A square around Kaifeng reaching west over Zhengzhou's land, but not over its city.
+        scenario.provinces[kaifeng].outline = Some(vec![(113.9, 34.5), (114.6, 34.5), (114.6, 35.1), (113.9, 35.1)]);
+        let shapes = MapShapes::new(&scenario);
+        let at = |lon, lat| shapes.projection.project((lon, lat));
+        assert!(shapes.outlined[kaifeng] && !shapes.outlined[zhengzhou]);
+        assert_eq!(shapes.province_at(at(113.95, 34.8)), Some(kaifeng), "inside the outline, on Zhengzhou's side");
+        assert_eq!(shapes.province_at(at(113.65, 34.75)), Some(zhengzhou), "Zhengzhou's city");
+        // East of the outline, where Kaifeng's own cell was, the land goes to a neighbour.
+        let east = shapes.province_at(at(114.75, 34.8));
+        assert!(east.is_some() && east != Some(kaifeng), "{east:?}");
+    }
+
+    #[test]
     fn a_map_with_a_frame_gives_every_land_point_a_province_and_none_to_the_sea() {
         use crate::scenario::{ScenarioRef, load_valid};
         let valid = load_valid(&ScenarioRef::Builtin("grand_campaign".into())).expect("built-in");

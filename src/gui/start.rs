@@ -39,6 +39,8 @@ struct StartMenu {
 #[derive(Clone, Debug, Default, PartialEq)]
 struct FactionCard {
     colour: [u8; 3],
+    /// Its name in the script of its time, if the scenario gives one.
+    native: Option<String>,
     /// "Ruled by Huizong from Kaifeng".
     court: String,
     /// "35 provinces · 350,000 men · 80.0 million taels".
@@ -72,6 +74,7 @@ fn faction_cards(scenario: &crate::scenario::Scenario) -> Vec<FactionCard> {
             let colour = Srgba::hex(&f.colour).map(|c| c.to_u8_array_no_alpha()).unwrap_or([200, 190, 170]);
             FactionCard {
                 colour,
+                native: f.native_name.clone(),
                 court,
                 strength: format!("{provinces} provinces · {} men · {silver}", thousands(men as f64)),
                 aims: f.description.clone(),
@@ -289,7 +292,7 @@ fn faction_card(ui: &mut egui::Ui, name: &str, picked: &mut bool, card: &Faction
         ui.horizontal(|ui| {
             ui.checkbox(picked, "");
             super::hud::swatch(ui, card.colour);
-            ui.strong(name);
+            ui.strong(super::fonts::with_native(name, card.native.as_deref()));
             if !card.court.is_empty() {
                 ui.label(format!("·  {}", card.court));
             }
