@@ -12,8 +12,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet
-bin=target/release/jingkang
-out=docs/screenshots
+bin=$PWD/target/release/jingkang
+out=$PWD/docs/screenshots
 mkdir -p "$out"
 work=$(mktemp -d)
 
@@ -30,11 +30,13 @@ export XDG_RUNTIME_DIR="$work/xdg"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
 
 # shot NAME ARGS...: `jingkang play ARGS` drawn for 40 frames, saved as docs/screenshots/NAME.png.
+# It runs in the work folder, so that a save is loaded by its bare name and the window's notice
+# ("Loaded siege.json") is the same on every run.
 shot() {
     local name=$1
     shift
-    "$bin" play "$@" --screenshot "$out/$name.png" --frames 40 >/dev/null
-    echo "$out/$name.png"
+    (cd "$work" && "$bin" play "$@" --screenshot "$out/$name.png" --frames 40 >/dev/null)
+    echo "docs/screenshots/$name.png"
 }
 
 shot start
@@ -43,7 +45,7 @@ shot start
 for scenario in $("$bin" scenarios | cut -d' ' -f1); do
     if [ "$scenario" = alliance_on_the_sea ]; then
         "$bin" run "$scenario" --seed 1 --historical --turns 31 --save "$work/alliance.json" >/dev/null
-        shot "map-$scenario" --load "$work/alliance.json" --watch
+        shot "map-$scenario" --load alliance.json --watch
     else
         shot "map-$scenario" "$scenario" --watch --seed 1
     fi
@@ -53,6 +55,6 @@ shot native-names jingkang --faction song --seed 1 --native-names --centre 115.6
 
 # A campaign played headless to a month worth seeing, then opened in the window.
 "$bin" run jingkang --seed 1 --historical --turns 4 --save "$work/siege.json" >/dev/null
-shot siege --load "$work/siege.json" --watch --centre 114.8,37.3 --zoom 2.6
+shot siege --load siege.json --watch --centre 114.8,37.3 --zoom 2.6
 "$bin" run grand_campaign --seed 3 --historical --save "$work/end.json" >/dev/null
-shot outcome --load "$work/end.json"
+shot outcome --load end.json
