@@ -9,6 +9,7 @@ mod calibrate;
 mod glyphs;
 mod play;
 mod plot;
+mod replay;
 mod run;
 mod scenarios;
 mod tournament;
@@ -40,6 +41,9 @@ enum Command {
     Calibrate(calibrate::Args),
     /// Check scenario files (or built-in ids) and report every problem with its place.
     Validate(validate::Args),
+    /// Play a save's logged orders and answers again from its campaign's start, checking the state
+    /// month by month, and report the first month that differs.
+    Replay(replay::Args),
     /// Play the strategic AI against the classic (easy) one on generated symmetric maps.
     Tournament(tournament::Args),
     /// List what a scenario's events force by decree (men raised or removed, land ceded, walls
@@ -79,6 +83,7 @@ pub fn main() -> ExitCode {
         Command::Validate(args) => validate::run(&args),
         Command::Tournament(args) => tournament::run(&args),
         Command::Run(args) => run::run(&args),
+        Command::Replay(args) => replay::run(&args),
         Command::Whatif(args) => whatif::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Bench(args) => bench::run(&args),

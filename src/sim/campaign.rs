@@ -14,10 +14,10 @@ use super::ids::{ArmyIx, FactionIx, ProvinceIx};
 use super::report::{Report, Summary};
 use super::schedule::Turn;
 use super::setup::Start;
-use super::snapshot::{SaveError, Snapshot};
+use super::snapshot::{SaveError, Snapshot, scenario_hash};
 use super::state::{
-    Choices, Chronicle, Chronicling, EventAnswers, EventState, Flags, GameOver, Levies, Order, PendingOrders, Players,
-    Proposals, Seed, SiegeLog, SimRng, TrendPoint, Trends, WarGoals,
+    Choices, Chronicle, Chronicling, CommandLog, EventAnswers, EventState, Flags, GameOver, Levies, Order,
+    PendingOrders, Players, Proposals, Seed, SiegeLog, SimRng, TrendPoint, Trends, WarGoals,
 };
 use super::view::{GameView, Route};
 use crate::scenario::ValidScenario;
@@ -86,9 +86,9 @@ impl Sim {
         sim
     }
 
-    /// A campaign that keeps no chronicle, for sweeps: they keep only each run's [`Summary`], and
-    /// putting a month's happenings into words would cost more than some of its rules. Every
-    /// outcome is the same as with [`Sim::new`].
+    /// A campaign that keeps no chronicle, trends or command log, for sweeps: they keep only each
+    /// run's [`Summary`], and putting a month's happenings into words (or hashing its state) would
+    /// cost more than some of its rules. Every outcome is the same as with [`Sim::new`].
     pub fn quiet(data: Arc<StaticData>, options: &SimOptions) -> Self {
         let mut sim = Self::empty(data, false);
         sim.populate(options);
@@ -137,6 +137,14 @@ impl Sim {
         });
         world.insert_resource(Seed(options.seed));
         world.insert_resource(Trends::default());
+        // A quiet campaign keeps no log, as it keeps no chronicle.
+        let log = if world.resource::<Chronicling>().0 {
+            let players = world.resource::<Players>().clone();
+            CommandLog::starting(scenario_hash(&world.resource::<Data>().scenario), players)
+        } else {
+            CommandLog::default()
+        };
+        world.insert_resource(log);
         super::rules::record_now(world);
     }
 
@@ -154,13 +162,25 @@ impl Sim {
         Self { world, turn, messages, start }
     }
 
-    /// Plays one month.
+    /// Plays one month, logging its commands and the state it ends on if a log is kept.
     pub fn step(&mut self) {
+        // The commands are read as the month begins, whoever queued them (`give`, `answer`, a
+        // restored save's queue), so that the log holds exactly what the month applied.
+        let commands = self.world.resource::<CommandLog>().is_kept().then(|| {
+            let date = self.date();
+            let orders = self.world.resource::<PendingOrders>().0.clone();
+            let answers = self.world.resource::<EventAnswers>().0.clone();
+            (date, self.world.resource::<Players>().clone(), orders, answers)
+        });
         self.messages.rotate(&mut self.world);
         self.turn.run(&mut self.world);
         // No system reads removals, and outside `App::update` nothing clears them: without this,
         // every despawned army (and every reset) would leave its removal records behind for good.
         self.world.clear_trackers();
+        if let Some((date, players, orders, answers)) = commands {
+            let hash = Snapshot::capture_state(&self.world).hash();
+            self.world.resource_mut::<CommandLog>().record(date, &players, orders, answers, hash);
+        }
     }
 
     /// Whether the game has ended.
@@ -217,6 +237,17 @@ impl Sim {
         self.world.resource_mut::<Players>().humans = humans.iter().copied().collect();
     }
 
+    /// Sets who plays what and which answers are imposed, all at once: a replay puts back the
+    /// players its log says a month was played by.
+    pub(super) fn set_players(&mut self, players: Players) {
+        self.world.insert_resource(players);
+    }
+
+    /// The month about to be played.
+    pub(super) fn date(&self) -> crate::scenario::Date {
+        self.world.resource::<super::state::Calendar>().date
+    }
+
     /// Events of human factions waiting for an answer (event indices, in the order they fired).
     pub fn awaiting(&self) -> &[usize] {
         &self.world.resource::<EventState>().awaiting
@@ -262,6 +293,11 @@ impl Sim {
     /// Every answer given to an event so far, in order: (event index, option index).
     pub fn answers(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.world.resource::<Choices>().0.iter().map(|c| (c.event, c.option))
+    }
+
+    /// The commands given so far and the state hash of every month (see [`CommandLog`]).
+    pub fn log(&self) -> &CommandLog {
+        self.world.resource::<CommandLog>()
     }
 
     /// The chronicle so far.

@@ -15,6 +15,7 @@ mod ids;
 mod judgement;
 mod power;
 mod readout;
+mod replay;
 mod report;
 mod rules;
 mod schedule;
@@ -33,12 +34,13 @@ pub use compiled::{Command, Program, ProvinceChange, Rising, Spawn, Test, Treaty
 pub use data::{Data, Planner, StaticData, Traits, money_in_words};
 pub use ids::{ArmyIx, CharacterIx, ChoiceError, FactionIx, Ids, ProvinceIx};
 pub use power::within_raid_reach;
+pub use replay::{Divergence, Parting, ReplayError, ReplayReport, replay};
 pub use report::{Fall, Report, Summary};
 pub use schedule::{Turn, TurnSystems};
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use state::{
-    CheckStatus, Chronicle, Entry, FallCause, GameOver, Measures, Order, Outcome, PendingOrders, Players, Proposal,
-    Stance, TrendPoint, Trends,
+    CheckStatus, Chronicle, CommandLog, Entry, FallCause, GameOver, LogStart, LoggedMonth, Measures, Order, Outcome,
+    PendingOrders, Players, Proposal, RULES_FINGERPRINT, Stance, TrendPoint, Trends,
 };
 pub use view::{
     ArmyView, CheckView, FactionView, GameView, LevyView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,

@@ -8,12 +8,12 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::data::{Data, StaticData};
-use super::ids::{CharacterIx, FactionIx, ProvinceIx};
+use super::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
 use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
 use super::state::{
-    Calendar, CharacterTraits, Choices, Chronicle, EventAnswers, EventState, FirstTransfers, Flags, Foraged, GameOver,
-    HistoryRecord, Levies, Names, PendingOrders, Person, Players, Proposals, Relations, RngState, Seed, SiegeLog,
-    Sieges, SimRng, Treaties, Trends,
+    Calendar, CharacterTraits, Choices, Chronicle, CommandLog, EventAnswers, EventState, FirstTransfers, Flags,
+    Foraged, GameOver, HistoryRecord, Levies, Names, Order, PendingOrders, Person, Players, Proposal, Proposals,
+    Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties, Trends,
 };
 use crate::scenario::{Scenario, validate_embedded};
 
@@ -76,6 +76,69 @@ pub struct Snapshot {
     /// the month it was loaded. Older builds ignore them.
     #[serde(default, skip_serializing_if = "Trends::is_empty")]
     pub trends: Trends,
+    /// How the campaign began and every order and answer given since, month by month, with the
+    /// state hash each month ended on: what `jingkang replay` plays again. A save written before
+    /// logs were kept (or by a quiet campaign) has none and cannot be replayed, only continued.
+    /// Older builds ignore it (and, continuing such a save, drop it), which loses nothing of the
+    /// game: so it needs no new version.
+    #[serde(default, skip_serializing_if = "CommandLog::is_empty")]
+    pub log: CommandLog,
+}
+
+/// A campaign's state as a month ends: a [`Snapshot`] without its scenario, which no month
+/// changes (the command log holds its hash once), and without the log. A campaign that keeps a
+/// log hashes it every month; leaving the scenario out makes that several times cheaper.
+#[derive(Serialize)]
+pub(super) struct MonthState {
+    format: String,
+    version: u32,
+    seed: u64,
+    rng: RngState,
+    calendar: Calendar,
+    players: Players,
+    /// The names of the flags set.
+    flags: BTreeSet<String>,
+    choices: Choices,
+    events: EventState,
+    relations: Relations,
+    treaties: Treaties,
+    history: HistoryRecord,
+    game_over: GameOver,
+    chronicle: Chronicle,
+    pending_orders: PendingOrders,
+    /// Levies mustering (none in a save from before levies).
+    #[serde(default, skip_serializing_if = "Levies::is_empty")]
+    levies: Levies,
+    sieges: Sieges,
+    siege_log: SiegeLog,
+    foraged: Foraged,
+    proposals: Proposals,
+    answers: EventAnswers,
+    first_transfers: FirstTransfers,
+    factions: Vec<FactionState>,
+    provinces: Vec<ProvinceState>,
+    characters: Vec<Person>,
+    armies: Vec<Option<ArmyState>>,
+    /// Each character's traits (indices into the scenario's `traits`), if an event has changed
+    /// any; left out while they are the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    traits: Option<Vec<Vec<usize>>>,
+    /// The names factions and provinces go by, if an event has changed any; left out while they
+    /// are the scenario's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    names: Option<Names>,
+    /// Each faction's provinces, men and silver month by month, for the outcome screen's charts.
+    /// A save written before they were kept has none: its game, continued, starts its series at
+    /// the month it was loaded. Older builds ignore them.
+    #[serde(default, skip_serializing_if = "Trends::is_empty")]
+    trends: Trends,
+}
+
+impl MonthState {
+    /// The hash a command log keeps of the month: equal states, equal hashes.
+    pub(super) fn hash(&self) -> u64 {
+        fnv(self)
+    }
 }
 
 /// Why a save could not be written or read.
@@ -92,8 +155,80 @@ pub enum SaveError {
 }
 
 impl Snapshot {
-    /// Reads every piece of state out of `world`.
+    /// Reads every piece of state out of `world`, and its command log.
     pub fn capture(world: &World) -> Self {
+        // Every field named, so that a field added to one and not the other does not compile.
+        let MonthState {
+            format,
+            version,
+            seed,
+            rng,
+            calendar,
+            players,
+            flags,
+            choices,
+            events,
+            relations,
+            treaties,
+            history,
+            game_over,
+            chronicle,
+            pending_orders,
+            levies,
+            sieges,
+            siege_log,
+            foraged,
+            proposals,
+            answers,
+            first_transfers,
+            factions,
+            provinces,
+            characters,
+            armies,
+            traits,
+            names,
+            trends,
+        } = Self::capture_state(world);
+        let scenario = world.resource::<Data>().scenario.clone();
+        let log = world.resource::<CommandLog>().clone();
+        Self {
+            format,
+            version,
+            scenario,
+            seed,
+            rng,
+            calendar,
+            players,
+            flags,
+            choices,
+            events,
+            relations,
+            treaties,
+            history,
+            game_over,
+            chronicle,
+            pending_orders,
+            levies,
+            sieges,
+            siege_log,
+            foraged,
+            proposals,
+            answers,
+            first_transfers,
+            factions,
+            provinces,
+            characters,
+            armies,
+            traits,
+            names,
+            trends,
+            log,
+        }
+    }
+
+    /// Reads every piece of state out of `world` but the scenario and the command log: what a
+    /// month's hash covers (see [`MonthState`]).
+    pub(super) fn capture_state(world: &World) -> MonthState {
         let read = Reading::of(world);
         let data = read.data;
         let factions = read.entities.faction_ixs().map(|f| read.faction(f)).collect();
@@ -111,10 +246,9 @@ impl Snapshot {
         // Levies mustering or in the field are also new to version 2.
         let levies = world.resource::<Levies>();
         let plain = traits.is_none() && names.is_none() && levies.is_empty() && armies.len() <= data.ids.levies;
-        Self {
+        MonthState {
             format: SAVE_FORMAT.to_string(),
             version: if plain { PLAIN_SAVE_VERSION } else { SAVE_VERSION },
-            scenario: data.scenario.clone(),
             seed: world.resource::<Seed>().0,
             rng: world.resource::<SimRng>().state(),
             calendar: *world.resource::<Calendar>(),
@@ -200,7 +334,19 @@ impl Snapshot {
             })
             || self.relations.size() != nf
             || self.choices.0.iter().any(|c| c.event >= s.events.len() || c.option >= s.events[c.event].options.len());
-        if out_of_range || !self.traits_and_names_fit(s) || !self.trends.fits(nf) {
+        let (slots, events) = (data.army_slots(), &s.events);
+        let order_fits = |(f, order): &(FactionIx, Order)| f.get() < nf && order_fits(order, nf, np, slots);
+        let answer_fits = |(e, o): &(usize, usize)| events.get(*e).is_some_and(|e| *o < e.options.len());
+        let players_fit = |p: &Players| p.humans.iter().all(|f| f.get() < nf);
+        let log = &self.log;
+        let commands_fit = self.pending_orders.0.iter().all(order_fits)
+            && log.start.as_ref().is_none_or(|start| players_fit(&start.players))
+            && log.months.iter().all(|m| {
+                m.orders.iter().all(order_fits)
+                    && m.answers.iter().all(answer_fits)
+                    && m.players.as_ref().is_none_or(players_fit)
+            });
+        if out_of_range || !commands_fit || !self.traits_and_names_fit(s) || !self.trends.fits(nf) {
             return Err(SaveError::Corrupt("it refers to things its scenario does not have".into()));
         }
         Ok(())
@@ -251,12 +397,16 @@ impl Snapshot {
         world.insert_resource(self.answers.clone());
         world.insert_resource(self.first_transfers.clone());
         world.insert_resource(self.trends.clone());
+        world.insert_resource(self.log.clone());
     }
 
-    /// A 64-bit FNV-1a hash of the whole state: equal states, equal hashes.
+    /// A 64-bit FNV-1a hash of the whole state, the command log apart (which holds hashes of the
+    /// state itself): equal states, equal hashes.
     pub fn state_hash(&self) -> u64 {
-        let bytes = serde_json::to_vec(self).unwrap_or_default();
-        bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3))
+        if self.log.is_empty() {
+            return fnv(self);
+        }
+        fnv(&Self { log: CommandLog::default(), ..self.clone() })
     }
 
     /// Writes the save atomically: to a temporary file beside `path`, synced, then renamed over it,
@@ -292,6 +442,54 @@ impl Snapshot {
             serde_json::from_value(header).map_err(|e| SaveError::Corrupt(format!("{shown}: {e}")))?;
         snapshot.static_data()?;
         Ok(snapshot)
+    }
+}
+
+/// A 64-bit FNV-1a hash of `value`'s JSON, written straight into the hash rather than into a
+/// buffer first: a campaign that keeps a log hashes its whole state every month.
+fn fnv(value: &impl Serialize) -> u64 {
+    struct Fnv(u64);
+    impl Write for Fnv {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0 = bytes.iter().fold(self.0, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
+            Ok(bytes.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut hash = Fnv(0xcbf2_9ce4_8422_2325);
+    // Plain data always serializes; were it ever not to, the hash of what was written stands.
+    let _ = serde_json::to_writer(&mut hash, value);
+    hash.0
+}
+
+/// A hash of a scenario as a save embeds it, for the command log to say which it was begun on.
+pub fn scenario_hash(scenario: &Scenario) -> u64 {
+    fnv(scenario)
+}
+
+/// Whether every index of `order` is in range of a scenario of `factions` factions, `provinces`
+/// provinces and `slots` army slots: a save's orders are checked before any rule reads them.
+fn order_fits(order: &Order, factions: usize, provinces: usize, slots: usize) -> bool {
+    let army = |a: &ArmyIx| a.get() < slots;
+    let province = |p: &ProvinceIx| p.get() < provinces;
+    let faction = |f: &FactionIx| f.get() < factions;
+    match order {
+        Order::March { army: a, to } => army(a) && province(to),
+        Order::Hold { army: a } | Order::Besiege { army: a, .. } | Order::Disband { army: a } => army(a),
+        Order::Raid { army: a, target } => army(a) && army(target),
+        Order::Propose { to, proposal } => {
+            faction(to)
+                && match proposal {
+                    Proposal::Peace { ceded, .. } | Proposal::Demand { ceded, .. } => ceded.iter().all(province),
+                    Proposal::Truce { .. } => true,
+                    Proposal::Alliance { against } => faction(against),
+                }
+        }
+        Order::DeclareWar { on } => faction(on),
+        Order::AnswerProposal { .. } => true,
+        Order::Levy { province: p, .. } => province(p),
     }
 }
 

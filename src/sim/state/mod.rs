@@ -2,6 +2,7 @@
 //! the rules that change them. Rule files import this floor and never each other.
 mod army;
 mod chronicle;
+mod commands;
 mod diplomacy;
 mod entities;
 mod events;
@@ -20,6 +21,7 @@ use bevy_app::App;
 
 pub use army::{Army, ArmyBundle, Plan, Spirit, Troops};
 pub use chronicle::{Chronicle, ChronicleWriter, Chronicled, Chronicling, Entry};
+pub use commands::{CommandLog, LogStart, LoggedMonth, RULES_FINGERPRINT};
 pub use diplomacy::{PendingProposal, Proposals, Relations, Treaties, TreatyState, WarGoals};
 pub use entities::Entities;
 pub use events::{ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players};
@@ -51,5 +53,6 @@ pub(super) fn plugin(app: &mut App) {
         .init_resource::<SiegeLog>()
         .init_resource::<WarGoals>()
         .init_resource::<GameOver>()
-        .init_resource::<Trends>();
+        .init_resource::<Trends>()
+        .init_resource::<CommandLog>();
 }
