@@ -11,9 +11,9 @@ use super::data::{Data, StaticData};
 use super::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
 use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
 use super::state::{
-    Calendar, CharacterTraits, Choices, Chronicle, CommandLog, EventAnswers, EventState, FirstTransfers, Flags,
-    Foraged, GameOver, HistoryRecord, Levies, Names, Order, PendingOrders, Person, Players, Proposal, Proposals,
-    Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties, Trends,
+    ApplyEffect, Calendar, CharacterTraits, Choices, Chronicle, CommandLog, EffectsDone, EventAnswers, EventState,
+    FirstTransfers, Flags, Foraged, GameOver, HistoryRecord, Levies, Names, Order, PendingEffect, PendingOrders,
+    Person, Players, Proposal, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties, Trends,
 };
 use crate::scenario::{Scenario, validate_embedded};
 
@@ -76,6 +76,11 @@ pub struct Snapshot {
     /// the month it was loaded. Older builds ignore them.
     #[serde(default, skip_serializing_if = "Trends::is_empty")]
     pub trends: Trends,
+    /// Effects the rules wrote after this month's effects were carried out (a commander fallen
+    /// in battle, a death of age, a defection), carried out next month. Older builds ignore
+    /// them, as they always lost them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending_effects: Vec<PendingEffect>,
     /// How the campaign began and every order and answer given since, month by month, with the
     /// state hash each month ended on: what `jingkang replay` plays again. A save written before
     /// logs were kept (or by a quiet campaign) has none and cannot be replayed, only continued.
@@ -132,6 +137,11 @@ pub(super) struct MonthState {
     /// the month it was loaded. Older builds ignore them.
     #[serde(default, skip_serializing_if = "Trends::is_empty")]
     trends: Trends,
+    /// Effects the rules wrote after this month's effects were carried out (a commander fallen
+    /// in battle, a death of age, a defection), carried out next month. Older builds ignore
+    /// them, as they always lost them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pending_effects: Vec<PendingEffect>,
 }
 
 impl MonthState {
@@ -139,6 +149,25 @@ impl MonthState {
     pub(super) fn hash(&self) -> u64 {
         fnv(self)
     }
+}
+
+/// The effects written since this month's effects were carried out, which next month's will
+/// carry out.
+fn pending_effects(world: &World) -> Vec<PendingEffect> {
+    let written = world.resource::<Messages<ApplyEffect>>();
+    let done = world.resource::<EffectsDone>().0;
+    let end = written.oldest_message_count() + written.len();
+    (done.max(written.oldest_message_count())..end)
+        .filter_map(|id| written.get_message(id))
+        .filter_map(|(ApplyEffect(command), _)| {
+            let pending = PendingEffect::of(command);
+            debug_assert!(
+                pending.is_some(),
+                "an effect only events give, written after the effects phase: {command:?}"
+            );
+            pending
+        })
+        .collect()
 }
 
 /// Why a save could not be written or read.
@@ -188,6 +217,7 @@ impl Snapshot {
             traits,
             names,
             trends,
+            pending_effects,
         } = Self::capture_state(world);
         let scenario = world.resource::<Data>().scenario.clone();
         let log = world.resource::<CommandLog>().clone();
@@ -222,6 +252,7 @@ impl Snapshot {
             traits,
             names,
             trends,
+            pending_effects,
             log,
         }
     }
@@ -276,6 +307,7 @@ impl Snapshot {
             traits,
             names,
             trends: world.resource::<Trends>().clone(),
+            pending_effects: pending_effects(world),
         }
     }
 
@@ -397,6 +429,12 @@ impl Snapshot {
         world.insert_resource(self.answers.clone());
         world.insert_resource(self.first_transfers.clone());
         world.insert_resource(self.trends.clone());
+        // Effects in flight go back on the wire for next month's effects phase to carry out.
+        let written = world.resource::<Messages<ApplyEffect>>();
+        world.insert_resource(EffectsDone(written.oldest_message_count() + written.len()));
+        for effect in &self.pending_effects {
+            world.write_message(ApplyEffect(effect.command()));
+        }
         world.insert_resource(self.log.clone());
     }
 

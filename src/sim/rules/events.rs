@@ -7,9 +7,10 @@ use bevy_ecs::schedule::common_conditions::on_message;
 use crate::scenario::Event;
 use crate::sim::compiled::Command;
 use crate::sim::conditions::View;
-use crate::sim::schedule::{EffectSystems, EventSystems, Turn};
+use crate::sim::schedule::{EffectSystems, EventSystems, OrderSystems, Turn, TurnSystems};
 use crate::sim::state::{
-    ApplyEffect, ChoiceMade, ChoiceRecord, Choices, ChronicleWriter, EventAnswers, EventState, Flags, Names, SimRng,
+    ApplyEffect, ChoiceMade, ChoiceRecord, Choices, ChronicleWriter, EffectsDone, EventAnswers, EventState, Flags,
+    Names, SimRng,
 };
 use crate::sim::units::PERCENT;
 
@@ -17,6 +18,13 @@ pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, fire_events.in_set(EventSystems::Fire));
     app.add_systems(Turn, record_choices.in_set(EventSystems::Record).run_if(on_message::<ChoiceMade>));
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Events));
+    app.add_systems(Turn, effects_done.in_set(TurnSystems::Orders).before(OrderSystems::Players));
+}
+
+/// Notes how many effects this month's effects phase has seen, so that a save can tell those
+/// still waiting for next month's (see [`EffectsDone`]).
+fn effects_done(messages: Res<Messages<ApplyEffect>>, mut done: ResMut<EffectsDone>) {
+    done.0 = messages.oldest_message_count() + messages.len();
 }
 
 /// What answering an event writes: the choice made and its effects, and the chronicle's line,

@@ -2,6 +2,7 @@
 //! carry out or take into account.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::events::ChoiceRecord;
 use super::orders::Order;
@@ -20,6 +21,43 @@ pub struct OrderGiven {
 /// out the part that changes its own state.
 #[derive(Message, Clone, Debug)]
 pub struct ApplyEffect(pub Command);
+
+/// How many [`ApplyEffect`] messages had been written when this month's effects were carried
+/// out: those written later (a commander fallen in battle, a death of age, a defection) wait for
+/// next month's effects, and a save must carry them across.
+#[derive(Resource, Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EffectsDone(pub usize);
+
+/// An effect written after this month's effects were carried out, waiting for next month's, as
+/// a save keeps it. Only the rules' own deferred effects are written that late.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum PendingEffect {
+    Fall(CharacterIx),
+    Die(CharacterIx),
+    Defect { character: CharacterIx, to: FactionIx, with_army: bool },
+}
+
+impl PendingEffect {
+    /// The effect as a save keeps it; none for a command only events give, which are carried out
+    /// in the month they are written.
+    pub fn of(command: &Command) -> Option<Self> {
+        match *command {
+            Command::Fall(c) => Some(Self::Fall(c)),
+            Command::Die(c) => Some(Self::Die(c)),
+            Command::Defect { character, to, with_army } => Some(Self::Defect { character, to, with_army }),
+            _ => None,
+        }
+    }
+
+    /// The command it carries out.
+    pub fn command(self) -> Command {
+        match self {
+            Self::Fall(c) => Command::Fall(c),
+            Self::Die(c) => Command::Die(c),
+            Self::Defect { character, to, with_army } => Command::Defect { character, to, with_army },
+        }
+    }
+}
 
 /// A choice made this turn, recorded after the events phase.
 #[derive(Message, Clone, Debug)]
@@ -101,5 +139,6 @@ pub(super) fn plugin(app: &mut App) {
         .add_message::<ArmyDefected>()
         .add_message::<MilitiaRaised>()
         .add_message::<BattleFought>()
-        .add_message::<CommanderCaptured>();
+        .add_message::<CommanderCaptured>()
+        .init_resource::<EffectsDone>();
 }

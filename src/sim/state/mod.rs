@@ -28,8 +28,8 @@ pub use events::{ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players
 pub use faction::{Capital, InPlay, Payroll, Ruler, Standing, Treasury};
 pub use land::{Defences, FirstTransfers, Foraged, Owner, Populace, Province, Transfers};
 pub use messages::{
-    ApplyEffect, ArmyDefected, BattleFought, CessionAgreed, ChoiceMade, CityFell, CommanderCaptured, MilitiaRaised,
-    OrderGiven, PeaceSigned, ProvinceTransferred,
+    ApplyEffect, ArmyDefected, BattleFought, CessionAgreed, ChoiceMade, CityFell, CommanderCaptured, EffectsDone,
+    MilitiaRaised, OrderGiven, PeaceSigned, PendingEffect, ProvinceTransferred,
 };
 pub use names::{Agree, Names};
 pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance, demand_terms};
