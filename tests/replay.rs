@@ -277,3 +277,50 @@ fn a_quiet_campaign_keeps_no_log() {
     assert_eq!(told.log().months.len(), 3);
     assert_eq!(told.summary(), quiet.summary(), "logging changes no outcome");
 }
+
+/// A campaign of the Jingkang sieges played to its end by the AI, its save, and the event the
+/// Song court answers in 1126-02 (Yao Pingzhong's night raid) with the option it did not take.
+fn jingkang_to_the_end() -> (Snapshot, String) {
+    let data = data("jingkang");
+    let mut sim = Sim::new(data.clone(), &SimOptions { seed: 5, ..Default::default() });
+    sim.run(None);
+    let snapshot = sim.snapshot();
+    let chose_raid =
+        snapshot.chronicle.0.iter().any(|e| e.text.contains("night raid") && e.text.contains("raid the Jin"));
+    let other = if chose_raid { "night_raid=wait" } else { "night_raid=raid" };
+    (snapshot, other.to_string())
+}
+
+#[test]
+fn a_fork_with_the_same_answers_is_the_same_game_and_with_another_differs_from_its_month_on() {
+    let (original, other) = jingkang_to_the_end();
+    let at = jingkang::scenario::Date::parse("1126-01").expect("a month");
+    // The same answers: the same game, bit for bit.
+    let mut same = jingkang::sim::fork(&original, at).expect("forks");
+    jingkang::sim::hand_to_the_ai(&mut same, &Default::default());
+    same.run(None);
+    assert_eq!(same.snapshot().state_hash(), original.state_hash());
+    // Another answer: the same history before the fork's month, another from it on.
+    let mut forked = jingkang::sim::fork(&original, at).expect("forks");
+    let imposed = forked.data().resolve_choices(std::slice::from_ref(&other)).expect("a known option");
+    jingkang::sim::hand_to_the_ai(&mut forked, &imposed);
+    forked.run(None);
+    let forked = forked.snapshot();
+    let before =
+        |s: &Snapshot| s.chronicle.0.iter().filter(|e| e.date < at).map(|e| e.text.clone()).collect::<Vec<_>>();
+    let after =
+        |s: &Snapshot| s.chronicle.0.iter().filter(|e| e.date >= at).map(|e| e.text.clone()).collect::<Vec<_>>();
+    assert_eq!(before(&forked), before(&original), "the months before the fork are the save's");
+    assert_ne!(after(&forked), after(&original), "{other} changes what follows");
+    assert_ne!(forked.state_hash(), original.state_hash());
+}
+
+#[test]
+fn a_fork_outside_the_campaign_s_months_is_refused() {
+    let (original, _) = jingkang_to_the_end();
+    for month in ["1125-09", "1130-01"] {
+        let at = jingkang::scenario::Date::parse(month).expect("a month");
+        let e = jingkang::sim::fork(&original, at).err().expect("refused");
+        assert!(e.to_string().contains("a fork must be at one of those months"), "{e}");
+    }
+}

@@ -42,8 +42,12 @@ pub(super) struct Args {
     #[arg(long, value_name = "FILE")]
     trends: Option<PathBuf>,
     /// Continue a saved game instead of starting SCENARIO.
-    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "choose", "difficulty", "no_war_plans"])]
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["scenario", "seed", "historical", "difficulty", "no_war_plans"])]
     load: Option<PathBuf>,
+    /// With --load: go back to this month of the saved campaign (its command log played again up
+    /// to it) and play on from there, the AI for every faction, with the --choose answers.
+    #[arg(long, value_name = "YYYY-MM", requires = "load", value_parser = parse_month)]
+    fork_at: Option<crate::scenario::Date>,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -79,16 +83,33 @@ pub(super) fn run(args: &Args) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// "1126-01" as a month.
+fn parse_month(text: &str) -> Result<crate::scenario::Date, String> {
+    crate::scenario::Date::parse(text)
+        .ok_or_else(|| format!("expected a month as YYYY-MM, e.g. 1126-01 (got {text:?})"))
+}
+
 fn start(args: &Args) -> Result<Sim, ExitCode> {
     if let Some(path) = &args.load {
-        let snapshot = Snapshot::load(path).map_err(|e| {
+        let fail = |e: &dyn std::fmt::Display| {
             eprintln!("error: {e}");
             ExitCode::FAILURE
+        };
+        let snapshot = Snapshot::load(path).map_err(|e| fail(&e))?;
+        let Some(at) = args.fork_at else {
+            if !args.choose.is_empty() {
+                eprintln!("error: --choose with --load needs --fork-at: a loaded game's past answers stand");
+                return Err(ExitCode::from(EXIT_INVALID));
+            }
+            return Sim::restore(&snapshot).map_err(|e| fail(&e));
+        };
+        let mut sim = crate::sim::fork(&snapshot, at).map_err(|e| fail(&format!("{}: {e}", path.display())))?;
+        let imposed = sim.data().resolve_choices(&args.choose).map_err(|e| {
+            eprintln!("error: --choose: {e}");
+            ExitCode::from(EXIT_INVALID)
         })?;
-        return Sim::restore(&snapshot).map_err(|e| {
-            eprintln!("error: {e}");
-            ExitCode::FAILURE
-        });
+        crate::sim::hand_to_the_ai(&mut sim, &imposed);
+        return Ok(sim);
     }
     let arg = args.scenario.as_deref().unwrap_or_default();
     let valid = load_valid(&ScenarioRef::parse(arg)).map_err(|errors| {

@@ -8,7 +8,7 @@ use thiserror::Error;
 
 use super::campaign::{Sim, SimOptions};
 use super::snapshot::{SaveError, Snapshot, scenario_hash};
-use super::state::{CommandLog, RULES_FINGERPRINT};
+use super::state::{CommandLog, LogStart, LoggedMonth, RULES_FINGERPRINT};
 use crate::scenario::Date;
 
 /// Why a save cannot be replayed at all.
@@ -22,6 +22,12 @@ pub enum ReplayError {
     /// Its scenario or tables are not sound.
     #[error(transparent)]
     Save(#[from] SaveError),
+    /// A fork asked for a month the log does not reach.
+    #[error("the save's campaign was played from {first} to {last}: a fork must be at one of those months")]
+    ForkOutside { first: Date, last: Date },
+    /// The replay parted from the save before the month a fork was asked at.
+    #[error("{date}: the save's log no longer replays (see `jingkang replay`), so it cannot be forked after it")]
+    Diverged { date: Date },
 }
 
 /// The first month where the replay and the save part.
@@ -83,35 +89,12 @@ pub fn replay(snapshot: &Snapshot, progress: &mut dyn FnMut(usize)) -> Result<Re
     if scenario_hash(&data.scenario) != start.scenario {
         warnings.push("this save's scenario differs from the one its campaign began on: its replay may differ".into());
     }
-    let players = &start.players;
-    let options = SimOptions {
-        seed: snapshot.seed,
-        historical: players.historical,
-        imposed: players.imposed.clone(),
-        humans: players.humans.clone(),
-    };
-    let mut sim = Sim::new(data, &options);
+    let mut sim = Sim::new(data, &options_of(start, snapshot.seed));
     let span = log.months.first().zip(log.months.last()).map(|(a, b)| (a.date, b.date));
     let mut report = ReplayReport { warnings, span, matched: 0, divergence: None };
     for month in &log.months {
         let date = sim.date();
-        let parting = if date != month.date {
-            Some(Parting::Month { logged: month.date })
-        } else {
-            if let Some(players) = &month.players {
-                sim.set_players(players.clone());
-            }
-            for (faction, order) in &month.orders {
-                sim.give(*faction, order.clone());
-            }
-            for (event, option) in &month.answers {
-                sim.answer(*event, *option);
-            }
-            sim.step();
-            let replayed = sim.log().months.last().map_or(0, |m| m.hash);
-            (replayed != month.hash).then_some(Parting::Hash { replayed, saved: month.hash })
-        };
-        if let Some(kind) = parting {
+        if let Some(kind) = play_logged(&mut sim, month) {
             report.divergence = Some(Divergence { date, kind, matched: report.matched });
             return Ok(report);
         }
@@ -133,4 +116,66 @@ pub fn replay(snapshot: &Snapshot, progress: &mut dyn FnMut(usize)) -> Result<Re
         report.divergence = Some(Divergence { date, kind, matched: report.matched });
     }
     Ok(report)
+}
+
+/// How the logged campaign began, as options for a new one.
+fn options_of(start: &LogStart, seed: u64) -> SimOptions {
+    let players = &start.players;
+    SimOptions {
+        seed,
+        historical: players.historical,
+        imposed: players.imposed.clone(),
+        humans: players.humans.clone(),
+    }
+}
+
+/// Plays one logged month with its players, orders and answers; how it parts from the log, if
+/// it does.
+fn play_logged(sim: &mut Sim, month: &LoggedMonth) -> Option<Parting> {
+    if sim.date() != month.date {
+        return Some(Parting::Month { logged: month.date });
+    }
+    if let Some(players) = &month.players {
+        sim.set_players(players.clone());
+    }
+    for (faction, order) in &month.orders {
+        sim.give(*faction, order.clone());
+    }
+    for (event, option) in &month.answers {
+        sim.answer(*event, *option);
+    }
+    sim.step();
+    let replayed = sim.log().months.last().map_or(0, |m| m.hash);
+    (replayed != month.hash).then_some(Parting::Hash { replayed, saved: month.hash })
+}
+
+/// The campaign of `snapshot` played again from its start up to month `at`, not played yet: the
+/// point from which another answer may be given. `at` is any month of the log, or the month after
+/// its last (the save's own month). The log must replay up to `at`.
+pub fn fork(snapshot: &Snapshot, at: Date) -> Result<Sim, ReplayError> {
+    let log: &CommandLog = &snapshot.log;
+    let start = log.start.as_ref().ok_or(ReplayError::NoLog { version: snapshot.version })?;
+    let data = Arc::new(snapshot.static_data()?);
+    let first = data.scenario.start;
+    let last = snapshot.calendar.date;
+    if at < first || at > last {
+        return Err(ReplayError::ForkOutside { first, last });
+    }
+    let mut sim = Sim::new(data, &options_of(start, snapshot.seed));
+    for month in log.months.iter().take_while(|m| m.date < at) {
+        let date = sim.date();
+        if play_logged(&mut sim, month).is_some() {
+            return Err(ReplayError::Diverged { date });
+        }
+    }
+    Ok(sim)
+}
+
+/// Hands every faction to the AI from now on, with `imposed` answers on top of the campaign's
+/// own: a fork's new course.
+pub fn hand_to_the_ai(sim: &mut Sim, imposed: &std::collections::BTreeMap<usize, usize>) {
+    let mut players = sim.world().resource::<crate::sim::state::Players>().clone();
+    players.humans.clear();
+    players.imposed.extend(imposed.iter().map(|(e, o)| (*e, *o)));
+    sim.set_players(players);
 }
