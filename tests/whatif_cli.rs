@@ -138,3 +138,33 @@ fn a_difficulty_is_named_in_the_report_and_changes_the_odds() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("[possible values: easy, normal, hard]"));
 }
+
+/// The odds from a saved game: every run continues the save on its own dice, the same on any
+/// thread count; the months before the save are settled in every run, the months after are not.
+#[test]
+fn the_odds_from_a_save_do_not_depend_on_the_thread_count_and_start_from_the_save() {
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let save = dir.path().join("mid.json");
+    let save = save.to_str().expect("a UTF-8 path");
+    let ran = jingkang(&["run", "jingkang", "--seed", "5", "--turns", "3", "--save", save]);
+    assert!(ran.status.success(), "{}", String::from_utf8_lossy(&ran.stderr));
+    let base = ["whatif", "--from", save, "--runs", "300", "--seed", "9", "--json"];
+    let one = jingkang(&[&base[..], &["--threads", "1"]].concat());
+    let two = jingkang(&[&base[..], &["--threads", "2"]].concat());
+    assert!(one.status.success(), "{}", String::from_utf8_lossy(&one.stderr));
+    assert_eq!(one.stdout, two.stdout);
+    let json: serde_json::Value = serde_json::from_slice(&one.stdout).expect("JSON");
+    let history = json["arms"][0]["history"].as_array().expect("history checks").clone();
+    let share = |id: &str| -> f64 {
+        let check = history.iter().find(|c| c["id"] == id).unwrap_or_else(|| panic!("no check {id}: {history:?}"));
+        check["matched"]["share"].as_f64().unwrap_or_else(|| panic!("no share in {check}"))
+    };
+    // Kaifeng was besieged in 1125-12 in the save's own months: settled in every run.
+    assert_eq!(share("kaifeng_first_siege"), 1.0);
+    // Whether Kaifeng falls is for the dice to say.
+    let falls = share("kaifeng_falls");
+    assert!(falls > 0.0 && falls < 1.0, "{falls}");
+    // The same scenario from its start is another sweep.
+    let fresh = jingkang(&["whatif", "jingkang", "--runs", "300", "--seed", "9", "--json", "--threads", "1"]);
+    assert_ne!(fresh.stdout, one.stdout);
+}

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::scenario::{Difficulty, ScenarioRef, load_valid};
-use crate::sim::{StaticData, Summary};
+use crate::sim::{Snapshot, StaticData, Summary};
 use crate::sweep::{Aggregate, FigureStats, SweepOptions, derive_seed, sweep};
 
 use super::EXIT_INVALID;
@@ -15,7 +15,12 @@ use super::EXIT_INVALID;
 #[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// A built-in scenario id or a scenario file.
-    scenario: String,
+    #[arg(required_unless_present = "from")]
+    scenario: Option<String>,
+    /// Sweep the odds from this saved game on instead of from the scenario's start: every run
+    /// continues it on its own dice, every faction played by the AI.
+    #[arg(long, value_name = "SAVE", conflicts_with_all = ["scenario", "difficulty", "no_war_plans"])]
+    from: Option<PathBuf>,
     /// Campaigns to play.
     #[arg(long, default_value_t = 1000)]
     runs: u64,
@@ -81,8 +86,18 @@ fn failed(message: String) -> Failure {
 }
 
 fn whatif(args: &Args) -> Result<(), Failure> {
-    let valid = load_valid(&ScenarioRef::parse(&args.scenario)).map_err(|e| invalid(e.to_string()))?;
-    let data = Arc::new(StaticData::configured(&valid, args.difficulty, !args.no_war_plans));
+    let (data, from) = match &args.from {
+        Some(path) => {
+            let snapshot = Snapshot::load(path).map_err(|e| failed(format!("error: {e}")))?;
+            let data = snapshot.static_data().map_err(|e| failed(format!("error: {e}")))?;
+            (Arc::new(data), Some(Arc::new(snapshot)))
+        }
+        None => {
+            let scenario = args.scenario.as_deref().unwrap_or_default();
+            let valid = load_valid(&ScenarioRef::parse(scenario)).map_err(|e| invalid(e.to_string()))?;
+            (Arc::new(StaticData::configured(&valid, args.difficulty, !args.no_war_plans)), None)
+        }
+    };
     let imposed = data.resolve_choices(&args.choose).map_err(|e| invalid(format!("error: --choose: {e}")))?;
     if args.runs == 0 {
         return Err(invalid("error: --runs must be at least 1".into()));
@@ -96,6 +111,7 @@ fn whatif(args: &Args) -> Result<(), Failure> {
         historical: args.historical,
         imposed: imposed.clone(),
         threads: args.threads,
+        from,
     };
     let mut arms = Vec::new();
     if args.compare {

@@ -230,6 +230,30 @@ impl Sim {
         Ok(sim)
     }
 
+    /// A quiet campaign (no chronicle, no log) continued from `snapshot`, whose static data is
+    /// `data`, on new dice from `seed`: every faction the AI's, following history if
+    /// `historical`, with `imposed` answers on top of those the campaign began with. What a sweep
+    /// of the odds from a saved game plays.
+    pub fn branch(
+        snapshot: &Snapshot,
+        data: Arc<StaticData>,
+        seed: u64,
+        historical: bool,
+        imposed: &std::collections::BTreeMap<usize, usize>,
+    ) -> Self {
+        let mut sim = Self::empty(data, false);
+        snapshot.restore_into(&mut sim.world);
+        sim.world.insert_resource(CommandLog::default());
+        sim.world.insert_resource(SimRng::from_seed(seed));
+        sim.world.insert_resource(Seed(seed));
+        let mut players = snapshot.players.clone();
+        players.humans.clear();
+        players.historical = historical;
+        players.imposed.extend(imposed.iter().map(|(e, o)| (*e, *o)));
+        sim.set_players(players);
+        sim
+    }
+
     /// Seats `humans` at the table from the next month on, as when a saved game is continued by
     /// other players: their events wait for an answer and the AI gives their armies no orders;
     /// every other faction is the AI's.

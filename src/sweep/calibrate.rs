@@ -85,6 +85,7 @@ pub fn calibrate(
             historical: case.historical,
             imposed: case.imposed.clone(),
             threads: options.threads,
+            from: None,
         };
         let counts = shares.entry(case).or_insert_with(|| vec![Share::default(); targets.len()]);
         let dates = months.entry(case).or_insert_with(|| vec![BTreeMap::new(); targets.len()]);

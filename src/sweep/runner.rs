@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::sim::{Sim, SimOptions, StaticData, Summary};
+use crate::sim::{Sim, SimOptions, Snapshot, StaticData, Summary};
 
 /// What to sweep.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SweepOptions {
     pub runs: u64,
     /// The base seed; run `i` plays with [`derive_seed`]`(seed, i)`.
@@ -19,6 +19,9 @@ pub struct SweepOptions {
     pub imposed: BTreeMap<usize, usize>,
     /// Worker threads; 0 for one per core.
     pub threads: usize,
+    /// Play every run on from this saved game instead of from the scenario's start (every
+    /// faction the AI's, on the run's own dice).
+    pub from: Option<Arc<Snapshot>>,
 }
 
 /// Runs handed to the workers at a time: results are delivered (and dropped) chunk by chunk, so
@@ -50,6 +53,11 @@ fn play(data: &Arc<StaticData>, options: &SweepOptions, run: u64) -> Summary {
         imposed: options.imposed.clone(),
         ..Default::default()
     };
+    if let Some(from) = &options.from {
+        let mut sim = Sim::branch(from, data.clone(), sim_options.seed, options.historical, &options.imposed);
+        sim.run(None);
+        return sim.summary();
+    }
     WORKER.with(|cell| {
         let mut slot = cell.borrow_mut();
         match slot.as_mut() {
