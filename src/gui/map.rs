@@ -346,24 +346,26 @@ fn line_width(kind: LineKind, importance: i64) -> f32 {
     }
 }
 
-/// A mesh entity of `points` and `triangles` in one colour, `z` deep.
-fn spawn_shape(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
-    (points, triangles): (Vec<Point>, Vec<u32>),
-    colour: Color,
-    z: f32,
-) {
-    if triangles.is_empty() {
-        return;
+/// Where the map's shapes are drawn: the commands that spawn them and the assets they are made of.
+struct Canvas<'a, 'w, 's> {
+    commands: &'a mut Commands<'w, 's>,
+    meshes: &'a mut Assets<Mesh>,
+    materials: &'a mut Assets<ColorMaterial>,
+}
+
+impl Canvas<'_, '_, '_> {
+    /// A mesh entity of `points` and `triangles` in one colour, `z` deep.
+    fn shape(&mut self, (points, triangles): (Vec<Point>, Vec<u32>), colour: Color, z: f32) {
+        if triangles.is_empty() {
+            return;
+        }
+        self.commands.spawn((
+            Mesh2d(self.meshes.add(mesh_of(&points, triangles))),
+            MeshMaterial2d(self.materials.add(ColorMaterial::from(colour))),
+            Transform::from_xyz(0.0, 0.0, z),
+            DespawnOnExit(Screen::Playing),
+        ));
     }
-    commands.spawn((
-        Mesh2d(meshes.add(mesh_of(&points, triangles))),
-        MeshMaterial2d(materials.add(ColorMaterial::from(colour))),
-        Transform::from_xyz(0.0, 0.0, z),
-        DespawnOnExit(Screen::Playing),
-    ));
 }
 
 fn spawn_map(
@@ -382,11 +384,12 @@ fn spawn_map(
         cjk: fonts.add(Font::from_bytes(super::fonts::CJK_FONT.to_vec())),
     };
     commands.insert_resource(font.clone());
-    spawn_land(&mut commands, &mut meshes, &mut materials, scenario, &shapes);
-    spawn_sea_and_beyond(&mut commands, &mut meshes, &mut materials, &shapes);
-    spawn_lines(&mut commands, &mut meshes, &mut materials, scenario, &shapes);
-    spawn_roads(&mut commands, &mut meshes, &mut materials, &session, &shapes);
-    spawn_cities(&mut commands, &mut meshes, &mut materials, &session, &shapes, &font);
+    let mut canvas = Canvas { commands: &mut commands, meshes: &mut meshes, materials: &mut materials };
+    spawn_land(&mut canvas, scenario, &shapes);
+    spawn_sea_and_beyond(&mut canvas, &shapes);
+    spawn_lines(&mut canvas, scenario, &shapes);
+    spawn_roads(&mut canvas, &session, &shapes);
+    spawn_cities(&mut canvas, &session, &shapes, &font);
     // Show the whole map, or the part the command line asked for.
     let frame = shapes.frame;
     let (mut transform, mut camera_projection) = camera.into_inner();
@@ -412,13 +415,7 @@ fn spawn_map(
 
 /// Provinces, coloured later by [`colour_cells`], with their terrain's marks and their borders.
 /// Hand-drawn outlines lie over the computed cells.
-fn spawn_land(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
-    scenario: &crate::scenario::Scenario,
-    shapes: &MapShapes,
-) {
+fn spawn_land(canvas: &mut Canvas, scenario: &crate::scenario::Scenario, shapes: &MapShapes) {
     let degree = shapes.units_per_degree();
     let mut marks: std::collections::BTreeMap<(bool, Pattern), Vec<Vec<Point>>> = Default::default();
     for (i, (cell, province)) in shapes.cells.iter().zip(&scenario.provinces).enumerate() {
@@ -428,23 +425,16 @@ fn spawn_land(
         let outlined = shapes.outlined[i];
         let z = if outlined { 1.2 } else { 0.0 };
         let triangles = if outlined { geometry::triangulate(cell) } else { geometry::fan(cell.len()) };
-        commands.spawn((
-            Mesh2d(meshes.add(mesh_of(cell, triangles))),
-            MeshMaterial2d(materials.add(ColorMaterial::from(Color::WHITE))),
+        canvas.commands.spawn((
+            Mesh2d(canvas.meshes.add(mesh_of(cell, triangles))),
+            MeshMaterial2d(canvas.materials.add(ColorMaterial::from(Color::WHITE))),
             Transform::from_xyz(0.0, 0.0, z),
             Cell(ProvinceIx::new(i)),
             DespawnOnExit(Screen::Playing),
         ));
         let mut ring = cell.clone();
         ring.push(cell[0]);
-        spawn_shape(
-            commands,
-            meshes,
-            materials,
-            geometry::thick_line(&ring, 1.6),
-            BORDER_INK.bevy(),
-            if outlined { 1.3 } else { 1.0 },
-        );
+        canvas.shape(geometry::thick_line(&ring, 1.6), BORDER_INK.bevy(), if outlined { 1.3 } else { 1.0 });
         let pattern = scenario.terrains.iter().find(|t| t.id == province.terrain).map_or(Pattern::Plain, |t| t.pattern);
         let (size, spacing, _) = mark_style(pattern);
         if pattern != Pattern::Plain {
@@ -457,37 +447,26 @@ fn spawn_land(
     for ((outlined, pattern), strokes) in marks {
         let (_, _, ink) = mark_style(pattern);
         let z = if outlined { 1.25 } else { 0.5 };
-        spawn_shape(commands, meshes, materials, geometry::strokes(&strokes, 0.026 * degree), ink, z);
+        canvas.shape(geometry::strokes(&strokes, 0.026 * degree), ink, z);
     }
 }
 
 /// The lands beyond the known world, and the sea over everything.
-fn spawn_sea_and_beyond(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
-    shapes: &MapShapes,
-) {
+fn spawn_sea_and_beyond(canvas: &mut Canvas, shapes: &MapShapes) {
     // The lands beyond hide the cells' far parts; the sea is sea on both sides of the frame.
     let reach = geometry::REACH_DEGREES * shapes.units_per_degree();
-    spawn_shape(commands, meshes, materials, geometry::beyond(&shapes.world, &shapes.frame, reach), BEYOND.bevy(), 2.8);
+    canvas.shape(geometry::beyond(&shapes.world, &shapes.frame, reach), BEYOND.bevy(), 2.8);
     let mut edge = shapes.world.clone();
     edge.extend(shapes.world.first().copied());
-    spawn_shape(commands, meshes, materials, geometry::thick_line(&edge, 2.5), BORDER_INK.bevy(), 2.85);
+    canvas.shape(geometry::thick_line(&edge, 2.5), BORDER_INK.bevy(), 2.85);
     for sea in &shapes.seas {
         let triangles = geometry::triangulate(sea);
-        spawn_shape(commands, meshes, materials, (sea.clone(), triangles), SEA.bevy(), 2.9);
+        canvas.shape((sea.clone(), triangles), SEA.bevy(), 2.9);
     }
 }
 
 /// Coasts, rivers by their importance, walls with their battlements, borders dashed.
-fn spawn_lines(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
-    scenario: &crate::scenario::Scenario,
-    shapes: &MapShapes,
-) {
+fn spawn_lines(canvas: &mut Canvas, scenario: &crate::scenario::Scenario, shapes: &MapShapes) {
     let degree = shapes.units_per_degree();
     for (line, points) in scenario.lines.iter().zip(&shapes.lines) {
         let points = points.clone();
@@ -503,18 +482,12 @@ fn spawn_lines(
             LineKind::Coast | LineKind::River => vec![points],
         };
         let colour = palette::line_colour(line.kind).bevy();
-        spawn_shape(commands, meshes, materials, geometry::strokes(&strokes, width), colour, 3.0);
+        canvas.shape(geometry::strokes(&strokes, width), colour, 3.0);
     }
 }
 
 /// The ways armies march: roads faint, passes dashed with a gate across them, sea lanes dashed blue.
-fn spawn_roads(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
-    session: &Session,
-    shapes: &MapShapes,
-) {
+fn spawn_roads(canvas: &mut Canvas, session: &Session, shapes: &MapShapes) {
     let data = session.sim().data();
     let degree = shapes.units_per_degree();
     let (mut roads, mut passes, mut gates, mut lanes) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
@@ -530,10 +503,10 @@ fn spawn_roads(
         }
     }
     let ink = |a| Color::srgba(0.3, 0.2, 0.12, a);
-    spawn_shape(commands, meshes, materials, geometry::strokes(&roads, 1.2), ink(0.3), 2.6);
-    spawn_shape(commands, meshes, materials, geometry::strokes(&passes, 1.6), ink(0.6), 2.6);
-    spawn_shape(commands, meshes, materials, geometry::strokes(&gates, 2.6), ink(0.9), 2.7);
-    spawn_shape(commands, meshes, materials, geometry::strokes(&lanes, 1.4), Color::srgba(0.1, 0.2, 0.4, 0.5), 2.95);
+    canvas.shape(geometry::strokes(&roads, 1.2), ink(0.3), 2.6);
+    canvas.shape(geometry::strokes(&passes, 1.6), ink(0.6), 2.6);
+    canvas.shape(geometry::strokes(&gates, 2.6), ink(0.9), 2.7);
+    canvas.shape(geometry::strokes(&lanes, 1.4), Color::srgba(0.1, 0.2, 0.4, 0.5), 2.95);
 }
 
 /// A pass's mark halfway along its road: two bars across it, like the walls of a gorge.
@@ -552,25 +525,18 @@ fn pass_gate(a: Point, b: Point, size: f32) -> Vec<Vec<Point>> {
 }
 
 /// Cities: a square for walled ones, a dot for the rest; and their names.
-fn spawn_cities(
-    commands: &mut Commands,
-    meshes: &mut Assets<Mesh>,
-    materials: &mut Assets<ColorMaterial>,
-    session: &Session,
-    shapes: &MapShapes,
-    font: &MapFont,
-) {
+fn spawn_cities(canvas: &mut Canvas, session: &Session, shapes: &MapShapes, font: &MapFont) {
     let scenario = &session.sim().data().scenario;
     let scoped = DespawnOnExit(Screen::Playing);
     let capitals: Vec<&str> = scenario.factions.iter().filter_map(|f| f.capital.as_deref()).collect();
-    let square = meshes.add(Rectangle::new(MARKER_PX, MARKER_PX));
-    let dot = meshes.add(Circle::new(3.5));
-    let ink = materials.add(ColorMaterial::from(Color::srgb(0.15, 0.1, 0.08)));
+    let square = canvas.meshes.add(Rectangle::new(MARKER_PX, MARKER_PX));
+    let dot = canvas.meshes.add(Circle::new(3.5));
+    let ink = canvas.materials.add(ColorMaterial::from(Color::srgb(0.15, 0.1, 0.08)));
     for (i, (p, site)) in scenario.provinces.iter().zip(&shapes.sites).enumerate() {
         let ix = ProvinceIx::new(i);
         let walled = p.walls >= 5;
         let anchor = Vec2::from(*site);
-        commands.spawn((
+        canvas.commands.spawn((
             Mesh2d(if walled { square.clone() } else { dot.clone() }),
             MeshMaterial2d(ink.clone()),
             Transform::from_xyz(site[0], site[1], 4.0),
@@ -583,7 +549,8 @@ fn spawn_cities(
         let priority = label_priority(capital, walled, p.population);
         let size = CityLabel::size_of(&name, "", px);
         let ink = TextColor(INK.bevy());
-        commands
+        canvas
+            .commands
             .spawn((
                 Text2d::new(name),
                 TextFont { font: font.latin.clone().into(), font_size: FontSize::Px(px), ..default() },
