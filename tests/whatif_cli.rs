@@ -164,6 +164,10 @@ fn the_odds_from_a_save_do_not_depend_on_the_thread_count_and_start_from_the_sav
     // Whether Kaifeng falls is for the dice to say.
     let falls = share("kaifeng_falls");
     assert!(falls > 0.0 && falls < 1.0, "{falls}");
+    // The report says where the runs start.
+    let text = jingkang(&["whatif", "--from", save, "--runs", "20"]);
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("played on from 1126-01 (the AI for every faction)"), "{text}");
     // The same scenario from its start is another sweep.
     let fresh = jingkang(&["whatif", "jingkang", "--runs", "300", "--seed", "9", "--json", "--threads", "1"]);
     assert_ne!(fresh.stdout, one.stdout);

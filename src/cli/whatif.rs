@@ -197,6 +197,9 @@ fn print_text(data: &StaticData, arms: &[Arm], args: &Args, elapsed: f64) {
         elapsed,
         runs as f64 / elapsed.max(1e-9)
     );
+    if let (Some(path), Some(from)) = (&args.from, arms.first().and_then(|a| a.options.from.as_ref())) {
+        println!("From: {}, played on from {} (the AI for every faction)", path.display(), from.calendar.date);
+    }
     let header: Vec<&str> = arms.iter().map(|a| a.label.as_str()).collect();
     println!("Choices: {}", header.join("  ->  "));
     if let Some(level) = args.difficulty.filter(|d| *d != Difficulty::Normal) {
