@@ -297,13 +297,13 @@ fn a_fork_with_the_same_answers_is_the_same_game_and_with_another_differs_from_i
     let at = jingkang::scenario::Date::parse("1126-01").expect("a month");
     // The same answers: the same game, bit for bit.
     let mut same = jingkang::sim::fork(&original, at).expect("forks");
-    jingkang::sim::hand_to_the_ai(&mut same, &Default::default());
+    same.hand_to_the_ai(&Default::default());
     same.run(None);
     assert_eq!(same.snapshot().state_hash(), original.state_hash());
     // Another answer: the same history before the fork's month, another from it on.
     let mut forked = jingkang::sim::fork(&original, at).expect("forks");
     let imposed = forked.data().resolve_choices(std::slice::from_ref(&other)).expect("a known option");
-    jingkang::sim::hand_to_the_ai(&mut forked, &imposed);
+    forked.hand_to_the_ai(&imposed);
     forked.run(None);
     let forked = forked.snapshot();
     let before =

@@ -108,7 +108,7 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
             eprintln!("error: --choose: {e}");
             ExitCode::from(EXIT_INVALID)
         })?;
-        crate::sim::hand_to_the_ai(&mut sim, &imposed);
+        sim.hand_to_the_ai(&imposed);
         return Ok(sim);
     }
     let arg = args.scenario.as_deref().unwrap_or_default();

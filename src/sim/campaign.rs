@@ -246,12 +246,18 @@ impl Sim {
         sim.world.insert_resource(CommandLog::default());
         sim.world.insert_resource(SimRng::from_seed(seed));
         sim.world.insert_resource(Seed(seed));
-        let mut players = snapshot.players.clone();
-        players.humans.clear();
-        players.historical = historical;
-        players.imposed.extend(imposed.iter().map(|(e, o)| (*e, *o)));
-        sim.set_players(players);
+        sim.world.resource_mut::<Players>().historical = historical;
+        sim.hand_to_the_ai(imposed);
         sim
+    }
+
+    /// Hands every faction to the AI from now on, with `imposed` answers on top of the campaign's
+    /// own: a fork's or a branch's new course.
+    pub fn hand_to_the_ai(&mut self, imposed: &std::collections::BTreeMap<usize, usize>) {
+        let mut players = self.world.resource::<Players>().clone();
+        players.humans.clear();
+        players.imposed.extend(imposed.iter().map(|(e, o)| (*e, *o)));
+        self.set_players(players);
     }
 
     /// Seats `humans` at the table from the next month on, as when a saved game is continued by

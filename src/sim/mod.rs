@@ -34,7 +34,7 @@ pub use compiled::{Command, Program, ProvinceChange, Rising, Spawn, Test, Treaty
 pub use data::{Data, Planner, StaticData, Traits, money_in_words};
 pub use ids::{ArmyIx, CharacterIx, ChoiceError, FactionIx, Ids, ProvinceIx};
 pub use power::within_raid_reach;
-pub use replay::{Divergence, Parting, ReplayError, ReplayReport, fork, hand_to_the_ai, replay};
+pub use replay::{Divergence, Parting, ReplayError, ReplayReport, fork, replay};
 pub use report::{Fall, Report, Summary};
 pub use schedule::{Turn, TurnSystems};
 pub use snapshot::{SaveError, SaveHeader, Snapshot};

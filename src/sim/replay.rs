@@ -170,12 +170,3 @@ pub fn fork(snapshot: &Snapshot, at: Date) -> Result<Sim, ReplayError> {
     }
     Ok(sim)
 }
-
-/// Hands every faction to the AI from now on, with `imposed` answers on top of the campaign's
-/// own: a fork's new course.
-pub fn hand_to_the_ai(sim: &mut Sim, imposed: &std::collections::BTreeMap<usize, usize>) {
-    let mut players = sim.world().resource::<crate::sim::state::Players>().clone();
-    players.humans.clear();
-    players.imposed.extend(imposed.iter().map(|(e, o)| (*e, *o)));
-    sim.set_players(players);
-}
