@@ -97,8 +97,8 @@ impl Overlay {
     }
 }
 
-/// The viewer's own land, in the relations mode.
-const OWN: Color = Color::srgb(0.3, 0.45, 0.75);
+/// The viewer's own land, in the relations mode: violet, so the rivers' blue still shows on it.
+const OWN: Color = Color::srgb(0.58, 0.44, 0.74);
 /// An enemy's land, in the relations mode.
 const AT_WAR: Color = Color::srgb(0.55, 0.05, 0.05);
 
