@@ -8,6 +8,7 @@ use bevy::prelude::*;
 use bevy::window::WindowResolution;
 use bevy_egui::EguiPlugin;
 
+mod branches;
 mod camera;
 mod charts;
 mod fonts;

@@ -6,9 +6,10 @@ use std::path::{Path, PathBuf};
 
 use bevy::prelude::*;
 
+use super::branches::{Comparison, ForkPoint, TurningPoint, compare, turning_points};
 use crate::scenario::{Date, Difficulty, ScenarioRef, load_valid};
 use crate::sim::{
-    ArmyIx, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance, StaticData,
+    ArmyIx, FactionIx, GameView, Order, Players, ProvinceIx, Sim, SimOptions, Snapshot, Stance, StaticData, fork,
     within_raid_reach,
 };
 
@@ -41,6 +42,28 @@ pub struct Session {
     pub notice: Option<String>,
     /// The saves in `save_dir`, newest first, for the Load menu; listed again after every save.
     pub saves: Vec<SaveEntry>,
+    /// The campaign's branches: the one played first, and one more for every "What if…?".
+    pub branches: Vec<Branch>,
+    /// The branch being played (its campaign is this session's own).
+    pub active: usize,
+}
+
+/// A course of the campaign: the one played first, or one forked from another at a turning point.
+pub struct Branch {
+    /// "As played", or the answer given otherwise and when.
+    pub label: String,
+    /// Where it parted from its parent; `None` for the campaign as first played.
+    pub fork: Option<ForkPoint>,
+    /// The branch's game, everything the window knew of it, while another branch is played;
+    /// `None` for the branch being played.
+    shelved: Option<Box<Session>>,
+}
+
+impl Branch {
+    /// What the players see of this branch while it is shelved.
+    pub fn view(&self) -> Option<&GameView> {
+        self.shelved.as_ref().map(|s| &s.view)
+    }
 }
 
 /// A saved game in the save folder, as the load menus show it.
@@ -122,6 +145,15 @@ pub enum UiAction {
     EndTurn,
     Save,
     Load(PathBuf),
+    /// Go back to the start of month `date` and answer `event` with `option` instead: a new
+    /// branch, the one played until now kept.
+    WhatIf {
+        date: Date,
+        event: usize,
+        option: usize,
+    },
+    /// Play branch `n` (an index into the session's branches) from where it was left.
+    SwitchBranch(usize),
 }
 
 /// The factions of `scenario` named by `ids`, in that order, or which id names none (`what` says
@@ -200,6 +232,8 @@ impl Session {
             saves: list_saves(&save_dir),
             save_dir,
             notice: None,
+            branches: vec![Branch { label: "As played".into(), fork: None, shelved: None }],
+            active: 0,
         }
     }
 
@@ -292,8 +326,76 @@ impl Session {
                 Ok(loaded) => *self = loaded,
                 Err(e) => self.notice = Some(format!("Cannot load: {e}")),
             },
+            UiAction::WhatIf { date, event, option } => self.what_if(*date, *event, *option),
+            UiAction::SwitchBranch(n) => self.switch_branch(*n),
         }
         false
+    }
+
+    /// Every event answered in the branch being played, oldest first.
+    pub fn turning_points(&self) -> Vec<TurningPoint> {
+        turning_points(&self.sim)
+    }
+
+    /// How the branch being played differs from branch `other`, if that is another branch.
+    pub fn comparison(&self, other: usize) -> Option<Comparison> {
+        let theirs = self.branches.get(other)?.view()?;
+        Some(compare(&self.view, theirs))
+    }
+
+    /// Goes back to the start of `date` in the branch being played, by replaying its log, and
+    /// answers `event` with `option` there: the player's own event is answered as he would have
+    /// answered it; an event the AI answered gets `option` imposed from then on. The branch
+    /// played until now is kept.
+    fn what_if(&mut self, date: Date, event: usize, option: usize) {
+        let Some(title) = self.sim.data().scenario.events.get(event).map(|e| e.title.clone()) else { return };
+        let Some(name) = self.sim.data().scenario.events[event].options.get(option).map(|o| o.name.clone()) else {
+            return;
+        };
+        let mut sim = match fork(&self.sim.snapshot(), date) {
+            Ok(sim) => sim,
+            Err(e) => {
+                self.notice = Some(format!("Cannot go back to {date}: {e}"));
+                return;
+            }
+        };
+        let awaits_a_player = sim.awaiting().contains(&event);
+        if !awaits_a_player {
+            sim.impose(event, option);
+        }
+        let humans = sim.world().resource::<Players>().humans.iter().copied().collect();
+        let mut branch = Self::around(sim, humans, self.save_dir.clone());
+        if awaits_a_player {
+            branch.sim.answer(event, option);
+            branch.answered.insert(event, option);
+        }
+        let label = format!("What if: {title}: {name} ({date})");
+        let fork = ForkPoint { parent: self.active, date, event, option };
+        self.branches.push(Branch { label, fork: Some(fork), shelved: None });
+        let n = self.branches.len() - 1;
+        self.shelve_and_play(n, branch);
+        self.notice = Some(format!(
+            "Back in {date}: \"{title}\" is answered \"{name}\". The course played until now is kept: switch \
+             to it or compare in the timeline."
+        ));
+    }
+
+    /// Plays branch `n` from where it was left, shelving the one played now.
+    fn switch_branch(&mut self, n: usize) {
+        let Some(next) = self.branches.get_mut(n).and_then(|b| b.shelved.take()) else { return };
+        self.shelve_and_play(n, *next);
+        self.notice = Some(format!("Playing branch {}: {}", n + 1, self.branches[n].label));
+    }
+
+    /// Makes `next` the game played, as branch `n`, and shelves the one played until now; the
+    /// branches, the save folder and its saves stay with the window.
+    fn shelve_and_play(&mut self, n: usize, mut next: Session) {
+        next.branches = std::mem::take(&mut self.branches);
+        next.saves = std::mem::take(&mut self.saves);
+        next.active = n;
+        let previous = self.active;
+        let shelved = std::mem::replace(self, next);
+        self.branches[previous].shelved = Some(Box::new(shelved));
     }
 
     fn order(&mut self, army: ArmyIx, order: Order) {
@@ -507,6 +609,115 @@ mod tests {
             "the army moved or is on its way: {marched:?}"
         );
         assert_ne!(s.view, before);
+    }
+
+    /// Plays months as the player (every event answered with its first option, or `pick`'s) until
+    /// `until` returns true or 40 months have passed.
+    fn play_until(s: &mut Session, until: impl Fn(&Session) -> bool) {
+        for _ in 0..40 {
+            if until(s) || s.view.outcome.is_some() {
+                return;
+            }
+            for e in s.unanswered() {
+                s.apply(&UiAction::Answer { event: e, option: 0 });
+            }
+            s.apply(&UiAction::EndTurn);
+        }
+    }
+
+    /// The option of `event` other than `option`.
+    fn another(s: &Session, event: usize, option: usize) -> usize {
+        let options = s.sim().data().scenario.events[event].options.len();
+        (option + 1) % options
+    }
+
+    #[test]
+    fn a_scripted_player_goes_back_to_his_own_answer_answers_otherwise_and_keeps_both_branches() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut app = App::new();
+        plugin(&mut app);
+        app.insert_resource(jingkang_as_song(dir.path()));
+        let mut s = app.world_mut().resource_mut::<Session>();
+        play_until(&mut s, |s| s.turning_points().iter().any(|t| t.by_player) && s.turning_points().len() > 3);
+        let played = s.view.clone();
+        let point = s.turning_points().into_iter().find(|t| t.by_player).expect("Song answered an event");
+        let other = another(&s, point.event, point.option);
+        assert!(point.date < played.date, "the turning point is in the past");
+        // The timeline's "What if…?" sends this; the month is played by ending the turn.
+        app.world_mut().write_message(UiAction::WhatIf { date: point.date, event: point.event, option: other });
+        app.update();
+        let s = app.world().resource::<Session>();
+        assert_eq!(s.view.date, point.date, "back at the start of the turning point's month");
+        assert_eq!((s.branches.len(), s.active), (2, 1));
+        assert_eq!(
+            s.branches[1].fork,
+            Some(ForkPoint { parent: 0, date: point.date, event: point.event, option: other })
+        );
+        assert_eq!(s.branches[0].view(), Some(&played), "the branch played until now is kept as it was");
+        assert!(!s.unanswered().contains(&point.event), "the other answer is given");
+        let answer_rest: Vec<UiAction> =
+            s.unanswered().into_iter().map(|e| UiAction::Answer { event: e, option: 0 }).collect();
+        for action in answer_rest {
+            app.world_mut().write_message(action);
+        }
+        app.world_mut().write_message(UiAction::EndTurn);
+        app.update();
+        let s = app.world().resource::<Session>();
+        assert_eq!(s.view.date, point.date.plus_months(1), "the month is played");
+        let taken = s.turning_points().into_iter().find(|t| (t.date, t.event) == (point.date, point.event));
+        assert_eq!(taken.map(|t| (t.option, t.by_player)), Some((other, true)), "the branch took the other answer");
+        let differs = s.comparison(0).expect("the first branch is there to compare");
+        assert_eq!(differs.dates, (point.date.plus_months(1), played.date));
+        // Back to the first branch, as it was left; and to the new one again.
+        app.world_mut().write_message(UiAction::SwitchBranch(0));
+        app.update();
+        let s = app.world().resource::<Session>();
+        assert_eq!((s.active, &s.view), (0, &played));
+        assert!(s.branches[1].view().is_some_and(|v| v.date == point.date.plus_months(1)));
+        assert!(s.comparison(0).is_none(), "a branch is not compared with itself");
+    }
+
+    #[test]
+    fn going_back_with_the_same_answers_replays_the_branch_bit_for_bit() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        play_until(&mut s, |s| s.turning_points().iter().filter(|t| t.by_player).count() >= 2);
+        let played = s.view.clone();
+        let played_hash = s.sim().snapshot().state_hash();
+        let point = s.turning_points().into_iter().find(|t| t.by_player).expect("Song answered an event");
+        s.apply(&UiAction::WhatIf { date: point.date, event: point.event, option: point.option });
+        // Every later answer the same as before: the first option, as `play_until` gave.
+        play_until(&mut s, |s| s.view.date == played.date);
+        assert_eq!(s.view, played);
+        assert_eq!(s.sim().snapshot().state_hash(), played_hash);
+    }
+
+    #[test]
+    fn an_answer_the_ai_gave_can_be_given_otherwise_and_a_future_month_cannot_be_gone_back_to() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut s = jingkang_as_song(dir.path());
+        play_until(&mut s, |s| {
+            s.turning_points().iter().any(|t| !t.by_player && s.sim().data().scenario.events[t.event].options.len() > 1)
+        });
+        let point = s
+            .turning_points()
+            .into_iter()
+            .find(|t| !t.by_player && s.sim().data().scenario.events[t.event].options.len() > 1)
+            .expect("the AI answered an event with a choice");
+        let other = another(&s, point.event, point.option);
+        s.apply(&UiAction::WhatIf { date: point.date, event: point.event, option: other });
+        assert_eq!((s.view.date, s.active), (point.date, 1));
+        play_until(&mut s, |s| s.view.date > point.date);
+        let taken = s.turning_points().into_iter().find(|t| (t.date, t.event) == (point.date, point.event));
+        assert_eq!(taken.map(|t| (t.option, t.by_player)), Some((other, false)), "the court answered otherwise");
+        let future = s.view.date.plus_months(5);
+        s.apply(&UiAction::WhatIf { date: future, event: point.event, option: other });
+        assert_eq!(s.branches.len(), 2, "no branch from a month not played yet");
+        assert!(
+            s.notice.as_deref().is_some_and(|n| n.starts_with(&format!("Cannot go back to {future}"))),
+            "{:?}",
+            s.notice
+        );
     }
 
     #[test]

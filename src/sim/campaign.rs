@@ -16,8 +16,8 @@ use super::schedule::Turn;
 use super::setup::Start;
 use super::snapshot::{SaveError, Snapshot, scenario_hash};
 use super::state::{
-    Choices, Chronicle, Chronicling, CommandLog, EventAnswers, EventState, Flags, GameOver, Levies, Order,
-    PendingOrders, Players, Proposals, Seed, SiegeLog, SimRng, TrendPoint, Trends, WarGoals,
+    ChoiceRecord, Choices, Chronicle, Chronicling, CommandLog, EventAnswers, EventState, Flags, GameOver, Levies,
+    Order, PendingOrders, Players, Proposals, Seed, SiegeLog, SimRng, TrendPoint, Trends, WarGoals,
 };
 use super::view::{GameView, Route};
 use crate::scenario::ValidScenario;
@@ -318,6 +318,19 @@ impl Sim {
     /// (or the army is not in the field).
     pub fn route(&self, army: ArmyIx, to: ProvinceIx) -> Option<Route> {
         super::view::route(&self.world, army, to)
+    }
+
+    /// Every answer given to an event so far, in order, with its month, faction and whether it is
+    /// history's: the campaign's turning points.
+    pub fn choices(&self) -> &[ChoiceRecord] {
+        &self.world.resource::<Choices>().0
+    }
+
+    /// Imposes `option` as the answer to event `event` from now on, whoever plays its faction:
+    /// how a fork changes an answer the AI gave. The change is logged with the month's players,
+    /// so the fork replays.
+    pub fn impose(&mut self, event: usize, option: usize) {
+        self.world.resource_mut::<Players>().imposed.insert(event, option);
     }
 
     /// Every answer given to an event so far, in order: (event index, option index).

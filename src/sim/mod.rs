@@ -39,8 +39,8 @@ pub use report::{Fall, Report, Summary};
 pub use schedule::{Turn, TurnSystems};
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use state::{
-    CheckStatus, Chronicle, CommandLog, Entry, FallCause, GameOver, LogStart, LoggedMonth, Measures, Order, Outcome,
-    PendingOrders, Players, Proposal, RULES_FINGERPRINT, Stance, TrendPoint, Trends,
+    CheckStatus, ChoiceRecord, Chronicle, CommandLog, Entry, FallCause, GameOver, LogStart, LoggedMonth, Measures,
+    Order, Outcome, PendingOrders, Players, Proposal, RULES_FINGERPRINT, Stance, TrendPoint, Trends,
 };
 pub use view::{
     ArmyView, CheckView, FactionView, GameView, LevyView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,

@@ -54,6 +54,7 @@ fn fire_events(
             resolve(&view, &mut state, &mut answering, ix, option);
         }
     }
+    answer_left_behind(&view, &mut state, &mut rng, &mut answering);
     for (ix, event) in data.scenario.events.iter().enumerate() {
         let forced = state.forced.remove(&ix);
         if (state.fired[ix] && !event.repeatable && !forced) || state.awaiting.contains(&ix) {
@@ -72,6 +73,25 @@ fn fire_events(
         }
         let option = choose_option(&view, &mut rng, ix, event);
         resolve(&view, &mut state, &mut answering, ix, option);
+    }
+}
+
+/// Events left waiting by a player who has since left the table (a saved game continued by the
+/// AI, a branch of the odds, a fork played on by the AI), or whose answer is now imposed: answered
+/// as the AI answers events, or they would wait for ever.
+fn answer_left_behind(view: &View, state: &mut EventState, rng: &mut SimRng, answering: &mut Answering) {
+    let data = view.data.clone();
+    let players = &view.players;
+    let left: Vec<usize> = state
+        .awaiting
+        .iter()
+        .copied()
+        .filter(|&ix| !players.is_human(data.event_faction(ix)) || players.imposed.contains_key(&ix))
+        .collect();
+    for ix in left {
+        state.awaiting.retain(|a| *a != ix);
+        let option = choose_option(view, rng, ix, &data.scenario.events[ix]);
+        resolve(view, state, answering, ix, option);
     }
 }
 
@@ -182,6 +202,25 @@ mod tests {
         assert!(game.world().resource::<crate::sim::state::Flags>().is_set(fight));
         assert!(chronicle(&game).iter().any(|l| l.ends_with("Council (Red): Fight.")));
         assert_eq!(game.report().choices.len(), 1);
+    }
+
+    #[test]
+    fn an_event_left_waiting_when_its_player_leaves_is_answered_by_the_ai_or_as_imposed() {
+        for (imposed, ending) in [(None, "Council (Red): Pay."), (Some(0), "Council (Red): Fight.")] {
+            let mut game = sim_with_humans(scenario("", EVENT), 1, &["red"]);
+            game.step();
+            assert_eq!(game.awaiting(), &[0]);
+            let red = game.data().faction("red");
+            match imposed {
+                Some(option) => game.impose(0, option),
+                None => game.seat(&[]),
+            }
+            assert!(game.world().resource::<crate::sim::Players>().is_human(red) == imposed.is_some());
+            game.step();
+            assert!(game.awaiting().is_empty(), "imposed {imposed:?}");
+            assert!(chronicle(&game).iter().any(|l| l.ends_with(ending)), "imposed {imposed:?}");
+            assert_eq!(game.report().choices.len(), 1);
+        }
     }
 
     /// A ransom offered if Red's general is held: Red pays Blue and he goes free; otherwise a flag.
