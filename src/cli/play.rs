@@ -47,6 +47,17 @@ pub(super) struct Args {
     /// Open the map this many times closer than the whole of it (with or without --centre).
     #[arg(long, value_name = "TIMES", value_parser = parse_zoom)]
     zoom: Option<f32>,
+    /// Open a window at once: the timeline of turning points and branches, or the odds from here
+    /// (whose campaigns start at once; a screenshot waits for them).
+    #[arg(long, value_name = "PANEL", value_parser = ["timeline", "odds"])]
+    panel: Option<String>,
+    /// With --load: go back to this month of the saved game (YYYY-MM) and answer --choose's event
+    /// otherwise there, as the timeline's "What if…?" does; the game as saved is kept as a branch.
+    #[arg(long, value_name = "YYYY-MM", requires_all = ["load", "choose"], value_parser = super::run::parse_month)]
+    fork_at: Option<crate::scenario::Date>,
+    /// The answer given otherwise at --fork-at: EVENT=OPTION.
+    #[arg(long, value_name = "EVENT=OPTION", requires = "fork_at")]
+    choose: Option<String>,
 }
 
 /// "115.5,38.5" as (longitude, latitude).
@@ -108,6 +119,8 @@ pub(super) fn run(args: &Args) -> ExitCode {
         overlay: args.mode.as_deref().and_then(|m| clap::ValueEnum::from_str(m, true).ok()).unwrap_or_default(),
         native_names: args.native_names,
         look: look(args),
+        panel: args.panel.as_deref().and_then(|p| clap::ValueEnum::from_str(p, true).ok()),
+        what_if: args.fork_at.zip(args.choose.clone()),
     })
 }
 

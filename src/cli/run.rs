@@ -48,6 +48,11 @@ pub(super) struct Args {
     /// to it) and play on from there, the AI for every faction, with the --choose answers.
     #[arg(long, value_name = "YYYY-MM", requires = "load", value_parser = parse_month)]
     fork_at: Option<crate::scenario::Date>,
+    /// Seat a player for this faction (its id) who gives no orders, and stop at the start of the
+    /// first month one of its events awaits his answer: saved with --save, that decision is still
+    /// open when the game is continued in the window (`play --load`) or swept (`whatif --from`).
+    #[arg(long, value_name = "FACTION")]
+    until_decision: Option<String>,
 }
 
 pub(super) fn run(args: &Args) -> ExitCode {
@@ -55,7 +60,14 @@ pub(super) fn run(args: &Args) -> ExitCode {
         Ok(sim) => sim,
         Err(code) => return code,
     };
-    sim.run(args.turns);
+    match &args.until_decision {
+        Some(id) => {
+            if let Err(code) = run_until_decision(&mut sim, id, args.turns) {
+                return code;
+            }
+        }
+        None => sim.run(args.turns),
+    }
     if let Some(path) = &args.save
         && let Err(e) = sim.snapshot().save(path)
     {
@@ -84,7 +96,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
 }
 
 /// "1126-01" as a month.
-fn parse_month(text: &str) -> Result<crate::scenario::Date, String> {
+pub(super) fn parse_month(text: &str) -> Result<crate::scenario::Date, String> {
     crate::scenario::Date::parse(text)
         .ok_or_else(|| format!("expected a month as YYYY-MM, e.g. 1126-01 (got {text:?})"))
 }
@@ -123,6 +135,34 @@ fn start(args: &Args) -> Result<Sim, ExitCode> {
     })?;
     let options = SimOptions { seed: args.seed, historical: args.historical, imposed, ..Default::default() };
     Ok(Sim::new(std::sync::Arc::new(data), &options))
+}
+
+/// Plays with faction `id` seated for a player who gives no orders, until one of its events awaits
+/// an answer (said on stderr), the campaign ends, or `turns` months are played.
+fn run_until_decision(sim: &mut Sim, id: &str, turns: Option<u32>) -> Result<(), ExitCode> {
+    let factions = &sim.data().scenario.factions;
+    let Some(faction) = factions.iter().position(|f| f.id == id) else {
+        let known: Vec<&str> = factions.iter().map(|f| f.id.as_str()).collect();
+        eprintln!("error: --until-decision: no faction \"{id}\" (the factions are {})", known.join(", "));
+        return Err(ExitCode::from(EXIT_INVALID));
+    };
+    sim.seat(&[crate::sim::FactionIx::new(faction)]);
+    let mut played = 0;
+    while sim.awaiting().is_empty() && !sim.is_over() && turns.is_none_or(|t| played < t) {
+        sim.step();
+        played += 1;
+    }
+    let events = &sim.data().scenario.events;
+    let titles: Vec<String> = sim.awaiting().iter().map(|e| format!("\"{}\"", events[*e].title)).collect();
+    if !titles.is_empty() {
+        eprintln!("{} must answer {} in {}", factions_name(sim, faction), titles.join(", "), sim.view().date);
+    }
+    Ok(())
+}
+
+/// Faction `f`'s name.
+fn factions_name(sim: &Sim, f: usize) -> &str {
+    &sim.data().scenario.factions[f].name
 }
 
 /// The campaign's trends, one row per month and faction: the months played when measured (0 at

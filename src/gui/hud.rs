@@ -8,6 +8,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::Screen;
 use super::fonts::with_native;
 use super::map::{Hovered, NativeNames, Overlay, strength};
+use super::odds::{Odds, OddsAsked};
 use super::session::{Session, UiAction};
 use crate::sim::{ArmyView, CharacterIx, FactionIx, Proposal, ProvinceIx, ProvinceView, Stance};
 
@@ -15,6 +16,7 @@ use crate::sim::{ArmyView, CharacterIx, FactionIx, Proposal, ProvinceIx, Provinc
 #[derive(Resource, Default)]
 struct Windows {
     diplomacy: bool,
+    timeline: super::timeline::Timeline,
     /// Peace terms being drafted in the diplomacy window: indemnity offered, thousands of taels.
     indemnity: f64,
     truce_months: u32,
@@ -26,6 +28,7 @@ pub(super) fn plugin(app: &mut App) {
         EguiPrimaryContextPass,
         panels.run_if(in_state(Screen::Playing)).run_if(resource_exists::<Session>),
     );
+    app.add_systems(OnEnter(Screen::Playing), open_launch_panel);
     app.add_systems(
         Update,
         keys.run_if(in_state(Screen::Playing))
@@ -63,19 +66,32 @@ fn keys(
     }
 }
 
+/// The window `jingkang play --panel` asked for, opened as the campaign begins.
+fn open_launch_panel((launch, session): (Res<super::Launch>, Option<Res<Session>>), mut windows: ResMut<Windows>) {
+    match launch.panel {
+        Some(super::Panel::Timeline) => {
+            // After `--fork-at`, the branch just left is compared with the new one.
+            let parent = session.and_then(|s| s.branches[s.active].fork.as_ref().map(|f| f.parent));
+            windows.timeline.open(parent);
+        }
+        // The odds panel opens, and its sweep starts, once the map is up (see `odds`).
+        Some(super::Panel::Odds) | None => {}
+    }
+}
+
 fn panels(
     mut contexts: EguiContexts,
     session: Res<Session>,
     hovered: Res<Hovered>,
     (mut overlay, mut native): (ResMut<Overlay>, ResMut<NativeNames>),
-    mut windows: ResMut<Windows>,
+    (mut windows, mut odds, mut asked): (ResMut<Windows>, ResMut<Odds>, MessageWriter<OddsAsked>),
     mut actions: MessageWriter<UiAction>,
     mut next: ResMut<NextState<Screen>>,
 ) -> Result {
     let ctx = contexts.ctx_mut()?;
     let mut out = Vec::new();
     let mut root = root_ui(ctx);
-    top_bar(&mut root, &session, (&mut overlay, &mut native), &mut windows, &mut out);
+    top_bar(&mut root, &session, (&mut overlay, &mut native), (&mut windows, &mut odds), &mut out);
     if let Some(notice) = &session.notice {
         egui::Panel::bottom("notice").show(&mut root, |ui| {
             ui.label(notice);
@@ -88,6 +104,12 @@ fn panels(
     proposals_dialog(ctx, &session, &mut out);
     if windows.diplomacy {
         diplomacy(ctx, &session, &mut windows, &mut out);
+    }
+    super::timeline::window(ctx, &session, &mut windows.timeline, &mut out);
+    let mut sweep = false;
+    super::odds::window(ctx, &session, &mut odds, &mut sweep);
+    if sweep {
+        asked.write(OddsAsked);
     }
     if super::outcome::window(ctx, &session) {
         next.set(Screen::Start);
@@ -239,7 +261,7 @@ fn top_bar(
     root: &mut egui::Ui,
     session: &Session,
     (overlay, native): (&mut Overlay, &mut NativeNames),
-    windows: &mut Windows,
+    (windows, odds): (&mut Windows, &mut Odds),
     out: &mut Vec<UiAction>,
 ) {
     let s = &session.sim().data().scenario;
@@ -285,29 +307,52 @@ fn top_bar(
                 if ui.button("Save").clicked() {
                     out.push(UiAction::Save);
                 }
-                for (mode, name, help) in [
-                    (Overlay::Supply, "Supply", "How far each province is from your supply (key O)"),
-                    (Overlay::Loyalty, "Loyalty", "How loyal each province's people are to their ruler (key L)"),
-                    (
-                        Overlay::Relations,
-                        "Relations",
-                        "How each province's owner stands towards you (watching: the selected army's or province's \
-                         faction; key R)",
-                    ),
-                ] {
-                    if ui.selectable_label(*overlay == mode, name).on_hover_text(help).clicked() {
-                        *overlay = overlay.toggled(mode);
-                    }
-                }
-                let native_help = "Letter the cities with their names in the script of their time too (key N)";
-                if ui.selectable_label(native.0, "Native names").on_hover_text(native_help).clicked() {
-                    native.0 = !native.0;
-                }
+                map_menu(ui, overlay, native);
                 if ui.selectable_label(windows.diplomacy, "Diplomacy").clicked() {
                     windows.diplomacy = !windows.diplomacy;
                 }
+                let odds_help = "Play the campaign on from here many times: who wins, and how each open decision \
+                                 changes it";
+                if ui.selectable_label(odds.shown, "Odds").on_hover_text(odds_help).clicked() {
+                    odds.shown = !odds.shown;
+                }
+                let timeline_help = "The events answered so far; go back to one and answer otherwise (What if…?); \
+                                     switch between and compare the branches";
+                let timeline = &mut windows.timeline.shown;
+                if ui.selectable_label(*timeline, "Timeline").on_hover_text(timeline_help).clicked() {
+                    *timeline = !*timeline;
+                }
             });
         });
+    });
+}
+
+/// The map modes and the native names, in one menu named after the mode shown.
+fn map_menu(ui: &mut egui::Ui, overlay: &mut Overlay, native: &mut NativeNames) {
+    let modes = [
+        (Overlay::Owners, "Political", "Each province in its owner's colour"),
+        (Overlay::Supply, "Supply", "How far each province is from your supply (key O)"),
+        (Overlay::Loyalty, "Loyalty", "How loyal each province's people are to their ruler (key L)"),
+        (
+            Overlay::Relations,
+            "Relations",
+            "How each province's owner stands towards you (watching: the selected army's or province's faction; \
+             key R)",
+        ),
+    ];
+    let shown = modes.iter().find(|(mode, ..)| mode == overlay).map_or("Political", |(_, name, _)| *name);
+    ui.menu_button(format!("Map: {shown}"), |ui| {
+        for (mode, name, help) in modes {
+            if ui.selectable_label(*overlay == mode, name).on_hover_text(help).clicked() {
+                *overlay = mode;
+                ui.close();
+            }
+        }
+        ui.separator();
+        let native_help = "Letter the cities with their names in the script of their time too (key N)";
+        if ui.selectable_label(native.0, "Native names").on_hover_text(native_help).clicked() {
+            native.0 = !native.0;
+        }
     });
 }
 

@@ -15,12 +15,15 @@ mod fonts;
 pub mod geometry;
 mod hud;
 mod map;
+mod odds;
 mod outcome;
+mod pace;
 mod palette;
 mod preview;
 mod screenshot;
 pub mod session;
 mod start;
+mod timeline;
 
 pub use map::Overlay;
 pub use session::{NewGame, Session, UiAction};
@@ -51,6 +54,21 @@ pub struct Launch {
     pub native_names: bool,
     /// Where the map opens, if not on the whole of it.
     pub look: Option<Look>,
+    /// A window to open at once: the timeline, or the odds (whose sweep then starts at once, and
+    /// which a screenshot waits for).
+    pub panel: Option<Panel>,
+    /// Go back to this month of the loaded save and answer an event otherwise (`EVENT=OPTION`),
+    /// as the timeline's "What if…?" does.
+    pub what_if: Option<(crate::scenario::Date, String)>,
+}
+
+/// A window of the game that `jingkang play --panel` opens at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Panel {
+    /// The turning points, "What if…?", and the branches compared.
+    Timeline,
+    /// The odds from here, swept at once.
+    Odds,
 }
 
 /// A part of the map to open on.
@@ -85,6 +103,7 @@ pub fn run(launch: Launch) -> ExitCode {
             .disable::<bevy::log::LogPlugin>(),
     );
     app.add_plugins(EguiPlugin::default());
+    app.insert_resource(pace::settings(&launch));
     app.insert_resource(launch);
     plugin(&mut app);
     match app.run() {
@@ -116,6 +135,8 @@ fn plugin(app: &mut App) {
         camera::plugin,
         map::plugin,
         hud::plugin,
+        odds::plugin,
+        pace::plugin,
         screenshot::plugin,
     ));
 }

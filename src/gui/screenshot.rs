@@ -12,7 +12,12 @@ use super::{Launch, Screen};
 struct Countdown {
     frames: u32,
     asked: bool,
+    /// How long each frame of the map took, the first few (start-up) left out.
+    times: Vec<std::time::Duration>,
 }
+
+/// Frames at the start left out of the timings: the window opening, the map being built.
+const WARM_UP: u32 = 3;
 
 pub(super) fn plugin(app: &mut App) {
     app.init_resource::<Countdown>();
@@ -26,14 +31,48 @@ fn take_screenshot(
     launch: Res<Launch>,
     screen: Res<State<Screen>>,
     mut countdown: ResMut<Countdown>,
+    (odds, time): (Option<Res<super::odds::Odds>>, Res<Time<Real>>),
     mut exit: MessageWriter<AppExit>,
 ) {
     let Some(path) = launch.screenshot.clone() else { return };
+    // The odds panel's picture is of its finished chart.
+    let job = odds.as_ref().and_then(|o| o.job.as_ref());
+    if job.is_some_and(|j| j.running()) {
+        return;
+    }
     countdown.frames += 1;
+    if countdown.frames > WARM_UP && !countdown.asked {
+        countdown.times.push(time.delta());
+    }
     if countdown.asked || countdown.frames < launch.frames.max(1) {
         return;
     }
     countdown.asked = true;
+    let mut times = countdown.times.clone();
+    times.sort_unstable();
+    if let Some(longest) = times.last() {
+        let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "Frames: {} timed (with no sweep running), median {:.1} ms, longest {:.1} ms",
+            times.len(),
+            ms(&times[times.len() / 2]),
+            ms(longest)
+        );
+    }
+    if let Some(job) = job {
+        // What a window test checks: the sweep finished while the window kept drawing.
+        let frames = job.frames();
+        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
+        println!(
+            "Odds: {} of {} campaigns in {:.1} s; {} frames drawn meanwhile, median {:.1} ms, longest {:.1} ms",
+            job.done(),
+            job.total,
+            job.took.unwrap_or_default().as_secs_f64(),
+            frames.count,
+            ms(frames.median),
+            ms(frames.longest)
+        );
+    }
     let wanted_a_campaign = launch.game.is_some() || launch.load.is_some();
     if wanted_a_campaign && *screen.get() != Screen::Playing {
         eprintln!("error: the campaign did not start, so there is no map to take a picture of");

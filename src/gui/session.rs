@@ -259,6 +259,11 @@ impl Session {
             .collect()
     }
 
+    /// Events awaiting any player here and not answered yet: the decisions still open this month.
+    pub fn open_decisions(&self) -> Vec<usize> {
+        self.view.awaiting.iter().copied().filter(|e| !self.answered.contains_key(e)).collect()
+    }
+
     /// Proposals made to the current player and not yet answered.
     pub fn pending_proposals(&self) -> Vec<&crate::sim::ProposalView> {
         let me = self.player();
@@ -363,8 +368,9 @@ impl Session {
         if !awaits_a_player {
             sim.impose(event, option);
         }
-        let humans = sim.world().resource::<Players>().humans.iter().copied().collect();
-        let mut branch = Self::around(sim, humans, self.save_dir.clone());
+        // The players at the window play on, whoever played that month.
+        sim.seat(&self.humans);
+        let mut branch = Self::around(sim, self.humans.clone(), self.save_dir.clone());
         if awaits_a_player {
             branch.sim.answer(event, option);
             branch.answered.insert(event, option);

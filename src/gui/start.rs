@@ -7,7 +7,7 @@ use bevy_egui::{EguiContexts, EguiPrimaryContextPass, egui};
 use super::hud::thousands;
 use super::map::NativeNames;
 use super::preview::{Preview, preview};
-use super::session::{NewGame, SaveEntry, Session, default_save_dir, list_saves, playable};
+use super::session::{NewGame, SaveEntry, Session, UiAction, default_save_dir, list_saves, playable};
 use super::{Launch, Screen};
 use crate::scenario::{Difficulty, ScenarioRef, builtin_scenarios, load_valid};
 
@@ -113,7 +113,10 @@ fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut nex
     menu.scenario = menu.builtins.first().map(|b| b[0].clone()).unwrap_or_default();
     menu.saves = list_saves(&default_save_dir());
     match started {
-        Some(Ok(session)) => {
+        Some(Ok(mut session)) => {
+            if let Some((date, choice)) = &launch.what_if {
+                go_back(&mut session, *date, choice);
+            }
             commands.insert_resource(session);
             next.set(Screen::Playing);
         }
@@ -127,6 +130,22 @@ fn launch_from_command_line(mut commands: Commands, launch: Res<Launch>, mut nex
     commands.insert_resource(menu);
     commands.insert_resource(launch.overlay);
     commands.insert_resource(NativeNames(launch.native_names));
+}
+
+/// `play --load SAVE --fork-at DATE --choose EVENT=OPTION`: the timeline's "What if…?", asked
+/// for on the command line; what went wrong is said on the terminal and in the window.
+fn go_back(session: &mut Session, date: crate::scenario::Date, choice: &str) {
+    match session.sim().data().resolve_choices(&[choice.to_string()]) {
+        Ok(answers) => {
+            for (event, option) in answers {
+                session.apply(&UiAction::WhatIf { date, event, option });
+            }
+        }
+        Err(e) => session.notice = Some(format!("--choose: {e}")),
+    }
+    if let Some(notice) = session.notice.as_ref().filter(|n| n.starts_with("Cannot") || n.starts_with("--choose")) {
+        eprintln!("error: {notice}");
+    }
 }
 
 fn start_screen(

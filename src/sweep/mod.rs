@@ -9,6 +9,6 @@ mod tournament;
 
 pub use audit::{Audit, Decree, Scripted, audit, scripted_effects};
 pub use calibrate::{CalibrationOptions, TargetResult, calibrate, cases_per_run};
-pub use runner::{SweepOptions, derive_seed, sweep};
+pub use runner::{SweepOptions, background_pool, derive_seed, sweep, sweep_on};
 pub use stats::{Aggregate, FigureCounts, FigureStats, MonthHistogram, Share};
 pub use tournament::{Ending, Game, Standings, TournamentError, TournamentOptions, generate_map, tournament};

@@ -76,9 +76,41 @@ pub fn sweep(
     data: &Arc<StaticData>,
     options: &SweepOptions,
     progress: &(dyn Fn() + Sync),
-    mut each: impl FnMut(u64, &Summary),
+    each: impl FnMut(u64, &Summary),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads).build()?;
+    sweep_on(&pool, data, options, progress, each);
+    Ok(())
+}
+
+/// A pool of one worker per core that yields the processor to every other thread of the machine:
+/// a sweep run beside the game window must not take the window's frames.
+pub fn background_pool() -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new().thread_name(|i| format!("sweep-{i}")).start_handler(|_| yield_to_others()).build()
+}
+
+/// Lowers the calling thread to the lowest scheduling priority.
+#[cfg(target_os = "linux")]
+fn yield_to_others() {
+    // SAFETY: no pointers are passed; on Linux the nice value is per thread, and `who = 0` names
+    // the calling thread only. A failure leaves the priority as it was, which is harmless.
+    unsafe {
+        let param = libc::sched_param { sched_priority: 0 };
+        libc::sched_setscheduler(0, libc::SCHED_IDLE, &param);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn yield_to_others() {}
+
+/// [`sweep`] on a pool of the caller's (`options.threads` is not read).
+pub fn sweep_on(
+    pool: &rayon::ThreadPool,
+    data: &Arc<StaticData>,
+    options: &SweepOptions,
+    progress: &(dyn Fn() + Sync),
+    mut each: impl FnMut(u64, &Summary),
+) {
     let mut start = 0;
     while start < options.runs {
         let end = (start + CHUNK).min(options.runs);
@@ -97,5 +129,4 @@ pub fn sweep(
         }
         start = end;
     }
-    Ok(())
 }
