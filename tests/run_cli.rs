@@ -80,3 +80,27 @@ fn trends_are_written_as_csv_a_row_per_month_and_faction() {
     assert!(rows[1].starts_with("0,1125-10,song,10,105000,"), "{}", rows[1]);
     assert!(rows.last().unwrap().starts_with("3,1126-01,"), "{}", rows.last().unwrap());
 }
+
+#[test]
+fn until_decision_stops_when_the_faction_must_answer_and_the_save_keeps_the_decision_open() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("decide.json");
+    let save = save.to_str().expect("a UTF-8 path");
+    let out = jingkang(&["run", "jingkang", "--seed", "1", "--until-decision", "song", "--save", save]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("Northern Song must answer \""), "{stderr}");
+    // The save's game waits for Song's answers: the odds from it sweep the AI's answers to them.
+    let snapshot = jingkang::sim::Snapshot::load(std::path::Path::new(save)).expect("the save loads");
+    let sim = jingkang::sim::Sim::restore(&snapshot).expect("it restores");
+    assert!(!sim.awaiting().is_empty(), "a decision is open in the save");
+    let song = sim.data().faction("song");
+    assert!(sim.awaiting().iter().all(|e| sim.data().event_faction(*e) == song));
+    let stopped = stderr.rsplit(" in ").next().map(str::trim);
+    assert_eq!(stopped, Some(sim.view().date.to_string().as_str()), "it names the month it stopped in");
+    let odds = jingkang(&["whatif", "--from", save, "--runs", "20"]);
+    assert!(odds.status.success(), "{}", String::from_utf8_lossy(&odds.stderr));
+    let out = jingkang(&["run", "jingkang", "--until-decision", "sung"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no faction \"sung\""));
+}

@@ -221,3 +221,70 @@ fn a_finished_campaign_s_save_opens_on_the_outcome_with_a_line_per_faction() {
     let drawn = picture.pixels().filter(|p| p.0.iter().zip(colour).all(|(a, b)| a.abs_diff(b) <= 6)).count();
     assert!(drawn > 300, "Jin's lines cover only {drawn} pixels of {colour:?}");
 }
+
+/// Runs `jingkang ARGS` headless and asserts it succeeds.
+fn jingkang(args: &[&str]) {
+    let run = Command::new(env!("CARGO_BIN_EXE_jingkang")).args(args).output().expect("the jingkang binary runs");
+    assert!(run.status.success(), "{args:?}: {}", String::from_utf8_lossy(&run.stderr));
+}
+
+/// The figures `play --panel odds --screenshot` prints once its sweep is done: campaigns done
+/// and in all, frames drawn while it ran, their median and the longest (milliseconds).
+fn odds_line(stdout: &str) -> Option<(u64, u64, u64, f64, f64)> {
+    let line = stdout.lines().find(|l| l.starts_with("Odds: "))?;
+    let numbers: Vec<f64> = line
+        .split(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .filter(|w| !w.is_empty() && *w != ".")
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    // done, total, seconds, frames, median, longest
+    let &[done, total, _, frames, median, longest] = numbers.as_slice() else { return None };
+    Some((done as u64, total as u64, frames as u64, median, longest))
+}
+
+#[test]
+fn the_odds_panel_gets_a_finished_distribution_while_the_window_keeps_drawing() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("decide.json");
+    let save = save.to_str().expect("a UTF-8 path");
+    jingkang(&["run", "jingkang", "--seed", "1", "--until-decision", "song", "--save", save]);
+    let out = dir.path().join("odds.png");
+    let result = play_to_screenshot(&["--load", save, "--panel", "odds", "--odds-runs", "100"], &out, dir.path());
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&result.stderr));
+    let (done, total, frames, median, longest) = odds_line(&stdout).unwrap_or_else(|| panic!("no odds: {stdout}"));
+    // The AI's answers, and each option of Song's two open decisions: 100 campaigns each.
+    assert_eq!((done, total), (500, 500), "{stdout}");
+    assert!(frames >= 3, "the window drew only {frames} frames while the sweep ran: {stdout}");
+    // Frames kept coming: none took seconds (the closing note gives the figures measured).
+    assert!(median > 0.0 && longest < 2000.0, "{stdout}");
+    // The bars of who wins, in Jin's colour as the panels lighten it, a colour the map hardly shows.
+    let picture = image::open(&out).expect("the screenshot is a PNG").to_rgb8();
+    let jin = charted("#1f3a5f");
+    let drawn = picture.pixels().filter(|p| p.0.iter().zip(jin).all(|(a, b)| a.abs_diff(b) <= 6)).count();
+    assert!(drawn > 5000, "Jin's share of the bars covers only {drawn} pixels of {jin:?}");
+}
+
+#[test]
+fn play_goes_back_to_a_turning_point_of_a_save_and_answers_otherwise_or_says_why_not() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let save = dir.path().join("played.json");
+    let save = save.to_str().expect("a UTF-8 path");
+    jingkang(&["run", "jingkang", "--seed", "1", "--turns", "8", "--save", save]);
+    let out = dir.path().join("timeline.png");
+    let fork = ["--load", save, "--panel", "timeline", "--fork-at", "1125-12", "--choose"];
+    let result = play_to_screenshot(&[&fork[..], &["huizong_abdicates=abdicate"]].concat(), &out, dir.path());
+    let stdout = String::from_utf8_lossy(&result.stdout);
+    assert!(result.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&result.stderr));
+    assert!(
+        stdout.contains("Back in 1125-12: \"The emperor's nerve fails\" is answered \"Huizong abdicates to Qinzong\""),
+        "{stdout}"
+    );
+    let result = play_to_screenshot(&[&fork[..], &["huizong_abdicates=abdicates"]].concat(), &out, dir.path());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("has no option \"abdicates\""), "{stderr}");
+    let later = ["--load", save, "--fork-at", "1130-01", "--choose", "huizong_abdicates=abdicate"];
+    let result = play_to_screenshot(&later, &out, dir.path());
+    let stderr = String::from_utf8_lossy(&result.stderr);
+    assert!(stderr.contains("error: Cannot go back to 1130-01"), "{stderr}");
+}

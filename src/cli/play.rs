@@ -51,6 +51,9 @@ pub(super) struct Args {
     /// (whose campaigns start at once; a screenshot waits for them).
     #[arg(long, value_name = "PANEL", value_parser = ["timeline", "odds"])]
     panel: Option<String>,
+    /// Campaigns for each answer in the odds panel (it can be changed there too).
+    #[arg(long, value_name = "N", default_value_t = 500, value_parser = clap::value_parser!(u64).range(10..=100_000))]
+    odds_runs: u64,
     /// With --load: go back to this month of the saved game (YYYY-MM) and answer --choose's event
     /// otherwise there, as the timeline's "What if…?" does; the game as saved is kept as a branch.
     #[arg(long, value_name = "YYYY-MM", requires_all = ["load", "choose"], value_parser = super::run::parse_month)]
@@ -121,6 +124,7 @@ pub(super) fn run(args: &Args) -> ExitCode {
         look: look(args),
         panel: args.panel.as_deref().and_then(|p| clap::ValueEnum::from_str(p, true).ok()),
         what_if: args.fork_at.zip(args.choose.clone()),
+        odds_runs: args.odds_runs,
     })
 }
 

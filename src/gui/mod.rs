@@ -37,7 +37,7 @@ pub enum Screen {
 }
 
 /// What `jingkang play` was asked for.
-#[derive(Resource, Clone, Debug, Default)]
+#[derive(Resource, Clone, Debug)]
 pub struct Launch {
     /// Start this campaign at once instead of showing the start screen.
     pub game: Option<NewGame>,
@@ -60,6 +60,8 @@ pub struct Launch {
     /// Go back to this month of the loaded save and answer an event otherwise (`EVENT=OPTION`),
     /// as the timeline's "What if…?" does.
     pub what_if: Option<(crate::scenario::Date, String)>,
+    /// Campaigns for each answer in the odds panel, to begin with.
+    pub odds_runs: u64,
 }
 
 /// A window of the game that `jingkang play --panel` opens at once.
@@ -69,6 +71,24 @@ pub enum Panel {
     Timeline,
     /// The odds from here, swept at once.
     Odds,
+}
+
+impl Default for Launch {
+    fn default() -> Self {
+        Self {
+            game: None,
+            load: None,
+            seats: None,
+            screenshot: None,
+            frames: 0,
+            overlay: Overlay::default(),
+            native_names: false,
+            look: None,
+            panel: None,
+            what_if: None,
+            odds_runs: odds::DEFAULT_RUNS,
+        }
+    }
 }
 
 /// A part of the map to open on.

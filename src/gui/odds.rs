@@ -19,6 +19,8 @@ use crate::sweep::{Aggregate, SweepOptions, background_pool, sweep_on};
 
 /// Campaigns per set of runs unless the player picks another number.
 pub const DEFAULT_RUNS: u64 = 500;
+/// The fewest and most campaigns per set the panel offers (and `play --odds-runs` takes).
+pub const RUNS_RANGE: std::ops::RangeInclusive<u64> = 10..=100_000;
 /// The base seed of every sweep from the window: the same as `whatif`'s default, so that
 /// `jingkang whatif --from SAVE --runs N` on the month's autosave gives the first set's figures.
 const SEED: u64 = 1;
@@ -132,14 +134,19 @@ pub(super) fn plugin(app: &mut App) {
 /// player's click would, once the map is up, not while the window is still being built.
 const LAUNCH_AFTER_FRAMES: u32 = 10;
 
-/// `play --panel odds`: asks for the odds once the map has been drawn a few times.
+/// Sets the panel's number of runs from `play --odds-runs`, and with `play --panel odds` asks for
+/// the odds once the map has been drawn a few times.
 fn ask_at_launch(
     launch: Res<super::Launch>,
     mut frames: Local<u32>,
     mut odds: ResMut<Odds>,
     mut asked: MessageWriter<OddsAsked>,
 ) {
+    if *frames == 0 {
+        odds.runs = launch.odds_runs;
+    }
     if launch.panel != Some(super::Panel::Odds) || *frames > LAUNCH_AFTER_FRAMES {
+        *frames = frames.max(1);
         return;
     }
     *frames += 1;
@@ -265,7 +272,7 @@ pub(super) fn window(ctx: &egui::Context, session: &Session, odds: &mut Odds, as
             );
             ui.horizontal(|ui| {
                 ui.label("Campaigns for each answer:");
-                ui.add(egui::DragValue::new(&mut odds.runs).range(50..=5000).speed(10));
+                ui.add(egui::DragValue::new(&mut odds.runs).range(RUNS_RANGE).speed(10));
                 let running = odds.job.as_ref().is_some_and(Job::running);
                 if ui.add_enabled(!running, egui::Button::new("Play them")).clicked() {
                     *asked = true;
@@ -387,4 +394,97 @@ fn share_bar(ui: &mut egui::Ui, session: &Session, aggregate: &Aggregate) {
         x += width;
     }
     response.on_hover_text(tip.join("\n"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gui::session::{NewGame, UiAction};
+    use crate::sweep::sweep;
+
+    /// A Jingkang campaign as Song, played until Song has a decision open.
+    fn song_with_a_decision(dir: &std::path::Path) -> Session {
+        let game =
+            NewGame { scenario: "jingkang".into(), factions: vec!["song".into()], seed: 1, ..Default::default() };
+        let mut s = Session::start(&game, dir.to_path_buf()).expect("jingkang starts");
+        for _ in 0..30 {
+            if !s.open_decisions().is_empty() {
+                return s;
+            }
+            s.apply(&UiAction::EndTurn);
+        }
+        panic!("Song has no decision in 30 months");
+    }
+
+    fn finished(job: &Job) -> Vec<Arm> {
+        let started = Instant::now();
+        loop {
+            if let Some(swept) = job.arms() {
+                return swept.expect("the sweep succeeds");
+            }
+            assert!(started.elapsed() < Duration::from_secs(300), "the sweep did not finish");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn the_odds_from_here_sweep_each_option_of_each_open_decision_on_the_same_seeds_as_whatif_from_a_save() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let s = song_with_a_decision(dir.path());
+        let open = s.open_decisions();
+        let runs = 40;
+        let job = start(&s, runs);
+        let arms = finished(&job);
+        let events = &s.sim().data().scenario.events;
+        let options: usize = open.iter().map(|e| events[*e].options.len()).sum();
+        assert_eq!(arms.len(), 1 + options, "the AI's answers, then one set per option");
+        assert_eq!(job.done(), job.total);
+        assert_eq!(job.total, runs * arms.len() as u64);
+        assert!(arms.iter().all(|a| a.aggregate.runs == runs));
+        let imposed: Vec<Option<(usize, usize)>> = arms.iter().map(|a| a.decision).collect();
+        let expected: Vec<Option<(usize, usize)>> = std::iter::once(None)
+            .chain(open.iter().flat_map(|e| (0..events[*e].options.len()).map(move |o| Some((*e, o)))))
+            .collect();
+        assert_eq!(imposed, expected);
+        // The first set is what `whatif --from` gives on a save of this very month.
+        let data = s.sim().data().0.clone();
+        let options = SweepOptions {
+            runs,
+            seed: SEED,
+            from: Some(Arc::new(s.sim().snapshot())),
+            threads: 1,
+            ..Default::default()
+        };
+        let mut alone = Aggregate::new(&data);
+        sweep(&data, &options, &|| {}, |_, summary| alone.add(&data, summary)).expect("a sweep");
+        assert_eq!(arms[0].aggregate, alone);
+        // Each option imposed is the answer given in every run of its set.
+        let (event, option) = arms[1].decision.expect("an option's set");
+        let mut branch = crate::sim::Sim::branch(
+            &s.sim().snapshot(),
+            data.clone(),
+            crate::sweep::derive_seed(SEED, 0),
+            false,
+            &[(event, option)].into(),
+        );
+        branch.step();
+        assert!(branch.answers().any(|a| a == (event, option)), "the open decision is answered as imposed");
+    }
+
+    #[test]
+    fn a_sweep_no_longer_wanted_stops_and_gives_no_result() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let s = song_with_a_decision(dir.path());
+        let job = start(&s, 2000);
+        let (result, cancel) = (job.result.clone(), job.cancel.clone());
+        drop(job);
+        assert!(cancel.load(Ordering::Relaxed));
+        let started = Instant::now();
+        while result.lock().map(|r| r.is_none()).unwrap_or(false) {
+            assert!(started.elapsed() < Duration::from_secs(300), "the sweep did not stop");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        let stopped = result.lock().expect("not poisoned").clone();
+        assert!(matches!(stopped, Some(Err(ref e)) if e == "stopped"), "{stopped:?}");
+    }
 }

@@ -143,8 +143,10 @@ fn go_back(session: &mut Session, date: crate::scenario::Date, choice: &str) {
         }
         Err(e) => session.notice = Some(format!("--choose: {e}")),
     }
-    if let Some(notice) = session.notice.as_ref().filter(|n| n.starts_with("Cannot") || n.starts_with("--choose")) {
-        eprintln!("error: {notice}");
+    match session.notice.as_ref() {
+        Some(notice) if notice.starts_with("Cannot") || notice.starts_with("--choose") => eprintln!("error: {notice}"),
+        Some(notice) => println!("{notice}"),
+        None => {}
     }
 }
 
