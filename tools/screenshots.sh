@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates docs/screenshots/, the pictures the README shows: the start screen, each built-in
-# scenario's map, a map mode, the cities' native names, a siege under way and the outcome screen.
+# scenario's map, a map mode, the cities' native names, a siege under way, the outcome screen, the
+# timeline after a "What if…?" and the odds from a month with decisions open. All but the odds are
+# the same byte for byte on every run; the odds' line of timings (how long the sweep took) varies.
 #
 #   bash tools/screenshots.sh
 #
@@ -28,6 +30,8 @@ export DISPLAY=":$(head -n1 "$work/display")"
 export JINGKANG_SAVE_DIR="$work/saves"
 export XDG_RUNTIME_DIR="$work/xdg"
 mkdir -m 700 "$XDG_RUNTIME_DIR"
+# Smooth edges as a graphics card draws them, though Mesa draws these on the processor.
+export JINGKANG_SMOOTH_EDGES=1
 
 # shot NAME ARGS...: `jingkang play ARGS` drawn for 40 frames, saved as docs/screenshots/NAME.png.
 # It runs in the work folder, so that a save is loaded by its bare name and the window's notice
@@ -58,3 +62,11 @@ shot native-names jingkang --faction song --seed 1 --native-names --centre 115.6
 shot siege --load siege.json --watch --centre 114.8,37.3 --zoom 2.6
 "$bin" run grand_campaign --seed 3 --historical --save "$work/end.json" >/dev/null
 shot outcome --load end.json
+
+# The timeline: a campaign played headless, taken back to December 1125 in the window and answered
+# otherwise there (Huizong abdicates), the two branches compared.
+"$bin" run jingkang --seed 1 --turns 8 --save "$work/played.json" >/dev/null
+shot timeline --load played.json --panel timeline --fork-at 1125-12 --choose huizong_abdicates=abdicate
+# The odds: Song's court must decide in January 1126; the window sweeps each answer.
+"$bin" run jingkang --seed 1 --until-decision song --save "$work/decide.json" 2>/dev/null >/dev/null
+shot odds --load decide.json --panel odds
