@@ -727,6 +727,32 @@ mod tests {
     }
 
     #[test]
+    fn the_time_machine_works_on_a_custom_scenario_file_as_on_a_built_in_one() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let game = NewGame {
+            scenario: concat!(env!("CARGO_MANIFEST_DIR"), "/docs/examples/annotated.ron").into(),
+            factions: vec!["south".into()],
+            seed: 3,
+            historical: false,
+            difficulty: None,
+        };
+        let mut s = Session::start(&game, dir.path().to_path_buf()).expect("the annotated example starts");
+        let with_a_choice = |s: &Session| {
+            let events = &s.sim().data().scenario.events;
+            s.turning_points().into_iter().find(|t| events[t.event].options.len() > 1)
+        };
+        play_until(&mut s, |s| with_a_choice(s).is_some());
+        let point = with_a_choice(&s).expect("an event with a choice was answered");
+        let other = another(&s, point.event, point.option);
+        s.apply(&UiAction::WhatIf { date: point.date, event: point.event, option: other });
+        assert_eq!((s.view.date, s.branches.len()), (point.date, 2), "{:?}", s.notice);
+        play_until(&mut s, |s| s.view.date > point.date);
+        let taken = s.turning_points().into_iter().find(|t| (t.date, t.event) == (point.date, point.event));
+        assert_eq!(taken.map(|t| t.option), Some(other));
+        assert!(s.comparison(0).is_some());
+    }
+
+    #[test]
     fn a_player_calls_up_a_levy_in_a_province_he_clicks_and_it_takes_the_field() {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut s = jingkang_as_song(dir.path());
