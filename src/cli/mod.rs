@@ -74,10 +74,17 @@ fn scenarios_or_builtins(named: &[String]) -> Vec<String> {
     }
 }
 
+/// The command run when none is named: `play`, with its options' defaults as clap gives them (a
+/// derived `Default` would give zeros where they are not).
+fn default_command() -> Option<Command> {
+    Cli::try_parse_from(["jingkang", "play"]).ok()?.command
+}
+
 /// Parses the command line and runs the subcommand.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli.command.unwrap_or_else(|| Command::Play(play::Args::default())) {
+    let Some(command) = cli.command.or_else(default_command) else { return ExitCode::FAILURE };
+    match command {
         Command::Play(args) => play::run(&args),
         Command::Scenarios => scenarios::run(),
         Command::Validate(args) => validate::run(&args),

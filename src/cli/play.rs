@@ -4,7 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Open the game window: the start screen, or straight into SCENARIO.
-#[derive(Debug, Default, clap::Args)]
+#[derive(Debug, clap::Args)]
 pub(super) struct Args {
     /// A built-in scenario id or a scenario file; without it the start screen lets you pick.
     #[arg(value_name = "SCENARIO")]
@@ -146,6 +146,15 @@ pub(super) fn run(_args: &Args) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn without_a_command_the_window_opens_with_the_options_defaults() {
+        let Some(super::super::Command::Play(args)) = super::super::default_command() else {
+            panic!("the default command is play");
+        };
+        assert_eq!((args.seed, args.frames, args.odds_runs), (1, 30, 500));
+        assert!(args.scenario.is_none() && args.load.is_none() && args.panel.is_none());
+    }
+
     use super::*;
 
     #[test]

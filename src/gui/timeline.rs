@@ -46,7 +46,11 @@ pub(super) fn window(ctx: &egui::Context, session: &Session, timeline: &mut Time
             turning_points(ui, session, &points, timeline);
             if let Some(point) = timeline.picked.and_then(|p| points.get(p)) {
                 ui.separator();
-                what_if(ui, session, point, out);
+                if what_if(ui, session, point, out) {
+                    // The new branch is compared with the one it leaves.
+                    timeline.picked = None;
+                    timeline.compared = Some(session.active);
+                }
             }
             ui.separator();
             branches(ui, session, timeline, out);
@@ -112,8 +116,9 @@ fn turning_points(ui: &mut egui::Ui, session: &Session, points: &[TurningPoint],
     }
 }
 
-/// The other answers `point` could have had, each a button that goes back and gives it.
-fn what_if(ui: &mut egui::Ui, session: &Session, point: &TurningPoint, out: &mut Vec<UiAction>) {
+/// The other answers `point` could have had, each a button that goes back and gives it; whether
+/// one was clicked.
+fn what_if(ui: &mut egui::Ui, session: &Session, point: &TurningPoint, out: &mut Vec<UiAction>) -> bool {
     let scenario = &session.sim().data().scenario;
     let event = &scenario.events[point.event];
     let court = &scenario.factions[point.faction.get()].name;
@@ -127,15 +132,18 @@ fn what_if(ui: &mut egui::Ui, session: &Session, point: &TurningPoint, out: &mut
         "The game goes back to the start of {}. {then} The course played until now is kept as a branch.",
         point.date
     ));
+    let mut clicked = false;
     ui.horizontal_wrapped(|ui| {
         for (o, option) in event.options.iter().enumerate().filter(|(o, _)| *o != point.option) {
             let history = if option.historical { " (history)" } else { "" };
             let button = ui.button(format!("{}{history}", option.name));
             if button.on_hover_text(&option.text).clicked() {
                 out.push(UiAction::WhatIf { date: point.date, event: point.event, option: o });
+                clicked = true;
             }
         }
     });
+    clicked
 }
 
 /// Every branch of the campaign: where each stands, a button to play it and one to compare it.
