@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 mod audit;
 mod bench;
 mod calibrate;
+mod generate;
 mod glyphs;
 mod play;
 mod plot;
@@ -31,6 +32,8 @@ enum Command {
     Play(play::Args),
     /// List the built-in scenarios.
     Scenarios,
+    /// Write a synthetic scenario of any size (a grid of provinces, factions all at war).
+    Generate(generate::Args),
     /// Play a scenario headless, the AI for every faction; print the chronicle and outcome.
     Run(run::Args),
     /// Play a scenario many times (Monte Carlo) and show how the odds of each outcome change.
@@ -87,6 +90,7 @@ pub fn main() -> ExitCode {
     match command {
         Command::Play(args) => play::run(&args),
         Command::Scenarios => scenarios::run(),
+        Command::Generate(args) => generate::run(&args),
         Command::Validate(args) => validate::run(&args),
         Command::Tournament(args) => tournament::run(&args),
         Command::Run(args) => run::run(&args),

@@ -1,14 +1,16 @@
 //! What-if sweeps: many campaigns of one scenario, run in parallel and summarised as
 //! distributions with confidence intervals; the AI tournament on generated maps; and the audit of
-//! what a scenario's events force.
+//! what a scenario's events force; synthetic maps of any size.
 mod audit;
 mod calibrate;
+mod generate;
 mod runner;
 mod stats;
 mod tournament;
 
 pub use audit::{Audit, Decree, Scripted, audit, scripted_effects};
 pub use calibrate::{CalibrationOptions, TargetResult, calibrate, cases_per_run};
+pub use generate::{MapSize, check as check_map_size, generate_scenario};
 pub use runner::{SweepOptions, background_pool, derive_seed, sweep, sweep_on};
 pub use stats::{Aggregate, FigureCounts, FigureStats, MonthHistogram, Share};
 pub use tournament::{Ending, Game, Standings, TournamentError, TournamentOptions, generate_map, tournament};
