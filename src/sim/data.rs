@@ -343,6 +343,24 @@ impl StaticData {
     }
 }
 
+/// Days of march, ordered as `f64::total_cmp` orders them, for the search's queue.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Days(f64);
+
+impl Eq for Days {}
+
+impl PartialOrd for Days {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Days {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
+}
+
 /// All-pairs shortest marches: `days[a][b]` at speed 1.0 and the first step from `a` toward `b`.
 #[derive(Debug, Clone, Default)]
 pub struct Routes {
@@ -354,30 +372,36 @@ pub struct Routes {
 }
 
 impl Routes {
-    /// Dijkstra from every province, ties broken by province index so routes are deterministic.
+    /// Dijkstra from every province on a binary heap, ties broken by province index so routes
+    /// are deterministic: the province settled next is always the nearest unsettled one, and of
+    /// equally near ones the lowest index.
     fn build(neighbours: &[Vec<(ProvinceIx, usize)>], step_days: impl Fn(usize, ProvinceIx) -> f64) -> Self {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
         let n = neighbours.len();
         let mut days = vec![vec![f64::INFINITY; n]; n];
         let mut next = vec![vec![None; n]; n];
+        let mut done = vec![false; n];
+        let mut queue: BinaryHeap<Reverse<(Days, usize)>> = BinaryHeap::new();
         for source in 0..n {
             let dist = &mut days[source];
             let first = &mut next[source];
             dist[source] = 0.0;
-            let mut done = vec![false; n];
-            loop {
-                let mut best: Option<usize> = None;
-                for v in 0..n {
-                    if !done[v] && dist[v].is_finite() && best.is_none_or(|b| dist[v] < dist[b]) {
-                        best = Some(v);
-                    }
+            done.fill(false);
+            queue.clear();
+            queue.push(Reverse((Days(0.0), source)));
+            while let Some(Reverse((Days(d), u))) = queue.pop() {
+                // A province is queued again each time it comes nearer; only its nearest counts.
+                if done[u] || d > dist[u] {
+                    continue;
                 }
-                let Some(u) = best else { break };
                 done[u] = true;
                 for &(w, connection) in &neighbours[u] {
                     let candidate = dist[u] + step_days(connection, w);
                     if candidate < dist[w.get()] {
                         dist[w.get()] = candidate;
                         first[w.get()] = if u == source { Some(w) } else { first[u] };
+                        queue.push(Reverse((Days(candidate), w.get())));
                     }
                 }
             }
