@@ -73,13 +73,7 @@ impl Job {
     /// the window draws without pause (a screenshot's) do they time the drawing itself; otherwise
     /// they include the waits between frames.
     pub fn frames(&self) -> FrameTimes {
-        let mut sorted = self.frames.clone();
-        sorted.sort_unstable();
-        FrameTimes {
-            count: sorted.len(),
-            median: sorted.get(sorted.len() / 2).copied().unwrap_or_default(),
-            longest: sorted.last().copied().unwrap_or_default(),
-        }
+        FrameTimes::of(&self.frames)
     }
 
     /// Whether the sweep is still running.
@@ -100,6 +94,27 @@ pub struct FrameTimes {
     pub count: usize,
     pub median: Duration,
     pub longest: Duration,
+}
+
+impl FrameTimes {
+    /// How many of `frames`, their median and the longest.
+    pub fn of(frames: &[Duration]) -> Self {
+        let mut sorted = frames.to_vec();
+        sorted.sort_unstable();
+        Self {
+            count: sorted.len(),
+            median: sorted.get(sorted.len() / 2).copied().unwrap_or_default(),
+            longest: sorted.last().copied().unwrap_or_default(),
+        }
+    }
+}
+
+impl std::fmt::Display for FrameTimes {
+    /// "median 44.0 ms, longest 73.2 ms"
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+        write!(f, "median {:.1} ms, longest {:.1} ms", ms(self.median), ms(self.longest))
+    }
 }
 
 /// The odds panel's state: whether it is shown, how many runs a set, and the last sweep.

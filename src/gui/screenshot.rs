@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use bevy::prelude::*;
 use bevy::render::view::screenshot::{Screenshot, ScreenshotCaptured};
 
+use super::odds::FrameTimes;
 use super::{Launch, Screen};
 
 /// Frames drawn of the map so far, and whether the picture has been asked for.
@@ -48,29 +49,19 @@ fn take_screenshot(
         return;
     }
     countdown.asked = true;
-    let mut times = countdown.times.clone();
-    times.sort_unstable();
-    if let Some(longest) = times.last() {
-        let ms = |d: &std::time::Duration| d.as_secs_f64() * 1000.0;
-        println!(
-            "Frames: {} timed (with no sweep running), median {:.1} ms, longest {:.1} ms",
-            times.len(),
-            ms(&times[times.len() / 2]),
-            ms(longest)
-        );
+    let frames = FrameTimes::of(&countdown.times);
+    if frames.count > 0 {
+        println!("Frames: {} timed (with no sweep running), {frames}", frames.count);
     }
     if let Some(job) = job {
         // What a window test checks: the sweep finished while the window kept drawing.
         let frames = job.frames();
-        let ms = |d: std::time::Duration| d.as_secs_f64() * 1000.0;
         println!(
-            "Odds: {} of {} campaigns in {:.1} s; {} frames drawn meanwhile, median {:.1} ms, longest {:.1} ms",
+            "Odds: {} of {} campaigns in {:.1} s; {} frames drawn meanwhile, {frames}",
             job.done(),
             job.total,
             job.took.unwrap_or_default().as_secs_f64(),
             frames.count,
-            ms(frames.median),
-            ms(frames.longest)
         );
     }
     let wanted_a_campaign = launch.game.is_some() || launch.load.is_some();

@@ -195,7 +195,8 @@ impl Session {
             humans: humans.iter().copied().collect(),
         };
         let data = StaticData::at_difficulty(&valid, game.difficulty);
-        Ok(Self::around(Sim::new(std::sync::Arc::new(data), &options), humans, save_dir))
+        let saves = list_saves(&save_dir);
+        Ok(Self::around(Sim::new(std::sync::Arc::new(data), &options), humans, (save_dir, saves)))
     }
 
     /// A saved campaign, continued: by the players who saved it, or by `seats` (faction ids; none
@@ -208,12 +209,14 @@ impl Session {
             sim.seat(&humans);
         }
         let humans = sim.world().resource::<Players>().humans.iter().copied().collect();
-        let mut session = Self::around(sim, humans, save_dir);
+        let saves = list_saves(&save_dir);
+        let mut session = Self::around(sim, humans, (save_dir, saves));
         session.notice = Some(format!("Loaded {}", path.display()));
         Ok(session)
     }
 
-    fn around(sim: Sim, humans: Vec<FactionIx>, save_dir: PathBuf) -> Self {
+    /// A session of `sim` played by `humans`, saving to a folder whose saves are listed.
+    fn around(sim: Sim, humans: Vec<FactionIx>, (save_dir, saves): (PathBuf, Vec<SaveEntry>)) -> Self {
         let view = sim.view();
         // A continued game shows its chronicle from the last month it played.
         let last_played = sim.chronicle().0.last().map(|entry| entry.date);
@@ -229,7 +232,7 @@ impl Session {
             answered_proposals: BTreeSet::new(),
             orders: BTreeMap::new(),
             last_played,
-            saves: list_saves(&save_dir),
+            saves,
             save_dir,
             notice: None,
             branches: vec![Branch { label: "As played".into(), fork: None, shelved: None }],
@@ -370,7 +373,8 @@ impl Session {
         }
         // The players at the window play on, whoever played that month.
         sim.seat(&self.humans);
-        let mut branch = Self::around(sim, self.humans.clone(), self.save_dir.clone());
+        // The save folder's list goes with the window to the new branch (`shelve_and_play`).
+        let mut branch = Self::around(sim, self.humans.clone(), (self.save_dir.clone(), Vec::new()));
         if awaits_a_player {
             branch.sim.answer(event, option);
             branch.answered.insert(event, option);
