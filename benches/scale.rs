@@ -3,8 +3,9 @@
 //! starting a campaign on it, and playing one month.
 //!
 //! The sizes are 1,000 provinces by default; `JINGKANG_BENCH_PROVINCES=1000,4000,10000` adds the
-//! larger ones of #24's targets (start-up now grows with the cube of the map: 4,000 provinces take
-//! minutes, 10,000 do not finish).
+//! larger ones of #24's targets. Routes are searched on demand and kept with the static data:
+//! `twelve_months` plays a new campaign on new data (every route searched as a single game
+//! searches it), `one_month` plays on data shared by every sample (as a sweep's runs share it).
 use std::sync::Arc;
 
 use divan::Bencher;
@@ -46,7 +47,20 @@ fn start_up(bencher: Bencher, provinces: usize) {
         .bench_local(|| Sim::quiet(Arc::new(StaticData::new(&valid)), &SimOptions { seed: 1, ..Default::default() }));
 }
 
-/// One month of the war, from the start (each sample on a fresh campaign).
+/// The first twelve months of a new campaign on new static data: load aside, what a player
+/// waits for in his first year.
+#[divan::bench(args = sizes(), sample_count = 5, sample_size = 1)]
+fn twelve_months(bencher: Bencher, provinces: usize) {
+    let valid = valid(&text(provinces));
+    let options = SimOptions { seed: 1, ..Default::default() };
+    bencher.with_inputs(|| Sim::quiet(Arc::new(StaticData::new(&valid)), &options)).bench_local_values(|mut sim| {
+        sim.run(Some(12));
+        sim
+    });
+}
+
+/// One month of the war, from the start (each sample on a fresh campaign, the static data and
+/// its routes shared, as in a sweep).
 #[divan::bench(args = sizes(), sample_count = 10, sample_size = 1)]
 fn one_month(bencher: Bencher, provinces: usize) {
     let data = Arc::new(StaticData::new(&valid(&text(provinces))));

@@ -359,6 +359,8 @@ rules! {
     ai_planner: 1.0, 0.0, 1.0, added;
     /// Whether the AI takes the scenario's war plans as hints: at 0.5 or more it does; under it, it plays by its own judgement alone (`--no-war-plans`).
     ai_war_plans: 1.0, 0.0, 1.0, added;
+    /// Days of march within which the AI plans: it weighs targets, sends armies, looks for refuge and counts threats only within them (routes beyond are searched only for marches ordered).
+    ai_plan_days: 180.0, 1.0, 36500.0, added;
     /// Days of march within which the planner counts an enemy army as a threat to a city.
     ai_horizon_days: 40.0, 0.0, 3650.0, added;
     /// Days of march within which an enemy army counts against the planner's attack on a province or an army's stand there: all of it in the province, less the farther, none at this limit.

@@ -191,8 +191,9 @@ impl StaticData {
             supply_reach: Vec::new(),
         };
         data.supply_reach = supply_reach(&data.neighbours, data.rules().supply_range);
+        let horizon = data.planning_horizon();
         for winter in [false, true] {
-            let routes = Routes::build(&data.neighbours, |c, to| data.step_days(c, to, winter));
+            let routes = Routes::new(&data.neighbours, |c, to| data.step_days(c, to, winter), horizon);
             data.routes[usize::from(winter)] = routes;
         }
         data
@@ -238,6 +239,13 @@ impl StaticData {
     /// The terrain of a province.
     pub fn terrain_of(&self, p: ProvinceIx) -> &Terrain {
         &self.scenario.terrains[self.terrain_ix[p.get()]]
+    }
+
+    /// The days of march within which the AI plans (`ai_plan_days`), and no less than any
+    /// distance it weighs threats within: how far ahead routes are searched from each start.
+    fn planning_horizon(&self) -> f64 {
+        let r = self.rules();
+        r.ai_plan_days.max(r.ai_horizon_days).max(r.ai_reach_days).max(r.ai_threat_days)
     }
 
     /// Routes for the season.
@@ -343,100 +351,265 @@ impl StaticData {
     }
 }
 
-/// Days of march, ordered as `f64::total_cmp` orders them, for the search's queue.
+/// Days of march as a key that orders as `f64::total_cmp` orders the days, for the search's
+/// queue (an integer compares faster than a float's total order).
+fn days_key(days: f64) -> i64 {
+    let bits = days.to_bits() as i64;
+    bits ^ (((bits >> 63) as u64) >> 1) as i64
+}
+
+/// A province a search from some start reached: the days of march to it at speed 1.0 and the
+/// first province on the way (none for the start itself).
 #[derive(Clone, Copy, Debug, PartialEq)]
-struct Days(f64);
+pub struct Reached {
+    pub days: f64,
+    pub province: ProvinceIx,
+    pub first: Option<ProvinceIx>,
+    /// The province before it on the way (the start itself for the start).
+    pub previous: ProvinceIx,
+}
 
-impl Eq for Days {}
+/// The provinces within the horizon of one start, nearest first (then by index), and where each
+/// lies in that list, in province order, for lookups.
+#[derive(Clone, Debug)]
+struct Tree {
+    reached: Vec<Reached>,
+    /// Each reached province's index shifted 16 bits up, or-ed with its place in `reached`:
+    /// sorted, a lookup by province is a binary search.
+    by_province: Vec<u32>,
+    /// Whether the search ran out of provinces before the horizon: then no other province can
+    /// be reached at all.
+    complete: bool,
+}
 
-impl PartialOrd for Days {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
+impl Tree {
+    fn find(&self, to: ProvinceIx) -> Option<&Reached> {
+        let k = self.by_province.binary_search_by(|k| (k >> 16).cmp(&u32::from(to.0))).ok()?;
+        self.reached.get((self.by_province[k] & 0xffff) as usize)
     }
 }
 
-impl Ord for Days {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
+/// What a search does on settling a province.
+enum Flow {
+    Continue,
+    Stop,
+}
+
+/// A search's working space, kept by each thread between searches: marks instead of clearing
+/// make a search cost what it reaches, not the size of the map.
+#[derive(Default)]
+struct SearchSpace {
+    days: Vec<f64>,
+    first: Vec<Option<ProvinceIx>>,
+    previous: Vec<ProvinceIx>,
+    /// `seen[p] == epoch`: `days[p]` and `first[p]` belong to this search.
+    seen: Vec<u32>,
+    /// `settled[p] == epoch`: province `p` is settled in this search.
+    settled: Vec<u32>,
+    epoch: u32,
+    queue: std::collections::BinaryHeap<std::cmp::Reverse<(i64, u16)>>,
+}
+
+impl SearchSpace {
+    /// Starts a new search over `n` provinces.
+    fn begin(&mut self, n: usize) {
+        if self.seen.len() != n || self.epoch == u32::MAX {
+            *self = Self {
+                days: vec![0.0; n],
+                first: vec![None; n],
+                previous: vec![ProvinceIx(0); n],
+                seen: vec![0; n],
+                settled: vec![0; n],
+                ..Self::default()
+            };
+        }
+        self.epoch += 1;
+        self.queue.clear();
+    }
+
+    fn days(&self, p: usize) -> f64 {
+        if self.seen[p] == self.epoch { self.days[p] } else { f64::INFINITY }
     }
 }
 
-/// All-pairs shortest marches: `days[a][b]` at speed 1.0 and the first step from `a` toward `b`.
+thread_local! {
+    static SEARCH: std::cell::RefCell<SearchSpace> = std::cell::RefCell::new(SearchSpace::default());
+}
+
+/// Shortest marches on the map for one season, searched on demand: from each start, once, the
+/// provinces within the planning horizon (kept, and shared by every run of a sweep), and beyond
+/// it, a search to the one province asked. Memory grows with the starts used times the provinces
+/// within the horizon, not with the square of the map.
 #[derive(Debug, Clone, Default)]
 pub struct Routes {
-    pub days: Vec<Vec<f64>>,
-    pub next: Vec<Vec<Option<ProvinceIx>>>,
-    /// From each province, every province it can reach with the days it takes, nearest first
-    /// (then by index): what lies within some days' march is a prefix.
-    pub nearest: Vec<Vec<(f64, ProvinceIx)>>,
+    /// The map as a graph: province `p`'s neighbours and the days to step into each are
+    /// `edges[offsets[p]..offsets[p + 1]]`, by neighbour index.
+    offsets: Vec<u32>,
+    edges: Vec<(ProvinceIx, f64)>,
+    horizon: f64,
+    trees: Vec<std::sync::OnceLock<Tree>>,
 }
 
 impl Routes {
-    /// Dijkstra from every province on a binary heap, ties broken by province index so routes
-    /// are deterministic: the province settled next is always the nearest unsettled one, and of
-    /// equally near ones the lowest index.
-    fn build(neighbours: &[Vec<(ProvinceIx, usize)>], step_days: impl Fn(usize, ProvinceIx) -> f64) -> Self {
+    /// The routes of a map whose province `p` neighbours `neighbours[p]` (neighbour and
+    /// connection), `step_days(connection, to)` days to step into `to`, searched ahead
+    /// `horizon` days from each start.
+    fn new(
+        neighbours: &[Vec<(ProvinceIx, usize)>],
+        step_days: impl Fn(usize, ProvinceIx) -> f64,
+        horizon: f64,
+    ) -> Self {
+        let mut offsets = Vec::with_capacity(neighbours.len() + 1);
+        let mut edges = Vec::new();
+        offsets.push(0);
+        for list in neighbours {
+            edges.extend(list.iter().map(|&(to, c)| (to, step_days(c, to))));
+            offsets.push(u32::try_from(edges.len()).unwrap_or(u32::MAX));
+        }
+        let trees = (0..neighbours.len()).map(|_| std::sync::OnceLock::new()).collect();
+        Self { offsets, edges, horizon, trees }
+    }
+
+    /// Dijkstra from `from` on a binary heap, ties broken by province index so routes are
+    /// deterministic: the province settled next is always the nearest unsettled one, and of
+    /// equally near ones the lowest index. `settle` is told each province as it is settled, in
+    /// that order, until it says stop. Provinces more than `limit` days away are left out.
+    /// Returns whether every reachable province was settled (none stopped, none left out).
+    fn search(&self, from: ProvinceIx, limit: f64, mut settle: impl FnMut(Reached) -> Flow) -> bool {
         use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let n = neighbours.len();
-        let mut days = vec![vec![f64::INFINITY; n]; n];
-        let mut next = vec![vec![None; n]; n];
-        let mut done = vec![false; n];
-        let mut queue: BinaryHeap<Reverse<(Days, usize)>> = BinaryHeap::new();
-        for source in 0..n {
-            let dist = &mut days[source];
-            let first = &mut next[source];
-            dist[source] = 0.0;
-            done.fill(false);
-            queue.clear();
-            queue.push(Reverse((Days(0.0), source)));
-            while let Some(Reverse((Days(d), u))) = queue.pop() {
+        SEARCH.with(|space| {
+            let mut guard = space.borrow_mut();
+            let s = &mut *guard;
+            s.begin(self.trees.len());
+            let epoch = s.epoch;
+            let source = from.get();
+            s.days[source] = 0.0;
+            s.first[source] = None;
+            s.previous[source] = from;
+            s.seen[source] = epoch;
+            s.queue.push(Reverse((days_key(0.0), from.0)));
+            let mut left_out = false;
+            while let Some(Reverse((_, u))) = s.queue.pop() {
+                let u = usize::from(u);
+                let d = s.days[u];
                 // A province is queued again each time it comes nearer; only its nearest counts.
-                if done[u] || d > dist[u] {
+                if s.settled[u] == epoch {
                     continue;
                 }
-                done[u] = true;
-                for &(w, connection) in &neighbours[u] {
-                    let candidate = dist[u] + step_days(connection, w);
-                    if candidate < dist[w.get()] {
-                        dist[w.get()] = candidate;
-                        first[w.get()] = if u == source { Some(w) } else { first[u] };
-                        queue.push(Reverse((Days(candidate), w.get())));
+                s.settled[u] = epoch;
+                let (first, previous) = (s.first[u], s.previous[u]);
+                if let Flow::Stop = settle(Reached { days: d, province: ProvinceIx::new(u), first, previous }) {
+                    return false;
+                }
+                let (start, end) = (self.offsets[u] as usize, self.offsets[u + 1] as usize);
+                for &(w, step) in &self.edges[start..end] {
+                    let candidate = d + step;
+                    let wi = w.get();
+                    if candidate < s.days(wi) {
+                        // Beyond the limit, it can only be left out: not queued at all.
+                        if candidate > limit {
+                            left_out = true;
+                            continue;
+                        }
+                        s.days[wi] = candidate;
+                        s.seen[wi] = epoch;
+                        s.first[wi] = if u == source { Some(w) } else { first };
+                        s.previous[wi] = ProvinceIx::new(u);
+                        s.queue.push(Reverse((days_key(candidate), w.0)));
                     }
                 }
             }
-        }
-        let nearest = days
-            .iter()
-            .map(|row| {
-                let mut list: Vec<(f64, ProvinceIx)> =
-                    (0..n).filter(|t| row[*t].is_finite()).map(|t| (row[t], ProvinceIx::new(t))).collect();
-                list.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-                list
-            })
-            .collect();
-        Self { days, next, nearest }
+            !left_out
+        })
     }
 
-    /// The provinces within `days` of march of `from` (itself first), nearest first.
-    pub fn within(&self, from: ProvinceIx, days: f64) -> &[(f64, ProvinceIx)] {
-        let list = &self.nearest[from.get()];
-        &list[..list.partition_point(|(d, _)| *d <= days)]
+    /// The provinces within the horizon of `from`, searched the first time they are asked.
+    fn tree(&self, from: ProvinceIx) -> &Tree {
+        self.trees[from.get()].get_or_init(|| {
+            let mut reached = Vec::new();
+            let complete = self.search(from, self.horizon, |r| {
+                reached.push(r);
+                Flow::Continue
+            });
+            // Settled in this order already unless steps of no days tie provinces out of it.
+            reached.sort_by(|a, b| a.days.total_cmp(&b.days).then(a.province.cmp(&b.province)));
+            // Provinces are u16 indices, so a tree holds at most 2^16 of them.
+            let mut by_province: Vec<u32> =
+                reached.iter().enumerate().map(|(k, r)| u32::from(r.province.0) << 16 | k as u32).collect();
+            by_province.sort_unstable();
+            Tree { reached, by_province, complete }
+        })
+    }
+
+    /// The days of march within which routes are kept: the AI plans within them.
+    pub fn horizon(&self) -> f64 {
+        self.horizon
+    }
+
+    /// The provinces within `days` of march of `from` (itself first), nearest first; `days` is
+    /// at most the [horizon](Self::horizon).
+    pub fn within(&self, from: ProvinceIx, days: f64) -> &[Reached] {
+        debug_assert!(days <= self.horizon, "{days} days lie beyond the routes' horizon");
+        let list = &self.tree(from).reached;
+        &list[..list.partition_point(|r| r.days <= days)]
+    }
+
+    /// Every province within the horizon of `from` (itself first), nearest first.
+    pub fn around(&self, from: ProvinceIx) -> &[Reached] {
+        &self.tree(from).reached
+    }
+
+    /// Days of march from `from` to `to` if `to` lies within the horizon.
+    pub fn near(&self, from: ProvinceIx, to: ProvinceIx) -> Option<f64> {
+        self.tree(from).find(to).map(|r| r.days)
+    }
+
+    /// The way from `from` to `to`: from `from`'s routes if they have been searched and reach
+    /// it, else by a search from `from` that stops at `to` (the same way, as the search settles
+    /// provinces in the same order). A march passing through does not keep the routes of every
+    /// province on its way.
+    fn reach(&self, from: ProvinceIx, to: ProvinceIx) -> Option<Reached> {
+        if let Some(tree) = self.trees[from.get()].get() {
+            if let Some(r) = tree.find(to) {
+                return Some(*r);
+            }
+            if tree.complete {
+                return None;
+            }
+        }
+        let mut found = None;
+        self.search(from, f64::INFINITY, |r| {
+            if r.province == to {
+                found = Some(r);
+                Flow::Stop
+            } else {
+                Flow::Continue
+            }
+        });
+        found
+    }
+
+    /// The provinces on the way from `from` to `to` within the horizon, `to` first and back to
+    /// the one after `from`, as `from`'s search found it (empty if `to` lies beyond the horizon
+    /// or is `from`).
+    pub fn road_back(&self, from: ProvinceIx, to: ProvinceIx) -> impl Iterator<Item = ProvinceIx> + '_ {
+        let tree = self.tree(from);
+        let mut at = tree.find(to).filter(|_| to != from);
+        std::iter::from_fn(move || {
+            let here = at?;
+            at = tree.find(here.previous).filter(|r| r.province != from);
+            Some(here.province)
+        })
     }
 
     /// The first province on the way from `from` to `to`.
     pub fn next_step(&self, from: ProvinceIx, to: ProvinceIx) -> Option<ProvinceIx> {
-        self.next[from.get()][to.get()]
+        self.reach(from, to).and_then(|r| r.first)
     }
 
     /// Days of march from `from` to `to` at speed 1.0 (infinite if there is no way).
     pub fn days(&self, from: ProvinceIx, to: ProvinceIx) -> f64 {
-        self.days[from.get()][to.get()]
-    }
-
-    /// Days of march from `from` to every province, by province index.
-    pub fn days_from(&self, from: ProvinceIx) -> &[f64] {
-        &self.days[from.get()]
+        self.reach(from, to).map_or(f64::INFINITY, |r| r.days)
     }
 }
 
@@ -564,6 +737,75 @@ mod tests {
         assert_eq!(thawed.step_days(0, b, true), summer, "one river may stay open");
         let frozen = river(Winter { months: vec![1], rivers_freeze: false }, Some(true));
         assert_eq!(frozen.step_days(0, b, true), winter, "and one may freeze where others do not");
+    }
+
+    /// Shortest days from `from` to every province by Bellman-Ford relaxation: slow, simple,
+    /// and independent of the routes' search.
+    fn reference_days(data: &StaticData, winter: bool, from: usize) -> Vec<f64> {
+        let mut days = vec![f64::INFINITY; data.neighbours.len()];
+        days[from] = 0.0;
+        loop {
+            let mut changed = false;
+            for a in 0..days.len() {
+                for &(b, c) in &data.neighbours[a] {
+                    let d = days[a] + data.step_days(c, b, winter);
+                    if d < days[b.get()] - 1e-9 {
+                        days[b.get()] = d;
+                        changed = true;
+                    }
+                }
+            }
+            if !changed {
+                return days;
+            }
+        }
+    }
+
+    #[test]
+    fn routes_searched_on_demand_are_the_shortest_within_the_horizon_and_beyond_it() {
+        use crate::sim::ProvinceIx;
+        let size = crate::sweep::MapSize { provinces: 150, factions: 3, seed: 5, months: 12 };
+        let mut s = crate::scenario::parse_scenario_text(&crate::sweep::generate_scenario(&size)).expect("parses");
+        // A short horizon, so that most routes lie beyond it.
+        s.rules.ai_plan_days = 25.0;
+        s.rules.ai_horizon_days = 20.0;
+        s.rules.ai_reach_days = 20.0;
+        s.rules.ai_threat_days = 20.0;
+        let data = StaticData::new(&validate_embedded(s, "test").expect("valid"));
+        let n = data.neighbours.len();
+        for winter in [false, true] {
+            let routes = data.routes(winter);
+            assert_eq!(routes.horizon(), 25.0);
+            for from in (0..n).step_by(7) {
+                let reference = reference_days(&data, winter, from);
+                let a = ProvinceIx::new(from);
+                let around = routes.around(a);
+                assert!(around.len() < n, "the horizon leaves provinces out");
+                assert!(around.windows(2).all(|w| (w[0].days, w[0].province) <= (w[1].days, w[1].province)));
+                for (to, &shortest) in reference.iter().enumerate() {
+                    let b = ProvinceIx::new(to);
+                    let days = routes.days(a, b);
+                    assert!((days - shortest).abs() < 1e-9, "{from} -> {to}: {days} vs {shortest}");
+                    assert_eq!(routes.near(a, b), (shortest <= 25.0).then_some(days), "{from} -> {to}");
+                    match routes.next_step(a, b) {
+                        None => assert!(from == to || days.is_infinite()),
+                        // The first step is a neighbour on a shortest way.
+                        Some(next) => {
+                            let (_, c) = data.neighbours[from].iter().find(|(p, _)| *p == next).expect("a neighbour");
+                            let via = data.step_days(*c, next, winter) + routes.days(next, b);
+                            assert!((via - days).abs() < 1e-9, "{from} -> {to} via {}", next.get());
+                        }
+                    }
+                }
+                // The road back from a province within the horizon leads to the start.
+                if let Some(far) = around.last().filter(|r| r.province != a) {
+                    let road: Vec<ProvinceIx> = routes.road_back(a, far.province).collect();
+                    assert_eq!(road.first(), Some(&far.province));
+                    let last = *road.last().expect("not empty");
+                    assert!(data.neighbours[from].iter().any(|(p, _)| *p == last), "the road starts next to {from}");
+                }
+            }
+        }
     }
 
     #[test]

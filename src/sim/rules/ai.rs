@@ -15,7 +15,7 @@ use crate::scenario::Rules;
 use crate::sim::collect::refill;
 use crate::sim::compiled::TreatyTerms;
 use crate::sim::conditions::View;
-use crate::sim::data::Planner;
+use crate::sim::data::{Planner, Reached};
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::judgement::{PeaceOffer, Plight, indemnities, judge_demand, judge_peace, losing};
 use crate::sim::power::{aggression, assault_power, city_defence, field_power, wall_factor, weighted_men};
@@ -147,9 +147,14 @@ struct Sight {
     /// Alliance shares (see [`war_goals`]).
     goal: Vec<Option<f64>>,
     targets: Vec<Target>,
+    /// Each province's place in `targets`, if it is one ([`NOT_A_TARGET`] if not).
+    target_at: Vec<u32>,
     /// Each target's plans (see [`Target::plans`]), one after another.
     target_plans: Vec<usize>,
 }
+
+/// [`Sight::target_at`] of a province that is not a target.
+const NOT_A_TARGET: u32 = u32::MAX;
 
 /// Planning space kept from month to month, so that planning allocates nothing once warmed up.
 #[derive(Default)]
@@ -297,6 +302,7 @@ impl Sight {
         war_goals(p, faction, &mut self.goal);
         self.targets.clear();
         self.target_plans.clear();
+        refill(&mut self.target_at, n, NOT_A_TARGET);
         // The only provinces worth a march: enemy or claimed cities, own cities an enemy
         // besieges, and own cities a plan names; in province order, as the scores' ties require.
         let f = faction.get();
@@ -332,6 +338,7 @@ impl Sight {
         let Some(city) = month.cities[t] else { return };
         let worth = if month.is_capital[t] { city.worth * p.data.rules().ai_capital_worth } else { city.worth };
         let first_plan = self.target_plans.len();
+        self.target_at[t] = self.targets.len() as u32;
         if self.named[t / 64] >> (t % 64) & 1 == 1 {
             let war_plans = &p.data.program.war_plans;
             let plans = self.plans.iter().copied().filter(|i| war_plans[*i].target.get() == t);
@@ -387,16 +394,16 @@ fn army_order(
     // 2. Guard a threatened capital.
     let routes = p.data.routes(p.data.is_winter(p.calendar.date));
     let threatened = |c: ProvinceIx| {
-        month
-            .forces
-            .iter()
-            .any(|x| sight.enemies[x.army.owner.get()] && routes.days(x.army.location, c) <= rules.ai_threat_days)
+        month.forces.iter().any(|x| {
+            sight.enemies[x.army.owner.get()]
+                && routes.near(x.army.location, c).is_some_and(|d| d <= rules.ai_threat_days)
+        })
     };
     if capital == Some(here) && threatened(here) && force.plan.destination.is_none() && !called_away {
         return None;
     }
     // 3. The best target worth its distance.
-    match best_target(p, sight, routes.days_from(here), force) {
+    match best_target(p, sight, routes.around(here), force) {
         Some(target) => {
             sight.claimed[target.get()] -= force.power;
             (target != here && force.plan.destination != Some(target))
@@ -404,7 +411,7 @@ fn army_order(
         }
         None => {
             // Nothing worth attacking: go home, or hold.
-            let home = capital.filter(|c| *c != here && month.owners[c.get()] == Some(faction));
+            let home = way_home(p, month, faction, capital, here).filter(|c| *c != here);
             let stay = month.owners[here.get()] == Some(faction);
             match home {
                 Some(c) if !stay && force.plan.destination != Some(c) => {
@@ -417,19 +424,42 @@ fn army_order(
     }
 }
 
-/// The target with the best worth for its distance that `force` can hope to win, if any; the
-/// first in province order on a tie.
-fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> Option<ProvinceIx> {
+/// Where an army of `faction` at `here` goes home to: the capital, if the faction holds it and
+/// it lies within the planning horizon; beyond it, the nearest own walled city that is not
+/// besieged (an army does not cross half a map of thousands of provinces to get home), or the
+/// capital all the same if there is none.
+fn way_home(
+    p: &Picture,
+    month: &Month,
+    faction: FactionIx,
+    capital: Option<ProvinceIx>,
+    here: ProvinceIx,
+) -> Option<ProvinceIx> {
+    let capital = capital.filter(|c| month.owners[c.get()] == Some(faction))?;
+    let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+    if routes.near(here, capital).is_some() {
+        return Some(capital);
+    }
+    let refuge = routes.around(here).iter().map(|r| r.province).find(|t| {
+        month.owners[t.get()] == Some(faction)
+            && month.cities[t.get()].is_some_and(|c| c.sheltered)
+            && !p.sieges.besieged(*t)
+    });
+    refuge.or(Some(capital))
+}
+
+/// The target within the planning horizon (`around`, the provinces within it) with the best
+/// worth for its distance that `force` can hope to win, if any; the first in province order on
+/// a tie.
+fn best_target(p: &Picture, sight: &Sight, around: &[Reached], force: &Force) -> Option<ProvinceIx> {
     let war_plans = &p.data.program.war_plans;
     let rules = p.data.rules();
     let aggression = aggression(&p.data, force.army.owner);
     let mut best: Option<(f64, ProvinceIx)> = None;
-    for target in &sight.targets {
+    for reached in around {
+        let Some(target) = sight.targets.get(sight.target_at[reached.province.get()] as usize) else { continue };
         let t = target.province;
-        let days = days_from[t];
-        if !days.is_finite() {
-            continue;
-        }
+        let days = reached.days;
         // The war plans' weights, multiplied in plan order.
         let mut planned = 1.0;
         for plan in sight.target_plans[target.plans.clone()].iter().map(|i| &war_plans[*i]) {
@@ -463,7 +493,8 @@ fn best_target(p: &Picture, sight: &Sight, days_from: &[f64], force: &Force) -> 
             Aim::Hold => continue,
         };
         let score = value / (1.0 + days / rules.ai_distance_days);
-        if best.is_none_or(|(s, _)| score > s) {
+        // Targets are in province order: of equal scores, the lowest province.
+        if best.is_none_or(|(s, b)| score > s || (score == s && t < b.get())) {
             best = Some((score, ProvinceIx::new(t)));
         }
     }

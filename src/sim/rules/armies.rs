@@ -64,6 +64,7 @@ fn march(
     mut rng: ResMut<SimRng>,
     mut armies: Query<(&mut Army, &Troops, &mut Plan)>,
     mut positions: Local<Vec<Option<(FactionIx, ProvinceIx)>>>,
+    mut standing: Local<Vec<u32>>,
 ) {
     let rules = data.rules();
     let winter = data.is_winter(calendar.date);
@@ -71,9 +72,13 @@ fn march(
     // Where each army in the field stands, by army index.
     let positions = &mut *positions;
     refill(positions, data.army_slots(), None);
+    // How many armies stand in each province: only where another stands is there one to meet.
+    let standing = &mut *standing;
+    refill(standing, data.neighbours.len(), 0);
     armies.iter().for_each(|(a, t, _)| {
         if t.total() > 0.0 {
             positions[a.ix.get()] = Some((a.owner, a.location));
+            standing[a.location.get()] += 1;
         }
     });
     // In army order: an army stops where one that marched before it now stands.
@@ -104,10 +109,13 @@ fn march(
                 break;
             }
             budget -= cost;
+            standing[army.location.get()] -= 1;
+            standing[next.get()] += 1;
             army.location = next;
             plan.marched = true;
             positions[i] = Some((army.owner, next));
-            let enemy_here = positions.iter().flatten().any(|(f, p)| *p == next && relations.at_war(*f, army.owner));
+            let enemy_here = standing[next.get()] > 1
+                && positions.iter().flatten().any(|(f, p)| *p == next && relations.at_war(*f, army.owner));
             if enemy_here {
                 break;
             }

@@ -51,7 +51,7 @@ pub(super) fn call_up(
         if need <= 0.0 {
             continue;
         }
-        for &(_, q) in routes.within(t, rules.ai_horizon_days) {
+        for q in routes.within(t, rules.ai_horizon_days).iter().map(|r| r.province) {
             if need <= 0.0 || afford < rules.ai_least_levy || calls == 0 {
                 break;
             }

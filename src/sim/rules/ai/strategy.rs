@@ -30,7 +30,7 @@
 //! War plans stay hints: their weights multiply an objective's worth and a weight of 0 forbids it.
 use bevy_ecs::prelude::*;
 
-use super::{Aim, Force, Month, Picture, Sight, levies, siege_stance};
+use super::{Aim, Force, Month, Picture, Sight, levies, siege_stance, way_home};
 use crate::sim::collect::refill;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::aggression;
@@ -88,6 +88,11 @@ pub(super) struct Staff {
     prospects: Vec<Prospect>,
     /// Each province's prospect, if it is one.
     prospect_at: Vec<Option<usize>>,
+    /// The free armies that may go to each prospect, found army by army: (prospect, days,
+    /// position in `mine`).
+    found: Vec<(usize, f64, usize)>,
+    /// The prospects some free army may go to, in prospect order: the others cannot be given out.
+    reachable: Vec<usize>,
     /// The offensive objectives given out this month, with the days of their farthest army.
     objectives: Vec<(ProvinceIx, f64)>,
     /// Threatened or besieged cities the free armies cannot defend, with the power they lack, the
@@ -138,8 +143,8 @@ impl Staff {
         // province order.
         let reach = rules.ai_horizon_days.max(rules.ai_reach_days);
         for (at, &power) in sight.enemy_power.iter().enumerate().filter(|(_, p)| **p > 0.0) {
-            for &(days, t) in routes.within(ProvinceIx::new(at), reach) {
-                let t = t.get();
+            for r in routes.within(ProvinceIx::new(at), reach) {
+                let (days, t) = (r.days, r.province.get());
                 if days <= rules.ai_horizon_days {
                     self.threat[t] += power;
                     self.first_enemy[t] = self.first_enemy[t].min(days);
@@ -181,17 +186,14 @@ impl Staff {
                 self.task[i] = Task::Stay;
                 continue;
             }
-            let days = routes.days_from(force.army.location);
-            let refuge = (0..month.owners.len())
-                .filter(|t| {
-                    month.owners[*t] == Some(owner)
-                        && month.cities[*t].is_some_and(|c| c.sheltered)
-                        && !p.sieges.besieged(ProvinceIx::new(*t))
-                        && days[*t].is_finite()
-                })
-                .min_by(|a, b| days[*a].total_cmp(&days[*b]));
+            // The nearest refuge within the horizon (of equally near ones, the first).
+            let refuge = routes.around(force.army.location).iter().map(|r| r.province).find(|t| {
+                month.owners[t.get()] == Some(owner)
+                    && month.cities[t.get()].is_some_and(|c| c.sheltered)
+                    && !p.sieges.besieged(*t)
+            });
             if let Some(refuge) = refuge {
-                self.task[i] = Task::Go(ProvinceIx::new(refuge));
+                self.task[i] = Task::Go(refuge);
             }
         }
     }
@@ -272,7 +274,9 @@ impl Staff {
         self.mine
             .iter()
             .zip(&self.task)
-            .filter(|(f, task)| **task == Task::Free && routes.days(month.forces[**f].army.location, t) <= days)
+            .filter(|(f, task)| {
+                **task == Task::Free && routes.near(month.forces[**f].army.location, t).is_some_and(|d| d <= days)
+            })
             .map(|(f, _)| month.forces[*f].power)
             .sum()
     }
@@ -330,8 +334,8 @@ impl Staff {
         let first = self.candidates.len();
         for (i, &f) in self.mine.iter().enumerate() {
             let force = &month.forces[f];
-            let days = routes.days(force.army.location, to);
-            if self.task[i] == Task::Free && days.is_finite() && may_go(force, days) {
+            let Some(days) = routes.near(force.army.location, to) else { continue };
+            if self.task[i] == Task::Free && may_go(force, days) {
                 self.candidates.push((days, i));
             }
         }
@@ -349,7 +353,8 @@ impl Staff {
         loop {
             // The best prospect the free armies can take: (score, prospect, armies, days, power).
             let mut best: Option<(f64, usize, usize, f64, f64)> = None;
-            for (k, prospect) in self.prospects.iter().enumerate() {
+            for &k in &self.reachable {
+                let prospect = &self.prospects[k];
                 if prospect.given {
                     continue;
                 }
@@ -395,14 +400,12 @@ impl Staff {
         let routes = p.data.routes(p.data.is_winter(p.calendar.date));
         let rules = p.data.rules();
         let (to, worth) = (self.prospects[prospect].province, self.prospects[prospect].worth);
-        let mut at = from;
-        while let Some(next) = routes.next_step(at, to).filter(|next| *next != to) {
+        for on_road in routes.road_back(from, to).skip(1) {
             let lesser =
                 |k: &usize| self.prospects[*k].need <= power && self.prospects[*k].worth <= worth * rules.ai_road_share;
-            if let Some(k) = self.prospect_at[next.get()].filter(lesser) {
+            if let Some(k) = self.prospect_at[on_road.get()].filter(lesser) {
                 self.prospects[k].given = true;
             }
-            at = next;
         }
     }
 
@@ -450,11 +453,6 @@ impl Staff {
                 continue;
             }
             let to = ProvinceIx::new(t);
-            let first = self.candidates.len();
-            self.add_nearest_free(p, month, to, |force, days| {
-                let allowed = !names_armies || army_weight(p, sight, force, to) > 0.0;
-                allowed && (days <= within || force.plan.destination == Some(to))
-            });
             // Beyond its supply lines a besieging army lives on foraging and its baggage.
             let supplied = if in_supply_range(p, month, faction, to) { 1.0 } else { rules.ai_unsupplied_worth };
             // What a peace cedes to the faction is its own by right.
@@ -465,9 +463,45 @@ impl Staff {
                 need,
                 worth: target.worth * planned * promised * supplied,
                 hold: target.hold,
-                candidates: first..self.candidates.len(),
+                candidates: 0..0,
                 given: false,
             });
+        }
+        self.find_candidates(p, month, sight, within, names_armies);
+    }
+
+    /// Each prospect's candidates: the free armies within the planning horizon that may go there
+    /// (`within` days, or already on their way), nearest first, then in army order. Found army
+    /// by army, from the provinces around each: the work grows with the armies, not with the
+    /// armies times the prospects.
+    fn find_candidates(&mut self, p: &Picture, month: &Month, sight: &Sight, within: f64, names_armies: bool) {
+        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+        self.found.clear();
+        for (i, &f) in self.mine.iter().enumerate() {
+            if self.task[i] != Task::Free {
+                continue;
+            }
+            let force = &month.forces[f];
+            for r in routes.around(force.army.location) {
+                let Some(k) = self.prospect_at[r.province.get()] else { continue };
+                let allowed = !names_armies || army_weight(p, sight, force, r.province) > 0.0;
+                if allowed && (r.days <= within || force.plan.destination == Some(r.province)) {
+                    self.found.push((k, r.days, i));
+                }
+            }
+        }
+        self.found.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)).then(a.2.cmp(&b.2)));
+        self.candidates.clear();
+        self.candidates.extend(self.found.iter().map(|&(_, days, i)| (days, i)));
+        self.reachable.clear();
+        let mut start = 0;
+        for (k, prospect) in self.prospects.iter_mut().enumerate() {
+            let end = start + self.found[start..].iter().take_while(|found| found.0 == k).count();
+            prospect.candidates = start..end;
+            if end > start {
+                self.reachable.push(k);
+            }
+            start = end;
         }
     }
 
@@ -527,15 +561,14 @@ impl Staff {
             let join = self
                 .objectives
                 .iter()
-                .map(|(o, _)| (routes.days(here, *o), *o))
+                .filter_map(|(o, _)| Some((routes.near(here, *o)?, *o)))
                 .filter(|(d, _)| *d <= horizon)
                 .min_by(|a, b| a.0.total_cmp(&b.0));
             if let Some((_, o)) = join {
                 self.task[i] = Task::Go(o);
                 continue;
             }
-            let home = capital.filter(|c| month.owners[c.get()] == Some(faction));
-            self.task[i] = match home {
+            self.task[i] = match way_home(p, month, faction, capital, here) {
                 Some(c) if month.owners[here.get()] != Some(faction) => Task::Go(c),
                 _ => Task::Stay,
             };
