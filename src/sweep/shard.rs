@@ -35,7 +35,9 @@ pub const PARTIAL_VERSION: u32 = 1;
 /// three). The slices are contiguous and cover every run once: see [`Shard::runs`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Shard {
+    /// Which slice, from 1 to `count`.
     pub index: u64,
+    /// How many slices the sweep is cut into.
     pub count: u64,
 }
 
@@ -110,11 +112,15 @@ pub struct SweepSpec {
     pub war_plans: bool,
     /// `--from SAVE`: the saved game every run plays on from.
     pub from: Option<SweptFrom>,
+    /// The whole sweep's runs (`--runs`), every shard's together.
     pub runs: u64,
+    /// The base seed (`--seed`).
     pub seed: u64,
+    /// `--historical`.
     pub historical: bool,
     /// `--choose`, as given.
     pub choose: Vec<String>,
+    /// `--compare`.
     pub compare: bool,
     /// Each arm's label, in the order they are swept.
     pub arms: Vec<String>,
@@ -193,12 +199,15 @@ impl SweepSpec {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PartialHeader {
+    /// [`PARTIAL_FORMAT`].
     pub format: String,
+    /// [`PARTIAL_VERSION`] when written by this build.
     pub version: u32,
     pub shard: Shard,
     /// The first run of the shard and the one past its last, as [`Shard::runs`] gives them.
     pub first_run: u64,
     pub end_run: u64,
+    /// The sweep the shard is of.
     pub sweep: SweepSpec,
 }
 
@@ -366,6 +375,8 @@ pub enum PartialError {
     Duplicate { path: String, other: String, shard: Shard },
     #[error("missing shard{} {} (of {count}): merge needs every shard of the sweep once", if .missing.len() == 1 { "" } else { "s" }, list(.missing))]
     Missing { missing: Vec<u64>, count: u64 },
+    #[error("no partial results to merge")]
+    NoPartials,
     #[error("{path}: its scenario cannot be played again: {why}")]
     Scenario { path: String, why: String },
 }
@@ -498,6 +509,7 @@ fn expected(header: &PartialHeader, i: u64) -> (usize, u64) {
 /// A partial, its header read.
 #[derive(Debug)]
 pub struct Partial {
+    /// Where it was read from.
     pub path: PathBuf,
     pub header: PartialHeader,
 }
@@ -651,7 +663,7 @@ impl ShardSet {
     pub fn open(paths: &[PathBuf]) -> Result<Self, PartialError> {
         let mut partials = paths.iter().map(|p| Partial::open(p)).collect::<Result<Vec<_>, _>>()?;
         let Some(first) = partials.first() else {
-            return Err(PartialError::Missing { missing: Vec::new(), count: 0 });
+            return Err(PartialError::NoPartials);
         };
         let shown = |p: &Partial| p.path.display().to_string();
         for other in &partials[1..] {
