@@ -8,11 +8,13 @@ mod bench;
 mod calibrate;
 mod generate;
 mod glyphs;
+mod merge;
 mod play;
 mod plot;
 mod replay;
 mod run;
 mod scenarios;
+mod sweep_report;
 mod tournament;
 mod validate;
 mod whatif;
@@ -38,6 +40,9 @@ enum Command {
     Run(run::Args),
     /// Play a scenario many times (Monte Carlo) and show how the odds of each outcome change.
     Whatif(whatif::Args),
+    /// Put together the partial results of a sweep's shards (`whatif --shard K/N --out PART`):
+    /// the report the whole sweep gives.
+    Merge(merge::Args),
     /// Measure how many campaigns a second each scenario sweeps, on one thread and on every core.
     Bench(bench::Args),
     /// Measure the scenarios' calibration targets (the odds the design aims for) over many seeds.
@@ -96,6 +101,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Replay(args) => replay::run(&args),
         Command::Whatif(args) => whatif::run(&args),
+        Command::Merge(args) => merge::run(&args),
         Command::Calibrate(args) => calibrate::run(&args),
         Command::Bench(args) => bench::run(&args),
         Command::Audit(args) => audit::run(&args),

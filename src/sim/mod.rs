@@ -37,6 +37,7 @@ pub use power::within_raid_reach;
 pub use replay::{Divergence, Parting, ReplayError, ReplayReport, fork, replay};
 pub use report::{Fall, Report, Summary};
 pub use schedule::{Turn, TurnSystems};
+pub(crate) use snapshot::AtomicFile;
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use state::{
     CheckStatus, ChoiceRecord, Chronicle, CommandLog, Entry, FallCause, GameOver, LogStart, LoggedMonth, Measures,

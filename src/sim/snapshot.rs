@@ -451,18 +451,10 @@ impl Snapshot {
     /// so a crash leaves either the old save or the new one, never half of one.
     pub fn save(&self, path: &Path) -> Result<(), SaveError> {
         let io = |e: std::io::Error| SaveError::Io { path: path.display().to_string(), message: e.to_string() };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let mut tmp = tempfile_in(dir).map_err(io)?;
         let json = serde_json::to_vec(self).map_err(|e| SaveError::Corrupt(e.to_string()))?;
-        tmp.1.write_all(&json).map_err(io)?;
-        tmp.1.sync_all().map_err(io)?;
-        drop(tmp.1);
-        std::fs::rename(&tmp.0, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp.0);
-            io(e)
-        })?;
-        Ok(())
+        let mut file = AtomicFile::create(path).map_err(io)?;
+        file.write_all(&json).map_err(io)?;
+        file.commit().map_err(io)
     }
 
     /// Reads a save, checking that it is one, of this version, and consistent.
@@ -586,6 +578,62 @@ fn read_save_bytes(path: &Path) -> Result<Vec<u8>, SaveError> {
         return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
     }
     std::fs::read(path).map_err(io)
+}
+
+/// A file written atomically: to a temporary file beside its path, synced, then renamed over it
+/// by [`AtomicFile::commit`], so that a crash leaves either the old file or the new one, never
+/// half of one. Saves are written so, and so are the partial results of sharded sweeps. Dropped
+/// without a commit (an error on the way), it removes its temporary file and leaves `path` as it
+/// was.
+#[derive(Debug)]
+pub(crate) struct AtomicFile {
+    /// The temporary file and its path; `None` once committed.
+    tmp: Option<(std::path::PathBuf, std::fs::File)>,
+    path: std::path::PathBuf,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`, creating its folder if need be.
+    pub(crate) fn create(path: &Path) -> std::io::Result<Self> {
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir)?;
+        Ok(Self { tmp: Some(tempfile_in(dir)?), path: path.to_path_buf() })
+    }
+
+    /// Syncs what was written and puts it in place.
+    pub(crate) fn commit(mut self) -> std::io::Result<()> {
+        let Some((tmp, file)) = self.tmp.take() else { return Ok(()) };
+        let done = file.sync_all().and_then(|()| {
+            drop(file);
+            std::fs::rename(&tmp, &self.path)
+        });
+        if done.is_err() {
+            let _ = std::fs::remove_file(&tmp);
+        }
+        done
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        match &mut self.tmp {
+            Some((_, file)) => file.write(bytes),
+            None => Err(std::io::Error::other("written after its commit")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.tmp.as_mut().map_or(Ok(()), |(_, file)| file.flush())
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        if let Some((tmp, file)) = self.tmp.take() {
+            drop(file);
+            let _ = std::fs::remove_file(tmp);
+        }
+    }
 }
 
 /// A new file in `dir` with a unique name.

@@ -2,6 +2,7 @@
 //! run order whatever the thread count.
 use std::cell::RefCell;
 use std::collections::BTreeMap;
+use std::ops::Range;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -78,8 +79,20 @@ pub fn sweep(
     progress: &(dyn Fn() + Sync),
     each: impl FnMut(u64, &Summary),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
+    sweep_range(data, options, 0..options.runs, progress, each)
+}
+
+/// [`sweep`] of the runs in `runs` only (a shard of a sweep split between machines): run `i`
+/// plays on the same seed as run `i` of the whole sweep, so the shards' runs are the sweep's.
+pub fn sweep_range(
+    data: &Arc<StaticData>,
+    options: &SweepOptions,
+    runs: Range<u64>,
+    progress: &(dyn Fn() + Sync),
+    each: impl FnMut(u64, &Summary),
+) -> Result<(), rayon::ThreadPoolBuildError> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads).build()?;
-    sweep_on(&pool, data, options, progress, each);
+    sweep_range_on(&pool, data, options, runs, progress, each);
     Ok(())
 }
 
@@ -109,11 +122,23 @@ pub fn sweep_on(
     data: &Arc<StaticData>,
     options: &SweepOptions,
     progress: &(dyn Fn() + Sync),
+    each: impl FnMut(u64, &Summary),
+) {
+    sweep_range_on(pool, data, options, 0..options.runs, progress, each);
+}
+
+/// [`sweep_range`] on a pool of the caller's.
+fn sweep_range_on(
+    pool: &rayon::ThreadPool,
+    data: &Arc<StaticData>,
+    options: &SweepOptions,
+    runs: Range<u64>,
+    progress: &(dyn Fn() + Sync),
     mut each: impl FnMut(u64, &Summary),
 ) {
-    let mut start = 0;
-    while start < options.runs {
-        let end = (start + CHUNK).min(options.runs);
+    let mut start = runs.start;
+    while start < runs.end {
+        let end = start.saturating_add(CHUNK).min(runs.end);
         let summaries: Vec<Summary> = pool.install(|| {
             (start..end)
                 .into_par_iter()
