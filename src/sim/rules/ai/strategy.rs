@@ -463,7 +463,7 @@ impl Staff {
                 need,
                 worth: target.worth * planned * promised * supplied,
                 hold: target.hold,
-                candidates: 0..0,
+                candidates: Default::default(),
                 given: false,
             });
         }
