@@ -440,12 +440,18 @@ fn way_home(
     if routes.near(here, capital).is_some() {
         return Some(capital);
     }
-    let refuge = routes.around(here).iter().map(|r| r.province).find(|t| {
+    nearest_refuge(p, month, faction, here).or(Some(capital))
+}
+
+/// The nearest own walled city that is not besieged within the planning horizon of `here` (of
+/// equally near ones, the first), where an army of `faction` can shelter.
+fn nearest_refuge(p: &Picture, month: &Month, faction: FactionIx, here: ProvinceIx) -> Option<ProvinceIx> {
+    let routes = p.data.routes(p.data.is_winter(p.calendar.date));
+    routes.around(here).iter().map(|r| r.province).find(|t| {
         month.owners[t.get()] == Some(faction)
             && month.cities[t.get()].is_some_and(|c| c.sheltered)
             && !p.sieges.besieged(*t)
-    });
-    refuge.or(Some(capital))
+    })
 }
 
 /// The target within the planning horizon (`around`, the provinces within it) with the best

@@ -30,7 +30,7 @@
 //! War plans stay hints: their weights multiply an objective's worth and a weight of 0 forbids it.
 use bevy_ecs::prelude::*;
 
-use super::{Aim, Force, Month, Picture, Sight, levies, siege_stance, way_home};
+use super::{Aim, Force, Month, Picture, Sight, levies, nearest_refuge, siege_stance, way_home};
 use crate::sim::collect::refill;
 use crate::sim::ids::{FactionIx, ProvinceIx};
 use crate::sim::power::aggression;
@@ -161,7 +161,6 @@ impl Staff {
     /// nearest own walled city.
     fn fall_back(&mut self, p: &Picture, month: &Month, sight: &Sight) {
         let rules = p.data.rules();
-        let routes = p.data.routes(p.data.is_winter(p.calendar.date));
         for (i, &f) in self.mine.iter().enumerate() {
             if self.task[i] != Task::Free {
                 continue;
@@ -186,13 +185,7 @@ impl Staff {
                 self.task[i] = Task::Stay;
                 continue;
             }
-            // The nearest refuge within the horizon (of equally near ones, the first).
-            let refuge = routes.around(force.army.location).iter().map(|r| r.province).find(|t| {
-                month.owners[t.get()] == Some(owner)
-                    && month.cities[t.get()].is_some_and(|c| c.sheltered)
-                    && !p.sieges.besieged(*t)
-            });
-            if let Some(refuge) = refuge {
+            if let Some(refuge) = nearest_refuge(p, month, owner, force.army.location) {
                 self.task[i] = Task::Go(refuge);
             }
         }
