@@ -107,6 +107,26 @@ fn bad_arguments_are_clear_errors() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `--threads 30000` once spent minutes starting threads and never reported: now it is refused
+/// at once, for every command that takes it, and the largest count allowed still plays.
+#[test]
+fn a_thread_count_beyond_the_cap_is_refused_before_any_thread_starts() {
+    for command in [
+        &["whatif", "hebei_1125", "--runs", "2"][..],
+        &["calibrate", "hebei_1125", "--runs", "2"],
+        &["tournament", "--games", "2", "--months", "2"],
+    ] {
+        let out = jingkang(&[command, &["--threads", "30000"]].concat());
+        assert_eq!(out.status.code(), Some(2), "{command:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("30000 is more than the 256 threads a sweep can use"), "{command:?}: {stderr}");
+    }
+    let most = jingkang(&["whatif", "hebei_1125", "--runs", "3", "--json", "--threads", "256"]);
+    let one = jingkang(&["whatif", "hebei_1125", "--runs", "3", "--json", "--threads", "1"]);
+    assert!(most.status.success(), "{}", String::from_utf8_lossy(&most.stderr));
+    assert_eq!(most.stdout, one.stdout);
+}
+
 #[test]
 fn a_chart_or_csv_that_cannot_be_written_is_refused_before_the_sweep() {
     let dir = tempfile::tempdir().unwrap();

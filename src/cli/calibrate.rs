@@ -19,8 +19,8 @@ pub(super) struct Args {
     /// Base seed; each run's seed is derived from it.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Worker threads (default: one per core). The results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256). The results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     threads: usize,
     /// Print the results as JSON instead of a table.
     #[arg(long)]

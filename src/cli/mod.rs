@@ -73,6 +73,21 @@ impl clap::ValueEnum for crate::scenario::Difficulty {
     }
 }
 
+/// `--threads N`: a count of worker threads, 0 for one per core, at most
+/// [`MAX_THREADS`](crate::sweep::MAX_THREADS).
+fn parse_threads(arg: &str) -> Result<usize, String> {
+    let threads: usize = arg.parse().map_err(|_| format!("\"{arg}\" is not a number of threads"))?;
+    let most = crate::sweep::MAX_THREADS;
+    if threads > most {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        return Err(format!(
+            "{threads} is more than the {most} threads a sweep can use (this machine has {cores} cores; 0 means one per \
+             core, and the results do not depend on the count)"
+        ));
+    }
+    Ok(threads)
+}
+
 /// The scenarios named on the command line, or every built-in one when none is.
 fn scenarios_or_builtins(named: &[String]) -> Vec<String> {
     if named.is_empty() {

@@ -17,8 +17,8 @@ pub(super) struct Args {
     /// Months a game lasts at most.
     #[arg(long, default_value_t = 36)]
     months: u32,
-    /// Worker threads (default: one per core). The results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256). The results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     threads: usize,
     /// Rule parameters every map sets, as a scenario's `rules: (...)` writes them, e.g.
     /// "ai_walls_weight: 2.0, ai_reach_days: 30": to weigh a change to the AI's numbers.

@@ -43,8 +43,8 @@ pub(super) struct Args {
     /// Let the AI play by its own judgement, ignoring the scenario's war plans.
     #[arg(long)]
     no_war_plans: bool,
-    /// Worker threads (default: one per core). The results do not depend on it.
-    #[arg(long, default_value_t = 0)]
+    /// Worker threads (default: one per core; at most 256). The results do not depend on it.
+    #[arg(long, default_value_t = 0, value_parser = super::parse_threads)]
     threads: usize,
     #[command(flatten)]
     outputs: Outputs,

@@ -208,6 +208,13 @@ impl Sim {
         &mut self.world
     }
 
+    /// Every invariant of the state that does not hold (none negative or not finite, scales in
+    /// bounds, every army in a province, every index in range, every siege between factions at
+    /// war), one sentence each: empty in a sound campaign. Soak tests call it every month.
+    pub fn invariant_violations(&self) -> Vec<String> {
+        super::invariants::violations(&self.world)
+    }
+
     /// The static data of the scenario being played.
     pub fn data(&self) -> &Data {
         self.world.resource::<Data>()

@@ -12,6 +12,7 @@ mod compiled;
 mod conditions;
 mod data;
 mod ids;
+mod invariants;
 mod judgement;
 mod power;
 mod readout;

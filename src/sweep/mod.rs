@@ -13,7 +13,7 @@ mod tournament;
 pub use audit::{Audit, Decree, Scripted, audit, scripted_effects};
 pub use calibrate::{CalibrationOptions, TargetResult, calibrate, cases_per_run};
 pub use generate::{MapSize, check as check_map_size, generate_scenario};
-pub use runner::{SweepOptions, background_pool, derive_seed, sweep, sweep_on, sweep_range};
+pub use runner::{MAX_THREADS, SweepOptions, background_pool, derive_seed, sweep, sweep_on, sweep_range};
 pub use shard::{
     PARTIAL_FORMAT, PARTIAL_VERSION, Partial, PartialError, PartialHeader, PartialWriter, Shard, ShardParseError,
     ShardSet, SweepSpec, SweptFrom, scenario_hash,

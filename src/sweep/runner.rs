@@ -18,11 +18,21 @@ pub struct SweepOptions {
     pub historical: bool,
     /// Imposed answers, event index to option index.
     pub imposed: BTreeMap<usize, usize>,
-    /// Worker threads; 0 for one per core.
+    /// Worker threads; 0 for one per core; more than [`MAX_THREADS`] are [`MAX_THREADS`].
     pub threads: usize,
     /// Play every run on from this saved game instead of from the scenario's start (every
     /// faction the AI's, on the run's own dice).
     pub from: Option<Arc<Snapshot>>,
+}
+
+/// The most worker threads a sweep starts. The results do not depend on the count, and threads
+/// beyond the cores only add memory (each keeps a campaign of its own); without a bound,
+/// `--threads 30000` spent minutes starting threads before playing anything.
+pub const MAX_THREADS: usize = 256;
+
+/// A pool of `threads` workers (0: one per core), at most [`MAX_THREADS`].
+pub(super) fn worker_pool(threads: usize) -> Result<rayon::ThreadPool, rayon::ThreadPoolBuildError> {
+    rayon::ThreadPoolBuilder::new().num_threads(threads.min(MAX_THREADS)).build()
 }
 
 /// Runs handed to the workers at a time: results are delivered (and dropped) chunk by chunk, so
@@ -91,7 +101,7 @@ pub fn sweep_range(
     progress: &(dyn Fn() + Sync),
     each: impl FnMut(u64, &Summary),
 ) -> Result<(), rayon::ThreadPoolBuildError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads).build()?;
+    let pool = worker_pool(options.threads)?;
     sweep_range_on(&pool, data, options, runs, progress, each);
     Ok(())
 }

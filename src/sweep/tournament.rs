@@ -26,7 +26,7 @@ pub struct TournamentOptions {
     pub seed: u64,
     /// Months each game lasts at most.
     pub months: u32,
-    /// Worker threads; 0 for one per core.
+    /// Worker threads; 0 for one per core; at most [`MAX_THREADS`](super::MAX_THREADS).
     pub threads: usize,
     /// Rule parameters every map sets, as a scenario's `rules: (...)` writes them (e.g.
     /// `ai_walls_weight: 2.0`): to weigh a change to the AI's numbers.
@@ -114,7 +114,7 @@ impl Standings {
 
 /// Plays the tournament; `progress` is called once per finished game, from any thread.
 pub fn tournament(options: &TournamentOptions, progress: &(dyn Fn() + Sync)) -> Result<Standings, TournamentError> {
-    let pool = rayon::ThreadPoolBuilder::new().num_threads(options.threads).build()?;
+    let pool = super::runner::worker_pool(options.threads)?;
     let maps = options.games.div_ceil(2);
     let games: Vec<Result<Game, TournamentError>> = pool.install(|| {
         (0..maps * 2)

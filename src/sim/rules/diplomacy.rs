@@ -375,6 +375,9 @@ fn declare_war(envoys: &mut Envoys, me: FactionIx, on: FactionIx) {
 /// `me` proposes a treaty to `to`: a human finds it waiting; an AI answers at once, with its
 /// reason, and signs what it accepts.
 fn propose(envoys: &mut Envoys, judging: &Judging, me: FactionIx, to: FactionIx, proposal: &Proposal) {
+    if !proposal.is_well_formed(me, to) {
+        return;
+    }
     if envoys.players.is_human(to) {
         let date = envoys.calendar.date;
         envoys.proposals.0.push(PendingProposal { from: me, to, proposal: proposal.clone(), date });
@@ -778,5 +781,42 @@ mod tests {
         game.step();
         assert!(game.view().relation(red, blue).expect("a relation").at_war);
         assert_eq!(index(&game), None, "unanswered for a month, it lapses");
+    }
+
+    /// Found by the soak of random orders: Red, played by a human, proposed an alliance against
+    /// itself to itself, accepted it, and was at war with itself. Malformed proposals are passed
+    /// over; a well-formed one still waits for its answer.
+    #[test]
+    fn proposals_to_oneself_against_oneself_or_of_a_negative_indemnity_are_passed_over() {
+        let mut game = sim_with_humans(scenario("", ""), 3, &["red", "blue"]);
+        let (red, blue) = (game.data().faction("red"), game.data().faction("blue"));
+        let malformed = [
+            (red, Proposal::Alliance { against: red }),
+            (blue, Proposal::Alliance { against: red }),
+            (blue, Proposal::Alliance { against: blue }),
+            (red, Proposal::Truce { months: 6 }),
+            (blue, Proposal::Peace { indemnity: -1000.0, ceded: Vec::new() }),
+            (blue, Proposal::Demand { indemnity: f64::INFINITY, ceded: Vec::new() }),
+            (blue, Proposal::Truce { months: crate::sim::state::MAX_TRUCE_MONTHS + 1 }),
+        ];
+        for (to, proposal) in malformed {
+            game.give(red, Order::Propose { to, proposal });
+        }
+        game.give(red, Order::Propose { to: blue, proposal: Proposal::Truce { months: 6 } });
+        game.step();
+        let view = game.view();
+        assert_eq!(
+            view.proposals.len(),
+            1,
+            "only the truce waits: {:?}",
+            view.proposals.iter().map(|p| &p.text).collect::<Vec<_>>()
+        );
+        for index in 0..view.proposals.len() {
+            game.give(red, Order::AnswerProposal { proposal: index, accept: true });
+            game.give(blue, Order::AnswerProposal { proposal: index, accept: true });
+        }
+        game.step();
+        assert!(!game.world().resource::<crate::sim::state::Relations>().at_war(red, red));
+        assert!(game.invariant_violations().is_empty(), "{:?}", game.invariant_violations());
     }
 }

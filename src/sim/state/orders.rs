@@ -32,7 +32,27 @@ pub enum Proposal {
     Alliance { against: FactionIx },
 }
 
+/// The longest truce a proposal may offer: a century. Longer ones would run past any calendar a
+/// save can write (years of more than four digits).
+pub const MAX_TRUCE_MONTHS: u32 = 1200;
+
 impl Proposal {
+    /// Whether `from` may make this proposal to `to` at all: to another faction, an alliance
+    /// against a third, an indemnity a finite amount and not negative, a truce of at most
+    /// [`MAX_TRUCE_MONTHS`]. The rules pass over any
+    /// other, which only an edited save or a hand-made order can hold (a soak of random orders
+    /// found an alliance against oneself putting a faction at war with itself).
+    pub fn is_well_formed(&self, from: FactionIx, to: FactionIx) -> bool {
+        from != to
+            && match self {
+                Proposal::Peace { indemnity, .. } | Proposal::Demand { indemnity, .. } => {
+                    indemnity.is_finite() && *indemnity >= 0.0
+                }
+                Proposal::Truce { months } => *months <= MAX_TRUCE_MONTHS,
+                Proposal::Alliance { against } => *against != from && *against != to,
+            }
+    }
+
     /// The proposal in a few words, for the chronicle and the window.
     pub fn describe(&self, data: &StaticData, names: &Names) -> String {
         match self {
