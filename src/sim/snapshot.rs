@@ -8,14 +8,16 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use super::data::{Data, StaticData};
-use super::ids::{ArmyIx, CharacterIx, FactionIx, ProvinceIx};
+use super::ids::CharacterIx;
 use super::readout::{ArmyState, FactionState, ProvinceState, Reading};
 use super::state::{
     ApplyEffect, Calendar, CharacterTraits, Choices, Chronicle, CommandLog, EffectsDone, EventAnswers, EventState,
-    FirstTransfers, Flags, Foraged, GameOver, HistoryRecord, Levies, Names, Order, PendingEffect, PendingOrders,
-    Person, Players, Proposal, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties, Trends,
+    FirstTransfers, Flags, Foraged, GameOver, HistoryRecord, Levies, Names, PendingEffect, PendingOrders, Person,
+    Players, Proposals, Relations, RngState, Seed, SiegeLog, Sieges, SimRng, Treaties, Trends,
 };
 use crate::scenario::{Scenario, validate_embedded};
+
+mod check;
 
 /// What a save file says it is.
 const SAVE_FORMAT: &str = "jingkang-save";
@@ -178,9 +180,23 @@ pub enum SaveError {
     #[error("{0}: not a Jingkang save file")]
     NotASave(String),
     #[error("{path}: the save is version {found}; this build reads versions {oldest} to {newest}")]
-    Version { path: String, found: u32, oldest: u32, newest: u32 },
+    Version { path: String, found: u64, oldest: u32, newest: u32 },
     #[error("the save is corrupted: {0}")]
     Corrupt(String),
+    /// A field out of range of its scenario or of the rules: an edited save.
+    #[error("{}the save's {field}: {problem}", in_file(.path))]
+    Invalid {
+        /// The save file, when it was read from one.
+        path: Option<String>,
+        /// The field, as the save's JSON names it: `sieges[12].besieger`.
+        field: String,
+        problem: String,
+    },
+}
+
+/// "FILE: " before an error about a save read from a file.
+fn in_file(path: &Option<String>) -> String {
+    path.as_ref().map(|p| format!("{p}: ")).unwrap_or_default()
 }
 
 impl Snapshot {
@@ -332,15 +348,23 @@ impl Snapshot {
             ("factions", self.factions.len(), s.factions.len()),
             ("provinces", self.provinces.len(), s.provinces.len()),
             ("characters", self.characters.len(), s.characters.len()),
-            ("events", self.events.fired.len(), s.events.len()),
-            ("history checks", self.history.0.len(), s.history.len()),
-            ("sieges", self.sieges.0.len(), s.provinces.len()),
-            ("foraged provinces", self.foraged.0.len(), s.provinces.len()),
-            ("province transfers", self.first_transfers.0.len(), s.provinces.len()),
         ];
         for (what, found, expected) in sizes {
             if found != expected {
                 return Err(SaveError::Corrupt(format!("{found} {what} saved, the scenario has {expected}")));
+            }
+        }
+        let tables = [
+            ("events.fired", self.events.fired.len(), s.events.len(), "events"),
+            ("history", self.history.0.len(), s.history.len(), "history checks"),
+            ("sieges", self.sieges.0.len(), s.provinces.len(), "provinces"),
+            ("foraged", self.foraged.0.len(), s.provinces.len(), "provinces"),
+            ("first_transfers", self.first_transfers.0.len(), s.provinces.len(), "provinces"),
+        ];
+        for (field, found, expected, what) in tables {
+            if found != expected {
+                let problem = format!("{found} entries, the scenario has {expected} {what}");
+                return Err(SaveError::Invalid { path: None, field: field.into(), problem });
             }
         }
         // Levy slots past the last in the field are not saved.
@@ -348,49 +372,19 @@ impl Snapshot {
             let (found, expected) = (self.armies.len(), data.army_slots());
             return Err(SaveError::Corrupt(format!("{found} armies saved, the scenario has {expected}")));
         }
-        let (nf, np, nc) = (s.factions.len(), s.provinces.len(), s.characters.len());
-        let bad_faction = |f: Option<FactionIx>| f.is_some_and(|f| f.get() >= nf);
-        let bad_province = |p: Option<ProvinceIx>| p.is_some_and(|p| p.get() >= np);
-        let bad_character = |c: Option<CharacterIx>| c.is_some_and(|c| c.get() >= nc);
         if self.treaties.0.len() < data.ids.treaty_ids.len() {
-            return Err(SaveError::Corrupt("treaties are missing".into()));
+            let (found, expected) = (self.treaties.0.len(), data.ids.treaty_ids.len());
+            let problem = format!("{found} entries, the scenario has {expected} treaties");
+            return Err(SaveError::Invalid { path: None, field: "treaties".into(), problem });
         }
-        let out_of_range = self.factions.iter().any(|f| bad_character(f.ruler.0) || bad_province(f.capital.0))
-            || self.provinces.iter().any(|p| bad_faction(p.owner.0) || bad_faction(p.populace.loyal_to))
-            || self.characters.iter().any(|c| bad_faction(c.faction))
-            || self.armies.iter().flatten().any(|a| {
-                bad_faction(Some(a.army.owner))
-                    || bad_province(Some(a.army.location))
-                    || bad_character(a.army.commander)
-                    || a.troops.men().len() != s.troop_kinds.len()
-            })
-            || self.relations.size() != nf
-            || self.choices.0.iter().any(|c| c.event >= s.events.len() || c.option >= s.events[c.event].options.len());
-        let (slots, events) = (data.army_slots(), &s.events);
-        let order_fits = |(f, order): &(FactionIx, Order)| f.get() < nf && order_fits(order, nf, np, slots);
-        let answer_fits = |(e, o): &(usize, usize)| events.get(*e).is_some_and(|e| *o < e.options.len());
-        let players_fit = |p: &Players| p.humans.iter().all(|f| f.get() < nf);
-        let log = &self.log;
-        let commands_fit = self.pending_orders.0.iter().all(order_fits)
-            && log.start.as_ref().is_none_or(|start| players_fit(&start.players))
-            && log.months.iter().all(|m| {
-                m.orders.iter().all(order_fits)
-                    && m.answers.iter().all(answer_fits)
-                    && m.players.as_ref().is_none_or(players_fit)
-            });
-        if out_of_range || !commands_fit || !self.traits_and_names_fit(s) || !self.trends.fits(nf) {
-            return Err(SaveError::Corrupt("it refers to things its scenario does not have".into()));
+        if let Some(lists) = &self.traits
+            && lists.len() != s.characters.len()
+        {
+            let (found, expected) = (lists.len(), s.characters.len());
+            let problem = format!("{found} entries, the scenario has {expected} characters");
+            return Err(SaveError::Invalid { path: None, field: "traits".into(), problem });
         }
-        Ok(())
-    }
-
-    /// Whether the saved traits and names, if any, are one list of known traits a character and
-    /// one name a faction and province.
-    fn traits_and_names_fit(&self, s: &Scenario) -> bool {
-        let traits_fit = self.traits.as_ref().is_none_or(|lists| {
-            lists.len() == s.characters.len() && lists.iter().flatten().all(|t| *t < s.traits.len())
-        });
-        traits_fit && self.names.as_ref().is_none_or(|names| names.fits(s))
+        self.check_fields(data)
     }
 
     /// Spawns this state into an app that has the schedule and the static data.
@@ -466,11 +460,19 @@ impl Snapshot {
         if header.get("format").and_then(|f| f.as_str()) != Some(SAVE_FORMAT) {
             return Err(SaveError::NotASave(shown));
         }
-        let found = header.get("version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
-        check_version(&shown, found)?;
-        let snapshot: Snapshot =
-            serde_json::from_value(header).map_err(|e| SaveError::Corrupt(format!("{shown}: {e}")))?;
-        snapshot.static_data()?;
+        check_version(&shown, header.get("version"))?;
+        // The field a value of the wrong kind is in, named: a number too large for its index.
+        let snapshot: Snapshot = serde_path_to_error::deserialize(header).map_err(|e| SaveError::Invalid {
+            path: Some(shown.clone()),
+            field: e.path().to_string(),
+            problem: e.inner().to_string(),
+        })?;
+        snapshot.static_data().map_err(|e| match e {
+            SaveError::Invalid { path: None, field, problem } => {
+                SaveError::Invalid { path: Some(shown), field, problem }
+            }
+            e => e,
+        })?;
         Ok(snapshot)
     }
 }
@@ -499,30 +501,6 @@ pub fn scenario_hash(scenario: &Scenario) -> u64 {
     fnv(scenario)
 }
 
-/// Whether every index of `order` is in range of a scenario of `factions` factions, `provinces`
-/// provinces and `slots` army slots: a save's orders are checked before any rule reads them.
-fn order_fits(order: &Order, factions: usize, provinces: usize, slots: usize) -> bool {
-    let army = |a: &ArmyIx| a.get() < slots;
-    let province = |p: &ProvinceIx| p.get() < provinces;
-    let faction = |f: &FactionIx| f.get() < factions;
-    match order {
-        Order::March { army: a, to } => army(a) && province(to),
-        Order::Hold { army: a } | Order::Besiege { army: a, .. } | Order::Disband { army: a } => army(a),
-        Order::Raid { army: a, target } => army(a) && army(target),
-        Order::Propose { to, proposal } => {
-            faction(to)
-                && match proposal {
-                    Proposal::Peace { ceded, .. } | Proposal::Demand { ceded, .. } => ceded.iter().all(province),
-                    Proposal::Truce { .. } => true,
-                    Proposal::Alliance { against } => faction(against),
-                }
-        }
-        Order::DeclareWar { on } => faction(on),
-        Order::AnswerProposal { .. } => true,
-        Order::Levy { province: p, .. } => province(p),
-    }
-}
-
 /// What a save holds, read without restoring it: enough to list saves for a player to pick from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SaveHeader {
@@ -538,7 +516,8 @@ impl Snapshot {
         #[derive(Deserialize)]
         struct Header {
             format: String,
-            version: u32,
+            /// Read as it is written, so that any number (or not a number) is the version's error.
+            version: serde_json::Value,
             scenario: Named,
             calendar: Dated,
         }
@@ -556,28 +535,60 @@ impl Snapshot {
         if header.format != SAVE_FORMAT {
             return Err(SaveError::NotASave(shown));
         }
-        check_version(&shown, header.version)?;
+        check_version(&shown, Some(&header.version))?;
+        if !header.calendar.date.is_valid() {
+            let problem = format!("{} is not a month of a year a scenario may use", header.calendar.date);
+            return Err(SaveError::Invalid { path: Some(shown), field: "calendar.date".into(), problem });
+        }
         Ok(SaveHeader { scenario: header.scenario.name, date: header.calendar.date })
     }
 }
 
-/// Refuses a save of a version this build does not read.
-fn check_version(shown: &str, found: u32) -> Result<(), SaveError> {
-    if (PLAIN_SAVE_VERSION..=SAVE_VERSION).contains(&found) {
+/// Refuses a save of a version this build does not read, compared in full: a version of
+/// 2^32 + 1 is not version 1, and one that is not a whole number is no version at all.
+fn check_version(shown: &str, version: Option<&serde_json::Value>) -> Result<(), SaveError> {
+    let Some(found) = version.and_then(serde_json::Value::as_u64) else {
+        let problem = match version {
+            None => "missing".to_string(),
+            Some(v) => format!("{v} is not a version number"),
+        };
+        return Err(SaveError::Invalid { path: Some(shown.to_string()), field: "version".into(), problem });
+    };
+    if (u64::from(PLAIN_SAVE_VERSION)..=u64::from(SAVE_VERSION)).contains(&found) {
         return Ok(());
     }
     Err(SaveError::Version { path: shown.to_string(), found, oldest: PLAIN_SAVE_VERSION, newest: SAVE_VERSION })
 }
 
-/// The bytes of the file at `path`, refusing one too large to be a save.
+/// The bytes of the file at `path`, refusing anything but a regular file (a device such as
+/// `/dev/zero` never ends, a FIFO blocks until someone writes to it) and one too large to be a
+/// save: no more than [`MAX_SAVE_BYTES`] are read, whatever the file's size says.
 fn read_save_bytes(path: &Path) -> Result<Vec<u8>, SaveError> {
+    use std::io::Read;
     let shown = path.display().to_string();
     let io = |e: std::io::Error| SaveError::Io { path: shown.clone(), message: e.to_string() };
-    let size = std::fs::metadata(path).map_err(io)?.len();
-    if size > MAX_SAVE_BYTES {
-        return Err(SaveError::Corrupt(format!("{shown} is {size} bytes, larger than any save")));
+    let not_a_file = || SaveError::Io { path: shown.clone(), message: "not a regular file".into() };
+    let too_large = || SaveError::Corrupt(format!("{shown} is larger than any save ({MAX_SAVE_BYTES} bytes)"));
+    // Asked before opening: opening a FIFO blocks.
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if !metadata.is_file() {
+        return Err(not_a_file());
     }
-    std::fs::read(path).map_err(io)
+    if metadata.len() > MAX_SAVE_BYTES {
+        return Err(too_large());
+    }
+    let file = std::fs::File::open(path).map_err(io)?;
+    // Asked again of what was opened, in case the path changed in between.
+    if !file.metadata().map_err(io)?.is_file() {
+        return Err(not_a_file());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SAVE_BYTES + 1).read_to_end(&mut bytes).map_err(io)?;
+    // A file that grew after its size was asked.
+    if bytes.len() as u64 > MAX_SAVE_BYTES {
+        return Err(too_large());
+    }
+    Ok(bytes)
 }
 
 /// A file written atomically: to a temporary file beside its path, synced, then renamed over it
@@ -593,14 +604,17 @@ pub(crate) struct AtomicFile {
 }
 
 impl AtomicFile {
-    /// Starts writing `path`, creating its folder if need be.
+    /// Starts writing `path`, creating its folder if need be, and first removes what writers
+    /// killed mid-write left in that folder (see [`remove_stale_tempfiles`]).
     pub(crate) fn create(path: &Path) -> std::io::Result<Self> {
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = folder_of(path);
         std::fs::create_dir_all(dir)?;
+        remove_stale_tempfiles(dir);
         Ok(Self { tmp: Some(tempfile_in(dir)?), path: path.to_path_buf() })
     }
 
-    /// Syncs what was written and puts it in place.
+    /// Syncs what was written, puts it in place, and syncs the folder, so that the rename itself
+    /// survives a crash.
     pub(crate) fn commit(mut self) -> std::io::Result<()> {
         let Some((tmp, file)) = self.tmp.take() else { return Ok(()) };
         let done = file.sync_all().and_then(|()| {
@@ -610,7 +624,8 @@ impl AtomicFile {
         if done.is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
-        done
+        done?;
+        sync_folder(folder_of(&self.path))
     }
 }
 
@@ -636,10 +651,72 @@ impl Drop for AtomicFile {
     }
 }
 
+/// The folder a file at `path` is in.
+fn folder_of(path: &Path) -> &Path {
+    path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Syncs the folder `dir`, so that a file renamed into it stays there through a crash. Where a
+/// folder cannot be opened or synced (Windows; some file systems refuse with "invalid input"),
+/// there is nothing more to do.
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    if cfg!(not(unix)) {
+        return Ok(());
+    }
+    let Ok(folder) = std::fs::File::open(dir) else { return Ok(()) };
+    match folder.sync_all() {
+        Err(e) if !matches!(e.kind(), std::io::ErrorKind::InvalidInput | std::io::ErrorKind::Unsupported) => Err(e),
+        _ => Ok(()),
+    }
+}
+
+/// The start of a temporary file's name; the writer's process id and an attempt number follow.
+const TEMP_PREFIX: &str = ".jingkang-save-";
+/// The end of a temporary file's name.
+const TEMP_SUFFIX: &str = ".tmp";
+/// Where process ids cannot be looked up, how old a temporary file must be to be taken for a
+/// killed writer's: no writer of this program takes that long between two writes.
+const STALE_AGE: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes from `dir` the temporary files of writers that were killed before their commit: those
+/// of processes no longer running (on Linux, `/proc/PID` is gone). Other processes may be
+/// writing theirs at the same time (sharded sweeps write partial results side by side), so a
+/// file whose process lives, or may, is left; where process ids cannot be looked up, only a file
+/// untouched for [`STALE_AGE`] is removed. Best effort: what cannot be read or removed stays.
+fn remove_stale_tempfiles(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let own = std::process::id();
+    let can_look_up = Path::new("/proc/self").is_dir();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_pid) else { continue };
+        if pid == own {
+            continue;
+        }
+        let stale = if can_look_up {
+            !Path::new("/proc").join(pid.to_string()).exists()
+        } else {
+            entry.metadata().and_then(|m| m.modified()).is_ok_and(|t| t.elapsed().is_ok_and(|age| age > STALE_AGE))
+        };
+        if stale {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// The process id in a temporary file's name `.jingkang-save-PID-ATTEMPT.tmp`; `None` for any
+/// other name.
+fn temp_pid(name: &str) -> Option<u32> {
+    let middle = name.strip_prefix(TEMP_PREFIX)?.strip_suffix(TEMP_SUFFIX)?;
+    let (pid, attempt) = middle.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(attempt) && digits(pid)).then(|| pid.parse().ok()).flatten()
+}
+
 /// A new file in `dir` with a unique name.
 fn tempfile_in(dir: &Path) -> std::io::Result<(std::path::PathBuf, std::fs::File)> {
     for attempt in 0..100u32 {
-        let name = format!(".jingkang-save-{}-{attempt}.tmp", std::process::id());
+        let name = format!("{TEMP_PREFIX}{}-{attempt}{TEMP_SUFFIX}", std::process::id());
         let path = dir.join(name);
         match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(f) => return Ok((path, f)),
@@ -709,7 +786,8 @@ mod tests {
         if let Some(lists) = &mut snapshot.traits {
             lists[0].push(7);
         }
-        assert!(matches!(snapshot.static_data(), Err(SaveError::Corrupt(_))));
+        let e = snapshot.static_data().expect_err("a trait the scenario lacks");
+        assert_eq!(e.to_string(), "the save's traits[0][1]: trait 7, the scenario has 1");
         let dir = tempfile::tempdir().expect("a temporary folder");
         let path = dir.path().join("save.json");
         let mut future = game.snapshot();
@@ -773,7 +851,18 @@ mod tests {
         game.step();
         let mut snapshot = game.snapshot();
         snapshot.trends.0[1].factions.pop();
-        assert!(matches!(snapshot.static_data(), Err(SaveError::Corrupt(_))));
+        let e = snapshot.static_data().expect_err("a faction's measures missing");
+        assert!(matches!(&e, SaveError::Invalid { field, .. } if field == "trends"), "{e}");
+    }
+
+    #[test]
+    fn only_this_program_s_temporary_files_are_taken_for_a_writer_s() {
+        assert_eq!(super::temp_pid(".jingkang-save-4194305-0.tmp"), Some(4_194_305));
+        assert_eq!(super::temp_pid(".jingkang-save-12-99.tmp"), Some(12));
+        for other in [".jingkang-save-notes.tmp", ".jingkang-save-12.tmp", ".jingkang-save--1.tmp", "save-12-0.tmp"] {
+            assert_eq!(super::temp_pid(other), None, "{other}");
+        }
+        assert_eq!(super::temp_pid(".jingkang-save-99999999999-0.tmp"), None, "no pid so large");
     }
 
     #[test]

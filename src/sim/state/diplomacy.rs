@@ -8,7 +8,7 @@ use crate::scenario::Date;
 use crate::sim::collect::refill;
 use crate::sim::compiled::{TreatySpec, TreatyTerms};
 use crate::sim::ids::{FactionIx, ProvinceIx};
-use crate::sim::units::{MIDDLE, opinion, points};
+use crate::sim::units::{MIDDLE, OPINION_SCALE, PERCENT, opinion, points};
 
 /// Opinion (-100..100), trust (0..100) and war between every ordered pair of factions.
 #[derive(Resource, Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -28,6 +28,31 @@ impl Relations {
     /// The number of factions.
     pub fn size(&self) -> usize {
         self.n
+    }
+
+    /// Whether these are relations of `factions` factions, every table full and every figure on
+    /// its scale give or take `rounding` (a save may have been edited); if not, the table that
+    /// is not and why.
+    pub fn fits(&self, factions: usize, rounding: f64) -> Result<(), (&'static str, String)> {
+        if self.n != factions {
+            return Err(("n", format!("{} factions, the scenario has {factions}", self.n)));
+        }
+        let cells = factions * factions;
+        let sizes = [("opinion", self.opinion.len()), ("trust", self.trust.len()), ("war", self.war.len())];
+        if let Some((table, len)) = sizes.into_iter().find(|(_, len)| *len != cells) {
+            return Err((table, format!("{len} entries, {factions} factions have {cells}")));
+        }
+        let on_scale = |x: f64, low: f64, high: f64| x.is_finite() && x >= low - rounding && x <= high + rounding;
+        let off = |table: &'static str, i: usize, x: f64, low: f64, high: f64| {
+            Err((table, format!("[{i}] is {x:e}, outside {low} to {high}")))
+        };
+        if let Some(i) = self.opinion.iter().position(|x| !on_scale(*x, -OPINION_SCALE, OPINION_SCALE)) {
+            return off("opinion", i, self.opinion[i], -OPINION_SCALE, OPINION_SCALE);
+        }
+        if let Some(i) = self.trust.iter().position(|x| !on_scale(*x, 0.0, PERCENT)) {
+            return off("trust", i, self.trust[i], 0.0, PERCENT);
+        }
+        Ok(())
     }
 
     fn at(&self, of: FactionIx, towards: FactionIx) -> usize {

@@ -97,6 +97,27 @@ impl Names {
         self.factions.len() == s.factions.len() && self.provinces.len() == s.provinces.len()
     }
 
+    /// Whether there is one name for each of the scenario's factions and provinces and every
+    /// army renamed is one of its `slots` army slots, once each, in order (a save may have been
+    /// edited); if not, why.
+    pub fn fits_in(&self, s: &Scenario, slots: usize) -> Result<(), String> {
+        if self.factions.len() != s.factions.len() {
+            let (found, expected) = (self.factions.len(), s.factions.len());
+            return Err(format!("{found} faction names, the scenario has {expected} factions"));
+        }
+        if self.provinces.len() != s.provinces.len() {
+            let (found, expected) = (self.provinces.len(), s.provinces.len());
+            return Err(format!("{found} province names, the scenario has {expected} provinces"));
+        }
+        if let Some((ix, _)) = self.armies.iter().find(|(ix, _)| ix.get() >= slots) {
+            return Err(format!("army {}, the scenario has {slots} army slots", ix.get()));
+        }
+        if !self.armies.windows(2).all(|w| w[0].0 < w[1].0) {
+            return Err("armies not in order, or one named twice".into());
+        }
+        Ok(())
+    }
+
     pub fn faction(&self, f: FactionIx) -> &str {
         &self.factions[f.get()].text
     }
