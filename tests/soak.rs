@@ -8,7 +8,8 @@
 //!
 //! The test runs `JINGKANG_SOAK_CAMPAIGNS` campaigns (default 400, a few minutes in a debug build);
 //! the full soak is `JINGKANG_SOAK_CAMPAIGNS=10000 cargo test --release --test soak -- --nocapture`.
-//! A failure names the campaign; `JINGKANG_SOAK_FIRST=N JINGKANG_SOAK_CAMPAIGNS=1` plays it alone.
+//! A failure names the campaign; `JINGKANG_SOAK_FIRST=N JINGKANG_SOAK_CAMPAIGNS=1` plays it alone,
+//! and with `JINGKANG_SOAK_CHRONICLE=1` shows the chronicle's last lines before it.
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -114,9 +115,16 @@ fn soak_one(variants: &[Variant], index: u64) -> Result<u64, String> {
     let variant = &variants[(index % variants.len() as u64) as usize];
     let mut rng = ChaCha8Rng::seed_from_u64(index.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ 0x50a4);
     let Plan { options, player } = plan(&variant.data, &mut rng, index);
-    let mut sim = Sim::quiet(variant.data.clone(), &options);
-    let fail =
-        |sim: &Sim, what: String| format!("campaign {index} ({}), turn {}: {what}", variant.name, sim.view().turn);
+    // With a chronicle, a failure shows the months that led to it (the game is the same).
+    let told = std::env::var_os("JINGKANG_SOAK_CHRONICLE").is_some();
+    let mut sim =
+        if told { Sim::new(variant.data.clone(), &options) } else { Sim::quiet(variant.data.clone(), &options) };
+    let fail = |sim: &Sim, what: String| {
+        let lines = &sim.chronicle().0;
+        let last: Vec<String> =
+            lines[lines.len().saturating_sub(60)..].iter().map(|e| format!("  {} {}", e.date, e.text)).collect();
+        format!("campaign {index} ({}), turn {}: {what}\n{}", variant.name, sim.view().turn, last.join("\n"))
+    };
     let mut before = sim.view().date;
     let mut months = 0;
     while !sim.is_over() {

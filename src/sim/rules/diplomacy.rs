@@ -797,7 +797,7 @@ mod tests {
             (red, Proposal::Truce { months: 6 }),
             (blue, Proposal::Peace { indemnity: -1000.0, ceded: Vec::new() }),
             (blue, Proposal::Demand { indemnity: f64::INFINITY, ceded: Vec::new() }),
-            (blue, Proposal::Truce { months: crate::sim::state::MAX_TRUCE_MONTHS + 1 }),
+            (blue, Proposal::Truce { months: u32::MAX }),
         ];
         for (to, proposal) in malformed {
             game.give(red, Order::Propose { to, proposal });

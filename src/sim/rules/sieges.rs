@@ -199,6 +199,13 @@ fn besiege(
             refill_stores(&data, province, populace, &mut defences);
             continue;
         };
+        // A siege whose besieger no longer stands before the city (gone, or at peace with a new
+        // owner) is lifted: whoever stands there now begins a siege of their own. The soak found
+        // Song's siege of a city handed to its ally Jin carried on by Liao's army outside.
+        let siege_by = craft.sieges.0[p].map(|s| s.besieger);
+        if siege_by.is_some_and(|by| !besiegers.iter().any(|i| positions[*i].is_some_and(|(a, ..)| a.owner == by))) {
+            lift_siege(&mut craft, province);
+        }
         let mut front = Front { province, owner, populace, defences: &mut defences, besiegers, inside };
         if front.defences.garrison < 1.0 || owner.is_none() {
             craft.sieges.0[p] = None;
@@ -780,7 +787,7 @@ fn months(n: u32) -> String {
 mod tests {
     use crate::scenario::FallCause;
     use crate::sim::state::{Army, Defences, Owner, SiegeLog};
-    use crate::sim::testing::{army, province, scenario, sim};
+    use crate::sim::testing::{army, province, scenario, sim, sim_with_humans};
 
     /// Red blockades Blue's city B: no people to feed, a garrison of 3,000 eating 3 grain a month.
     fn blockade(grain: i64) -> crate::sim::Sim {
@@ -1111,5 +1118,44 @@ mod tests {
         let lines = crate::sim::testing::chronicle(&game);
         let told = lines.iter().filter(|l| l.contains("sallies out")).count();
         assert_eq!(told, 1, "{lines:#?}");
+    }
+
+    /// Found by the soak: Red's siege of B went on in Red's name, month after month, when Red's
+    /// army had gone and another faction's stood before the walls. A siege whose besieger has
+    /// gone is lifted, and the army now outside begins its own.
+    #[test]
+    fn a_siege_whose_besieger_has_gone_is_lifted_and_the_army_outside_begins_its_own() {
+        let mut s = red_before_b(3000, 50);
+        let mut green = s.factions[1].clone();
+        (green.id, green.name, green.colour, green.capital) = ("green".into(), "Green".into(), "#00ff00".into(), None);
+        s.factions.push(green);
+        let mut war = s.relations[0].clone();
+        war.between = ("green".into(), "blue".into());
+        s.relations.push(war);
+        let mut green_army = s.armies[0].clone();
+        (green_army.id, green_army.name, green_army.owner, green_army.location) =
+            ("green_army".into(), "Green Army".into(), "green".into(), "a".into());
+        s.armies.push(green_army);
+        // Everyone is a human who gives no orders: the armies stay where the test puts them.
+        let mut game = sim_with_humans(s, 1, &["red", "blue", "green"]);
+        game.step();
+        let (b, red, green) = (game.data().province("b"), game.data().faction("red"), game.data().faction("green"));
+        let besieger = |game: &crate::sim::Sim| {
+            game.world().resource::<crate::sim::state::Sieges>().0[b.get()].map(|s| s.besieger)
+        };
+        assert_eq!(besieger(&game), Some(red));
+        let (red_army, green_army) = (game.data().army("red_army"), game.data().army("green_army"));
+        let entities = game.world().resource::<crate::sim::state::Entities>().clone();
+        let a = game.data().province("a");
+        for (ix, to) in [(red_army, a), (green_army, b)] {
+            let entity = entities.armies[ix.get()].expect("in the field");
+            game.world_mut().get_mut::<Army>(entity).expect("an army").location = to;
+        }
+        game.step();
+        assert_eq!(besieger(&game), Some(green), "the army outside besieges in its own name");
+        let log = game.world().resource::<SiegeLog>();
+        let of_b: Vec<_> = log.0.iter().filter(|r| r.province == b).map(|r| (r.besieger, r.end.is_some())).collect();
+        assert_eq!(of_b, vec![(red, true), (green, false)], "Red's siege is over, Green's goes on");
+        assert!(game.invariant_violations().is_empty(), "{:?}", game.invariant_violations());
     }
 }

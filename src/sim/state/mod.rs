@@ -32,7 +32,7 @@ pub use messages::{
     MilitiaRaised, OrderGiven, PeaceSigned, PendingEffect, ProvinceTransferred,
 };
 pub use names::{Agree, Names};
-pub use orders::{Levies, Levy, MAX_TRUCE_MONTHS, Order, PendingOrders, Proposal, Stance, demand_terms};
+pub use orders::{Levies, Levy, Order, PendingOrders, Proposal, Stance, demand_terms};
 pub use people::{CharacterTraits, Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};
