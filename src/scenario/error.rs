@@ -243,6 +243,32 @@ mod tests {
     }
 
     #[test]
+    fn suggests_nothing_for_an_id_too_long_to_be_a_typo() {
+        reset_suggestion_work();
+        let known = "a".repeat(MAX_SUGGESTED_LEN + 1);
+        let typo = format!("{}b", "a".repeat(MAX_SUGGESTED_LEN));
+        assert_eq!(closest(&typo, [known.as_str()]), None);
+        assert_eq!(closest(&typo[1..], [&known[1..]]), Some(known[1..].to_string()));
+    }
+
+    #[test]
+    fn suggestions_share_a_bounded_amount_of_work() {
+        let candidates: Vec<String> = (0..10_000).map(|i| format!("flag_{i:05}")).collect();
+        let ask = || closest("flxg_00000", candidates.iter().map(String::as_str));
+        reset_suggestion_work();
+        let mut answered = 0u64;
+        while ask().is_some() {
+            answered += 1;
+            assert!(answered < 10_000, "the work is not bounded");
+        }
+        // Each full search looks at 10,000 candidates and fills a 12 by 12 table for each.
+        assert!(answered <= SUGGESTION_WORK / (10_000 * 145) + 1, "{answered} searches");
+        assert!(answered >= 1);
+        reset_suggestion_work();
+        assert_eq!(ask(), Some("flag_00000".to_string()));
+    }
+
+    #[test]
     fn suggests_nothing_for_a_distant_name() {
         assert_eq!(closest("hangzhou", ["kaifeng", "yanjing"]), None);
     }
