@@ -1,4 +1,5 @@
 //! Typed scenario errors, each carrying the file, line, column and field path it is about.
+use std::cell::Cell;
 use std::fmt;
 
 use thiserror::Error;
@@ -102,6 +103,14 @@ pub enum ErrorKind {
     IncludeCycle(String, String),
     #[error("include \"{0}\" is nested too deeply (at most {1} levels)")]
     IncludeTooDeep(String, usize),
+    #[error(
+        "include \"{include}\" would bring the scenario and its includes to {total} bytes; together they may hold at most {limit} bytes"
+    )]
+    IncludesTooLarge { include: String, total: u64, limit: u64 },
+    #[error(
+        "values are nested too deeply: brackets `(`, `[` and `{{` may nest at most {0} levels, the outermost bracket of the file counting as the first"
+    )]
+    NestedTooDeeply(usize),
     #[error("{what} has {count} entries; at most {limit} are allowed")]
     TooMany { what: &'static str, count: usize, limit: usize },
 }
@@ -143,15 +152,71 @@ impl fmt::Display for ScenarioErrors {
     }
 }
 
+/// Ids longer than this get no suggestion: a typo is made in a name someone typed, and comparing
+/// two names costs the product of their lengths.
+pub const MAX_SUGGESTED_LEN: usize = 64;
+
+/// The work all suggestions of one load may take on one thread, in candidates looked at plus cells
+/// of the distance tables computed: about a second, whatever the number of unknown ids and of
+/// candidates (10,000 unknown flags among 10,000 known ones would otherwise take minutes). Later
+/// unknown ids get no suggestion.
+pub const SUGGESTION_WORK: u64 = 1 << 27;
+
+thread_local! {
+    /// What is left of [`SUGGESTION_WORK`] on this thread.
+    static WORK_LEFT: Cell<u64> = const { Cell::new(SUGGESTION_WORK) };
+}
+
+/// Gives suggestions their whole allowance again: every load starts with it.
+pub(crate) fn reset_suggestion_work() {
+    WORK_LEFT.set(SUGGESTION_WORK);
+}
+
+/// Takes `work` from what is left; false (and nothing taken) if not enough is left.
+fn spend(work: u64) -> bool {
+    let left = WORK_LEFT.get();
+    if left < work {
+        WORK_LEFT.set(0);
+        return false;
+    }
+    WORK_LEFT.set(left - work);
+    true
+}
+
 /// The closest candidate to `wanted`, if any is close enough to be a likely typo.
+///
+/// Bounded: nothing is suggested for an id longer than [`MAX_SUGGESTED_LEN`] characters, a
+/// candidate whose length differs by more than the distance allowed is passed over before any
+/// distance is computed, and all the suggestions of a load share [`SUGGESTION_WORK`].
 pub fn closest<'a>(wanted: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    let limit = (wanted.chars().count() / 3).max(2);
-    candidates
-        .into_iter()
-        .map(|c| (strsim::damerau_levenshtein(wanted, c), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
-        .map(|(_, c)| c.to_string())
+    if wanted.chars().nth(MAX_SUGGESTED_LEN).is_some() {
+        return None;
+    }
+    let length = wanted.chars().count();
+    let limit = (length / 3).max(2);
+    let mut best: Option<(usize, &str)> = None;
+    for candidate in candidates {
+        // Looking at a candidate's length costs up to (length + limit) * 4 bytes.
+        let looked_at = candidate.len().min(4 * (length + limit) + 1) as u64;
+        if !spend(1 + looked_at) {
+            break;
+        }
+        if candidate.len() > 4 * (length + limit) {
+            continue;
+        }
+        let candidate_length = candidate.chars().count();
+        if candidate_length.abs_diff(length) > limit {
+            continue;
+        }
+        if !spend(((length + 2) * (candidate_length + 2)) as u64) {
+            break;
+        }
+        let distance = strsim::damerau_levenshtein(wanted, candidate);
+        if distance <= limit && best.is_none_or(|b| (distance, candidate) < b) {
+            best = Some((distance, candidate));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
 }
 
 #[cfg(test)]
@@ -175,6 +240,32 @@ mod tests {
             e.to_string(),
             "scenarios/x.ron:41:17: armies[3].location: unknown province \"yanjng\" (did you mean \"yanjing\"?)"
         );
+    }
+
+    #[test]
+    fn suggests_nothing_for_an_id_too_long_to_be_a_typo() {
+        reset_suggestion_work();
+        let known = "a".repeat(MAX_SUGGESTED_LEN + 1);
+        let typo = format!("{}b", "a".repeat(MAX_SUGGESTED_LEN));
+        assert_eq!(closest(&typo, [known.as_str()]), None);
+        assert_eq!(closest(&typo[1..], [&known[1..]]), Some(known[1..].to_string()));
+    }
+
+    #[test]
+    fn suggestions_share_a_bounded_amount_of_work() {
+        let candidates: Vec<String> = (0..10_000).map(|i| format!("flag_{i:05}")).collect();
+        let ask = || closest("flxg_00000", candidates.iter().map(String::as_str));
+        reset_suggestion_work();
+        let mut answered = 0u64;
+        while ask().is_some() {
+            answered += 1;
+            assert!(answered < 10_000, "the work is not bounded");
+        }
+        // Each full search looks at 10,000 candidates and fills a 12 by 12 table for each.
+        assert!(answered <= SUGGESTION_WORK / (10_000 * 145) + 1, "{answered} searches");
+        assert!(answered >= 1);
+        reset_suggestion_work();
+        assert_eq!(ask(), Some("flag_00000".to_string()));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Reading scenario files (from disk or built into the game) and merging their includes.
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -7,19 +7,31 @@ use include_dir::{Dir, include_dir};
 use ron::extensions::Extensions;
 use serde::de::DeserializeOwned;
 
-use super::error::{ErrorKind, ScenarioError, ScenarioErrors, closest};
+use super::error::{ErrorKind, ScenarioError, ScenarioErrors, closest, reset_suggestion_work};
 use super::model::{Fragment, Scenario};
-use super::source_map::{Position, SourceMap};
+use super::source_map::{Position, SourceMap, nesting_beyond};
 
 /// The scenarios shipped with the game, built into the binary.
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scenarios");
 
 /// The largest scenario file read, in bytes.
 pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+/// The most bytes a scenario and all its includes may hold together: a file included many times
+/// under different names (hard links) must not add up to gigabytes.
+pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
 /// How deeply includes may nest.
 pub const MAX_INCLUDE_DEPTH: usize = 8;
-/// How deeply RON values may nest.
-const MAX_NESTING: usize = 64;
+/// How deeply brackets `(`, `[`, `{` may nest in a file, the outermost counting as the first.
+pub const MAX_NESTING: usize = 64;
+/// The parser's own limit, which counts every value, field and variant (a `Not(...)` is two): set
+/// above anything [`MAX_NESTING`] brackets can reach (at most three per bracket), it only guards
+/// the stack, and [`MAX_NESTING`] is the limit users meet.
+const PARSER_RECURSION_LIMIT: usize = 4 * MAX_NESTING + 16;
+/// How deeply a scenario already in memory is written out again: its depth was bounded when it
+/// was read (from a scenario file or a save).
+const WRITE_RECURSION_LIMIT: usize = 1024;
+/// The byte order mark some editors put at the start of a UTF-8 file; it is not part of the text.
+const BYTE_ORDER_MARK: char = '\u{FEFF}';
 
 /// A file that took part in a load.
 #[derive(Clone, Debug)]
@@ -80,8 +92,10 @@ impl Loaded {
     /// A scenario that is already merged (e.g. embedded in a save), shown as `display`; its
     /// includes are not read again.
     pub fn from_merged(scenario: Scenario, display: &str) -> Self {
+        reset_suggestion_work();
         let pretty = ron::ser::PrettyConfig::default();
-        let text = ron::ser::to_string_pretty(&scenario, pretty).unwrap_or_default();
+        let options = ron::Options::default().with_recursion_limit(WRITE_RECURSION_LIMIT);
+        let text = options.to_string_pretty(&scenario, pretty).unwrap_or_default();
         let main = source_file(display.to_string(), Path::new(display), text);
         let mut loaded = Loaded { scenario, files: vec![main], origins: BTreeMap::new(), include_errors: Vec::new() };
         record_own_origins(&mut loaded);
@@ -132,6 +146,7 @@ pub fn builtin_scenarios() -> Vec<BuiltinScenario> {
 /// Reads a scenario and its includes. Fails with one error if the main file cannot be read or
 /// parsed; errors in includes are kept in [`Loaded::include_errors`].
 pub fn load(scenario: &ScenarioRef) -> Result<Loaded, ScenarioErrors> {
+    reset_suggestion_work();
     let files: Box<dyn Files> = match scenario {
         ScenarioRef::Builtin(id) => {
             let path = PathBuf::from(format!("{id}.ron"));
@@ -152,14 +167,27 @@ pub fn load(scenario: &ScenarioRef) -> Result<Loaded, ScenarioErrors> {
         ScenarioRef::Builtin(id) => PathBuf::from(format!("{id}.ron")),
         ScenarioRef::File(p) => p.clone(),
     };
-    let main = files.read(&main_path).map_err(|kind| whole_file_error(&files.display(&main_path), kind))?;
+    let (main, main_bytes) = files.read(&main_path, MAX_FILE_BYTES).map_err(|e| {
+        let kind = match e {
+            Unread::Refused(kind) => kind,
+            // The main file alone is within the total.
+            Unread::OverBudget { size } => ErrorKind::FileTooLarge { size, limit: MAX_FILE_BYTES },
+        };
+        whole_file_error(&files.display(&main_path), kind)
+    })?;
     let scenario: Scenario = parse(&main.text, &main.display).map_err(|e| ScenarioErrors(vec![e]))?;
     let root = main_path.parent().map(Path::to_path_buf).unwrap_or_default();
     let mut loaded = Loaded { scenario, files: vec![main], origins: BTreeMap::new(), include_errors: Vec::new() };
     record_own_origins(&mut loaded);
     let includes = loaded.scenario.includes.clone();
-    let mut stack = vec![main_path.clone()];
-    read_includes(files.as_ref(), &root, &main_path, 0, &includes, &mut stack, &mut loaded);
+    let mut reading = Reading {
+        files: files.as_ref(),
+        root,
+        stack: vec![main_path.clone()],
+        read: HashMap::from([(main_path.clone(), 0)]),
+        bytes: main_bytes,
+    };
+    reading.includes(&main_path, 0, &includes, &mut loaded);
     Ok(loaded)
 }
 
@@ -218,81 +246,102 @@ fn merge(loaded: &mut Loaded, fragment: Fragment, file: usize) {
     sections!(append)
 }
 
-fn read_includes(
-    files: &dyn Files,
-    root: &Path,
-    including: &Path,
-    including_index: usize,
-    includes: &[String],
-    stack: &mut Vec<PathBuf>,
-    loaded: &mut Loaded,
-) {
-    let base = including.parent().map(Path::to_path_buf).unwrap_or_default();
-    for (k, include) in includes.iter().enumerate() {
-        let field = format!("includes[{k}]");
-        let error = |loaded: &Loaded, kind| loaded.error_in_file(including_index, field.clone(), kind);
-        let Some(path) = resolve_inside(root, &base, include) else {
-            let e = error(loaded, ErrorKind::IncludeEscapes(include.clone()));
-            loaded.include_errors.push(e);
-            continue;
-        };
-        if stack.contains(&path) {
-            let chain = stack.iter().map(|p| files.display(p)).collect::<Vec<_>>().join(" -> ");
-            let e = error(loaded, ErrorKind::IncludeCycle(include.clone(), chain));
-            loaded.include_errors.push(e);
-            continue;
-        }
-        if stack.len() > MAX_INCLUDE_DEPTH {
-            let e = error(loaded, ErrorKind::IncludeTooDeep(include.clone(), MAX_INCLUDE_DEPTH));
-            loaded.include_errors.push(e);
-            continue;
-        }
-        if let Some(first) = loaded.files.iter().position(|f| f.path == path) {
-            let kind = ErrorKind::NotAllowed(format!(
-                "\"{include}\" is already included (as {}); include a file once",
-                loaded.files[first].display
-            ));
-            let e = error(loaded, kind);
-            loaded.include_errors.push(e);
-            continue;
-        }
-        if !files.within(root, &path) {
-            let e = error(loaded, ErrorKind::IncludeEscapes(include.clone()));
-            loaded.include_errors.push(e);
-            continue;
-        }
-        let source = match files.read(&path) {
-            Ok(s) => s,
-            Err(ErrorKind::Io(reason)) => {
-                let e = error(loaded, ErrorKind::IncludeNotFound { include: include.clone(), reason });
+/// The reading of a scenario's includes, all the way down.
+struct Reading<'a> {
+    files: &'a dyn Files,
+    /// The main file's folder, which includes may not leave.
+    root: PathBuf,
+    /// The main file and the includes being read, outermost first.
+    stack: Vec<PathBuf>,
+    /// Every file read so far, with its index in [`Loaded::files`].
+    read: HashMap<PathBuf, usize>,
+    /// The bytes of every file read so far, the main file's included.
+    bytes: u64,
+}
+
+impl Reading<'_> {
+    fn includes(&mut self, including: &Path, including_index: usize, includes: &[String], loaded: &mut Loaded) {
+        let files = self.files;
+        let base = including.parent().map(Path::to_path_buf).unwrap_or_default();
+        for (k, include) in includes.iter().enumerate() {
+            let field = format!("includes[{k}]");
+            let error = |loaded: &Loaded, kind| loaded.error_in_file(including_index, field.clone(), kind);
+            let Some(path) = resolve_inside(&self.root, &base, include) else {
+                let e = error(loaded, ErrorKind::IncludeEscapes(include.clone()));
+                loaded.include_errors.push(e);
+                continue;
+            };
+            if self.stack.contains(&path) {
+                let chain = self.stack.iter().map(|p| files.display(p)).collect::<Vec<_>>().join(" -> ");
+                let e = error(loaded, ErrorKind::IncludeCycle(include.clone(), chain));
                 loaded.include_errors.push(e);
                 continue;
             }
-            Err(kind) => {
-                loaded.include_errors.push(ScenarioError {
-                    file: files.display(&path),
-                    line: 1,
-                    column: 1,
-                    path: String::new(),
-                    kind,
-                });
-                continue;
-            }
-        };
-        let fragment: Fragment = match parse(&source.text, &source.display) {
-            Ok(f) => f,
-            Err(e) => {
+            if self.stack.len() > MAX_INCLUDE_DEPTH {
+                let e = error(loaded, ErrorKind::IncludeTooDeep(include.clone(), MAX_INCLUDE_DEPTH));
                 loaded.include_errors.push(e);
                 continue;
             }
-        };
-        let index = loaded.files.len();
-        loaded.files.push(source);
-        let nested = fragment.includes.clone();
-        merge(loaded, fragment, index);
-        stack.push(path.clone());
-        read_includes(files, root, &path, index, &nested, stack, loaded);
-        stack.pop();
+            if let Some(&first) = self.read.get(&path) {
+                let kind = ErrorKind::NotAllowed(format!(
+                    "\"{include}\" is already included (as {}); include a file once",
+                    loaded.files[first].display
+                ));
+                let e = error(loaded, kind);
+                loaded.include_errors.push(e);
+                continue;
+            }
+            if !files.within(&self.root, &path) {
+                let e = error(loaded, ErrorKind::IncludeEscapes(include.clone()));
+                loaded.include_errors.push(e);
+                continue;
+            }
+            let budget = MAX_TOTAL_BYTES.saturating_sub(self.bytes);
+            let (source, bytes) = match files.read(&path, budget) {
+                Ok(read) => read,
+                Err(Unread::Refused(ErrorKind::Io(reason))) => {
+                    let e = error(loaded, ErrorKind::IncludeNotFound { include: include.clone(), reason });
+                    loaded.include_errors.push(e);
+                    continue;
+                }
+                Err(Unread::OverBudget { size }) => {
+                    let kind = ErrorKind::IncludesTooLarge {
+                        include: include.clone(),
+                        total: self.bytes.saturating_add(size),
+                        limit: MAX_TOTAL_BYTES,
+                    };
+                    let e = error(loaded, kind);
+                    loaded.include_errors.push(e);
+                    continue;
+                }
+                Err(Unread::Refused(kind)) => {
+                    loaded.include_errors.push(ScenarioError {
+                        file: files.display(&path),
+                        line: 1,
+                        column: 1,
+                        path: String::new(),
+                        kind,
+                    });
+                    continue;
+                }
+            };
+            self.bytes += bytes;
+            let fragment: Fragment = match parse(&source.text, &source.display) {
+                Ok(f) => f,
+                Err(e) => {
+                    loaded.include_errors.push(e);
+                    continue;
+                }
+            };
+            let index = loaded.files.len();
+            self.read.insert(path.clone(), index);
+            loaded.files.push(source);
+            let nested = fragment.includes.clone();
+            merge(loaded, fragment, index);
+            self.stack.push(path.clone());
+            self.includes(&path, index, &nested, loaded);
+            self.stack.pop();
+        }
     }
 }
 
@@ -323,8 +372,21 @@ fn resolve_inside(root: &Path, base: &Path, include: &str) -> Option<PathBuf> {
 /// Parses RON text into `T`, turning serde's first error into a located [`ScenarioError`].
 #[expect(clippy::result_large_err, reason = "a parse error ends the load; its size costs nothing")]
 pub fn parse<T: DeserializeOwned>(text: &str, display: &str) -> Result<T, ScenarioError> {
-    let options =
-        ron::Options::default().with_default_extension(Extensions::IMPLICIT_SOME).with_recursion_limit(MAX_NESTING);
+    let text = text.strip_prefix(BYTE_ORDER_MARK).unwrap_or(text);
+    // Brackets are counted before the parser runs: its own count (several per bracket, as many
+    // as it makes calls) is no number a user could check.
+    if let Some(at) = nesting_beyond(text, MAX_NESTING) {
+        return Err(ScenarioError {
+            file: display.to_string(),
+            line: at.line,
+            column: at.column,
+            path: SourceMap::build(text).path_at(at),
+            kind: ErrorKind::NestedTooDeeply(MAX_NESTING),
+        });
+    }
+    let options = ron::Options::default()
+        .with_default_extension(Extensions::IMPLICIT_SOME)
+        .with_recursion_limit(PARSER_RECURSION_LIMIT);
     let located = |spanned: ron::error::SpannedError, path: String| ScenarioError {
         file: display.to_string(),
         line: spanned.span.start.line,
@@ -380,7 +442,8 @@ fn syntax_kind(code: &ron::Error) -> ErrorKind {
         ),
         E::MissingStructField { field, outer } => (format!("missing field `{field}`{}", within(outer)), None),
         E::DuplicateStructField { field, outer } => (format!("field `{field}` given twice{}", within(outer)), None),
-        E::ExceededRecursionLimit => (format!("values are nested too deeply (at most {MAX_NESTING} levels)"), None),
+        // Not met after the count of brackets in `parse`; said plainly should that ever change.
+        E::ExceededRecursionLimit => ("values are nested too deeply for the parser".to_string(), None),
         E::Message(m) => (m.clone(), None),
         E::IntegerOutOfBounds => (format!("the number is too large (at most {})", i64::MAX), None),
         other => {
@@ -393,30 +456,65 @@ fn syntax_kind(code: &ron::Error) -> ErrorKind {
     ErrorKind::Syntax { message, suggestion }
 }
 
+/// Why a file was not taken into a load.
+enum Unread {
+    /// It cannot be read, or is not a scenario file (too large, not UTF-8 text).
+    Refused(ErrorKind),
+    /// It holds more bytes (`size`, or more) than the budget left.
+    OverBudget { size: u64 },
+}
+
+impl From<ErrorKind> for Unread {
+    fn from(kind: ErrorKind) -> Self {
+        Unread::Refused(kind)
+    }
+}
+
 /// Reading files from somewhere: the disk or the game binary.
 trait Files {
-    fn read(&self, path: &Path) -> Result<SourceFile, ErrorKind>;
+    /// The file and how many bytes it held, if it holds at most [`MAX_FILE_BYTES`] and `budget`.
+    fn read(&self, path: &Path, budget: u64) -> Result<(SourceFile, u64), Unread>;
     fn display(&self, path: &Path) -> String;
     /// Whether `path`, once links are followed, is inside `root`.
     fn within(&self, root: &Path, path: &Path) -> bool;
 }
 
+/// Whether `size` bytes may be taken: the file's own limit first, then the budget.
+fn check_size(size: u64, budget: u64) -> Result<(), Unread> {
+    if size > MAX_FILE_BYTES {
+        return Err(ErrorKind::FileTooLarge { size, limit: MAX_FILE_BYTES }.into());
+    }
+    if size > budget {
+        return Err(Unread::OverBudget { size });
+    }
+    Ok(())
+}
+
 struct Disk;
 
 impl Files for Disk {
-    fn read(&self, path: &Path) -> Result<SourceFile, ErrorKind> {
-        let file = std::fs::File::open(path).map_err(|e| ErrorKind::Io(io_reason(&e)))?;
-        let size = file.metadata().map_err(|e| ErrorKind::Io(io_reason(&e)))?.len();
-        if size > MAX_FILE_BYTES {
-            return Err(ErrorKind::FileTooLarge { size, limit: MAX_FILE_BYTES });
+    fn read(&self, path: &Path, budget: u64) -> Result<(SourceFile, u64), Unread> {
+        let io = |e: std::io::Error| ErrorKind::Io(io_reason(&e));
+        // Looked at before opening: opening a FIFO waits for a writer, and a device such as
+        // /dev/zero never ends.
+        let metadata = std::fs::metadata(path).map_err(io)?;
+        if !metadata.is_file() {
+            return Err(ErrorKind::Io(NOT_REGULAR.to_string()).into());
         }
+        check_size(metadata.len(), budget)?;
+        let file = open_without_waiting(path).map_err(io)?;
+        // The path may have been replaced between the look and the opening.
+        if !file.metadata().map_err(io)?.is_file() {
+            return Err(ErrorKind::Io(NOT_REGULAR.to_string()).into());
+        }
+        // The file may also have grown: no more than the limits is read, whatever it holds now.
+        let cap = MAX_FILE_BYTES.min(budget);
         let mut bytes = Vec::new();
-        file.take(MAX_FILE_BYTES + 1).read_to_end(&mut bytes).map_err(|e| ErrorKind::Io(io_reason(&e)))?;
-        if bytes.len() as u64 > MAX_FILE_BYTES {
-            return Err(ErrorKind::FileTooLarge { size: bytes.len() as u64, limit: MAX_FILE_BYTES });
-        }
+        file.take(cap + 1).read_to_end(&mut bytes).map_err(io)?;
+        let size = bytes.len() as u64;
+        check_size(size, budget)?;
         let text = String::from_utf8(bytes).map_err(|e| ErrorKind::Io(format!("not UTF-8 text ({e})")))?;
-        Ok(source_file(self.display(path), path, text))
+        Ok((source_file(self.display(path), path, text), size))
     }
 
     fn display(&self, path: &Path) -> String {
@@ -433,6 +531,22 @@ impl Files for Disk {
     }
 }
 
+/// Why a file that is not a regular file is not read.
+const NOT_REGULAR: &str = "it is not a regular file";
+
+/// Opens `path` for reading; should it have become a FIFO since it was looked at, the opening
+/// does not wait for a writer (the check after it refuses it).
+fn open_without_waiting(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    options.open(path)
+}
+
 /// An I/O error in a few plain words.
 fn io_reason(e: &std::io::Error) -> String {
     match e.kind() {
@@ -445,10 +559,12 @@ fn io_reason(e: &std::io::Error) -> String {
 struct Embedded;
 
 impl Files for Embedded {
-    fn read(&self, path: &Path) -> Result<SourceFile, ErrorKind> {
+    fn read(&self, path: &Path, budget: u64) -> Result<(SourceFile, u64), Unread> {
         let file = BUILTIN.get_file(path).ok_or_else(|| ErrorKind::Io("no such built-in file".to_string()))?;
+        let size = file.contents().len() as u64;
+        check_size(size, budget)?;
         let text = file.contents_utf8().ok_or_else(|| ErrorKind::Io("not UTF-8 text".to_string()))?;
-        Ok(source_file(self.display(path), path, text.to_string()))
+        Ok((source_file(self.display(path), path, text.to_string()), size))
     }
 
     fn display(&self, path: &Path) -> String {
@@ -460,7 +576,12 @@ impl Files for Embedded {
     }
 }
 
-fn source_file(display: String, path: &Path, text: String) -> SourceFile {
+/// A file's text indexed; a byte order mark at its start is dropped, so that the first line's
+/// columns are the ones an editor shows.
+fn source_file(display: String, path: &Path, mut text: String) -> SourceFile {
+    if text.starts_with(BYTE_ORDER_MARK) {
+        text.drain(..BYTE_ORDER_MARK.len_utf8());
+    }
     let map = SourceMap::build(&text);
     SourceFile { display, path: path.to_path_buf(), text, map }
 }

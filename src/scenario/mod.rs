@@ -9,8 +9,11 @@ mod source_map;
 mod validate;
 
 pub use date::{Date, MAX_YEAR, MIN_YEAR};
-pub use error::{ErrorKind, ScenarioError, ScenarioErrors, closest as closest_id};
-pub use load::{BuiltinScenario, Loaded, MAX_FILE_BYTES, Origin, ScenarioRef, SourceFile, builtin_scenarios, load};
+pub use error::{ErrorKind, MAX_SUGGESTED_LEN, SUGGESTION_WORK, ScenarioError, ScenarioErrors, closest as closest_id};
+pub use load::{
+    BuiltinScenario, Loaded, MAX_FILE_BYTES, MAX_NESTING, MAX_TOTAL_BYTES, Origin, ScenarioRef, SourceFile,
+    builtin_scenarios, load,
+};
 pub use logic::{Compare, Condition, Effect, Factor, Weight};
 pub use model::*;
 pub use rules::{Difficulty, Rules};
