@@ -228,7 +228,7 @@ fn piece(rng: &mut ChaCha8Rng) -> String {
         0 => {
             // Deep nesting: up to thousands of levels.
             let depth = 1usize << rng.random_range(1..14);
-            let open = ["Not(", "Any([", "[", "(", "{\"a\":"][rng.random_range(0..5)];
+            let open = ["Not(", "Any([", "Any([Always, ", "[", "(", "{\"a\":"][rng.random_range(0..6)];
             open.repeat(depth)
         }
         1 => {
