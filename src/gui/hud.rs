@@ -372,9 +372,12 @@ fn side_panel(root: &mut egui::Ui, session: &Session, out: &mut Vec<UiAction>) {
         }
         ui.heading("Chronicle");
         egui::ScrollArea::vertical().show(ui, |ui| {
-            // The whole chronicle, newest month first, back to the scenario's start.
+            // The whole chronicle, newest month first, back to its first entry (a long
+            // campaign's chronicle keeps only its latest entries, after a note of those dropped).
             let mut month = session.last_played;
-            let first = session.sim().data().scenario.start;
+            let kept_from = session.sim().chronicle().0.first().map(|e| e.date);
+            let first =
+                kept_from.map_or(session.sim().data().scenario.start, |d| d.max(session.sim().data().scenario.start));
             while let Some(date) = month.filter(|d| *d >= first) {
                 let lines = session.chronicle_of(date);
                 if !lines.is_empty() {

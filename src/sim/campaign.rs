@@ -328,7 +328,8 @@ impl Sim {
     }
 
     /// Every answer given to an event so far, in order, with its month, faction and whether it is
-    /// history's: the campaign's turning points.
+    /// history's: the campaign's turning points (in a campaign of more than
+    /// [`CHOICES_KEPT`](super::CHOICES_KEPT) answers, the latest and the first of each option).
     pub fn choices(&self) -> &[ChoiceRecord] {
         &self.world.resource::<Choices>().0
     }
@@ -340,7 +341,7 @@ impl Sim {
         self.world.resource_mut::<Players>().imposed.insert(event, option);
     }
 
-    /// Every answer given to an event so far, in order: (event index, option index).
+    /// Every answer [`Sim::choices`] keeps, in order: (event index, option index).
     pub fn answers(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
         self.world.resource::<Choices>().0.iter().map(|c| (c.event, c.option))
     }

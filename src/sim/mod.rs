@@ -41,8 +41,9 @@ pub use schedule::{Turn, TurnSystems};
 pub(crate) use snapshot::AtomicFile;
 pub use snapshot::{SaveError, SaveHeader, Snapshot};
 pub use state::{
-    CheckStatus, ChoiceRecord, Chronicle, CommandLog, Entry, FallCause, GameOver, LogStart, LoggedMonth, Measures,
-    Order, Outcome, PendingOrders, Players, Proposal, RULES_FINGERPRINT, Stance, TrendPoint, Trends,
+    CHOICES_KEPT, CHRONICLE_KEPT, CheckStatus, ChoiceRecord, Chronicle, CommandLog, Entry, FallCause, GameOver,
+    LogStart, LoggedMonth, Measures, Order, Outcome, PendingOrders, Players, Proposal, RULES_FINGERPRINT, Stance,
+    TREND_POINTS_KEPT, TrendPoint, Trends,
 };
 pub use view::{
     ArmyView, CheckView, FactionView, GameView, LevyView, OutcomeView, ProposalView, ProvinceView, RelationView, Route,

@@ -223,14 +223,16 @@ pub fn audit(data: &Arc<StaticData>, runs: usize, seed: u64, tick: &dyn Fn()) ->
     for run in 0..runs {
         let options = SimOptions { seed: seed + run as u64, historical: true, ..Default::default() };
         let mut sim = Sim::quiet(data.clone(), &options);
-        let mut answered = 0;
         let mut seen = vec![false; effects.len()];
         while !sim.is_over() {
             // The armies as the month begins: what a disbanding this month removes.
-            let armies = sim.view().armies;
+            let view = sim.view();
+            let armies = view.armies;
             sim.step();
-            let answers: Vec<(usize, usize)> = sim.answers().skip(answered).collect();
-            answered += answers.len();
+            // The month's answers, the latest: a long campaign's record keeps only the latest
+            // answers whole, so counting those seen would not find the new ones.
+            let answers: Vec<(usize, usize)> =
+                sim.choices().iter().rev().take_while(|c| c.date == view.date).map(|c| (c.event, c.option)).collect();
             for (k, effect) in effects.iter().enumerate() {
                 let times = answers.iter().filter(|a| **a == (effect.event, effect.option)).count();
                 if times == 0 {

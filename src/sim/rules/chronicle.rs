@@ -1,4 +1,5 @@
-//! The month's sentences become dated chronicle entries.
+//! The month's sentences become dated chronicle entries; a chronicle longer than
+//! [`CHRONICLE_KEPT`](crate::sim::state::CHRONICLE_KEPT) entries drops its oldest.
 use bevy_app::App;
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::common_conditions::on_message;
@@ -14,7 +15,5 @@ pub(super) fn plugin(app: &mut App) {
 }
 
 fn record(mut lines: MessageReader<Chronicled>, calendar: Res<Calendar>, mut chronicle: ResMut<Chronicle>) {
-    for Chronicled(text) in lines.read() {
-        chronicle.0.push(Entry { date: calendar.date, text: text.clone() });
-    }
+    chronicle.record(lines.read().map(|Chronicled(text)| Entry { date: calendar.date, text: text.clone() }));
 }

@@ -154,9 +154,7 @@ fn choose_option(view: &View, rng: &mut SimRng, ix: usize, event: &Event) -> usi
 }
 
 fn record_choices(mut made: MessageReader<ChoiceMade>, mut choices: ResMut<Choices>) {
-    for ChoiceMade(record) in made.read() {
-        choices.0.push(record.clone());
-    }
+    choices.record(made.read().map(|ChoiceMade(record)| record.clone()));
 }
 
 fn apply_effects(mut effects: MessageReader<ApplyEffect>, mut flags: ResMut<Flags>, mut chronicle: ChronicleWriter) {

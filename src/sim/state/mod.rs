@@ -20,11 +20,11 @@ mod trends;
 use bevy_app::App;
 
 pub use army::{Army, ArmyBundle, Plan, Spirit, Troops};
-pub use chronicle::{Chronicle, ChronicleWriter, Chronicled, Chronicling, Entry};
+pub use chronicle::{CHRONICLE_KEPT, Chronicle, ChronicleWriter, Chronicled, Chronicling, Entry};
 pub use commands::{CommandLog, LogStart, LoggedMonth, RULES_FINGERPRINT};
 pub use diplomacy::{PendingProposal, Proposals, Relations, Treaties, TreatyState, WarGoals};
 pub use entities::Entities;
-pub use events::{ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players};
+pub use events::{CHOICES_KEPT, ChoiceRecord, Choices, EventAnswers, EventState, Flags, Players};
 pub use faction::{Capital, InPlay, Payroll, Ruler, Standing, Treasury};
 pub use land::{Defences, FirstTransfers, Foraged, Owner, Populace, Province, Transfers};
 pub use messages::{
@@ -37,7 +37,7 @@ pub use people::{CharacterTraits, Person, Status};
 pub use records::{Calendar, CheckState, CheckStatus, GameOver, HistoryRecord, Outcome, Seed};
 pub use rng::{RngState, SimRng};
 pub use sieges::{FallCause, Siege, SiegeLog, SiegeRecord, Sieges, Sortie, Surprise};
-pub use trends::{Measures, TrendPoint, Trends};
+pub use trends::{Measures, TREND_POINTS_KEPT, TrendPoint, Trends};
 
 /// Registers the messages and the resources every campaign starts with.
 pub(super) fn plugin(app: &mut App) {
