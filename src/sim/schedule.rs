@@ -103,6 +103,9 @@ pub enum MoraleSystems {
     Remnants,
     /// Factions with no land and no army left leave play.
     Fallen,
+    /// Sieges by a faction no longer at war with the city's owner (it left play, or its war
+    /// ended after the month's sieges were fought) are lifted.
+    Abandoned,
 }
 
 /// Adds the turn schedule and orders every set of it.
@@ -168,6 +171,7 @@ pub(super) fn plugin(app: &mut App) {
             MoraleSystems::Court,
             MoraleSystems::Remnants,
             MoraleSystems::Fallen,
+            MoraleSystems::Abandoned,
         )
             .chain()
             .in_set(T::Morale),

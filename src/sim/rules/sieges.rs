@@ -18,7 +18,7 @@ use crate::sim::power::{
     assault_chance, assault_losses, assault_power, battle_losses, city_defence, defending_men, field_power,
     repulse_losses, skill_factor, spirited_men, weighted_men,
 };
-use crate::sim::schedule::{EffectSystems, SiegeSystems, Turn};
+use crate::sim::schedule::{EffectSystems, MoraleSystems, SiegeSystems, Turn};
 use crate::sim::state::{
     ApplyEffect, Army, ArmyDefected, Calendar, CharacterTraits, ChronicleWriter, CityFell, CommanderCaptured, Defences,
     Entities, MilitiaRaised, Names, Owner, Person, Plan, Populace, Relations, Siege, SiegeLog, SiegeRecord, Sieges,
@@ -29,6 +29,22 @@ use crate::sim::units::{MONTHS_PER_YEAR, per_thousand, walls};
 pub(super) fn plugin(app: &mut App) {
     app.add_systems(Turn, apply_effects.in_set(EffectSystems::Sieges));
     app.add_systems(Turn, besiege.in_set(SiegeSystems::Besiege));
+    app.add_systems(Turn, lift_sieges_at_peace.in_set(MoraleSystems::Abandoned));
+}
+
+/// A siege outlives no war: one whose besieger is no longer at war with the city's owner, nor
+/// the faction a peace ceded the city to, is lifted at once, not next month. The soak found
+/// Liao's siege of a Jin city going on after Liao left play and its wars ended with it.
+fn lift_sieges_at_peace(mut craft: Siegecraft, owners: Query<&Owner>) {
+    for p in 0..craft.sieges.0.len() {
+        let Some(siege) = craft.sieges.0[p] else { continue };
+        let province = ProvinceIx::new(p);
+        let owner = craft.entities.provinces.get(p).and_then(|e| owners.get(*e).ok()).and_then(|o| o.0);
+        let at_war = owner.is_some_and(|o| o != siege.besieger && craft.relations.at_war(o, siege.besieger));
+        if !at_war && craft.treaties.claimant(province, owner) != Some(siege.besieger) {
+            lift_siege(&mut craft, province);
+        }
+    }
 }
 
 fn apply_effects(
@@ -1157,5 +1173,26 @@ mod tests {
         let of_b: Vec<_> = log.0.iter().filter(|r| r.province == b).map(|r| (r.besieger, r.end.is_some())).collect();
         assert_eq!(of_b, vec![(red, true), (green, false)], "Red's siege is over, Green's goes on");
         assert!(game.invariant_violations().is_empty(), "{:?}", game.invariant_violations());
+    }
+
+    /// Found by the soak: a siege went on after its besieger's war ended later in the month (it
+    /// left play). At the month's end a siege of a city whose owner is at peace with the besieger
+    /// is lifted; one at war goes on.
+    #[test]
+    fn a_siege_is_lifted_when_its_war_ends_after_the_sieges_were_fought() {
+        use bevy_ecs::system::RunSystemOnce;
+        let mut game = blockade(50);
+        game.step();
+        let (b, red, blue) = (game.data().province("b"), game.data().faction("red"), game.data().faction("blue"));
+        let besieged =
+            |game: &crate::sim::Sim| game.world().resource::<crate::sim::state::Sieges>().0[b.get()].is_some();
+        assert!(besieged(&game));
+        game.world_mut().run_system_once(super::lift_sieges_at_peace).expect("the system runs");
+        assert!(besieged(&game), "at war, the siege goes on");
+        game.world_mut().resource_mut::<crate::sim::state::Relations>().set_war(red, blue, false);
+        game.world_mut().run_system_once(super::lift_sieges_at_peace).expect("the system runs");
+        assert!(!besieged(&game), "at peace, the siege is lifted");
+        let log = game.world().resource::<SiegeLog>();
+        assert!(log.0.iter().all(|r| r.end.is_some()), "the siege's record is closed");
     }
 }
