@@ -6,7 +6,7 @@
 //! province, indices in range, sieges between factions at war) are checked at every month's end,
 //! and the calendar must move one month at a time.
 //!
-//! The test runs `JINGKANG_SOAK_CAMPAIGNS` campaigns (default 400, a few minutes in a debug build);
+//! The test runs `JINGKANG_SOAK_CAMPAIGNS` campaigns (default 2,000, about half a minute in a debug build);
 //! the full soak is `JINGKANG_SOAK_CAMPAIGNS=10000 cargo test --release --test soak -- --nocapture`.
 //! A failure names the campaign; `JINGKANG_SOAK_FIRST=N JINGKANG_SOAK_CAMPAIGNS=1` plays it alone,
 //! and with `JINGKANG_SOAK_CHRONICLE=1` shows the chronicle's last lines before it.
@@ -20,7 +20,7 @@ use rand::{RngExt, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
 /// Campaigns the test plays unless told otherwise.
-const DEFAULT_CAMPAIGNS: u64 = 400;
+const DEFAULT_CAMPAIGNS: u64 = 2_000;
 
 /// One scenario as the soak plays it, at one difficulty, with or without its war plans.
 struct Variant {
