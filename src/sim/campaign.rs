@@ -27,21 +27,20 @@ use crate::scenario::ValidScenario;
 /// millions of months would pay for.
 struct MessageBuffers {
     registry: MessageRegistry,
-    /// When the buffers last turned over: only buffers written since, or just turned over, turn.
-    last_update: Tick,
 }
 
 impl MessageBuffers {
     /// Takes the registry out of `world`, which its plugins have all been added to.
     fn take(world: &mut World) -> Self {
         let registry = world.remove_resource::<MessageRegistry>().expect("the turn plugin registers messages");
-        Self { registry, last_update: Tick::default() }
+        Self { registry }
     }
 
-    /// Turns the buffers over before a month: messages older than the last month are dropped.
+    /// Turns every buffer over before a month: messages older than the last month are dropped.
+    /// Every buffer, not only those Bevy's change ticks say were written since: that test never
+    /// held here from one month to the next, and every message of a game was kept.
     fn rotate(&mut self, world: &mut World) {
-        self.registry.run_updates(world, self.last_update);
-        self.last_update = world.change_tick();
+        self.registry.run_updates(world, Tick::new(0));
     }
 
     /// Empties every buffer, so nothing of a finished campaign reaches the next.
@@ -390,5 +389,36 @@ mod tests {
     fn systems_that_touch_the_same_state_run_in_a_set_order() {
         let conflicts = unordered_conflicts();
         assert!(conflicts.is_empty(), "{conflicts:#?}");
+    }
+}
+#[cfg(test)]
+mod message_buffers {
+    use bevy_ecs::message::Messages;
+
+    use crate::sim::state::{ApplyEffect, ChoiceMade, Chronicled};
+    use crate::sim::testing::{scenario, sim};
+
+    /// Found by bounding a long game's memory: the buffers turned over only when Bevy's change
+    /// ticks said they had been written since, which they never did from one month to the next,
+    /// so every effect, choice and chronicle line of the game was kept (about 180 bytes a firing).
+    /// An event firing every month for a hundred months leaves the last two months' messages.
+    #[test]
+    fn a_long_game_keeps_only_the_last_two_months_of_messages() {
+        let omen = r#"events: [Event(id: "e0", title: "Omen", faction: "red", repeatable: true, chance: 100,
+            options: [Option(id: "heed", name: "Heed", effects: [SetFlag("f0")]), Option(id: "no", name: "No", effects: [ClearFlag("f0")])])],"#;
+        let mut s = scenario("", omen);
+        s.end = crate::scenario::Date::new(1300, 1);
+        let mut game = sim(s, 1);
+        for _ in 0..100 {
+            game.step();
+        }
+        let world = game.world();
+        let held = [
+            world.resource::<Messages<ApplyEffect>>().len(),
+            world.resource::<Messages<ChoiceMade>>().len(),
+            world.resource::<Messages<Chronicled>>().len(),
+        ];
+        assert!(held.iter().all(|n| (1..=2).contains(n)), "effects, choices, lines held: {held:?}");
+        assert_eq!(world.resource::<crate::sim::state::Choices>().0.len(), 100, "the game did fire every month");
     }
 }
