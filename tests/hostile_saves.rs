@@ -133,6 +133,10 @@ fn cases(army: usize) -> Vec<Case> {
         army_case("army.commander", "army/commander", json!(9999)),
         army_case("troops[0]", "troops/0", json!(1e308)),
         army_case("troops", "troops", json!([1.0])),
+        // The fuzz harness found -1 men (and -1 garrison, -1 wealth) loaded and kept for good.
+        army_case("troops[0]", "troops/0", json!(-1.0)),
+        set("provinces[0].defences.garrison", "/provinces/0/defences/garrison", json!(-1.0)),
+        set("provinces[0].populace.wealth", "/provinces/0/populace/wealth", json!(-0.5)),
         army_case("spirit.morale", "spirit/morale", json!(1000.0)),
         army_case("spirit.supply", "spirit/supply", json!(-1.0)),
         army_case("spirit.grain", "spirit/grain", json!(-10.0)),

@@ -58,16 +58,22 @@ impl Counts {
     }
 }
 
+/// How far past the ends of its scale a figure may be: an average of figures on the scale (a
+/// merged army's morale) may round a hair past its end.
+const SCALE_ROUNDING: f64 = 1e-6;
+
 /// Says so when `value` is not finite or lies outside `low..=high`.
 fn within(found: &mut Vec<String>, what: impl FnOnce() -> String, value: f64, low: f64, high: f64) {
-    if !value.is_finite() || value < low || value > high {
+    if !value.is_finite() || value < low - SCALE_ROUNDING || value > high + SCALE_ROUNDING {
         found.push(format!("{} is {value}, outside {low} to {high}", what()));
     }
 }
 
 /// Says so when `value` is negative or not finite.
 fn quantity(found: &mut Vec<String>, what: impl FnOnce() -> String, value: f64) {
-    within(found, what, value, 0.0, f64::MAX);
+    if !value.is_finite() || value < 0.0 {
+        found.push(format!("{} is {value}, negative or not a number", what()));
+    }
 }
 
 fn check_factions(world: &World, entities: &Entities, counts: Counts, found: &mut Vec<String>) {
@@ -207,8 +213,8 @@ fn check_sieges(world: &World, entities: &Entities, counts: Counts, found: &mut 
             found.push(format!("province {i} is besieged by no faction of the scenario"));
             continue;
         }
-        within(found, || format!("the siege of province {i}'s breach"), siege.breach, 0.0, f64::MAX);
-        within(found, || format!("the siege of province {i}'s rations"), siege.rations, 0.0, f64::MAX);
+        quantity(found, || format!("the siege of province {i}'s breach"), siege.breach);
+        quantity(found, || format!("the siege of province {i}'s rations"), siege.rations);
         let owner = entities.provinces.get(i).and_then(|&e| world.get::<Owner>(e)).and_then(|o| o.0);
         match owner {
             None => found.push(format!("province {i} is besieged but held by nobody")),

@@ -17,11 +17,6 @@ use crate::sim::units::{MAX_WALLS, PERCENT};
 /// times what a scenario may state (`MAX_QUANTITY`), for what a long game adds up, and small enough that no sum or product of the rules overflows.
 const MAX_SAVED_QUANTITY: f64 = 1e15;
 
-/// How far below zero a saved quantity may be: subtraction rounded to the nearest float can leave
-/// a treasury a hair below zero after a levy, by at most the spacing of floats near the largest
-/// quantity (an eighth at 10^15). Less than one man or one thousand taels.
-const BELOW_ZERO: f64 = 1.0;
-
 /// How far past the ends of its scale (0-100, 0-10, -100-100) a saved figure may be: a merged
 /// army's average morale is rounded, and may land a hair above 100.
 const ROUNDING: f64 = 1e-6;
@@ -139,7 +134,9 @@ fn quantity(x: f64, field: impl FnOnce() -> String) -> Checked {
     if !x.is_finite() {
         return Err(invalid(field(), format!("{x} is not a number")));
     }
-    if x < -BELOW_ZERO {
+    // The rules never leave a quantity below zero (they take at most what there is, and the
+    // soak checks it every month), so a save may not either: -1 men loaded and stayed -1.
+    if x < 0.0 {
         return Err(invalid(field(), format!("{} is negative", figure(x))));
     }
     if x > MAX_SAVED_QUANTITY {
