@@ -40,11 +40,19 @@ fn lift_sieges_at_peace(mut craft: Siegecraft, owners: Query<&Owner>) {
         let Some(siege) = craft.sieges.0[p] else { continue };
         let province = ProvinceIx::new(p);
         let owner = craft.entities.provinces.get(p).and_then(|e| owners.get(*e).ok()).and_then(|o| o.0);
-        let at_war = owner.is_some_and(|o| o != siege.besieger && craft.relations.at_war(o, siege.besieger));
-        if !at_war && craft.treaties.claimant(province, owner) != Some(siege.besieger) {
+        let claimant = craft.treaties.claimant(province, owner);
+        // A city held by nobody falls to whoever stands there next month; its siege is over.
+        if owner.is_none() || !may_besiege(&craft.relations, claimant, owner, siege.besieger) {
             lift_siege(&mut craft, province);
         }
     }
+}
+
+/// Whether faction `f` may besiege a city held by `owner`: it is at war with the owner, or it is
+/// the city's `claimant` (a peace ceded the city to it and the people refused); a city held by
+/// nobody is anyone's to take.
+fn may_besiege(relations: &Relations, claimant: Option<FactionIx>, owner: Option<FactionIx>, f: FactionIx) -> bool {
+    owner.is_none_or(|o| relations.at_war(o, f)) || claimant == Some(f)
 }
 
 fn apply_effects(
@@ -199,7 +207,7 @@ fn besiege(
         let Ok((_, owner, populace, mut defences)) = provinces.get_mut(craft.entities.provinces[p]) else { continue };
         let owner = owner.0;
         let claimant = craft.treaties.claimant(province, owner);
-        let hostile = |f: FactionIx| owner.is_none_or(|o| craft.relations.at_war(o, f)) || claimant == Some(f);
+        let hostile = |f: FactionIx| may_besiege(&craft.relations, claimant, owner, f);
         besiegers.clear();
         besiegers.extend(here.iter().filter_map(|&(_, i)| {
             let (a, _, _, stopped) = positions[i]?;
